@@ -1,0 +1,34 @@
+SHELL := /bin/bash
+PY := .venv/bin/python
+export OMP_THREAD_LIMIT ?= 1
+
+.PHONY: setup run test test-fast lint bench migrate demo
+
+setup:
+	bash scripts/setup.sh
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v 0
+
+demo: migrate
+	$(PY) manage.py demo_daten
+
+## run: set everything up, then serve at http://127.0.0.1:8000 with an OCR worker and beat (Ctrl-C stops all)
+run: demo
+	bash scripts/run.sh
+
+## test: set everything up, then the whole suite (unit, API, end-to-end with a real worker, browser)
+test: setup
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+test-fast: setup
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not e2e and not browser"
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy .
+
+bench: migrate
+	$(PY) bench/run_all.py

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = "Elektronische Ausländerakte – Verwaltung"
+admin.site.site_title = "Ausländerakte Verwaltung"
+admin.site.index_title = "Verwaltung"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/v1/", include("dms.api.urls")),
+    path("api/v1/", include("dms.api.urls_sicherheit")),
+    path("api/v1/", include("dms.api.urls_abgabe")),
+    path("api/v1/", include("scanning.api.urls")),
+    path("api/v1/", include("foerderung.api.urls")),
+    path("poststelle/", include("scanning.urls")),
+    path("foerderung/", include("foerderung.urls")),
+    path("", include("dms.urls_sicherheit")),
+    path("", include("dms.urls_abgabe")),
+    path("", include("dms.urls")),
+]

@@ -1,0 +1,123 @@
+"""Who may see and change what: the single source for access rules (see docs/permissions.md).
+
+Every QuerySet's `visible_to(user)` builds on `akte_visibility_q`. Everything is decided in SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from .models.organisation import Mitgliedschaft, Rolle, Vertretung
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+# Roles that work with personal file content of their own authority.
+AKTEN_ROLLEN = frozenset({Rolle.POSTSTELLE, Rolle.SACHBEARBEITUNG, Rolle.TEAMLEITUNG, Rolle.BEHOERDENADMIN})
+# Roles that may change file content.
+AENDERN_ROLLEN = frozenset({Rolle.SACHBEARBEITUNG, Rolle.TEAMLEITUNG, Rolle.BEHOERDENADMIN})
+
+
+@dataclass(frozen=True)
+class Zugang:
+    """The access-relevant facts about one user, loaded once per request."""
+
+    user_id: int | None
+    behoerde_id: int | None
+    rolle: str | None
+    team_id: int | None
+    vertretene_ids: tuple[int, ...]
+
+    @property
+    def hat_aktenzugang(self) -> bool:
+        return self.behoerde_id is not None and self.rolle in AKTEN_ROLLEN
+
+    @property
+    def darf_aendern(self) -> bool:
+        return self.behoerde_id is not None and self.rolle in AENDERN_ROLLEN
+
+    @property
+    def handelnde_ids(self) -> tuple[int, ...]:
+        """The user plus everyone she currently substitutes for."""
+        return ((self.user_id,) if self.user_id else ()) + self.vertretene_ids
+
+
+KEIN_ZUGANG = Zugang(user_id=None, behoerde_id=None, rolle=None, team_id=None, vertretene_ids=())
+
+
+def zugang(user: AbstractBaseUser | AnonymousUser | None) -> Zugang:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return KEIN_ZUGANG
+    cached = getattr(user, "_zugang_cache", None)
+    if cached is not None:
+        return cached
+    mitgliedschaft = Mitgliedschaft.objects.filter(user_id=user.pk).values("behoerde_id", "rolle", "team_id").first()
+    if mitgliedschaft is None:
+        result = Zugang(user_id=user.pk, behoerde_id=None, rolle=None, team_id=None, vertretene_ids=())
+    else:
+        vertretene = tuple(
+            Vertretung.objects.aktiv().filter(vertretung_id=user.pk).values_list("vertretene_person_id", flat=True)
+        )
+        result = Zugang(
+            user_id=user.pk,
+            behoerde_id=mitgliedschaft["behoerde_id"],
+            rolle=mitgliedschaft["rolle"],
+            team_id=mitgliedschaft["team_id"],
+            vertretene_ids=vertretene,
+        )
+    user._zugang_cache = result  # type: ignore[union-attr]
+    return result
+
+
+def forget_zugang(user: AbstractBaseUser | AnonymousUser) -> None:
+    """Drop the cached facts after a change of membership or substitution within one request."""
+    if hasattr(user, "_zugang_cache"):
+        del user._zugang_cache
+
+
+def _freigabe_exists(z: Zugang) -> Exists:
+    from .models.akte import AkteFreigabe
+
+    return Exists(
+        AkteFreigabe.objects.filter(
+            content_object=OuterRef("pk"),
+            user_id__in=z.handelnde_ids,
+            permission__codename="view_gesperrte_akte",
+        )
+    )
+
+
+def _einsicht_exists(z: Zugang) -> Exists:
+    from .models.akte import Akteneinsicht
+
+    empfaenger = Q(user_id__in=z.handelnde_ids) | Q(behoerde_id=z.behoerde_id)
+    return Exists(
+        Akteneinsicht.objects.filter(
+            empfaenger, akte=OuterRef("pk"), widerrufen_am__isnull=True, bis__gt=timezone.now()
+        )
+    )
+
+
+def _eigene_q(z: Zugang) -> Q:
+    from .models.akte import Akte
+
+    eigene = Q(behoerde_id=z.behoerde_id) & ~Q(status=Akte.Status.ABGEGEBEN)
+    return eigene & (Q(gesperrt=False) | _freigabe_exists(z))
+
+
+def akte_visibility_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
+    z = zugang(user)
+    if not z.hat_aktenzugang:
+        return Q(pk__in=[])
+    return _eigene_q(z) | Q(_einsicht_exists(z))
+
+
+def akte_change_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
+    z = zugang(user)
+    if not z.darf_aendern:
+        return Q(pk__in=[])
+    return _eigene_q(z)

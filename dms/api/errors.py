@@ -1,0 +1,29 @@
+"""API errors: field errors as 400 with the field, conflicts as 409, never a 500 for bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from dms.services.fehler import Konflikt
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, Konflikt):
+        return Response(
+            {"detail": str(exc), "aktuelle_version": getattr(exc.aktuell, "version", None)},
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            data: Any = {feld: [str(m) for e in fehler for m in e.messages] for feld, fehler in exc.error_dict.items()}
+            if "__all__" in data:
+                data["non_field_errors"] = data.pop("__all__")
+        else:
+            data = {"non_field_errors": exc.messages}
+        return Response(data, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,216 @@
+"""Serializers of the e-file API. Related objects are looked up only among what the caller may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from dms.access import zugang
+from dms.models import Akte, Behoerde, Dokument, Person, Register, Team, Vorgang, Vorgangsart
+
+User = get_user_model()
+
+
+def _request_user(serializer: serializers.Serializer) -> Any:
+    request = serializer.context.get("request")
+    return request.user if request is not None else None
+
+
+class VisibleAkteField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self) -> Any:
+        return Akte.objects.visible_to(_request_user(self.parent))
+
+
+class ChangeableAkteField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self) -> Any:
+        return Akte.objects.changeable_by(_request_user(self.parent))
+
+
+class OwnPersonField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self) -> Any:
+        return Person.objects.filter(behoerde_id=zugang(_request_user(self.parent)).behoerde_id)
+
+
+class OwnTeamField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self) -> Any:
+        return Team.objects.filter(behoerde_id=zugang(_request_user(self.parent)).behoerde_id)
+
+
+class OwnUserField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self) -> Any:
+        return User.objects.filter(mitgliedschaft__behoerde_id=zugang(_request_user(self.parent)).behoerde_id)
+
+
+class BehoerdeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Behoerde
+        fields = ["id", "kuerzel", "name", "art"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    geburtsdatum = serializers.DateField(required=False, allow_null=True, format="%Y-%m-%d", input_formats=["%Y-%m-%d"])
+    staatsangehoerigkeiten = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, max_length=10
+    )
+    namensvarianten = serializers.ListField(child=serializers.CharField(max_length=200), required=False, max_length=20)
+    azr_nummer = serializers.RegexField(
+        r"^\d{12}$",
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        error_messages={"invalid": "Die AZR-Nummer besteht aus genau 12 Ziffern."},
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "familienname",
+            "vornamen",
+            "geburtsname",
+            "geburtsdatum",
+            "geburtsort",
+            "staatsangehoerigkeiten",
+            "geschlecht",
+            "azr_nummer",
+            "namensvarianten",
+        ]
+        # The DB-level unique check is done by the service with a German message.
+        validators: list[Any] = []
+
+
+class RegisterEintragSerializer(serializers.Serializer):
+    nummer = serializers.CharField()
+    titel = serializers.CharField()
+    anzahl = serializers.IntegerField()
+    dokumente = serializers.ListField(child=serializers.IntegerField())
+
+
+class AkteSerializer(serializers.ModelSerializer):
+    person = OwnPersonField()
+    team = OwnTeamField(required=False, allow_null=True)
+    sachbearbeitung = OwnUserField(required=False, allow_null=True)
+    behoerde = serializers.SlugRelatedField(slug_field="kuerzel", read_only=True)
+
+    class Meta:
+        model = Akte
+        fields = [
+            "id",
+            "aktenzeichen",
+            "person",
+            "behoerde",
+            "status",
+            "medium",
+            "vertraulichkeit",
+            "team",
+            "sachbearbeitung",
+            "gesperrt",
+            "version",
+            "angelegt_am",
+        ]
+        read_only_fields = ["aktenzeichen", "status", "version", "angelegt_am"]
+
+
+class AkteUpdateSerializer(serializers.ModelSerializer):
+    """PATCH: the `version` the client loaded is required, so a concurrent change is detected (409)."""
+
+    version = serializers.IntegerField(min_value=1)
+    team = OwnTeamField(required=False, allow_null=True)
+    sachbearbeitung = OwnUserField(required=False, allow_null=True)
+
+    class Meta:
+        model = Akte
+        fields = ["status", "medium", "vertraulichkeit", "team", "sachbearbeitung", "gesperrt", "version"]
+
+
+class AkteDetailSerializer(AkteSerializer):
+    register = serializers.SerializerMethodField()
+    person_daten = PersonSerializer(source="person", read_only=True)
+
+    class Meta(AkteSerializer.Meta):
+        fields = [*AkteSerializer.Meta.fields, "fruehere_aktenzeichen", "person_daten", "register"]
+
+    def get_register(self, akte: Akte) -> list[dict[str, Any]]:
+        # Filled by the view with two queries in total, whatever the number of documents.
+        return self.context["register_uebersicht"]
+
+
+class VorgangSerializer(serializers.ModelSerializer):
+    akte = ChangeableAkteField()
+    vorgangsart = serializers.SlugRelatedField(slug_field="schluessel", queryset=Vorgangsart.objects.filter(aktiv=True))
+    sachbearbeitung = OwnUserField(required=False, allow_null=True)
+
+    class Meta:
+        model = Vorgang
+        fields = [
+            "id",
+            "akte",
+            "vorgangsart",
+            "aktenzeichen",
+            "betreff",
+            "status",
+            "sachbearbeitung",
+            "wiedervorlage",
+            "wiedervorlage_grund",
+            "version",
+        ]
+        read_only_fields = ["aktenzeichen", "status", "version"]
+
+
+class VorgangUpdateSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(min_value=1)
+    sachbearbeitung = OwnUserField(required=False, allow_null=True)
+
+    class Meta:
+        model = Vorgang
+        fields = ["betreff", "status", "sachbearbeitung", "wiedervorlage", "wiedervorlage_grund", "version"]
+
+
+class DokumentSerializer(serializers.ModelSerializer):
+    akte = serializers.PrimaryKeyRelatedField(read_only=True)
+    register = serializers.SlugRelatedField(slug_field="nummer", read_only=True)
+    sha256 = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dokument
+        fields = [
+            "id",
+            "akte",
+            "vorgang",
+            "register",
+            "titel",
+            "art",
+            "richtung",
+            "eingangsdatum",
+            "quelle",
+            "seiten",
+            "blatt",
+            "sha256",
+            "ocr_status",
+        ]
+
+    def get_sha256(self, dokument: Dokument) -> str | None:
+        sha = getattr(dokument, "aktuelle_sha256", None)
+        if sha is not None:
+            return sha
+        version = dokument.aktuelle_version
+        return version.sha256 if version else None
+
+
+class DokumentUploadSerializer(serializers.Serializer):
+    datei = serializers.FileField(allow_empty_file=True)
+    akte = ChangeableAkteField()
+    register = serializers.SlugRelatedField(slug_field="nummer", queryset=Register.objects.aktiv())
+    vorgang = serializers.PrimaryKeyRelatedField(queryset=Vorgang.objects.none(), required=False, allow_null=True)
+    titel = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    art = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    richtung = serializers.ChoiceField(choices=Dokument.Richtung.choices, required=False)
+    eingangsdatum = serializers.DateField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vorgang"].queryset = Vorgang.objects.filter(  # type: ignore[attr-defined]
+            akte__in=Akte.objects.changeable_by(_request_user(self))
+        )

@@ -1,0 +1,17 @@
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("behoerden", views.BehoerdeViewSet, basename="behoerde")
+router.register("personen", views.PersonViewSet, basename="person")
+router.register("akten", views.AkteViewSet, basename="akte")
+router.register("vorgaenge", views.VorgangViewSet, basename="vorgang")
+router.register("dokumente", views.DokumentViewSet, basename="dokument")
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("", include(router.urls)),
+]

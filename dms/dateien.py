@@ -1,0 +1,75 @@
+"""Uploaded files: content-based type detection, checksums and safe display names (no I/O on models here)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import IO
+
+import magic
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+PDF = "application/pdf"
+TIFF = "image/tiff"
+PNG = "image/png"
+JPEG = "image/jpeg"
+SCAN_TYPEN = frozenset({PDF, TIFF, PNG, JPEG})
+
+ENDUNG = {PDF: "pdf", TIFF: "tif", PNG: "png", JPEG: "jpg", "text/plain": "txt", "application/xml": "xml"}
+
+_UNSICHER = re.compile(r"[^\w.\- ()äöüÄÖÜß]+")
+
+
+@dataclass(frozen=True)
+class Dateiinfo:
+    sha256: str
+    groesse: int
+    mime_type: str
+
+
+def sicherer_dateiname(name: str, fallback: str = "datei") -> str:
+    """A display name without paths, control characters or markup; the stored path never uses it.
+
+    >>> sicherer_dateiname("../../etc/<script>passwd.pdf")
+    'script_passwd.pdf'
+    """
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSICHER.sub("_", name).strip(" ._")
+    return name[:200] or fallback
+
+
+def erkenne_mime(kopf: bytes) -> str:
+    """Judge the type by content, never by the file name."""
+    if not kopf:
+        return "application/x-empty"
+    return magic.from_buffer(kopf, mime=True)
+
+
+def pruefen(datei: IO[bytes], *, erlaubt: frozenset[str] = SCAN_TYPEN, max_bytes: int | None = None) -> Dateiinfo:
+    """Stream the file once: size limit, checksum and detected type; raise a German ValidationError when bad."""
+    limit = max_bytes or settings.MAX_UPLOAD_BYTES
+    datei.seek(0)
+    kopf = datei.read(8192)
+    h = hashlib.sha256(kopf)
+    groesse = len(kopf)
+    for chunk in iter(lambda: datei.read(1024 * 1024), b""):
+        h.update(chunk)
+        groesse += len(chunk)
+        if groesse > limit:
+            break
+    datei.seek(0)
+    if groesse == 0:
+        raise ValidationError({"datei": ["Die Datei ist leer (0 Bytes). Bitte scannen oder wählen Sie sie erneut."]})
+    if groesse > limit:
+        raise ValidationError(
+            {"datei": [f"Die Datei ist größer als {limit // (1024 * 1024)} MB. Bitte teilen Sie sie auf."]}
+        )
+    mime = erkenne_mime(kopf)
+    if mime not in erlaubt:
+        namen = ", ".join(sorted(ENDUNG.get(m, m).upper() for m in erlaubt))
+        raise ValidationError({"datei": [f"Dateityp {mime} wird nicht angenommen. Erlaubt sind: {namen}."]})
+    return Dateiinfo(sha256=h.hexdigest(), groesse=groesse, mime_type=mime)

@@ -1,0 +1,13 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from dms.landesdaten import laden
+
+
+class Command(BaseCommand):
+    help = "Lädt die landesweiten Daten (Behörden, Aktenplan, Vorgangsarten, Dokumentarten) aus fixtures/ neu."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        laden()
+        self.stdout.write(self.style.SUCCESS("Landesdaten geladen."))

@@ -1,0 +1,28 @@
+from .akte import Akte, AkteFreigabe, Akteneinsicht, AktenzeichenZaehler, Person, Vorgang, azr_validator
+from .dokument import Dokument, DokumentVersion
+from .organisation import Behoerde, Mitgliedschaft, Rolle, Team, Vertretung
+from .protokoll import Protokolleintrag
+from .struktur import Aktenplan, Aussonderungsart, Dokumentart, Register, Vorgangsart
+
+__all__ = [
+    "Akte",
+    "AkteFreigabe",
+    "Akteneinsicht",
+    "Aktenplan",
+    "AktenzeichenZaehler",
+    "Aussonderungsart",
+    "Behoerde",
+    "Dokument",
+    "DokumentVersion",
+    "Dokumentart",
+    "Mitgliedschaft",
+    "Person",
+    "Protokolleintrag",
+    "Register",
+    "Rolle",
+    "Team",
+    "Vertretung",
+    "Vorgang",
+    "Vorgangsart",
+    "azr_validator",
+]

@@ -1,0 +1,141 @@
+"""Dokument with immutable file versions: original bytes unchanged plus derived searchable PDF, text and counts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+from .akte import Akte, Vorgang
+from .struktur import Register
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+class DokumentQuerySet(models.QuerySet["Dokument"]):
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> DokumentQuerySet:
+        return self.filter(akte__in=Akte.objects.visible_to(user))
+
+
+class Dokument(models.Model):
+    class Richtung(models.TextChoices):
+        EINGANG = "eingang", "Eingang"
+        AUSGANG = "ausgang", "Ausgang"
+        INTERN = "intern", "intern"
+
+    class Quelle(models.TextChoices):
+        POSTEINGANG = "posteingang", "Posteingang (Scan)"
+        ALTAKTE = "altakte", "Altakte (Digitalisierung)"
+        UPLOAD = "upload", "Hochladen"
+        ABGABE = "abgabe", "Abgabe-Import"
+        FACHVERFAHREN = "fachverfahren", "Fachverfahren"
+        VERMERK = "vermerk", "Vermerk"
+
+    class OcrStatus(models.TextChoices):
+        AUSSTEHEND = "ausstehend", "ausstehend"
+        IN_ARBEIT = "in_arbeit", "in Arbeit"
+        FERTIG = "fertig", "fertig"
+        NICHT_NOETIG = "nicht_noetig", "nicht nötig (Textebene vorhanden)"
+        FEHLER = "fehler", "Fehler"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    akte = models.ForeignKey(Akte, on_delete=models.PROTECT, related_name="dokumente", verbose_name="Akte")
+    register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="dokumente", verbose_name="Register")
+    vorgang = models.ForeignKey(
+        Vorgang, on_delete=models.SET_NULL, null=True, blank=True, related_name="dokumente", verbose_name="Vorgang"
+    )
+    titel = models.CharField("Titel", max_length=300)
+    art = models.CharField("Art", max_length=50, blank=True, default="")
+    richtung = models.CharField("Richtung", max_length=10, choices=Richtung.choices, default=Richtung.EINGANG)
+    eingangsdatum = models.DateField("Eingangsdatum", null=True, blank=True)
+    quelle = models.CharField("Quelle", max_length=20, choices=Quelle.choices, default=Quelle.UPLOAD)
+    ocr_status = models.CharField(
+        "Texterkennung", max_length=15, choices=OcrStatus.choices, default=OcrStatus.AUSSTEHEND
+    )
+    # Denormalised from the current version so lists need no join; kept in step by the services.
+    seiten = models.PositiveIntegerField("Seiten", default=0)
+    blatt = models.PositiveIntegerField("Blatt", default=0)
+    text = models.TextField("erkannter Text", blank=True, default="")
+    suchvektor = SearchVectorField(null=True, editable=False)
+    angelegt_am = models.DateTimeField("angelegt am", auto_now_add=True)
+    angelegt_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="angelegt von",
+    )
+    version = models.PositiveIntegerField("Version", default=1)
+
+    objects = DokumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Dokument"
+        verbose_name_plural = "Dokumente"
+        ordering = ["-eingangsdatum", "-angelegt_am"]
+        indexes = [
+            models.Index(fields=["akte", "register"]),
+            models.Index(fields=["akte", "-angelegt_am"]),
+            GinIndex(fields=["suchvektor"], name="dokument_suchvektor_gin"),
+        ]
+
+    def __str__(self) -> str:
+        return self.titel
+
+    @property
+    def aktuelle_version(self) -> DokumentVersion | None:
+        return self.versionen.order_by("-nummer").first()
+
+
+def original_pfad(instance: DokumentVersion, filename: str) -> str:
+    # No user-supplied name in storage paths: the original file name is kept as data only.
+    return f"dokumente/{instance.dokument.uuid}/{instance.nummer}/original"
+
+
+def pdf_pfad(instance: DokumentVersion, filename: str) -> str:
+    return f"dokumente/{instance.dokument.uuid}/{instance.nummer}/durchsuchbar.pdf"
+
+
+class DokumentVersion(models.Model):
+    """One immutable version. The original is never overwritten; a new upload makes a new version."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    dokument = models.ForeignKey(Dokument, on_delete=models.PROTECT, related_name="versionen", verbose_name="Dokument")
+    nummer = models.PositiveIntegerField("Versionsnummer")
+    original = models.FileField("Original", upload_to=original_pfad, max_length=300)
+    dateiname = models.CharField("ursprünglicher Dateiname", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    groesse = models.PositiveBigIntegerField("Größe (Bytes)")
+    mime_type = models.CharField("MIME-Typ (erkannt)", max_length=100)
+    pdf = models.FileField("durchsuchbares PDF", upload_to=pdf_pfad, max_length=300, blank=True)
+    pdf_sha256 = models.CharField("SHA-256 des PDF", max_length=64, blank=True, default="")
+    text = models.TextField("erkannter Text", blank=True, default="")
+    seiten = models.PositiveIntegerField("Seiten", default=0)
+    blatt = models.PositiveIntegerField("Blatt", default=0)
+    leere_seiten = models.PositiveIntegerField("leere Seiten", default=0)
+    vorschaubilder = models.JSONField("Vorschaubilder", default=list, blank=True, help_text="Speicherpfade je Seite.")
+    transfervermerk = models.JSONField("Transfervermerk", default=dict, blank=True)
+    angelegt_am = models.DateTimeField("angelegt am", auto_now_add=True)
+    angelegt_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="angelegt von",
+    )
+
+    class Meta:
+        verbose_name = "Dokumentversion"
+        verbose_name_plural = "Dokumentversionen"
+        ordering = ["dokument", "nummer"]
+        constraints = [models.UniqueConstraint(fields=["dokument", "nummer"], name="version_nummer_je_dokument")]
+
+    def __str__(self) -> str:
+        return f"{self.dokument} v{self.nummer}"

@@ -1,0 +1,73 @@
+"""Composable reads over what a user may see (the caller passes a queryset that starts at visible_to)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from dms.models import Akte, Dokument, Register
+from dms.namen import normalize_name
+
+AZR_RE = re.compile(r"^\d{12}$")
+
+
+def akten_filtern(qs: QuerySet[Akte], params: Mapping[str, Any]) -> QuerySet[Akte]:
+    """Apply the API's list filters; malformed values give an empty result, never an error or a leak."""
+    if az := params.get("aktenzeichen"):
+        qs = qs.filter(Q(aktenzeichen__iexact=az.strip()) | Q(fruehere_aktenzeichen__contains=[az.strip()]))
+    if azr := params.get("azr_nummer"):
+        qs = qs.filter(person__azr_nummer=azr.strip())
+    if name := params.get("familienname"):
+        qs = qs.filter(person__namen_normalisiert__contains=[normalize_name(name)])
+    if geb := params.get("geburtsdatum"):
+        try:
+            qs = qs.filter(person__geburtsdatum=date.fromisoformat(geb))
+        except ValueError:
+            qs = qs.none()
+    if q := (params.get("q") or "").strip():
+        qs = qs.filter(akte_schnellsuche_q(q))
+    return qs
+
+
+def akte_schnellsuche_q(q: str) -> Q:
+    """Aktenzeichen, AZR-Nummer, date of birth (TT.MM.JJJJ) or a name prefix (tolerant to umlaut spellings)."""
+    q = q.strip()
+    if AZR_RE.match(q):
+        return Q(person__azr_nummer=q)
+    m = re.match(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$", q)
+    if m:
+        try:
+            return Q(person__geburtsdatum=date(int(m[3]), int(m[2]), int(m[1])))
+        except ValueError:
+            return Q(pk__in=[])
+    bedingung = Q(aktenzeichen__istartswith=q)
+    norm = normalize_name(q)
+    if norm:
+        bedingung |= Q(person__familienname__istartswith=q) | Q(person__namen_normalisiert__contains=[norm])
+    return bedingung
+
+
+def register_uebersicht(akte: Akte) -> list[dict[str, Any]]:
+    """The registers of the active Aktenplan with their documents' ids and counts: two queries in total."""
+    ids_je_register: dict[int, list[int]] = {}
+    for dok_id, reg_id in Dokument.objects.filter(akte=akte).order_by("id").values_list("id", "register_id"):
+        ids_je_register.setdefault(reg_id, []).append(dok_id)
+    return [
+        {
+            "nummer": r.nummer,
+            "titel": r.titel,
+            "anzahl": len(ids_je_register.get(r.pk, [])),
+            "dokumente": ids_je_register.get(r.pk, []),
+        }
+        for r in Register.objects.aktiv().order_by("nummer")
+    ]
+
+
+def register_zaehler(akte: Akte) -> dict[int, int]:
+    return dict(
+        Dokument.objects.filter(akte=akte).values("register_id").annotate(n=Count("id")).values_list("register_id", "n")
+    )

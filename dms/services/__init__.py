@@ -1,0 +1,29 @@
+"""Write use cases of the e-file. Views, API, tasks and commands call these; nothing else saves core models."""
+
+from .akten import akte_aendern, akte_anlegen, person_aendern, person_anlegen, vorgang_aendern, vorgang_anlegen
+from .dokumente import (
+    ableitungen_speichern,
+    dokument_ablage_aendern,
+    dokument_anlegen,
+    dokument_version_hinzufuegen,
+    ocr_status_setzen,
+    suchvektor_aktualisieren,
+)
+from .fehler import Konflikt, feldfehler
+
+__all__ = [
+    "Konflikt",
+    "ableitungen_speichern",
+    "akte_aendern",
+    "akte_anlegen",
+    "dokument_ablage_aendern",
+    "dokument_anlegen",
+    "dokument_version_hinzufuegen",
+    "feldfehler",
+    "ocr_status_setzen",
+    "person_aendern",
+    "person_anlegen",
+    "suchvektor_aktualisieren",
+    "vorgang_aendern",
+    "vorgang_anlegen",
+]

@@ -1,0 +1,236 @@
+"""Use cases for persons, files (Akte) and procedures (Vorgang). Every write goes through here."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from dms.access import zugang
+from dms.aktenzeichen import format_aktenzeichen, format_vorgang_aktenzeichen, naechste_nummer
+from dms.audit import Aktion, protokollieren
+from dms.models import Akte, Behoerde, Person, Team, Vorgang, Vorgangsart, azr_validator
+from dms.namen import name_keys
+
+from .fehler import feldfehler
+from .locking import update_if_unchanged
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+    from django.http import HttpRequest
+
+PERSON_FELDER = (
+    "familienname",
+    "vornamen",
+    "geburtsname",
+    "geburtsdatum",
+    "geburtsort",
+    "staatsangehoerigkeiten",
+    "geschlecht",
+    "azr_nummer",
+    "namensvarianten",
+)
+
+
+def _namen_normalisiert(daten: dict[str, Any]) -> list[str]:
+    return name_keys(daten.get("familienname", ""), daten.get("geburtsname", ""), *daten.get("namensvarianten", []))
+
+
+def _check_azr(behoerde_id: int, azr: str | None, ausser_person_id: int | None = None) -> None:
+    if not azr:
+        return
+    azr_validator(azr)
+    doppelt = Person.objects.filter(behoerde_id=behoerde_id, azr_nummer=azr)
+    if ausser_person_id:
+        doppelt = doppelt.exclude(pk=ausser_person_id)
+    if doppelt.exists():
+        raise feldfehler("azr_nummer", "Zu dieser AZR-Nummer gibt es in Ihrer Behörde bereits eine Person.")
+
+
+def person_anlegen(
+    *, behoerde: Behoerde, user: AbstractBaseUser | None, request: HttpRequest | None = None, **daten: Any
+) -> Person:
+    unbekannt = set(daten) - set(PERSON_FELDER)
+    if unbekannt:
+        raise ValidationError(f"Unbekannte Felder: {', '.join(sorted(unbekannt))}")
+    if not str(daten.get("familienname", "")).strip():
+        raise feldfehler("familienname", "Bitte geben Sie den Familiennamen an.")
+    daten["azr_nummer"] = daten.get("azr_nummer") or None
+    with transaction.atomic():
+        _check_azr(behoerde.pk, daten["azr_nummer"])
+        person = Person(behoerde=behoerde, namen_normalisiert=_namen_normalisiert(daten), **daten)
+        person.full_clean(exclude=["behoerde"])
+        person.save()
+        protokollieren(aktion=Aktion.ANLEGEN, user=user, request=request, objekt=person)
+    return person
+
+
+def person_aendern(
+    *, person: Person, user: AbstractBaseUser | None, request: HttpRequest | None = None, **daten: Any
+) -> Person:
+    unbekannt = set(daten) - set(PERSON_FELDER)
+    if unbekannt:
+        raise ValidationError(f"Unbekannte Felder: {', '.join(sorted(unbekannt))}")
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if "azr_nummer" in daten:
+            daten["azr_nummer"] = daten["azr_nummer"] or None
+            _check_azr(person.behoerde_id, daten["azr_nummer"], ausser_person_id=person.pk)
+        for feld, wert in daten.items():
+            setattr(person, feld, wert)
+        person.namen_normalisiert = _namen_normalisiert(
+            {f: getattr(person, f) for f in ("familienname", "geburtsname", "namensvarianten")}
+        )
+        person.full_clean(exclude=["behoerde"])
+        person.save()
+        protokollieren(
+            aktion=Aktion.AENDERN, user=user, request=request, objekt=person, details={"felder": sorted(daten)}
+        )
+    return person
+
+
+def akte_anlegen(
+    *,
+    person: Person,
+    user: AbstractBaseUser | None,
+    request: HttpRequest | None = None,
+    team: Team | None = None,
+    sachbearbeitung: AbstractBaseUser | None = None,
+    medium: str = Akte.Medium.ELEKTRONISCH,
+    vertraulichkeit: str = Akte.Vertraulichkeit.VS_NFD,
+    gesperrt: bool = False,
+    jahr: int | None = None,
+) -> Akte:
+    """A new file with the next Aktenzeichen of the person's authority; unique under concurrency."""
+    behoerde = person.behoerde
+    if team is not None and team.behoerde_id != behoerde.pk:
+        raise feldfehler("team", "Das Team gehört nicht zu Ihrer Behörde.")
+    if sachbearbeitung is not None and zugang(sachbearbeitung).behoerde_id != behoerde.pk:
+        raise feldfehler("sachbearbeitung", "Die Sachbearbeitung gehört nicht zu Ihrer Behörde.")
+    jahr = jahr or timezone.localdate().year
+    with transaction.atomic():
+        nummer = naechste_nummer(behoerde.pk, jahr)
+        akte = Akte.objects.create(
+            behoerde=behoerde,
+            person=person,
+            aktenzeichen=format_aktenzeichen(behoerde.kuerzel, jahr, nummer),
+            team=team,
+            sachbearbeitung=sachbearbeitung,
+            medium=medium,
+            vertraulichkeit=vertraulichkeit,
+            gesperrt=gesperrt,
+        )
+        protokollieren(aktion=Aktion.ANLEGEN, user=user, request=request, objekt=akte)
+    return akte
+
+
+AKTE_AENDERBAR = ("status", "medium", "vertraulichkeit", "team", "sachbearbeitung", "gesperrt")
+
+
+def akte_aendern(
+    *,
+    akte: Akte,
+    erwartete_version: int,
+    user: AbstractBaseUser | None,
+    request: HttpRequest | None = None,
+    **aenderungen: Any,
+) -> Akte:
+    """Change a file's data; raises Konflikt when someone saved it since `erwartete_version` was loaded."""
+    unbekannt = set(aenderungen) - set(AKTE_AENDERBAR)
+    if unbekannt:
+        raise ValidationError(f"Diese Felder können nicht geändert werden: {', '.join(sorted(unbekannt))}")
+    team = aenderungen.get("team")
+    if team is not None and team.behoerde_id != akte.behoerde_id:
+        raise feldfehler("team", "Das Team gehört nicht zu Ihrer Behörde.")
+    sb = aenderungen.get("sachbearbeitung")
+    if sb is not None and zugang(sb).behoerde_id != akte.behoerde_id:
+        raise feldfehler("sachbearbeitung", "Die Sachbearbeitung gehört nicht zu Ihrer Behörde.")
+    if "status" in aenderungen and aenderungen["status"] not in Akte.Status.values:
+        raise feldfehler("status", "Unbekannter Status.")
+    with transaction.atomic():
+        akte = update_if_unchanged(
+            akte, erwartete_version=erwartete_version, changes={**aenderungen, "geaendert_am": timezone.now()}
+        )
+        protokollieren(
+            aktion=Aktion.AENDERN, user=user, request=request, objekt=akte, details={"felder": sorted(aenderungen)}
+        )
+    return akte
+
+
+def vorgang_anlegen(
+    *,
+    akte: Akte,
+    vorgangsart: Vorgangsart,
+    user: AbstractBaseUser | None,
+    request: HttpRequest | None = None,
+    betreff: str = "",
+    sachbearbeitung: AbstractBaseUser | None = None,
+    wiedervorlage: date | None = None,
+    wiedervorlage_grund: str = "",
+) -> Vorgang:
+    if not vorgangsart.aktiv:
+        raise feldfehler("vorgangsart", "Diese Vorgangsart ist nicht mehr im Landeskatalog.")
+    if sachbearbeitung is not None and zugang(sachbearbeitung).behoerde_id != akte.behoerde_id:
+        raise feldfehler("sachbearbeitung", "Die Sachbearbeitung gehört nicht zu Ihrer Behörde.")
+    with transaction.atomic():
+        Akte.objects.filter(pk=akte.pk).update(vorgang_zaehler=F("vorgang_zaehler") + 1)
+        nummer = Akte.objects.values_list("vorgang_zaehler", flat=True).get(pk=akte.pk)
+        try:
+            vorgang = Vorgang.objects.create(
+                akte=akte,
+                vorgangsart=vorgangsart,
+                nummer=nummer,
+                aktenzeichen=format_vorgang_aktenzeichen(akte.aktenzeichen, nummer),
+                betreff=betreff,
+                sachbearbeitung=sachbearbeitung or akte.sachbearbeitung,
+                begonnen_am=timezone.localdate(),
+                wiedervorlage=wiedervorlage,
+                wiedervorlage_grund=wiedervorlage_grund,
+            )
+        except IntegrityError as exc:  # pragma: no cover - the counter makes this unreachable
+            raise feldfehler("aktenzeichen", "Dieses Aktenzeichen ist bereits vergeben.") from exc
+        protokollieren(aktion=Aktion.ANLEGEN, user=user, request=request, objekt=vorgang, akte=akte)
+    return vorgang
+
+
+VORGANG_AENDERBAR = ("betreff", "status", "sachbearbeitung", "wiedervorlage", "wiedervorlage_grund")
+
+
+def vorgang_aendern(
+    *,
+    vorgang: Vorgang,
+    erwartete_version: int,
+    user: AbstractBaseUser | None,
+    request: HttpRequest | None = None,
+    **aenderungen: Any,
+) -> Vorgang:
+    unbekannt = set(aenderungen) - set(VORGANG_AENDERBAR)
+    if unbekannt:
+        raise ValidationError(f"Diese Felder können nicht geändert werden: {', '.join(sorted(unbekannt))}")
+    if "status" in aenderungen:
+        if aenderungen["status"] not in Vorgang.Status.values:
+            raise feldfehler("status", "Unbekannter Status.")
+        if aenderungen["status"] == Vorgang.Status.ABGESCHLOSSEN:
+            aenderungen["abgeschlossen_am"] = timezone.localdate()
+    sb = aenderungen.get("sachbearbeitung")
+    if sb is not None and zugang(sb).behoerde_id != vorgang.akte.behoerde_id:
+        raise feldfehler("sachbearbeitung", "Die Sachbearbeitung gehört nicht zu Ihrer Behörde.")
+    if aenderungen.get("wiedervorlage") and not (aenderungen.get("wiedervorlage_grund") or vorgang.wiedervorlage_grund):
+        raise feldfehler("wiedervorlage_grund", "Bitte geben Sie einen Grund für die Wiedervorlage an.")
+    with transaction.atomic():
+        vorgang = update_if_unchanged(
+            vorgang, erwartete_version=erwartete_version, changes={**aenderungen, "geaendert_am": timezone.now()}
+        )
+        protokollieren(
+            aktion=Aktion.AENDERN,
+            user=user,
+            request=request,
+            objekt=vorgang,
+            akte=vorgang.akte,
+            details={"felder": sorted(aenderungen)},
+        )
+    return vorgang

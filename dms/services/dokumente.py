@@ -1,0 +1,216 @@
+"""Use cases for documents and their immutable versions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import IO, TYPE_CHECKING, Any
+
+from django.contrib.postgres.search import SearchVector
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from dms import dateien
+from dms.audit import Aktion, protokollieren
+from dms.models import Akte, Dokument, DokumentVersion, Register, Vorgang
+
+from .fehler import feldfehler
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+    from django.http import HttpRequest
+
+
+def _check_ablage(akte: Akte, register: Register, vorgang: Vorgang | None) -> None:
+    if not register.aktenplan.aktiv:
+        raise feldfehler("register", "Dieses Register gehört nicht zum gültigen Aktenplan.")
+    if vorgang is not None and vorgang.akte_id != akte.pk:
+        raise feldfehler("vorgang", "Der Vorgang gehört nicht zu dieser Akte.")
+
+
+def _schedule_processing(version_id: int) -> None:
+    """Derive searchable PDF, text, counts and thumbnails in the OCR worker once the upload is committed."""
+    from scanning.tasks import dokument_verarbeiten
+
+    transaction.on_commit(lambda: dokument_verarbeiten.delay(version_id))
+
+
+def _version_speichern(
+    *,
+    dokument: Dokument,
+    datei: IO[bytes],
+    dateiname: str,
+    info: dateien.Dateiinfo,
+    user: AbstractBaseUser | None,
+    transfervermerk: dict[str, Any] | None = None,
+) -> DokumentVersion:
+    nummer = (dokument.versionen.aggregate(m=Max("nummer"))["m"] or 0) + 1
+    version = DokumentVersion(
+        dokument=dokument,
+        nummer=nummer,
+        dateiname=dateien.sicherer_dateiname(dateiname),
+        sha256=info.sha256,
+        groesse=info.groesse,
+        mime_type=info.mime_type,
+        angelegt_von=user if user is not None and user.is_authenticated else None,
+        transfervermerk=transfervermerk or {},
+    )
+    datei.seek(0)
+    version.original.save("original", File(datei), save=False)
+    version.save()
+    return version
+
+
+def dokument_anlegen(
+    *,
+    akte: Akte,
+    register: Register,
+    datei: IO[bytes],
+    dateiname: str,
+    user: AbstractBaseUser | None,
+    request: HttpRequest | None = None,
+    vorgang: Vorgang | None = None,
+    titel: str = "",
+    art: str = "",
+    richtung: str = Dokument.Richtung.EINGANG,
+    eingangsdatum: date | None = None,
+    quelle: str = Dokument.Quelle.UPLOAD,
+    erlaubt: frozenset[str] = dateien.SCAN_TYPEN,
+    transfervermerk: dict[str, Any] | None = None,
+    verarbeiten: bool = True,
+) -> Dokument:
+    """File a new document into an Akte; the original is stored unchanged with its SHA-256."""
+    _check_ablage(akte, register, vorgang)
+    info = dateien.pruefen(datei, erlaubt=erlaubt)
+    titel = (titel or dateien.sicherer_dateiname(dateiname)).strip()[:300]
+    with transaction.atomic():
+        dokument = Dokument.objects.create(
+            akte=akte,
+            register=register,
+            vorgang=vorgang,
+            titel=titel,
+            art=art,
+            richtung=richtung,
+            eingangsdatum=eingangsdatum or timezone.localdate(),
+            quelle=quelle,
+            angelegt_von=user if user is not None and user.is_authenticated else None,
+        )
+        version = _version_speichern(
+            dokument=dokument, datei=datei, dateiname=dateiname, info=info, user=user, transfervermerk=transfervermerk
+        )
+        protokollieren(
+            aktion=Aktion.ANLEGEN,
+            user=user,
+            request=request,
+            objekt=dokument,
+            akte=akte,
+            details={"sha256": info.sha256, "version": version.nummer},
+        )
+        if verarbeiten:
+            _schedule_processing(version.pk)
+    return dokument
+
+
+def dokument_version_hinzufuegen(
+    *,
+    dokument: Dokument,
+    datei: IO[bytes],
+    dateiname: str,
+    user: AbstractBaseUser | None,
+    request: HttpRequest | None = None,
+) -> DokumentVersion:
+    """A new version; earlier versions stay as they are."""
+    info = dateien.pruefen(datei)
+    with transaction.atomic():
+        dokument = Dokument.objects.select_for_update().get(pk=dokument.pk)
+        version = _version_speichern(dokument=dokument, datei=datei, dateiname=dateiname, info=info, user=user)
+        Dokument.objects.filter(pk=dokument.pk).update(ocr_status=Dokument.OcrStatus.AUSSTEHEND)
+        protokollieren(
+            aktion=Aktion.AENDERN,
+            user=user,
+            request=request,
+            objekt=dokument,
+            akte=dokument.akte,
+            details={"neue_version": version.nummer, "sha256": info.sha256},
+        )
+        _schedule_processing(version.pk)
+    return version
+
+
+def dokument_ablage_aendern(
+    *,
+    dokument: Dokument,
+    user: AbstractBaseUser | None,
+    request: HttpRequest | None = None,
+    register: Register | None = None,
+    vorgang: Vorgang | None = None,
+    vorgang_entfernen: bool = False,
+) -> Dokument:
+    """Move a document to another register and/or procedure of the same file."""
+    ziel_register = register or dokument.register
+    ziel_vorgang = None if vorgang_entfernen else (vorgang or dokument.vorgang)
+    _check_ablage(dokument.akte, ziel_register, ziel_vorgang)
+    with transaction.atomic():
+        Dokument.objects.filter(pk=dokument.pk).update(register=ziel_register, vorgang=ziel_vorgang)
+        dokument.refresh_from_db()
+        protokollieren(
+            aktion=Aktion.AENDERN,
+            user=user,
+            request=request,
+            objekt=dokument,
+            akte=dokument.akte,
+            details={"register": ziel_register.nummer, "vorgang": ziel_vorgang.pk if ziel_vorgang else None},
+        )
+    return dokument
+
+
+def ableitungen_speichern(
+    *,
+    version: DokumentVersion,
+    text: str,
+    seiten: int,
+    blatt: int,
+    leere_seiten: int = 0,
+    pdf: IO[bytes] | None = None,
+    pdf_sha256: str = "",
+    vorschaubilder: list[str] | None = None,
+    ocr_status: str = Dokument.OcrStatus.FERTIG,
+) -> DokumentVersion:
+    """Store what the pipeline derived from a version (idempotent: running it twice gives the same row)."""
+    with transaction.atomic():
+        version = DokumentVersion.objects.select_for_update().get(pk=version.pk)
+        if pdf is not None:
+            if version.pdf:
+                version.pdf.delete(save=False)
+            version.pdf.save("durchsuchbar.pdf", File(pdf), save=False)
+            version.pdf_sha256 = pdf_sha256
+        version.text = text
+        version.seiten = seiten
+        version.blatt = blatt
+        version.leere_seiten = leere_seiten
+        if vorschaubilder is not None:
+            version.vorschaubilder = vorschaubilder
+        version.save()
+        ist_aktuell = not version.dokument.versionen.filter(nummer__gt=version.nummer).exists()
+        if ist_aktuell:
+            Dokument.objects.filter(pk=version.dokument_id).update(
+                text=text,
+                seiten=seiten,
+                blatt=blatt,
+                ocr_status=ocr_status,
+                suchvektor=SearchVector("titel", weight="A", config="german")
+                + SearchVector("text", weight="B", config="german"),
+            )
+    return version
+
+
+def ocr_status_setzen(*, dokument_id: int, status: str) -> None:
+    Dokument.objects.filter(pk=dokument_id).update(ocr_status=status)
+
+
+def suchvektor_aktualisieren(*, dokument_ids: list[int]) -> None:
+    Dokument.objects.filter(pk__in=dokument_ids).update(
+        suchvektor=SearchVector("titel", weight="A", config="german")
+        + SearchVector("text", weight="B", config="german")
+    )

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Idempotent set-up: Debian packages, PostgreSQL and Redis on localhost (started if none answers),
+# virtualenv with the project installed, a local .env with a random SECRET_KEY, and the database.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES="tesseract-ocr tesseract-ocr-deu poppler-utils libmagic1 qpdf ghostscript chromium fonts-dejavu-core postgresql redis-server"
+missing=""
+for p in $APT_PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "==> Installiere Systempakete:$missing"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+fi
+
+# PostgreSQL and Redis: use DATABASE_URL / REDIS_URL when set, else localhost, starting local ones if none answers.
+if [ -z "${DATABASE_URL:-}" ]; then
+  if ! pg_isready -h 127.0.0.1 -p 5432 -q; then
+    echo "==> Starte PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start || true
+    for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+  fi
+fi
+if [ -z "${REDIS_URL:-}" ]; then
+  if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    echo "==> Starte Redis"
+    mkdir -p /var/lib/redis /var/log/redis
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+      --dir /var/lib/redis --logfile /var/log/redis/akte.log
+    for _ in $(seq 1 20); do redis-cli ping >/dev/null 2>&1 && break; sleep 0.5; done
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "==> Lege virtualenv an"
+  python3 -m venv .venv
+fi
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  echo "==> Installiere Python-Pakete"
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -e '.[dev]'
+  rm -f .venv/.installed-*; touch "$stamp"
+fi
+
+if [ ! -f .env ]; then
+  printf 'SECRET_KEY=%s\n' "$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+fi
+
+if [ -f package.json ] && [ ! -d static/vendor ] && command -v npm >/dev/null 2>&1; then
+  bash scripts/vendor.sh
+fi
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='auslaenderakte'" | grep -q 1 \
+    || createdb -h 127.0.0.1 -U postgres auslaenderakte
+fi
+echo "==> Setup fertig"

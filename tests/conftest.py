@@ -1,0 +1,48 @@
+"""Shared fixtures. Tests run against real PostgreSQL and Redis, as in production."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from dms.models import Rolle
+from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _no_broker(settings, monkeypatch):
+    """Unit tests do not need the OCR worker; scheduling is recorded instead (e2e tests use a real worker)."""
+    geplant: list[int] = []
+    monkeypatch.setattr("scanning.tasks.dokument_verarbeiten.delay", lambda version_id: geplant.append(version_id))
+    return geplant
+
+
+@pytest.fixture
+def sachbearbeitung(db):
+    return f.benutzer("OF", Rolle.SACHBEARBEITUNG)
+
+
+@pytest.fixture
+def fremde_sachbearbeitung(db):
+    """A caseworker of another authority (Kreis Bergstraße)."""
+    return f.benutzer("HP", Rolle.SACHBEARBEITUNG)
+
+
+@pytest.fixture
+def api(sachbearbeitung):
+    client = APIClient()
+    client.force_authenticate(sachbearbeitung)
+    return client
+
+
+@pytest.fixture
+def fremde_api(fremde_sachbearbeitung):
+    client = APIClient()
+    client.force_authenticate(fremde_sachbearbeitung)
+    return client
