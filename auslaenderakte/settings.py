@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "dms.middleware.SecurityHeadersMiddleware",
     "dms.middleware.IdleTimeoutMiddleware",
+    "dms.middleware.ZweiterFaktorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -165,18 +166,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_IMPORTS = ["scanning.lieferung"]  # legacy-file import task; its OCR runs on queue `altakten`
 CELERY_TASK_ROUTES = {
     "scanning.tasks.*": {"queue": "ocr"},
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {"sweeper": {"task": "scanning.tasks.posteingang_sweeper", "schedule": 60}}
 CELERY_TIMEZONE = TIME_ZONE
 
 OCR_LANGUAGE = env.str("OCR_LANGUAGE", default="deu")
 OCR_DPI = env.int("OCR_DPI", default=300)
 HOTFOLDER_PATH = env.str("HOTFOLDER_PATH", default=str(BASE_DIR / "hotfolder"))
+LIEFERUNGEN_PATH = env.str("LIEFERUNGEN_PATH", default=str(BASE_DIR / "lieferungen"))  # provider deliveries
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -201,6 +204,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Same field name, different choices: name the enums so the schema (and `check --deploy`) stays warning-free.
+    "ENUM_NAME_OVERRIDES": {
+        "AkteStatusEnum": "dms.models.akte.Akte.Status",
+        "VorgangStatusEnum": "dms.models.akte.Vorgang.Status",
+    },
 }
 
 # Session and transport security for home-office use over VPN.
@@ -215,7 +223,8 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=SECURE_SSL_RED
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=SECURE_SSL_REDIRECT)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SECURE_SSL_REDIRECT else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Preload only makes sense (and is only accepted) with a year-long HSTS; switch off per environment if unwanted.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS >= 31536000)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -233,6 +242,15 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_LOCKOUT_TEMPLATE = "sicherheit/gesperrt.html"
+# Only behind a proxy that overwrites X-Real-IP may the header be trusted (audit trail and lockout alike).
+TRUST_X_REAL_IP = env.bool("TRUST_X_REAL_IP", default=False)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP", "REMOTE_ADDR") if TRUST_X_REAL_IP else ("REMOTE_ADDR",)
+
+# Second factor (TOTP, django-otp): optional per user, mandatory for authorities with Behoerde.totp_pflicht.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Elektronische Ausländerakte")
+# Path prefixes reachable before the second factor is verified, besides login, logout and the TOTP page itself.
+ZWEITER_FAKTOR_AUSNAHMEN = (STATIC_URL,)
 
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False

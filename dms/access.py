@@ -11,15 +11,16 @@ from typing import TYPE_CHECKING
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from .models.organisation import Mitgliedschaft, Rolle, Vertretung
+from .models.organisation import Mitgliedschaft, Vertretung
+from .permissions_matrix import rollen_mit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-# Roles that work with personal file content of their own authority.
-AKTEN_ROLLEN = frozenset({Rolle.POSTSTELLE, Rolle.SACHBEARBEITUNG, Rolle.TEAMLEITUNG, Rolle.BEHOERDENADMIN})
+# Roles that work with personal file content of their own authority (land and revision never do).
+AKTEN_ROLLEN = rollen_mit("akten_sehen")
 # Roles that may change file content.
-AENDERN_ROLLEN = frozenset({Rolle.SACHBEARBEITUNG, Rolle.TEAMLEITUNG, Rolle.BEHOERDENADMIN})
+AENDERN_ROLLEN = rollen_mit("akten_aendern")
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,17 @@ Inserts are serialised by a transaction-level advisory lock so the chain has no 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .access import zugang
+from .access import Zugang, zugang
 from .models.protokoll import Protokolleintrag
 
 if TYPE_CHECKING:
@@ -54,10 +56,42 @@ def _hashed_fields(e: Protokolleintrag) -> dict[str, Any]:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address, normalised; None when absent or malformed (a forged header never breaks auditing)."""
     if request is None:
         return None
-    # Behind the reverse proxy REMOTE_ADDR is the proxy; it is configured to overwrite X-Real-IP.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+    roh = None
+    # Behind the reverse proxy REMOTE_ADDR is the proxy; trust X-Real-IP only when the proxy is known to overwrite it.
+    if getattr(settings, "TRUST_X_REAL_IP", False):
+        roh = request.META.get("HTTP_X_REAL_IP")
+    roh = roh or request.META.get("REMOTE_ADDR")
+    if not roh:
+        return None
+    try:
+        return str(ipaddress.ip_address(str(roh).strip()))
+    except ValueError:
+        return None
+
+
+def _akte_zu(objekt: Any) -> Akte | None:
+    """The file an object belongs to (the object itself, or its `akte` foreign key), if any."""
+    if objekt is None:
+        return None
+    if objekt.__class__.__name__ == "Akte":
+        return objekt
+    if getattr(objekt, "akte_id", None) is not None:
+        return objekt.akte
+    return None
+
+
+def im_auftrag_von(z: Zugang, akte: Akte | None, objekt: Any = None) -> int | None:
+    """The absent colleague on whose behalf a substitute acts: she is responsible for the object or its file."""
+    if not z.vertretene_ids:
+        return None
+    kandidaten = (getattr(objekt, "sachbearbeitung_id", None), getattr(akte, "sachbearbeitung_id", None))
+    for kandidat in kandidaten:
+        if kandidat is not None and kandidat in z.vertretene_ids:
+            return kandidat
+    return None
 
 
 def protokollieren(
@@ -71,23 +105,31 @@ def protokollieren(
     benutzername: str = "",
     details: dict[str, Any] | None = None,
 ) -> Protokolleintrag:
-    """Append one entry. Call inside the use case's transaction so the entry and the change commit together."""
+    """Append one entry. Call inside the use case's transaction so the entry and the change commit together.
+
+    When the user substitutes for an absent colleague who is responsible for the file (or the object), the entry
+    records that colleague in `im_auftrag_von` automatically, so every caller gets it without passing it.
+    """
     if user is None and request is not None:
-        user = request.user
-    user_id = user.pk if user is not None and user.is_authenticated else None
-    if not benutzername and user is not None and user.is_authenticated:
-        benutzername = user.get_username()
-    if akte is None and objekt is not None and objekt.__class__.__name__ == "Akte":
-        akte = objekt
+        user = getattr(request, "user", None)
+    angemeldet = user is not None and user.is_authenticated
+    user_id = user.pk if angemeldet else None
+    if not benutzername and angemeldet:
+        benutzername = user.get_username()  # type: ignore[union-attr]
+    if akte is None:
+        akte = _akte_zu(objekt)
+    z = zugang(user) if angemeldet else None
+    if im_auftrag_von_id is None and z is not None:
+        im_auftrag_von_id = im_auftrag_von(z, akte, objekt)
     entry = Protokolleintrag(
         zeitpunkt=timezone.now(),
         user_id=user_id,
         benutzername=benutzername[:150],
         im_auftrag_von_id=im_auftrag_von_id,
-        behoerde_id_wert=zugang(user).behoerde_id if user is not None else None,
+        behoerde_id_wert=z.behoerde_id if z is not None else None,
         aktion=aktion,
         objekt_typ=objekt._meta.model_name if objekt is not None else "",
-        objekt_id=str(objekt.pk) if objekt is not None else "",
+        objekt_id=str(objekt.pk)[:64] if objekt is not None else "",
         akte_id_wert=akte.pk if akte is not None else None,
         aktenzeichen=akte.aktenzeichen if akte is not None else "",
         ip_adresse=client_ip(request),
@@ -103,6 +145,9 @@ def protokollieren(
     return entry
 
 
+_MAX_LUECKE = 100
+
+
 @dataclass(frozen=True)
 class Befund:
     eintrag_id: int
@@ -110,11 +155,25 @@ class Befund:
 
 
 def kette_pruefen(batch_size: int = 5000) -> Iterator[Befund]:
-    """Yield every entry whose content or link to its predecessor does not match."""
+    """Yield every entry whose content or link to its predecessor does not match.
+
+    An altered entry fails its own hash. A removed entry breaks the link of its successor; the successor is named,
+    and so are the missing ids when they fall between two entries (ids can also skip after a rolled-back
+    transaction, so a gap alone is no finding, only a gap together with a broken link).
+    """
     vorheriger = GENESIS_HASH
+    vorherige_id = 0
     for e in Protokolleintrag.objects.order_by("id").iterator(chunk_size=batch_size):
         if e.vorheriger_hash != vorheriger:
-            yield Befund(e.id, "Verkettung unterbrochen: ein vorheriger Eintrag wurde entfernt oder verändert")
+            if vorherige_id and e.id > vorherige_id + 1:
+                fehlend = range(vorherige_id + 1, e.id)
+                for eintrag_id in fehlend[:_MAX_LUECKE]:
+                    yield Befund(eintrag_id, f"Eintrag entfernt: Eintrag {e.id} verweist auf einen anderen Vorgänger")
+                if len(fehlend) > _MAX_LUECKE:
+                    yield Befund(e.id, f"Verkettung unterbrochen: {len(fehlend)} Einträge davor fehlen")
+            else:
+                yield Befund(e.id, "Verkettung unterbrochen: der vorherige Eintrag wurde entfernt oder verändert")
         if _entry_hash(_hashed_fields(e), e.vorheriger_hash) != e.hash:
             yield Befund(e.id, "Inhalt verändert: der gespeicherte Hash passt nicht zum Inhalt")
         vorheriger = e.hash
+        vorherige_id = e.id

@@ -1,18 +1,222 @@
-"""Full-text search over documents (PostgreSQL, German configuration)."""
+"""Search over what a user may see: full text (PostgreSQL, German configuration) and file look-up by name,
+AZR-Nummer, Aktenzeichen and date of birth. Results are grouped by file with highlighted snippets.
+
+Query syntax (one box): words are stemmed (``Aufenthaltstitel`` finds ``Aufenthaltstiteln``), ``"a phrase"``,
+``-ausschluss``, ``oder``/``or``, and ``wort*`` for a prefix.
+"""
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, QuerySet
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from dms.models import Dokument
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import F, Q, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from dms.models import Akte, Dokument
+from dms.queries import akte_schnellsuche_q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+# Private-use characters as headline markers: they never come from a keyboard; stray ones are dropped.
+START, STOP = "\ue000", "\ue001"
+_PRAEFIX = re.compile(r"(?<![\w\"])([^\W\d_][\w]{1,40})\*", re.UNICODE)
+_MARKIERT = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
+MAX_DOKUMENTE = 200
+MAX_AKTEN = 50
 
 
-def suchanfrage(q: str) -> SearchQuery:
-    """websearch syntax: words, "phrases", -exclusions; German stemming."""
-    return SearchQuery(q, config="german", search_type="websearch")
+def suchanfrage(q: str) -> SearchQuery | None:
+    """websearch syntax with German stemming, plus ``wort*`` prefixes via to_tsquery(... ':*').
+
+    Prefix words are reduced to letters and digits before they reach to_tsquery, so no input can break its
+    syntax; the rest goes through websearch_to_tsquery, which accepts any text.
+    """
+    q = q.strip()[:500]
+    praefixe = [m.lower() for m in _PRAEFIX.findall(q)][:5]
+    rest = _PRAEFIX.sub(" ", q).replace("*", " ").strip()
+    anfrage: SearchQuery | None = None
+    if rest and re.search(r"\w", rest):
+        anfrage = SearchQuery(rest, config="german", search_type="websearch")
+    for p in praefixe:
+        teil = SearchQuery(f"{p}:*", config="german", search_type="raw")
+        anfrage = teil if anfrage is None else anfrage & teil
+    return anfrage
 
 
 def dokumente_volltext(qs: QuerySet[Dokument], q: str) -> QuerySet[Dokument]:
     query = suchanfrage(q)
+    if query is None:
+        return qs.none()
     return qs.filter(suchvektor=query).annotate(rang=SearchRank(F("suchvektor"), query))
+
+
+def snippet_html(headline: str) -> SafeString:
+    """ts_headline output with our markers -> escaped HTML with <mark> around the hits."""
+    teile: list[str] = []
+    pos = 0
+    for m in _MARKIERT.finditer(headline):
+        teile.append(escape(headline[pos : m.start()].replace(START, "").replace(STOP, "")))
+        teile.append(f"<mark>{escape(m.group(1).replace(START, '').replace(STOP, ''))}</mark>")
+        pos = m.end()
+    teile.append(escape(headline[pos:].replace(START, "").replace(STOP, "")))
+    return mark_safe("".join(teile))  # noqa: S308 - every piece escaped, only <mark> added
+
+
+@dataclass
+class Filter:
+    register: str = ""
+    vorgangsart: str = ""
+    von: date | None = None
+    bis: date | None = None
+
+    @classmethod
+    def aus(cls, params: Any) -> Filter:
+        def datum(wert: str | None) -> date | None:
+            try:
+                return date.fromisoformat(wert) if wert else None
+            except ValueError:
+                return None
+
+        return cls(
+            register=(params.get("register") or "")[:5],
+            vorgangsart=(params.get("vorgangsart") or "")[:50],
+            von=datum(params.get("von")),
+            bis=datum(params.get("bis")),
+        )
+
+    @property
+    def aktiv(self) -> bool:
+        return bool(self.register or self.vorgangsart or self.von or self.bis)
+
+    def anwenden(self, qs: QuerySet[Dokument]) -> QuerySet[Dokument]:
+        if self.register:
+            qs = qs.filter(register__nummer=self.register)
+        if self.vorgangsart:
+            qs = qs.filter(vorgang__vorgangsart__schluessel=self.vorgangsart)
+        if self.von:
+            qs = qs.filter(eingangsdatum__gte=self.von)
+        if self.bis:
+            qs = qs.filter(eingangsdatum__lte=self.bis)
+        return qs
+
+
+@dataclass
+class Dokumenttreffer:
+    id: int
+    titel: str
+    register: str
+    eingangsdatum: date | None
+    snippet: SafeString
+
+
+@dataclass
+class Aktentreffer:
+    akte: Akte
+    grund: str = ""
+    dokumente: list[Dokumenttreffer] = field(default_factory=list)
+
+
+@dataclass
+class Ergebnis:
+    q: str
+    gruppen: list[Aktentreffer]
+    dokumente_gesamt: int
+    begrenzt: bool
+
+
+def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | None = None) -> Ergebnis:
+    """Files found by their identifiers first, then files with matching documents (best rank first).
+
+    Query count is constant: files by identifier (1), document ids by rank (1), snippets (1), their files (1).
+    """
+    filter_ = filter_ or Filter()
+    q = q.strip()[:500]
+    if not q:
+        return Ergebnis(q=q, gruppen=[], dokumente_gesamt=0, begrenzt=False)
+    sichtbar = Akte.objects.visible_to(user)
+
+    gruppen: dict[int, Aktentreffer] = {}
+    if not filter_.aktiv:
+        for akte in sichtbar.filter(_identifikator_q(q)).with_person().order_by("-geaendert_am")[:MAX_AKTEN]:
+            gruppen[akte.pk] = Aktentreffer(akte=akte, grund="Name, Aktenzeichen, AZR-Nummer oder Geburtsdatum")
+
+    query = suchanfrage(q)
+    treffer: list[dict[str, Any]] = []
+    begrenzt = False
+    if query is not None:
+        dokumente = filter_.anwenden(Dokument.objects.filter(akte__in=sichtbar, suchvektor=query))
+        rangliste = list(
+            dokumente.annotate(rang=SearchRank(F("suchvektor"), query))
+            .order_by("-rang", "-id")
+            .values_list("id", flat=True)[: MAX_DOKUMENTE + 1]
+        )
+        begrenzt = len(rangliste) > MAX_DOKUMENTE
+        rangliste = rangliste[:MAX_DOKUMENTE]
+        if rangliste:
+            reihenfolge = {pk: i for i, pk in enumerate(rangliste)}
+            treffer = list(
+                Dokument.objects.filter(pk__in=rangliste)
+                .annotate(
+                    headline=SearchHeadline(
+                        "text",
+                        query,
+                        config="german",
+                        start_sel=START,
+                        stop_sel=STOP,
+                        max_words=30,
+                        min_words=12,
+                        max_fragments=2,
+                        fragment_delimiter=" … ",
+                    )
+                )
+                .values("id", "akte_id", "titel", "register__nummer", "eingangsdatum", "headline")
+            )
+            treffer.sort(key=lambda t: reihenfolge[t["id"]])
+    fehlende = {t["akte_id"] for t in treffer} - set(gruppen)
+    if fehlende:
+        for akte in sichtbar.filter(pk__in=fehlende).with_person():
+            gruppen[akte.pk] = Aktentreffer(akte=akte, grund="")
+    reihenfolge_akten: list[int] = list(gruppen)
+    for t in treffer:
+        gruppe = gruppen.get(t["akte_id"])
+        if gruppe is None:
+            continue
+        gruppe.dokumente.append(
+            Dokumenttreffer(
+                id=t["id"],
+                titel=t["titel"],
+                register=t["register__nummer"],
+                eingangsdatum=t["eingangsdatum"],
+                snippet=snippet_html(t["headline"] or ""),
+            )
+        )
+    # Identifier hits first, then files in the order of their best document.
+    erste_treffer = []
+    for t in treffer:
+        if t["akte_id"] not in erste_treffer:
+            erste_treffer.append(t["akte_id"])
+    identifikator = [pk for pk in reihenfolge_akten if gruppen[pk].grund]
+    rest = [pk for pk in erste_treffer if pk not in identifikator]
+    return Ergebnis(
+        q=q,
+        gruppen=[gruppen[pk] for pk in identifikator + rest if pk in gruppen],
+        dokumente_gesamt=len(treffer),
+        begrenzt=begrenzt,
+    )
+
+
+def _identifikator_q(q: str) -> Q:
+    """Name (spelling-tolerant), AZR-Nummer, Aktenzeichen or date of birth; several words: every word a name."""
+    woerter = q.split()
+    if len(woerter) <= 1 or re.match(r"^\d{1,2}\.\d{1,2}\.\d{4}$", q):
+        return akte_schnellsuche_q(q)
+    bedingung = Q()
+    for w in woerter[:4]:
+        bedingung &= akte_schnellsuche_q(w) | Q(person__vornamen__icontains=w)
+    return bedingung

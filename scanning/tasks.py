@@ -1,13 +1,119 @@
-"""Celery tasks of the OCR pipeline (queue `ocr`). Tasks take ids, load, call a service, and are idempotent."""
+"""Celery tasks of the OCR pipeline (queue `ocr`). Tasks take ids, load, call a step or service, and are idempotent.
+
+A mail item runs as a chain of small steps: pruefen -> aufteilen -> erkennen -> zuordnen. Late acks and
+reject-on-worker-lost mean a step whose worker is killed (kill -9, OOM) is delivered again; the step then skips
+what is already done. Database outages (OperationalError) are retried with exponential backoff.
+"""
 
 from __future__ import annotations
 
-from celery import shared_task
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from celery import chain, shared_task
+from celery.canvas import Signature
+from django.db import InterfaceError, OperationalError
+
+logger = logging.getLogger("scanning.tasks")
+
+SCHRITT = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 2,
+    "retry_backoff_max": 120,
+    "retry_jitter": True,
+    "max_retries": 12,
+}
+
+INTERNER_FEHLER = (
+    "Bei der Verarbeitung ist ein interner Fehler aufgetreten. Die Datei ist unverändert gespeichert; bitte wenden "
+    "Sie sich mit der Posteingangsnummer {id} an den IT-Betrieb."
+)
 
 
-@shared_task(name="scanning.tasks.dokument_verarbeiten", acks_late=True, reject_on_worker_lost=True)
+def _abgesichert(schritt: Callable[[int], None]) -> Callable[[int], None]:
+    """Unexpected errors end the item in `fehler` (original kept) so the worker keeps going; database errors
+    propagate to Celery's autoretry."""
+
+    @wraps(schritt)
+    def ausfuehren(posteingang_id: int) -> None:
+        try:
+            schritt(posteingang_id)
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception as exc:
+            logger.exception("Posteingang %s: Schritt %s fehlgeschlagen", posteingang_id, schritt.__name__)
+            from . import services
+
+            try:
+                services.posteingang_fehler(
+                    posteingang_id=posteingang_id,
+                    code=f"intern:{type(exc).__name__}",
+                    meldung=INTERNER_FEHLER.format(id=posteingang_id),
+                )
+            except (OperationalError, InterfaceError):
+                raise
+
+    return ausfuehren
+
+
+@shared_task(name="scanning.tasks.posteingang_pruefen", **SCHRITT)
+def posteingang_pruefen(posteingang_id: int) -> None:
+    from .pipeline import posteingang
+
+    _abgesichert(posteingang.pruefen)(posteingang_id)
+
+
+@shared_task(name="scanning.tasks.posteingang_aufteilen", **SCHRITT)
+def posteingang_aufteilen(posteingang_id: int) -> None:
+    from .pipeline import posteingang
+
+    _abgesichert(posteingang.aufteilen)(posteingang_id)
+
+
+@shared_task(name="scanning.tasks.posteingang_erkennen", **SCHRITT)
+def posteingang_erkennen(posteingang_id: int) -> None:
+    from .pipeline import posteingang
+
+    _abgesichert(posteingang.erkennen_schritt)(posteingang_id)
+
+
+@shared_task(name="scanning.tasks.posteingang_zuordnen", **SCHRITT)
+def posteingang_zuordnen(posteingang_id: int) -> None:
+    from .pipeline import posteingang
+
+    _abgesichert(posteingang.zuordnen)(posteingang_id)
+
+
+def pipeline_signatur(posteingang_id: int) -> Signature:
+    """The whole pipeline of one item as a chain of immutable signatures (each step only needs the id)."""
+    return chain(
+        posteingang_pruefen.si(posteingang_id),
+        posteingang_aufteilen.si(posteingang_id),
+        posteingang_erkennen.si(posteingang_id),
+        posteingang_zuordnen.si(posteingang_id),
+    )
+
+
+@shared_task(name="scanning.tasks.posteingang_sweeper", acks_late=True, ignore_result=True)
+def posteingang_sweeper(eingegangen_seit: int | None = None, in_verarbeitung_seit: int | None = None) -> int:
+    """Celery beat, every minute: re-queue items that never reached the broker or whose worker died."""
+    from . import services
+
+    kwargs: dict[str, Any] = {}
+    if eingegangen_seit is not None:
+        kwargs["eingegangen_seit"] = eingegangen_seit
+    if in_verarbeitung_seit is not None:
+        kwargs["in_verarbeitung_seit"] = in_verarbeitung_seit
+    return services.haengende_einreihen(**kwargs)
+
+
+@shared_task(name="scanning.tasks.dokument_verarbeiten", **SCHRITT)
 def dokument_verarbeiten(version_id: int) -> None:
     """Derive the searchable PDF, text, counts and thumbnails of one document version."""
-    from scanning.pipeline.dokument import verarbeiten
+    from .pipeline.dokument import verarbeiten
 
     verarbeiten(version_id)

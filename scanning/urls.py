@@ -1,1 +1,15 @@
-urlpatterns: list = []
+from django.urls import include, path
+
+from . import views
+
+app_name = "scanning"
+
+urlpatterns = [
+    path("", views.poststelle, name="poststelle"),
+    path("hochladen/", views.hochladen, name="hochladen"),
+    path("status/", views.status, name="status"),
+    path("buch/", views.buch, name="buch"),
+    path("<int:pk>/original/", views.original, name="original"),
+    path("deckblatt/<int:akte_id>/", views.deckblatt, name="deckblatt"),
+    path("altakten/", include("scanning.views_altakten")),  # legacy-file digitisation (akte_d)
+]

@@ -16,9 +16,11 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _no_broker(settings, monkeypatch):
+def _no_broker(request, settings, monkeypatch):
     """Unit tests do not need the OCR worker; scheduling is recorded instead (e2e tests use a real worker)."""
     geplant: list[int] = []
+    if request.node.get_closest_marker("e2e"):
+        return geplant
     monkeypatch.setattr("scanning.tasks.dokument_verarbeiten.delay", lambda version_id: geplant.append(version_id))
     return geplant
 

@@ -3,6 +3,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from . import views
+from .suche import SucheView
 
 router = DefaultRouter()
 router.register("behoerden", views.BehoerdeViewSet, basename="behoerde")
@@ -13,5 +14,6 @@ router.register("dokumente", views.DokumentViewSet, basename="dokument")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("suche/", SucheView.as_view(), name="api-suche"),
     path("", include(router.urls)),
 ]

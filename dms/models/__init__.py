@@ -1,3 +1,4 @@
+from .abgabe import Aktenabgabe, DateiBEintrag  # noqa: F401 - re-exported (issue 7)
 from .akte import Akte, AkteFreigabe, Akteneinsicht, AktenzeichenZaehler, Person, Vorgang, azr_validator
 from .dokument import Dokument, DokumentVersion
 from .organisation import Behoerde, Mitgliedschaft, Rolle, Team, Vertretung

@@ -1,5 +1,6 @@
 """Write use cases of the e-file. Views, API, tasks and commands call these; nothing else saves core models."""
 
+from .abgabe import abgabe_ablehnen, abgabe_anbieten, abgabe_annehmen, abgabe_zurueckziehen  # noqa: F401
 from .akten import akte_aendern, akte_anlegen, person_aendern, person_anlegen, vorgang_aendern, vorgang_anlegen
 from .dokumente import (
     ableitungen_speichern,

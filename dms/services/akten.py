@@ -16,6 +16,7 @@ from dms.audit import Aktion, protokollieren
 from dms.models import Akte, Behoerde, Person, Team, Vorgang, Vorgangsart, azr_validator
 from dms.namen import name_keys
 
+from .berechtigungen import sperrvermerk_recht_pruefen
 from .fehler import feldfehler
 from .locking import update_if_unchanged
 
@@ -111,6 +112,8 @@ def akte_anlegen(
         raise feldfehler("team", "Das Team gehört nicht zu Ihrer Behörde.")
     if sachbearbeitung is not None and zugang(sachbearbeitung).behoerde_id != behoerde.pk:
         raise feldfehler("sachbearbeitung", "Die Sachbearbeitung gehört nicht zu Ihrer Behörde.")
+    if gesperrt:
+        sperrvermerk_recht_pruefen(user=user)
     jahr = jahr or timezone.localdate().year
     with transaction.atomic():
         nummer = naechste_nummer(behoerde.pk, jahr)
@@ -151,6 +154,8 @@ def akte_aendern(
         raise feldfehler("sachbearbeitung", "Die Sachbearbeitung gehört nicht zu Ihrer Behörde.")
     if "status" in aenderungen and aenderungen["status"] not in Akte.Status.values:
         raise feldfehler("status", "Unbekannter Status.")
+    if "gesperrt" in aenderungen and bool(aenderungen["gesperrt"]) != akte.gesperrt:
+        sperrvermerk_recht_pruefen(user=user)
     with transaction.atomic():
         akte = update_if_unchanged(
             akte, erwartete_version=erwartete_version, changes={**aenderungen, "geaendert_am": timezone.now()}

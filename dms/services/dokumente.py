@@ -202,6 +202,7 @@ def ableitungen_speichern(
                 suchvektor=SearchVector("titel", weight="A", config="german")
                 + SearchVector("text", weight="B", config="german"),
             )
+            suchvektor_aktualisieren(dokument_ids=[version.dokument_id])  # the UPDATE above saw the old text
     return version
 
 

@@ -1,0 +1,65 @@
+"""GET /api/v1/suche/?q= : files and documents the caller may see, grouped by file, with highlighted snippets."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dms.audit import Aktion, protokollieren
+from dms.suche import Filter, suchen
+
+
+class SucheView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Volltext, Name, Aktenzeichen, AZR-Nummer oder Geburtsdatum"),
+            OpenApiParameter("register", str, description="Registernummer, z. B. 03"),
+            OpenApiParameter("vorgangsart", str, description="Schlüssel der Vorgangsart"),
+            OpenApiParameter("von", str, description="Eingangsdatum ab (YYYY-MM-DD)"),
+            OpenApiParameter("bis", str, description="Eingangsdatum bis (YYYY-MM-DD)"),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request: Request) -> Response:
+        q = (request.query_params.get("q") or "").strip()
+        if not q:
+            return Response({"q": ["Bitte geben Sie einen Suchbegriff an."]}, status=400)
+        ergebnis = suchen(request.user, q, Filter.aus(request.query_params))
+        protokollieren(aktion=Aktion.SUCHE, request=request, details={"q": q[:200], "api": True})
+        results = [
+            {
+                "akte": {
+                    "id": g.akte.pk,
+                    "aktenzeichen": g.akte.aktenzeichen,
+                    "person": str(g.akte.person),
+                    "status": g.akte.status,
+                },
+                "grund": g.grund,
+                "dokumente": [
+                    {
+                        "id": d.id,
+                        "titel": d.titel,
+                        "register": d.register,
+                        "eingangsdatum": d.eingangsdatum,
+                        "snippet": str(d.snippet),
+                    }
+                    for d in g.dokumente
+                ],
+            }
+            for g in ergebnis.gruppen
+        ]
+        return Response(
+            {
+                "count": len(results),
+                "next": None,
+                "previous": None,
+                "dokumente_gesamt": ergebnis.dokumente_gesamt,
+                "begrenzt": ergebnis.begrenzt,
+                "results": results,
+            }
+        )

@@ -1,0 +1,242 @@
+"""`manage.py demo_daten`: demo teams, users, persons, files, procedures and documents for OF and HP (idempotent).
+
+Everything is written through the services (with audit entries), so the demo behaves like real data.
+Running it again changes nothing except resetting the demo users' passwords and roles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from dms import services
+from dms.models import Behoerde, Person, Register, Rolle, Team, Vorgangsart
+
+from .benutzer_anlegen import benutzer_anlegen
+from .testbestand_erzeugen import namensvarianten, team_fuer
+
+DEMO_PASSWORT = "Demo-Passwort-2026"  # documented demo login, only for demo installations
+
+# (team name, letters from, letters to, default team)
+TEAMS = [("Team A-K", "A", "K", False), ("Team L-Z", "L", "Z", False), ("Allgemein", "", "", True)]
+
+# (username prefix, role, team name); the username is `<prefix>.<kürzel>`, e.g. sb.of
+BENUTZER = [
+    ("ps", Rolle.POSTSTELLE, None),
+    ("sb", Rolle.SACHBEARBEITUNG, "Team A-K"),
+    ("sb2", Rolle.SACHBEARBEITUNG, "Team L-Z"),
+    ("tl", Rolle.TEAMLEITUNG, "Team A-K"),
+    ("admin", Rolle.BEHOERDENADMIN, None),
+    ("rev", Rolle.REVISION, None),
+    ("land", Rolle.LAND, None),
+]
+BEHOERDEN = ["OF", "HP"]
+
+# familienname, vornamen, geburtsdatum, geburtsort, staatsangehörigkeit, geschlecht, geburtsname
+PERSONEN: list[tuple[str, str, str, str, str, str, str]] = [
+    ("Yılmaz", "Ayşe", "1988-03-14", "Ankara", "türkisch", "w", ""),
+    ("Öztürk", "Mehmet", "1975-11-02", "İzmir", "türkisch", "m", ""),
+    ("Mohammed", "Ahmad", "1993-07-21", "Aleppo", "syrisch", "m", ""),
+    ("Al-Hassan", "Fatima", "1990-01-30", "Damaskus", "syrisch", "w", "Haddad"),
+    ("Nguyễn", "Thị Lan", "1985-09-09", "Hà Nội", "vietnamesisch", "w", ""),
+    ("Trần", "Văn Minh", "1979-04-17", "Hải Phòng", "vietnamesisch", "m", ""),
+    ("Çelik", "Emre", "2001-12-24", "Gaziantep", "türkisch", "m", ""),
+    ("Şahin", "Zeynep", "1996-06-05", "İstanbul", "türkisch", "w", ""),
+    ("Khalil", "Muhammad", "1987-02-11", "Homs", "syrisch", "m", ""),
+    ("Abdullah", "Layla", "2004-08-19", "Bagdad", "irakisch", "w", ""),
+    ("Phạm", "Đức Anh", "1999-10-01", "Huế", "vietnamesisch", "m", ""),
+    ("Kowalski", "Łukasz", "1983-05-27", "Kraków", "polnisch", "m", ""),
+    ("Popescu", "Ioana", "1992-03-03", "București", "rumänisch", "w", ""),
+    ("Schewtschenko", "Olena", "1978-12-12", "Charkiw", "ukrainisch", "w", ""),
+    ("Tesfaye", "Yonas", "1997-09-15", "Asmara", "eritreisch", "m", ""),
+    ("Doğan", "Hüseyin", "1969-01-08", "Trabzon", "türkisch", "m", ""),
+    ("Ibrahim", "Mohamad", "1991-04-04", "Idlib", "syrisch", "m", ""),
+    ("Müller", "Jürgen", "1965-07-07", "Wien", "österreichisch", "m", ""),
+    ("Haddad", "Noor", "2000-02-29", "Damaskus", "syrisch", "w", ""),
+    ("Lê", "Thu Trang", "1994-11-23", "Đà Nẵng", "vietnamesisch", "w", ""),
+    ("Okafor", "Chiamaka", "1989-06-16", "Lagos", "nigerianisch", "w", ""),
+    ("Aydın", "Büşra", "1998-08-08", "Diyarbakır", "türkisch", "w", "Kaya"),
+    ("Nasser", "Omar", "1984-10-10", "Mossul", "irakisch", "m", ""),
+    ("Hoàng", "Quốc Bảo", "2003-03-21", "Hà Nội", "vietnamesisch", "m", ""),
+    ("Wiśniewska", "Małgorzata", "1976-05-05", "Łódź", "polnisch", "w", ""),
+    ("Güneş", "Oğuz", "1995-12-01", "Ankara", "türkisch", "m", ""),
+    ("Saleh", "Yusuf", "1986-09-29", "Aleppo", "syrisch", "m", ""),
+    ("Schäfer", "Käthe", "1958-01-15", "Graz", "österreichisch", "w", ""),
+    ("Iwanow", "Dmytro", "1990-07-30", "Kyjiw", "ukrainisch", "m", ""),
+    ("Mensah", "Kwame", "1982-02-02", "Accra", "ghanaisch", "m", ""),
+    ("Arslan", "Elif", "2002-04-12", "İzmir", "türkisch", "w", ""),
+    ("Võ", "Thanh Hà", "1980-06-30", "Huế", "vietnamesisch", "w", ""),
+]
+# (Vorgangsart, Betreff, Wiedervorlage in days from today (negative: overdue), reason)
+VORGAENGE = [
+    ("ae-verlaengerung", "Verlängerung der Aufenthaltserlaubnis", 14, "Nachweis Lebensunterhalt anfordern"),
+    ("niederlassungserlaubnis", "Antrag auf Niederlassungserlaubnis", -3, "Rentenversicherungsverlauf fehlt"),
+    ("familiennachzug", "Familiennachzug Ehegatte", 30, "Zustimmung Auslandsvertretung abwarten"),
+    ("passersatz", "Passbeschaffung", 7, "Vorsprache bei der Botschaft prüfen"),
+    ("fiktionsbescheinigung", "Fiktionsbescheinigung ausstellen", 0, "Fiktionsbescheinigung läuft ab"),
+]
+
+
+def demo_pdf(titel: str, zeilen: list[str]) -> bytes:
+    """A small one-page PDF with a real text layer (so search and identifier extraction have something to find)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    puffer = io.BytesIO()
+    c = canvas.Canvas(puffer, pagesize=A4)
+    c.setTitle(titel)
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(72, 770, titel)
+    c.setFont("Helvetica", 11)
+    y = 740
+    for zeile in zeilen:
+        c.drawString(72, y, zeile)
+        y -= 18
+    c.showPage()
+    c.save()
+    return puffer.getvalue()
+
+
+def azr_fuer(kuerzel: str, index: int) -> str:
+    return f"{(100 if kuerzel == 'OF' else 200) * 10**9 + 4711_000 + index:012d}"
+
+
+class Command(BaseCommand):
+    help = (
+        "Legt Demodaten für Stadt Offenbach (OF) und Kreis Bergstraße (HP) an: Teams, Benutzer jeder Rolle "
+        f"(Passwort {DEMO_PASSWORT}), Personen, Akten, Vorgänge mit Wiedervorlagen und PDF-Dokumente. Idempotent."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--ohne-verarbeitung",
+            action="store_true",
+            help="Dokumente nicht an die Texterkennung übergeben (ohne laufenden Worker/Redis).",
+        )
+
+    def handle(self, *args: Any, **o: Any) -> None:
+        verarbeiten = not o["ohne_verarbeitung"]
+        for i, kuerzel in enumerate(BEHOERDEN):
+            behoerde = Behoerde.objects.get(kuerzel=kuerzel)
+            teams = self._teams(behoerde)
+            benutzer = self._benutzer(kuerzel)
+            personen = PERSONEN[i::2]
+            neu = 0
+            for j, daten in enumerate(personen):
+                neu += self._person_mit_akte(behoerde, teams, benutzer, j, daten, verarbeiten)
+            self.stdout.write(f"{kuerzel}: {len(teams)} Teams, {len(benutzer)} Benutzer, {neu} neue Akten.")
+        self.stdout.write(self.style.SUCCESS(f"Demodaten bereit. Anmeldung z. B. mit sb.of / {DEMO_PASSWORT}."))
+
+    def _teams(self, behoerde: Behoerde) -> list[Team]:
+        teams = []
+        for name, von, bis, standard in TEAMS:
+            team, _ = Team.objects.update_or_create(
+                behoerde=behoerde,
+                name=name,
+                defaults={"buchstaben_von": von, "buchstaben_bis": bis, "ist_standard": standard},
+            )
+            teams.append(team)
+        return teams
+
+    def _benutzer(self, kuerzel: str) -> dict[str, Any]:
+        benutzer = {}
+        for praefix, rolle, team in BENUTZER:
+            user, _ = benutzer_anlegen(
+                behoerde=kuerzel,
+                rolle=rolle,
+                username=f"{praefix}.{kuerzel.lower()}",
+                password=DEMO_PASSWORT,
+                team=team,
+                vorname=praefix.upper(),
+                nachname=f"Demo {kuerzel}",
+            )
+            benutzer[praefix] = user
+        return benutzer
+
+    @transaction.atomic
+    def _person_mit_akte(
+        self,
+        behoerde: Behoerde,
+        teams: list[Team],
+        benutzer: dict[str, Any],
+        index: int,
+        daten: tuple[str, str, str, str, str, str, str],
+        verarbeiten: bool,
+    ) -> int:
+        familienname, vornamen, geburtsdatum, ort, nationalitaet, geschlecht, geburtsname = daten
+        azr = azr_fuer(behoerde.kuerzel, index)
+        if Person.objects.filter(behoerde=behoerde, azr_nummer=azr).exists():
+            return 0
+        admin = benutzer["admin"]
+        person = services.person_anlegen(
+            behoerde=behoerde,
+            user=admin,
+            familienname=familienname,
+            vornamen=vornamen,
+            geburtsname=geburtsname,
+            geburtsdatum=dt.date.fromisoformat(geburtsdatum),
+            geburtsort=ort,
+            staatsangehoerigkeiten=[nationalitaet],
+            geschlecht=geschlecht,
+            azr_nummer=azr,
+            namensvarianten=namensvarianten(familienname),
+        )
+        team = team_fuer(teams, familienname)
+        sb = benutzer["sb2"] if team is not None and team.name == "Team L-Z" else benutzer["sb"]
+        akte = services.akte_anlegen(person=person, user=admin, team=team, sachbearbeitung=sb)
+        heute = timezone.localdate()
+        art, betreff, tage, grund = VORGAENGE[index % len(VORGAENGE)]
+        vorgang = services.vorgang_anlegen(
+            akte=akte,
+            vorgangsart=Vorgangsart.objects.get(schluessel=art),
+            user=sb,
+            betreff=betreff,
+            wiedervorlage=heute + dt.timedelta(days=tage),
+            wiedervorlage_grund=grund,
+        )
+        if index % 2 == 0:
+            self._dokumente(akte, vorgang, person, sb, verarbeiten)
+        return 1
+
+    def _dokumente(self, akte: Any, vorgang: Any, person: Person, user: Any, verarbeiten: bool) -> None:
+        geb = f"{person.geburtsdatum:%d.%m.%Y}" if person.geburtsdatum else "unbekannt"
+        name = f"{person.vornamen} {person.familienname}"
+        antrag = demo_pdf(
+            "Antrag auf Verlängerung der Aufenthaltserlaubnis",
+            [
+                f"Antragsteller: {name}, geboren am {geb} in {person.geburtsort}",
+                f"AZR-Nummer: {person.azr_nummer}",
+                f"Aktenzeichen: {akte.aktenzeichen}",
+                "Hiermit beantrage ich die Verlängerung meiner Aufenthaltserlaubnis.",
+                "Anlagen: Nationalpass, Meldebescheinigung, Arbeitsvertrag, Gehaltsnachweise.",
+            ],
+        )
+        vermerk = demo_pdf(
+            "Vermerk",
+            [
+                f"Vorsprache von {name} am {timezone.localdate():%d.%m.%Y}.",
+                f"Aktenzeichen: {akte.aktenzeichen}",
+                "Der Reisepass wurde im Original vorgelegt; eine Kopie ist zur Akte genommen.",
+            ],
+        )
+        for titel, inhalt, register, art, richtung in (
+            ("Antrag auf Verlängerung der Aufenthaltserlaubnis", antrag, "03", "antrag", "eingang"),
+            ("Vermerk zur Vorsprache", vermerk, "14", "vermerk", "intern"),
+        ):
+            services.dokument_anlegen(
+                akte=akte,
+                register=Register.objects.aktiv().get(nummer=register),
+                vorgang=vorgang if register == "03" else None,
+                datei=io.BytesIO(inhalt),
+                dateiname=f"{art}.pdf",
+                titel=titel,
+                art=art,
+                richtung=richtung,
+                user=user,
+                verarbeiten=verarbeiten,
+            )

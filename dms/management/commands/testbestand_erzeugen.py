@@ -1,0 +1,466 @@
+"""`manage.py testbestand_erzeugen`: bulk test data (persons, files, documents) for load and speed tests.
+
+Written with PostgreSQL COPY in batches, not through the per-row services: generated test data gets no audit
+entries and no OCR run. The Aktenzeichen counter is advanced in one atomic step per batch, so a later
+`akte_anlegen` continues after the generated numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import random
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchVectorField
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from dms.aktenzeichen import format_aktenzeichen
+from dms.models import Akte, Behoerde, Dokument, Dokumentart, DokumentVersion, Person, Register, Team
+from dms.namen import name_keys, normalize_name
+
+# --- Realistic names: (surnames, female first names, male first names, places of birth, nationality) -------------
+NAMENSGRUPPEN: list[tuple[list[str], list[str], list[str], list[str], str]] = [
+    (
+        ["Yılmaz", "Öztürk", "Çelik", "Şahin", "Doğan", "Kaya", "Demir", "Aydın", "Arslan", "Güneş", "Koç", "Kılıç"],
+        ["Ayşe", "Elif", "Zeynep", "Fatma", "Emine", "Büşra", "Gülşen", "Özlem"],
+        ["Mehmet", "Mustafa", "Ahmet", "Hüseyin", "Emre", "Burak", "Oğuz", "İsmail"],
+        ["Ankara", "İstanbul", "İzmir", "Gaziantep", "Trabzon", "Diyarbakır"],
+        "türkisch",
+    ),
+    (
+        ["Mohammed", "Al-Hassan", "Haddad", "Khalil", "Abdullah", "Al-Masri", "Hamdan", "Nasser", "Saleh", "Ibrahim"],
+        ["Fatima", "Aisha", "Layla", "Noor", "Mariam", "Rania", "Huda"],
+        ["Mohammed", "Muhammad", "Mohamad", "Ahmad", "Yusuf", "Omar", "Khaled", "Hussein", "Ali"],
+        ["Damaskus", "Aleppo", "Homs", "Bagdad", "Mossul", "Idlib"],
+        "syrisch",
+    ),
+    (
+        ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "Bùi"],
+        ["Thị Lan", "Thị Hương", "Thanh Hà", "Ngọc Anh", "Thu Trang"],
+        ["Văn Minh", "Đức Anh", "Quốc Bảo", "Văn Hùng", "Minh Tuấn"],
+        ["Hà Nội", "Hải Phòng", "Huế", "Đà Nẵng", "Thành phố Hồ Chí Minh"],
+        "vietnamesisch",
+    ),
+    (
+        ["Kowalski", "Wiśniewska", "Nowak", "Popescu", "Ionescu", "Stănescu", "Iwanow", "Schewtschenko"],
+        ["Agnieszka", "Małgorzata", "Ioana", "Olena", "Natalija"],
+        ["Piotr", "Łukasz", "Andrei", "Mihai", "Oleksandr", "Dmytro"],
+        ["Kraków", "Łódź", "București", "Cluj-Napoca", "Kyjiw", "Charkiw"],
+        "polnisch",
+    ),
+    (
+        ["Tesfaye", "Haile", "Gebremedhin", "Okafor", "Adeyemi", "Mensah"],
+        ["Selam", "Mekdes", "Chiamaka", "Ama"],
+        ["Yonas", "Dawit", "Chukwuemeka", "Kwame"],
+        ["Asmara", "Keren", "Lagos", "Accra"],
+        "eritreisch",
+    ),
+    (
+        ["Müller", "Schäfer", "Groß", "Köhler", "Jäger", "Bäuerle", "Weiß", "Hofmann"],
+        ["Jürgen", "Käthe", "Sören", "Lena", "Ursula"],
+        ["Jörg", "Björn", "Günther", "Lukas", "Matthäus"],
+        ["Wien", "Graz", "Zürich", "Bozen"],
+        "österreichisch",
+    ),
+]
+# Known transliteration variants; the rest come from dropping diacritics and German umlaut spelling.
+BEKANNTE_VARIANTEN: dict[str, list[str]] = {
+    "Mohammed": ["Muhammad", "Mohamad", "Mohamed", "Muhammed"],
+    "Muhammad": ["Mohammed", "Mohamad"],
+    "Mohamad": ["Mohammed", "Muhammad"],
+    "Yusuf": ["Youssef", "Jussuf"],
+    "Khaled": ["Khalid", "Chalid"],
+    "Hussein": ["Husain", "Hussain"],
+    "Al-Hassan": ["Alhassan", "El-Hassan"],
+    "Al-Masri": ["Almasri", "El-Masri"],
+    "Iwanow": ["Ivanov", "Iwanov"],
+    "Schewtschenko": ["Shevchenko", "Ševčenko"],
+    "Haddad": ["Hadad"],
+}
+_TUERKISCH = str.maketrans("ıİşŞçÇğĞ", "iIsScCgG")
+
+
+def namensvarianten(name: str) -> list[str]:
+    """Other spellings a letter or passport may use (no duplicates, not the name itself).
+
+    >>> namensvarianten("Öztürk")
+    ['Ozturk', 'Oeztuerk']
+    """
+    import unicodedata
+
+    ohne = unicodedata.normalize("NFKD", name.translate(_TUERKISCH))
+    ohne = "".join(c for c in ohne if not unicodedata.combining(c)).replace("đ", "d").replace("Đ", "D")
+    deutsch = name.translate(_TUERKISCH)
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("Ä", "Ae"), ("Ö", "Oe"), ("Ü", "Ue"), ("ß", "ss")):
+        deutsch = deutsch.replace(a, b)
+    kandidaten = [*BEKANNTE_VARIANTEN.get(name, []), ohne, deutsch]
+    return list(dict.fromkeys(k for k in kandidaten if k and k != name))
+
+
+SAETZE = [
+    "Hiermit beantrage ich die Verlängerung meiner Aufenthaltserlaubnis nach § 31 AufenthG.",
+    "Die erforderlichen Unterlagen, insbesondere der gültige Nationalpass und die Meldebescheinigung, liegen bei.",
+    "Der Lebensunterhalt ist durch eine unbefristete Beschäftigung als Pflegefachkraft gesichert.",
+    "Bitte teilen Sie mir mit, ob weitere Nachweise über ausreichenden Wohnraum benötigt werden.",
+    "Nach Prüfung der Sach- und Rechtslage ergeht folgender Bescheid über die Erteilung des Aufenthaltstitels.",
+    "Die Gebühr in Höhe von 93,00 Euro ist innerhalb von vierzehn Tagen nach Zugang dieses Schreibens zu zahlen.",
+    "Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Klage beim Verwaltungsgericht erhoben werden.",
+    "Die Fiktionsbescheinigung nach § 81 Abs. 4 AufenthG gilt bis zur Entscheidung über den Antrag fort.",
+    "Der Integrationskurs wurde erfolgreich abgeschlossen; das Zertifikat Deutsch-Test für Zuwanderer liegt vor.",
+    "Die Ehefrau und die beiden minderjährigen Kinder leben mit dem Antragsteller in häuslicher Gemeinschaft.",
+    "Die Passbeschaffung ist nach Angaben der Botschaft derzeit nicht möglich; ein Nachweis wird nachgereicht.",
+    "Die Bundesagentur für Arbeit hat der Beschäftigung gemäß § 39 AufenthG zugestimmt.",
+    "Ein Termin zur Vorsprache wird für Dienstag um 9:30 Uhr im Bürgerbüro, Zimmer 114, vereinbart.",
+    "Die Verpflichtungserklärung nach § 68 AufenthG wurde vom Gastgeber unterzeichnet und geprüft.",
+    "Es liegen keine Erkenntnisse über Straftaten oder sicherheitsrelevante Sachverhalte vor.",
+    "Die elektronische Aufenthaltskarte wurde bei der Bundesdruckerei bestellt und kann abgeholt werden.",
+    "Mit freundlichen Grüßen, im Auftrag der Ausländerbehörde, Sachgebiet Aufenthalt und Einbürgerung.",
+    "Der Aufenthalt ist für die Dauer der Ausbildung zur Fachinformatikerin für Anwendungsentwicklung erlaubt.",
+    "Die Zustimmung der Schule zur Teilnahme an der Klassenfahrt nach Straßburg liegt der Akte bei.",
+    "Über die Niederlassungserlaubnis wird nach Vorlage der Rentenversicherungsnachweise entschieden.",
+]  # fmt: skip
+
+ZEITPUNKT_FELDER = (models.DateTimeField,)
+
+
+def _copy_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _wert(feld: models.Field, wert: Any) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if wert is None:
+        return "\\N"
+    if isinstance(feld, ArrayField):
+        inhalt = ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in wert)
+        return _copy_text("{" + inhalt + "}")
+    if isinstance(feld, models.JSONField):
+        return _copy_text(json.dumps(wert, ensure_ascii=False))
+    if isinstance(wert, bool):
+        return "t" if wert else "f"
+    if isinstance(wert, dt.date | dt.datetime):
+        return wert.isoformat()
+    return _copy_text(str(wert))
+
+
+def _spalten(model: type[models.Model], *, mit_id: bool = True) -> list[models.Field]:
+    return [
+        f for f in model._meta.concrete_fields if not isinstance(f, SearchVectorField) and (mit_id or not f.primary_key)
+    ]
+
+
+def _zeilen(
+    spalten: list[models.Field], werte: Iterable[dict[str, Any]], jetzt: dt.datetime, extra: Sequence[str] = ()
+) -> str:
+    """Rows in COPY format; fields not given get their model default (so new columns with defaults keep working)."""
+    teile = []
+    for w in werte:
+        zeile = [_copy_text(str(w[k])) for k in extra]
+        for f in spalten:
+            if f.attname in w:
+                v = w[f.attname]
+            elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                v = jetzt
+            else:
+                v = f.get_default()
+            zeile.append(_wert(f, v))
+        teile.append("\t".join(zeile[len(extra) :] + zeile[: len(extra)]))
+    return "\n".join(teile) + "\n"
+
+
+def _spaltennamen(spalten: list[models.Field]) -> str:
+    return ", ".join(connection.ops.quote_name(f.column) for f in spalten)
+
+
+def _copy(
+    tabelle: str,
+    spalten: list[models.Field],
+    werte: Iterable[dict[str, Any]],
+    jetzt: dt.datetime,
+    extra: Sequence[str] = (),
+) -> None:
+    daten = _zeilen(spalten, werte, jetzt, extra)
+    namen = ", ".join([_spaltennamen(spalten), *extra])
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {tabelle} ({namen}) FROM STDIN") as c:
+        c.write(daten)
+
+
+def _ids(model: type[models.Model], anzahl: int) -> list[int]:
+    """Reserve primary keys from the table's own sequence, so later normal inserts never collide."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, anzahl],
+        )
+        return [r[0] for r in cursor.fetchall()]
+
+
+def aktenzeichen_reservieren(behoerde_id: int, jahr: int, anzahl: int) -> int:
+    """Advance the counter by `anzahl` in one atomic upsert; returns the first reserved number."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO dms_aktenzeichenzaehler (behoerde_id, jahr, letzte_nummer) VALUES (%s, %s, %s)
+            ON CONFLICT (behoerde_id, jahr) DO UPDATE
+                SET letzte_nummer = dms_aktenzeichenzaehler.letzte_nummer + EXCLUDED.letzte_nummer
+            RETURNING letzte_nummer
+            """,
+            [behoerde_id, jahr, anzahl],
+        )
+        row = cursor.fetchone()
+    assert row is not None
+    return int(row[0]) - anzahl + 1
+
+
+def team_fuer(teams: Sequence[Team], familienname: str) -> Team | None:
+    """The team whose letter range holds the surname's first letter, else the default team."""
+    buchstabe = normalize_name(familienname)[:1].upper()
+    standard = None
+    for t in teams:
+        if t.buchstaben_von and t.buchstaben_von.upper() <= buchstabe <= (t.buchstaben_bis or "Z").upper():
+            return t
+        if t.ist_standard:
+            standard = t
+    return standard
+
+
+def zufallsperson(rnd: random.Random) -> dict[str, Any]:
+    familiennamen, weiblich, maennlich, orte, nationalitaet = rnd.choice(NAMENSGRUPPEN)
+    familienname = rnd.choice(familiennamen)
+    geschlecht = rnd.choice("wm")
+    vorname = rnd.choice(weiblich if geschlecht == "w" else maennlich)
+    varianten = namensvarianten(familienname)
+    return {
+        "familienname": familienname,
+        "vornamen": vorname,
+        "geburtsname": "",
+        "geburtsdatum": dt.date(1950, 1, 1) + dt.timedelta(days=rnd.randrange(0, 365 * 70)),
+        "geburtsort": rnd.choice(orte),
+        "staatsangehoerigkeiten": [nationalitaet],
+        "geschlecht": geschlecht,
+        "namensvarianten": varianten,
+        "namen_normalisiert": name_keys(familienname, *varianten),
+    }
+
+
+def zufallstext(rnd: random.Random, kopf: str, laenge: int = 2000) -> str:
+    teile = [kopf]
+    while sum(len(t) + 1 for t in teile) < laenge:
+        teile.append(rnd.choice(SAETZE))
+    return "\n".join(teile)
+
+
+KOERPER = 300  # distinct document bodies per run; each document = its own header + one of them
+MUSTER_PFAD = "testbestand/muster.pdf"
+MUSTER_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def musterdatei() -> str:
+    """One small stored file every generated version points to (no real scans needed for volume tests)."""
+    if not default_storage.exists(MUSTER_PFAD):
+        return default_storage.save(MUSTER_PFAD, ContentFile(MUSTER_PDF))
+    return MUSTER_PFAD
+
+
+class Command(BaseCommand):
+    help = (
+        "Erzeugt einen Testbestand in großen Mengen (Personen mit realistischen Namen und Schreibvarianten, "
+        "Akten mit eindeutigen Aktenzeichen, Dokumente mit Text und Suchindex) per COPY. Für Last- und "
+        "Geschwindigkeitstests: ohne Protokolleinträge und ohne Texterkennung; alle Dokumentversionen verweisen "
+        "auf eine gemeinsame kleine Musterdatei."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--akten", type=int, required=True, help="Anzahl Akten (je eine neue Person)")
+        parser.add_argument("--dokumente-pro-akte", type=int, default=2, dest="dokumente")
+        parser.add_argument("--behoerde", default="OF", help="Kürzel der Behörde (Standard: OF)")
+        parser.add_argument("--stapel", type=int, default=5000, help="Akten je Transaktion")
+        parser.add_argument("--seed", type=int, default=None, help="Startwert des Zufallsgenerators")
+        parser.add_argument("--jahr", type=int, default=None, help="Jahr im Aktenzeichen (Standard: laufendes)")
+
+    def handle(self, *args: Any, **o: Any) -> None:
+        if o["akten"] < 0 or o["dokumente"] < 0 or o["stapel"] < 1:
+            raise CommandError("Anzahlen dürfen nicht negativ sein; --stapel mindestens 1.")
+        behoerde = Behoerde.objects.filter(kuerzel__iexact=o["behoerde"]).first()
+        if behoerde is None:
+            raise CommandError(f"Die Behörde „{o['behoerde']}“ gibt es nicht.")
+        register = {r.nummer: r.pk for r in Register.objects.aktiv()}
+        if not register:
+            raise CommandError("Es gibt keinen aktiven Aktenplan. Bitte zuerst `manage.py migrate` ausführen.")
+        arten = [(d.schluessel, d.bezeichnung, register.get(d.register_nummer)) for d in Dokumentart.objects.all()]
+        arten = [a for a in arten if a[2]] or [("sonstiges", "Schreiben", next(iter(register.values())))]
+        teams = list(Team.objects.filter(behoerde=behoerde))
+        rnd = random.Random(o["seed"])  # noqa: S311 - test data, not security
+        jahr = o["jahr"] or timezone.localdate().year
+        pfad = musterdatei()
+        sha = hashlib.sha256(MUSTER_PDF).hexdigest()
+        koerper = [zufallstext(rnd, "", 1900).strip() for _ in range(KOERPER)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DROP TABLE IF EXISTS tb_koerper; CREATE TEMP TABLE tb_koerper AS "
+                "SELECT (nr - 1)::integer AS nr, to_tsvector('german', t) AS vec "
+                "FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, nr)",
+                [koerper],
+            )
+        start = time.monotonic()
+        erzeugt = 0
+        while erzeugt < o["akten"]:
+            n = min(o["stapel"], o["akten"] - erzeugt)
+            self._stapel(behoerde, teams, arten, rnd, jahr, n, o["dokumente"], pfad, sha, koerper)
+            erzeugt += n
+            if o["verbosity"] >= 2:
+                self.stdout.write(f"{erzeugt} Akten …")
+        with connection.cursor() as cursor:
+            for model in (Person, Akte, Dokument, DokumentVersion):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
+        dauer = time.monotonic() - start
+        rate = erzeugt / dauer if dauer else 0.0
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{erzeugt} Akten mit {erzeugt * o['dokumente']} Dokumenten für {behoerde.kuerzel} erzeugt "
+                f"in {dauer:.1f} s ({rate:.0f} Akten/s)."
+            )
+        )
+
+    @transaction.atomic
+    def _stapel(
+        self,
+        behoerde: Behoerde,
+        teams: list[Team],
+        arten: list[tuple[str, str, int]],
+        rnd: random.Random,
+        jahr: int,
+        n: int,
+        dok_je_akte: int,
+        pfad: str,
+        sha: str,
+        koerper: list[str],
+    ) -> None:
+        jetzt = timezone.now()
+        personen = [zufallsperson(rnd) for _ in range(n)]
+        person_ids = _ids(Person, n)
+        azr_start = self._azr_start(behoerde.pk, rnd)
+        azr = azr_start
+        for p, pid in zip(personen, person_ids, strict=True):
+            azr += rnd.randint(1, 5000)
+            p.update(id=pid, uuid=uuid.uuid4(), behoerde_id=behoerde.pk, azr_nummer=f"{azr:012d}")
+        _copy("dms_person", _spalten(Person), personen, jetzt)
+
+        erste = aktenzeichen_reservieren(behoerde.pk, jahr, n)
+        akte_ids = _ids(Akte, n)
+        akten = []
+        for i, (p, aid) in enumerate(zip(personen, akte_ids, strict=True)):
+            team = team_fuer(teams, p["familienname"])
+            akten.append(
+                {
+                    "id": aid,
+                    "uuid": uuid.uuid4(),
+                    "behoerde_id": behoerde.pk,
+                    "person_id": p["id"],
+                    "aktenzeichen": format_aktenzeichen(behoerde.kuerzel, jahr, erste + i),
+                    "team_id": team.pk if team else None,
+                    "medium": rnd.choice(["elektronisch", "elektronisch", "hybrid"]),
+                }
+            )
+        _copy("dms_akte", _spalten(Akte), akten, jetzt)
+        if dok_je_akte:
+            self._dokumente(akten, personen, arten, rnd, dok_je_akte, pfad, sha, koerper, jetzt)
+
+    def _azr_start(self, behoerde_id: int, rnd: random.Random) -> int:
+        # Generated AZR numbers start with 9 and only grow, so they never collide with each other or earlier runs.
+        hoechste = (
+            Person.objects.filter(behoerde_id=behoerde_id, azr_nummer__startswith="9")
+            .order_by("-azr_nummer")
+            .values_list("azr_nummer", flat=True)
+            .first()
+        )
+        return int(hoechste) if hoechste else 900_000_000_000 + rnd.randint(0, 10**6)
+
+    def _dokumente(
+        self,
+        akten: list[dict[str, Any]],
+        personen: list[dict[str, Any]],
+        arten: list[tuple[str, str, int]],
+        rnd: random.Random,
+        dok_je_akte: int,
+        pfad: str,
+        sha: str,
+        koerper: list[str],
+        jetzt: dt.datetime,
+    ) -> None:
+        dok_ids = iter(_ids(Dokument, len(akten) * dok_je_akte))
+        dokumente, versionen = [], []
+        for akte, p in zip(akten, personen, strict=True):
+            name = f"{p['familienname']}, {p['vornamen']}"
+            for _ in range(dok_je_akte):
+                schluessel, bezeichnung, register_id = rnd.choice(arten)
+                eingang = dt.date(2015, 1, 1) + dt.timedelta(days=rnd.randrange(0, 4000))
+                kopf = f"{bezeichnung} – {name}, geb. {p['geburtsdatum']:%d.%m.%Y}, Az. {akte['aktenzeichen']}"
+                dok_id = next(dok_ids)
+                nr = rnd.randrange(len(koerper))
+                dokumente.append(
+                    {
+                        "id": dok_id,
+                        "uuid": uuid.uuid4(),
+                        "akte_id": akte["id"],
+                        "register_id": register_id,
+                        "titel": f"{bezeichnung} {name}"[:300],
+                        "art": schluessel[:50],
+                        "richtung": rnd.choice(["eingang", "eingang", "ausgang", "intern"]),
+                        "eingangsdatum": eingang,
+                        "quelle": "altakte",
+                        "ocr_status": "fertig",
+                        "seiten": 1,
+                        "blatt": 1,
+                        "text": f"{kopf}\n{koerper[nr]}",
+                        "kopf": kopf,
+                        "koerper": nr,
+                    }
+                )
+                versionen.append(
+                    {
+                        "uuid": uuid.uuid4(),
+                        "dokument_id": dok_id,
+                        "nummer": 1,
+                        "original": pfad,
+                        "dateiname": "testbestand.pdf",
+                        "sha256": sha,
+                        "groesse": len(MUSTER_PDF),
+                        "mime_type": "application/pdf",
+                        "seiten": 1,
+                        "blatt": 1,
+                    }
+                )
+        spalten = _spalten(Dokument)
+        namen = _spaltennamen(spalten)
+        with connection.cursor() as cursor:
+            # Stage without indexes, then one INSERT that computes the search vector in SQL (one heap write).
+            cursor.execute(
+                "DROP TABLE IF EXISTS tb_dokument; CREATE TEMP TABLE tb_dokument (LIKE dms_dokument) ON COMMIT DROP; "
+                "ALTER TABLE tb_dokument ADD COLUMN kopf text, ADD COLUMN koerper integer"
+            )
+        _copy("tb_dokument", spalten, dokumente, jetzt, extra=("kopf", "koerper"))
+        d_namen = ", ".join(f"d.{connection.ops.quote_name(f.column)}" for f in spalten)
+        with connection.cursor() as cursor:
+            # Same result as to_tsvector over the whole text: the header's vector followed by the body's (positions
+            # shifted by ||); each distinct body is analysed once per run (tb_koerper), which makes this fast.
+            cursor.execute(
+                f"INSERT INTO dms_dokument ({namen}, suchvektor) SELECT {d_namen}, "  # noqa: S608 - names from the model
+                "setweight(to_tsvector('german', d.titel), 'A') "
+                "|| setweight(to_tsvector('german', d.kopf) || k.vec, 'B') "
+                "FROM tb_dokument d JOIN tb_koerper k ON k.nr = d.koerper"
+            )
+        _copy("dms_dokumentversion", _spalten(DokumentVersion, mit_id=False), versionen, jetzt)

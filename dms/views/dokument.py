@@ -1,0 +1,171 @@
+"""Document viewer: page images rendered on the server (no PDF code in the browser), the recognised text with
+the search term highlighted, downloads of the searchable PDF and of the original."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET
+
+from dms.api.views import PdfNochNichtFertig, datei_antwort
+from dms.audit import Aktion, protokollieren
+from dms.models import Dokument, DokumentVersion
+
+from . import formulare as f
+from .common import darf_aendern
+
+log = logging.getLogger("dms.views.dokument")
+
+BREITEN = {"klein": 600, "normal": 1100, "gross": 1800}
+MAX_SEITEN_ANZEIGE = 500
+_WORT = re.compile(r"[\wÄÖÜäöüß]{2,}", re.UNICODE)
+
+
+def _sichtbares_dokument(request: HttpRequest, pk: int) -> Dokument:
+    return get_object_or_404(
+        Dokument.objects.visible_to(request.user).select_related(
+            "akte", "akte__person", "register", "vorgang", "vorgang__vorgangsart"
+        ),
+        pk=pk,
+    )
+
+
+def hervorheben(text: str, begriff: str) -> SafeString:
+    """Escape first, then mark every occurrence of each search word (case-insensitive, word prefix)."""
+    woerter = sorted({w.lower() for w in _WORT.findall(begriff or "")}, key=len, reverse=True)[:10]
+    sicher = escape(text)
+    if not woerter:
+        return mark_safe(sicher)  # noqa: S308 - escaped above
+    # The words are matched against the escaped text; they contain only letters, so escaping does not change them.
+    muster = re.compile(r"\b(" + "|".join(re.escape(escape(w)) for w in woerter) + r")", re.IGNORECASE)
+    return mark_safe(muster.sub(r"<mark>\1</mark>", sicher))  # noqa: S308 - input escaped, only <mark> added
+
+
+@login_required
+@require_GET
+def dokument_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dokument = _sichtbares_dokument(request, pk)
+    version = dokument.versionen.order_by("-nummer").first()
+    protokollieren(aktion=Aktion.LESEN, request=request, objekt=dokument, akte=dokument.akte)
+    begriff = (request.GET.get("q") or "").strip()[:200]
+    seiten = min(dokument.seiten or (version.seiten if version else 0) or 1, MAX_SEITEN_ANZEIGE)
+    ablage_form = (
+        f.AblageForm(akte=dokument.akte, initial={"register": dokument.register_id, "vorgang": dokument.vorgang_id})
+        if darf_aendern(request, dokument.akte)
+        else None
+    )
+    ctx = {
+        "dokument": dokument,
+        "akte": dokument.akte,
+        "version": version,
+        "seiten": range(1, seiten + 1),
+        "seitenzahl": seiten,
+        "begriff": begriff,
+        "text": hervorheben(dokument.text, begriff),
+        "hat_pdf": bool(version and (version.pdf or version.mime_type == "application/pdf")),
+        "ablage_form": ablage_form,
+    }
+    return render(request, "dms/dokument.html", ctx)
+
+
+def _quelle(version: DokumentVersion) -> tuple[bytes, str]:
+    """The bytes to render pages from: the searchable PDF, else the original (PDF or image)."""
+    if version.pdf:
+        with version.pdf.open("rb") as fh:
+            return fh.read(), "application/pdf"
+    with version.original.open("rb") as fh:
+        return fh.read(), version.mime_type
+
+
+def seite_rendern(inhalt: bytes, mime: str, seite: int, breite: int) -> bytes:
+    """One page as PNG, scaled to `breite` pixels; raises IndexError for a page that does not exist."""
+    from PIL import Image
+
+    if mime == "application/pdf":
+        from pdf2image import convert_from_bytes, pdfinfo_from_bytes
+
+        anzahl = int(pdfinfo_from_bytes(inhalt).get("Pages", 0))
+        if seite > anzahl:
+            raise IndexError(seite)
+        bilder = convert_from_bytes(inhalt, first_page=seite, last_page=seite, size=(breite, None), fmt="png")
+        if not bilder:
+            raise IndexError(seite)
+        bild = bilder[0]
+    else:
+        bild = Image.open(io.BytesIO(inhalt))
+        try:
+            bild.seek(seite - 1)
+        except EOFError as exc:
+            raise IndexError(seite) from exc
+        bild = bild.convert("L" if bild.mode in ("1", "L") else "RGB")
+        hoehe = max(1, round(bild.height * breite / bild.width))
+        bild = bild.resize((breite, hoehe))
+    puffer = io.BytesIO()
+    bild.save(puffer, format="PNG", optimize=False)
+    return puffer.getvalue()
+
+
+@login_required
+@require_GET
+def dokument_seite(request: HttpRequest, pk: int, seite: int) -> HttpResponse:
+    """One page image; cached in storage next to the version so each page is rendered once per size."""
+    dokument = _sichtbares_dokument(request, pk)
+    version = dokument.versionen.order_by("-nummer").first()
+    groesse = request.GET.get("g", "normal")
+    breite = BREITEN.get(groesse, BREITEN["normal"])
+    if version is None or seite < 1 or seite > MAX_SEITEN_ANZEIGE:
+        raise Http404
+    quelle = "pdf" if version.pdf else "original"
+    pfad = f"dokumente/{dokument.uuid}/{version.nummer}/seiten/{quelle}-{breite}-{seite}.png"
+    if default_storage.exists(pfad):
+        with default_storage.open(pfad, "rb") as fh:
+            png = fh.read()
+    else:
+        inhalt, mime = _quelle(version)
+        if mime not in {"application/pdf", "image/tiff", "image/png", "image/jpeg"}:
+            raise Http404
+        try:
+            png = seite_rendern(inhalt, mime, seite, breite)
+        except IndexError as exc:
+            raise Http404 from exc
+        except Exception:
+            log.exception("Seite %s von Dokument %s konnte nicht gerendert werden", seite, dokument.pk)
+            return HttpResponse(
+                "Diese Seite kann nicht angezeigt werden.", status=422, content_type="text/plain; charset=utf-8"
+            )
+        default_storage.save(pfad, ContentFile(png))
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_GET
+def dokument_datei(request: HttpRequest, pk: int) -> HttpResponse:
+    dokument = _sichtbares_dokument(request, pk)
+    version = dokument.versionen.order_by("-nummer").first()
+    if version is None:
+        raise Http404
+    try:
+        return datei_antwort(request, dokument, version, original=request.GET.get("original") == "1")
+    except PdfNochNichtFertig:
+        return render(
+            request,
+            "dms/hinweis.html",
+            {
+                "titel": "PDF noch nicht fertig",
+                "meldung": "Das durchsuchbare PDF wird noch erzeugt. Bitte versuchen Sie es gleich noch einmal "
+                "oder laden Sie das Original herunter.",
+                "zurueck": dokument,
+            },
+            status=409,
+        )

@@ -1,0 +1,151 @@
+"""Forms of the caseworker pages. They validate input only; every write goes through dms.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from dms.models import Akte, Dokument, Register, Team, Vorgang, Vorgangsart
+
+User = get_user_model()
+
+
+class DatumInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def kern(form: forms.Form) -> forms.Form:
+    """Give every widget the KERN input class so templates stay simple."""
+    for feld in form.fields.values():
+        w = feld.widget
+        if isinstance(w, forms.Select):
+            w.attrs.setdefault("class", "kern-form-input__select")
+        elif isinstance(w, forms.CheckboxInput):
+            w.attrs.setdefault("class", "kern-form-check__checkbox")
+        else:
+            w.attrs.setdefault("class", "kern-form-input__input")
+    return form
+
+
+def kollegen(behoerde_id: int | None) -> QuerySet[Any]:
+    """Active users of one authority (for assignment and substitution choices)."""
+    return (
+        User.objects.filter(is_active=True, mitgliedschaft__behoerde_id=behoerde_id)
+        .order_by("last_name", "username")
+        .only("id", "username", "first_name", "last_name")
+    )
+
+
+class BenutzerFeld(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.username})" if name else obj.username
+
+
+class AkteBearbeitenForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label="Status", choices=Akte.Status.choices)
+    medium = forms.ChoiceField(label="Medium", choices=Akte.Medium.choices)
+    vertraulichkeit = forms.ChoiceField(label="Vertraulichkeitsstufe", choices=Akte.Vertraulichkeit.choices)
+    team = forms.ModelChoiceField(label="Team", queryset=Team.objects.none(), required=False, empty_label="– kein –")
+    sachbearbeitung = BenutzerFeld(
+        label="Sachbearbeitung", queryset=User.objects.none(), required=False, empty_label="– niemand –"
+    )
+
+    def __init__(self, *args: Any, behoerde_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(behoerde_id=behoerde_id)
+        self.fields["sachbearbeitung"].queryset = kollegen(behoerde_id)
+        kern(self)
+
+
+class HochladenForm(forms.Form):
+    datei = forms.FileField(label="Datei (PDF, TIFF, PNG oder JPEG)")
+    titel = forms.CharField(label="Titel", max_length=300, required=False)
+    register = forms.ModelChoiceField(label="Register", queryset=Register.objects.none(), empty_label=None)
+    vorgang = forms.ModelChoiceField(label="Vorgang", queryset=Vorgang.objects.none(), required=False)
+    richtung = forms.ChoiceField(label="Richtung", choices=Dokument.Richtung.choices)
+    eingangsdatum = forms.DateField(label="Eingangsdatum", required=False, widget=DatumInput())
+
+    def __init__(self, *args: Any, akte: Akte, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["register"].queryset = Register.objects.aktiv().order_by("nummer")
+        self.fields["vorgang"].queryset = Vorgang.objects.filter(akte=akte).select_related("vorgangsart")
+        kern(self)
+
+
+class VermerkForm(forms.Form):
+    titel = forms.CharField(label="Betreff des Vermerks", max_length=200)
+    text = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+    register = forms.ModelChoiceField(label="Register", queryset=Register.objects.none(), empty_label=None)
+    vorgang = forms.ModelChoiceField(label="Vorgang", queryset=Vorgang.objects.none(), required=False)
+
+    def __init__(self, *args: Any, akte: Akte, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["register"].queryset = Register.objects.aktiv().order_by("nummer")
+        self.fields["vorgang"].queryset = Vorgang.objects.filter(akte=akte).select_related("vorgangsart")
+        kern(self)
+
+
+class AblageForm(forms.Form):
+    register = forms.ModelChoiceField(label="Register", queryset=Register.objects.none(), empty_label=None)
+    vorgang = forms.ModelChoiceField(
+        label="Vorgang", queryset=Vorgang.objects.none(), required=False, empty_label="– keinem Vorgang –"
+    )
+
+    def __init__(self, *args: Any, akte: Akte, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["register"].queryset = Register.objects.aktiv().order_by("nummer")
+        self.fields["vorgang"].queryset = Vorgang.objects.filter(akte=akte).select_related("vorgangsart")
+        kern(self)
+
+
+class VorgangAnlegenForm(forms.Form):
+    vorgangsart = forms.ModelChoiceField(
+        label="Vorgangsart (Landeskatalog)", queryset=Vorgangsart.objects.none(), empty_label=None
+    )
+    betreff = forms.CharField(label="Betreff", max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vorgangsart"].queryset = Vorgangsart.objects.filter(aktiv=True).order_by("bezeichnung")
+        kern(self)
+
+
+class VorgangForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    betreff = forms.CharField(label="Betreff", max_length=300, required=False)
+    status = forms.ChoiceField(label="Status", choices=Vorgang.Status.choices)
+    sachbearbeitung = BenutzerFeld(
+        label="Sachbearbeitung", queryset=User.objects.none(), required=False, empty_label="– niemand –"
+    )
+    wiedervorlage = forms.DateField(label="Wiedervorlage am", required=False, widget=DatumInput())
+    wiedervorlage_grund = forms.CharField(label="Grund der Wiedervorlage", max_length=300, required=False)
+
+    def __init__(self, *args: Any, behoerde_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sachbearbeitung"].queryset = kollegen(behoerde_id)
+        kern(self)
+
+
+class AbwesenheitForm(forms.Form):
+    von = forms.DateField(label="abwesend von", widget=DatumInput())
+    bis = forms.DateField(label="abwesend bis (einschließlich)", widget=DatumInput())
+    vertretung = BenutzerFeld(label="Vertretung", queryset=User.objects.none(), empty_label=None)
+
+    def __init__(self, *args: Any, user: Any, behoerde_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vertretung"].queryset = kollegen(behoerde_id).exclude(pk=user.pk)
+        kern(self)
+
+    def clean(self) -> dict[str, Any]:
+        daten = super().clean() or {}
+        if daten.get("von") and daten.get("bis") and daten["bis"] < daten["von"]:
+            self.add_error("bis", "Das Ende der Abwesenheit liegt vor ihrem Beginn.")
+        return daten

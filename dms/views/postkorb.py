@@ -1,0 +1,273 @@
+"""In-tray (Postkorb): mail items waiting for a caseworker (status zu_pruefen), routed to me, my team, or
+colleagues I substitute. Open one next to its preview; file it into an Akte, create person and file from it,
+or forward it. Filing and forwarding use the mail-room module's services (scanning.services)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from dms.access import zugang
+from dms.audit import Aktion, protokollieren
+from dms.models import Akte, Register, Team, Vorgang
+from dms.queries import akte_schnellsuche_q
+
+from .arbeitsplatz import postkorb_q
+from .common import fehlertexte, ganzzahl, log
+from .dokument import BREITEN, seite_rendern
+from .formulare import kollegen
+
+LISTE = 100
+
+
+def _posteingaenge(request: HttpRequest) -> Any:
+    from scanning.models import Posteingang
+
+    return Posteingang.objects.visible_to(request.user)
+
+
+def _eintrag(request: HttpRequest, pk: int) -> Any:
+    return get_object_or_404(_posteingaenge(request).select_related("team", "zugewiesen_an", "akte"), pk=pk)
+
+
+@login_required
+@require_GET
+def postkorb(request: HttpRequest) -> HttpResponse:
+    z = zugang(request.user)
+    fuer = request.GET.get("fuer", "ich")
+    if fuer not in {"ich", "vertretung", "alle"}:
+        fuer = "ich"
+    qs = _posteingaenge(request).im_postkorb()
+    if fuer != "alle":
+        qs = qs.filter(postkorb_q(z, fuer=fuer))
+    eintraege = list(qs.select_related("team", "zugewiesen_an").order_by("eingegangen_am", "id")[: LISTE + 1])
+    ctx = {"eintraege": eintraege[:LISTE], "mehr": len(eintraege) > LISTE, "fuer": fuer, "zugang": z}
+    return render(request, "dms/postkorb.html", ctx)
+
+
+def _vorschlaege(eintrag: Any, request: HttpRequest) -> list[dict[str, Any]]:
+    """The pipeline's suggestions, limited to files the user may see, best first."""
+    roh = [v for v in (eintrag.vorschlaege or []) if isinstance(v, dict) and str(v.get("akte", "")).isdigit()]
+    ids = [int(v["akte"]) for v in roh]
+    akten = {a.pk: a for a in Akte.objects.visible_to(request.user).filter(pk__in=ids).with_person()}
+    result = []
+    for v in sorted(roh, key=lambda v: -float(v.get("konfidenz") or 0)):
+        akte = akten.get(int(v["akte"]))
+        if akte is not None:
+            result.append({"akte": akte, "grund": str(v.get("grund", "")), "konfidenz": v.get("konfidenz")})
+    return result
+
+
+def _vorbelegung(eintrag: Any) -> dict[str, str]:
+    """Person data recognised by the pipeline, to pre-fill 'create person and file'."""
+    m = eintrag.erkannte_merkmale if isinstance(eintrag.erkannte_merkmale, dict) else {}
+
+    def erstes(*schluessel: str) -> str:
+        for s in schluessel:
+            wert = m.get(s)
+            if isinstance(wert, list):
+                wert = wert[0] if wert else ""
+            if wert:
+                return str(wert)[:200]
+        return ""
+
+    return {
+        "familienname": erstes("familienname", "namen", "name"),
+        "vornamen": erstes("vornamen", "vorname"),
+        "geburtsdatum": erstes("geburtsdatum", "geburtsdaten", "daten"),
+        "azr_nummer": erstes("azr_nummer", "azr_nummern"),
+    }
+
+
+@login_required
+@require_GET
+def eintrag(request: HttpRequest, pk: int) -> HttpResponse:
+    e = _eintrag(request, pk)
+    protokollieren(aktion=Aktion.LESEN, request=request, objekt=e)
+    z = zugang(request.user)
+    seiten = max(1, min(e.seiten or 1, 50))
+    ctx = {
+        "eintrag": e,
+        "seiten": range(1, seiten + 1),
+        "vorschlaege": _vorschlaege(e, request),
+        "register": Register.objects.aktiv().order_by("nummer"),
+        "vorbelegung": _vorbelegung(e),
+        "kollegen": kollegen(z.behoerde_id),
+        "teams": Team.objects.filter(behoerde_id=z.behoerde_id).order_by("name"),
+        "darf_aendern": z.darf_aendern and e.status == "zu_pruefen",
+    }
+    return render(request, "dms/postkorb_eintrag.html", ctx)
+
+
+@login_required
+@require_GET
+def vorschau(request: HttpRequest, pk: int, seite: int) -> HttpResponse:
+    e = _eintrag(request, pk)
+    breite = BREITEN["normal"]
+    if seite < 1 or seite > 50:
+        raise Http404
+    quelle = "pdf" if e.pdf else "original"
+    pfad = f"posteingang/{e.uuid}/seiten/{quelle}-{breite}-{seite}.png"
+    if default_storage.exists(pfad):
+        with default_storage.open(pfad, "rb") as fh:
+            png = fh.read()
+    else:
+        datei = e.pdf or e.original
+        mime = "application/pdf" if e.pdf else e.mime_type
+        try:
+            with datei.open("rb") as fh:
+                inhalt = fh.read()
+            png = seite_rendern(inhalt, mime, seite, breite)
+        except IndexError as exc:
+            raise Http404 from exc
+        except Exception:
+            log.exception("Vorschau %s von Posteingang %s nicht darstellbar", seite, e.pk)
+            return HttpResponse("Keine Vorschau möglich.", status=422, content_type="text/plain; charset=utf-8")
+        default_storage.save(pfad, ContentFile(png))
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_GET
+def akten_suche(request: HttpRequest) -> HttpResponse:
+    """Search-as-you-type for the filing form: name, AZR-Nummer, Aktenzeichen or date of birth."""
+    q = (request.GET.get("q") or "").strip()[:100]
+    akten: list[Akte] = []
+    if len(q) >= 2:
+        akten = list(
+            Akte.objects.changeable_by(request.user)
+            .filter(akte_schnellsuche_q(q))
+            .with_person()
+            .order_by("person__familienname", "aktenzeichen")[:20]
+        )
+    return render(request, "dms/teile/akten_auswahl.html", {"akten": akten, "q": q})
+
+
+def _services() -> Any:
+    from scanning import services as scanning_services
+
+    return scanning_services
+
+
+def _fehler_melden(request: HttpRequest, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        for m in fehlertexte(exc):
+            messages.error(request, m)
+    else:
+        messages.error(request, str(exc) or "Diese Aktion ist Ihnen nicht erlaubt.")
+
+
+@login_required
+@require_POST
+def zuordnen(request: HttpRequest, pk: int) -> HttpResponse:
+    """File the item into a chosen Akte (register and optional procedure)."""
+    e = _eintrag(request, pk)
+    akte = Akte.objects.changeable_by(request.user).filter(pk=ganzzahl(request.POST.get("akte")) or 0).first()
+    register = Register.objects.aktiv().filter(nummer=request.POST.get("register", "")).first()
+    if akte is None or register is None:
+        messages.error(request, "Bitte wählen Sie eine Akte und ein Register.")
+        return redirect("postkorb-eintrag", pk=e.pk)
+    vorgang = None
+    if vg := ganzzahl(request.POST.get("vorgang")):
+        vorgang = Vorgang.objects.filter(akte=akte, pk=vg).first()
+    try:
+        erledigt = _services().posteingang_zuordnen(
+            posteingang=e, akte=akte, register=register, vorgang=vorgang, user=request.user, request=request
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _fehler_melden(request, exc)
+        return redirect("postkorb-eintrag", pk=e.pk)
+    messages.success(request, f"Das Schriftstück wurde zur Akte {akte.aktenzeichen} genommen.")
+    if erledigt.dokument_id:
+        return redirect("dokument", pk=erledigt.dokument_id)
+    return redirect("akte", pk=akte.pk)
+
+
+@login_required
+@require_POST
+def neue_akte(request: HttpRequest, pk: int) -> HttpResponse:
+    """Create person and file from the item (pre-filled with what was recognised), then file it there."""
+    from dms import services
+
+    e = _eintrag(request, pk)
+    z = zugang(request.user)
+    if not z.darf_aendern:
+        raise PermissionDenied
+    register = Register.objects.aktiv().filter(nummer=request.POST.get("register", "")).first()
+    if register is None:
+        messages.error(request, "Bitte wählen Sie ein Register.")
+        return redirect("postkorb-eintrag", pk=e.pk)
+    daten: dict[str, Any] = {
+        "familienname": (request.POST.get("familienname") or "").strip()[:200],
+        "vornamen": (request.POST.get("vornamen") or "").strip()[:200],
+        "azr_nummer": (request.POST.get("azr_nummer") or "").strip() or None,
+    }
+    if geb := (request.POST.get("geburtsdatum") or "").strip():
+        try:
+            daten["geburtsdatum"] = dt.date.fromisoformat(geb)
+        except ValueError:
+            messages.error(request, "Das Geburtsdatum ist ungültig (Format JJJJ-MM-TT).")
+            return redirect("postkorb-eintrag", pk=e.pk)
+    from django.db import transaction
+
+    from dms.models import Behoerde
+
+    try:
+        with transaction.atomic():
+            person = services.person_anlegen(
+                behoerde=Behoerde.objects.get(pk=z.behoerde_id), user=request.user, request=request, **daten
+            )
+            akte = services.akte_anlegen(
+                person=person, user=request.user, request=request, team=e.team, sachbearbeitung=request.user
+            )
+            _services().posteingang_zuordnen(
+                posteingang=e, akte=akte, register=register, user=request.user, request=request
+            )
+    except (ValidationError, PermissionDenied) as exc:
+        _fehler_melden(request, exc)
+        return redirect("postkorb-eintrag", pk=e.pk)
+    messages.success(request, f"Person und Akte {akte.aktenzeichen} wurden angelegt; das Schriftstück liegt darin.")
+    return redirect("akte", pk=akte.pk)
+
+
+@login_required
+@require_POST
+def weiterleiten(request: HttpRequest, pk: int) -> HttpResponse:
+    """Forward the item to a colleague or a team of the same authority."""
+    e = _eintrag(request, pk)
+    z = zugang(request.user)
+    ziel = request.POST.get("an", "")
+    person = team = None
+    if ziel.startswith("u") and (uid := ganzzahl(ziel[1:])):
+        person = kollegen(z.behoerde_id).filter(pk=uid).first()
+    elif ziel.startswith("t") and (tid := ganzzahl(ziel[1:])):
+        team = Team.objects.filter(behoerde_id=z.behoerde_id, pk=tid).first()
+    if person is None and team is None:
+        messages.error(request, "Bitte wählen Sie eine Kollegin, einen Kollegen oder ein Team Ihrer Behörde.")
+        return redirect("postkorb-eintrag", pk=e.pk)
+    try:
+        _services().posteingang_weiterleiten(
+            posteingang=e,
+            zugewiesen_an=person,
+            team=team,
+            notiz=(request.POST.get("hinweis") or "").strip()[:500],
+            user=request.user,
+            request=request,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _fehler_melden(request, exc)
+        return redirect("postkorb-eintrag", pk=e.pk)
+    name = person.get_username() if person is not None else f"Team {team.name}"  # type: ignore[union-attr]
+    messages.success(request, f"Das Schriftstück wurde an {name} weitergeleitet.")
+    return redirect("postkorb")

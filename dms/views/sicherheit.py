@@ -1,0 +1,203 @@
+"""Security pages: second factor (TOTP) set-up and check, substitutes (Vertretung) and inspection grants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from dms.models import Akte, Akteneinsicht, Behoerde
+from dms.permissions_matrix import darf
+from dms.services import berechtigungen
+
+User = get_user_model()
+
+
+def _sicheres_ziel(request: HttpRequest, ziel: str | None) -> str:
+    if ziel and url_has_allowed_host_and_scheme(ziel, allowed_hosts={request.get_host()}, require_https=False):
+        return ziel
+    return "/"
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        regex=r"^\d{6}$",
+        label="Einmalcode aus der App",
+        error_messages={"invalid": "Bitte geben Sie den sechsstelligen Code ein."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+@login_required
+def zweiter_faktor(request: HttpRequest) -> HttpResponse:
+    """Set up (first time) or check the TOTP second factor, then continue where the user wanted to go."""
+    ziel = _sicheres_ziel(request, request.GET.get("next") or request.POST.get("next"))
+    bestaetigt = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    geraet = bestaetigt or TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if geraet is None:
+        geraet = TOTPDevice.objects.create(user=request.user, name="Authenticator-App", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if geraet.verify_token(form.cleaned_data["token"]):
+            if not geraet.confirmed:
+                geraet.confirmed = True
+                geraet.save(update_fields=["confirmed"])
+            otp_login(request, geraet)
+            return redirect(ziel)
+        form.add_error("token", "Der Code ist falsch oder abgelaufen.")
+    kontext: dict[str, Any] = {"form": form, "next": ziel, "einrichten": not geraet.confirmed}
+    if not geraet.confirmed:
+        # Shown only until the device is confirmed; the QR code is inline SVG (no external request, CSP-safe).
+        kontext["qr_svg"] = segno.make(geraet.config_url, error="m").svg_inline(scale=4)
+        kontext["schluessel"] = _base32(geraet.bin_key)
+    return render(request, "sicherheit/zweiter_faktor.html", kontext)
+
+
+def _base32(key: bytes) -> str:
+    import base64
+
+    return base64.b32encode(key).decode().rstrip("=")
+
+
+# --- Substitutes -------------------------------------------------------------------------------------------------
+
+
+class VertretungForm(forms.Form):
+    abwesend = forms.ModelChoiceField(queryset=User.objects.none(), label="abwesende Person")
+    vertretung = forms.ModelChoiceField(queryset=User.objects.none(), label="Vertretung")
+    von = forms.DateField(label="von", widget=forms.DateInput(attrs={"type": "date"}))
+    bis = forms.DateField(label="bis", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kollegen = berechtigungen.kollegen(user)
+        self.fields["abwesend"].queryset = kollegen  # type: ignore[attr-defined]
+        self.fields["vertretung"].queryset = kollegen  # type: ignore[attr-defined]
+
+
+def _formfehler(form: forms.Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for feld, fehler in exc.error_dict.items():
+            for e in fehler:
+                form.add_error(feld if feld in form.fields else None, e.messages[0])
+    else:
+        form.add_error(None, exc.messages[0])
+
+
+@login_required
+def vertretungen(request: HttpRequest) -> HttpResponse:
+    if not darf(request.user, "vertretung_setzen"):
+        raise PermissionDenied("Ihre Rolle darf keine Vertretungen festlegen.")
+    form = VertretungForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            berechtigungen.vertretung_anlegen(user=request.user, request=request, **form.cleaned_data)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            _formfehler(form, exc)
+        else:
+            messages.success(request, "Die Vertretung wurde angelegt.")
+            return redirect("vertretungen")
+    liste = (
+        berechtigungen.vertretungen_sichtbar(request.user)
+        .filter(bis__gte=timezone.localdate())
+        .select_related("vertretene_person", "vertretung")
+        .order_by("von", "id")
+    )
+    return render(request, "sicherheit/vertretungen.html", {"form": form, "vertretungen": liste})
+
+
+@login_required
+@require_POST
+def vertretung_beenden(request: HttpRequest, pk: int) -> HttpResponse:
+    v = get_object_or_404(berechtigungen.vertretungen_sichtbar(request.user), pk=pk)
+    try:
+        berechtigungen.vertretung_beenden(vertretung=v, user=request.user, request=request)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    messages.success(request, "Die Vertretung wurde beendet.")
+    return redirect("vertretungen")
+
+
+# --- Inspection grants -------------------------------------------------------------------------------------------
+
+
+class EinsichtForm(forms.Form):
+    behoerde = forms.ModelChoiceField(queryset=Behoerde.objects.none(), label="Behörde", required=False)
+    person = forms.CharField(label="oder Benutzername einer Person", required=False, max_length=150)
+    bis = forms.DateField(label="bis einschließlich", widget=forms.DateInput(attrs={"type": "date"}))
+    grund = forms.CharField(label="Grund", max_length=300)
+
+    def __init__(self, *args: Any, akte: Akte, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["behoerde"].queryset = Behoerde.objects.filter(aktiv=True).exclude(  # type: ignore[attr-defined]
+            pk=akte.behoerde_id
+        )
+
+    def clean_person(self) -> Any:
+        name = self.cleaned_data.get("person", "").strip()
+        if not name:
+            return None
+        person = User.objects.filter(username=name, is_active=True).first()
+        if person is None:
+            raise ValidationError("Diese Person ist nicht bekannt.")
+        return person
+
+
+@login_required
+def akteneinsichten(request: HttpRequest, akte_id: int) -> HttpResponse:
+    """Grants on one file: list, grant and revoke (only for those who may change the file)."""
+    akte = get_object_or_404(Akte.objects.changeable_by(request.user), pk=akte_id)
+    if not darf(request.user, "akteneinsicht_erteilen"):
+        raise PermissionDenied("Ihre Rolle darf keine Akteneinsicht erteilen.")
+    form = EinsichtForm(request.POST or None, akte=akte)
+    if request.method == "POST" and form.is_valid():
+        try:
+            berechtigungen.akteneinsicht_erteilen(
+                akte=akte,
+                user=request.user,
+                request=request,
+                behoerde=form.cleaned_data["behoerde"],
+                person=form.cleaned_data["person"],
+                bis=form.cleaned_data["bis"],
+                grund=form.cleaned_data["grund"],
+            )
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            _formfehler(form, exc)
+        else:
+            messages.success(request, "Die Akteneinsicht wurde erteilt.")
+            return redirect("akteneinsichten", akte_id=akte.pk)
+    einsichten = akte.einsichten.select_related("behoerde", "user", "erteilt_von").order_by("-erteilt_am")
+    return render(
+        request,
+        "sicherheit/akteneinsichten.html",
+        {"akte": akte, "form": form, "einsichten": einsichten, "jetzt": timezone.now()},
+    )
+
+
+@login_required
+@require_POST
+def akteneinsicht_widerrufen(request: HttpRequest, akte_id: int, pk: int) -> HttpResponse:
+    akte = get_object_or_404(Akte.objects.changeable_by(request.user), pk=akte_id)
+    einsicht = get_object_or_404(Akteneinsicht.objects.filter(akte=akte), pk=pk)
+    try:
+        berechtigungen.akteneinsicht_widerrufen(einsicht=einsicht, user=request.user, request=request)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    messages.success(request, "Die Akteneinsicht wurde widerrufen.")
+    return redirect("akteneinsichten", akte_id=akte.pk)

@@ -1,0 +1,342 @@
+"""xdomea import: an `Abgabe.Abgabe.0401` package from another system becomes person, Akte, Vorgänge and Dokumente.
+
+All or nothing: the package is checked (zip entries, XML without DTD/entities, xdomea 3.0.0 schema, every primary file
+present with the size and SHA-256 the message states), then everything is created in one transaction through the
+services. On any failure the transaction is rolled back, files already written to storage are deleted, the operator
+gets a log line and the caller an `ImportAbgelehnt` with the German reason and, where possible, a negative 0402.
+"""
+
+from __future__ import annotations
+
+import logging
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from dms import dateien
+from dms.audit import Aktion, protokollieren
+from dms.models import Akte, Behoerde, Dokument, DokumentVersion, Person, Register, Vorgang, Vorgangsart
+from dms.services import akte_anlegen, dokument_anlegen, person_anlegen, vorgang_anlegen
+from dms.services.dokumente import _version_speichern as version_speichern
+from dms.services.dokumente import ableitungen_speichern
+
+from .paket import Entpackt, PaketFehler, entpacken, nachricht_finden, nachricht_lesen, zip_pruefen
+from .plan import AktePlan, DateiPlan, DokumentPlan, plan_lesen
+from .quittung import importbestaetigung
+from .schema import DATEIFORMAT
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+    from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
+
+# Formats accepted from another authority's file: the scan formats plus what xdomea packages commonly carry.
+ERLAUBTE_TYPEN = frozenset(DATEIFORMAT)
+STANDARD_REGISTER = "14"  # Sonstiges
+
+
+class ImportAbgelehnt(Exception):
+    """The whole package was rejected; nothing was imported."""
+
+    def __init__(self, grund: str, quittung: bytes | None = None) -> None:
+        super().__init__(grund)
+        self.grund = grund
+        self.quittung = quittung
+
+
+@dataclass(frozen=True)
+class ImportErgebnis:
+    akte: Akte
+    prozess_id: str
+    dokumente: int
+    dateien: int
+    quittung: bytes
+
+
+def _behoerde(behoerde: Behoerde | str) -> Behoerde:
+    if isinstance(behoerde, Behoerde):
+        return behoerde
+    gefunden = Behoerde.objects.filter(kuerzel=str(behoerde).strip().upper(), aktiv=True).first()
+    if gefunden is None:
+        raise PaketFehler(f"Unbekannte oder inaktive Behörde „{behoerde}“: an sie kann nichts importiert werden.")
+    return gefunden
+
+
+class _Importlauf:
+    """One import: remembers every stored file so a failure can remove them again."""
+
+    def __init__(self, plan: AktePlan, zf: zipfile.ZipFile, namen: dict[str, zipfile.ZipInfo], behoerde: Behoerde):
+        self.plan = plan
+        self.zf = zf
+        self.namen = namen
+        self.behoerde = behoerde
+        self.gespeichert: list[str] = []
+        self.dateien = 0
+        self.register = {r.nummer: r for r in Register.objects.aktiv()}
+
+    def aufraeumen(self) -> None:
+        for name in self.gespeichert:
+            try:
+                default_storage.delete(name)
+            except OSError:  # pragma: no cover - logged, the DB rows are rolled back anyway
+                logger.exception("xdomea-Import: Datei %s konnte nicht entfernt werden", name)
+
+    def _merken(self, version: DokumentVersion) -> None:
+        self.gespeichert += [f.name for f in (version.original, version.pdf) if f]
+
+    def _entpacken(self, datei: DateiPlan) -> Entpackt:
+        info = self.namen.get(datei.name)
+        if info is None:
+            raise PaketFehler(f"Die Primärdatei „{datei.name}“ ({datei.original_name}) fehlt im Paket.")
+        self.dateien += 1
+        return entpacken(self.zf, info, erwartet_sha256=datei.sha256, erwartet_groesse=datei.groesse)
+
+    def _person(self, user: Any, request: Any) -> Person:
+        daten = dict(self.plan.person)
+        azr = daten.get("azr_nummer")
+        if azr:
+            vorhanden = Person.objects.filter(behoerde=self.behoerde, azr_nummer=azr).first()
+            if vorhanden is not None:
+                return vorhanden
+        if daten.get("geschlecht") not in Person.Geschlecht.values:
+            daten["geschlecht"] = Person.Geschlecht.UNBEKANNT
+        return person_anlegen(behoerde=self.behoerde, user=user, request=request, **daten)
+
+    def _vorgaenge(self, akte: Akte, user: Any, request: Any) -> list[Vorgang | None]:
+        arten = {v.schluessel: v for v in Vorgangsart.objects.filter(aktiv=True)}
+        nach_name = {v.bezeichnung: v for v in arten.values()}
+        ergebnis: list[Vorgang | None] = []
+        for vp in self.plan.vorgaenge:
+            art = arten.get(vp.schluessel) or nach_name.get(vp.typ)
+            if art is None:
+                # Unknown type: its documents are filed without a procedure; the old reference stays in the note.
+                logger.warning("xdomea-Import: Vorgangsart %r unbekannt, Vorgang %s ohne Zuordnung", vp.typ, vp.id)
+                ergebnis.append(None)
+                continue
+            vorgang = vorgang_anlegen(
+                akte=akte,
+                vorgangsart=art,
+                user=user,
+                request=request,
+                betreff=vp.betreff[:300],
+                wiedervorlage=vp.wiedervorlage,
+                wiedervorlage_grund=vp.wiedervorlage_grund[:300],
+            )
+            status = vp.status if vp.status in Vorgang.Status.values else Vorgang.Status.OFFEN
+            Vorgang.objects.filter(pk=vorgang.pk).update(
+                status=status,
+                begonnen_am=vp.begonnen_am or vorgang.begonnen_am,
+                abgeschlossen_am=vp.abgeschlossen_am,
+            )
+            ergebnis.append(vorgang)
+        return ergebnis
+
+    def _vermerk(self, dp: DokumentPlan, nummer: str, datei: DateiPlan, sha: str) -> dict[str, Any]:
+        return {
+            "quelle": "xdomea Abgabe.Abgabe.0401",
+            "prozess_id": self.plan.prozess_id,
+            "absender": self.plan.absender,
+            "frueheres_aktenzeichen": self.plan.kennzeichen,
+            "dokument_id_extern": dp.id,
+            "version_extern": nummer,
+            "dateiname_im_paket": datei.name,
+            "sha256": sha,
+            "importiert_am": timezone.now().isoformat(),
+        }
+
+    def _dokument(
+        self, akte: Akte, dp: DokumentPlan, vorgang: Vorgang | None, user: Any, request: Any, verarbeiten: bool
+    ) -> None:
+        register = self.register.get(dp.register) or self.register[STANDARD_REGISTER]
+        dokument: Dokument | None = None
+        version: DokumentVersion | None = None
+        for vp in dp.versionen:
+            entpackt = self._entpacken(vp.original)
+            try:
+                vermerk = self._vermerk(dp, vp.nummer, vp.original, entpackt.sha256)
+                if dokument is None:
+                    dokument = dokument_anlegen(
+                        akte=akte,
+                        register=register,
+                        datei=entpackt.datei,
+                        dateiname=vp.original.original_name,
+                        user=user,
+                        request=request,
+                        vorgang=vorgang,
+                        titel=dp.titel,
+                        art=dp.art[:50],
+                        richtung=dp.richtung,
+                        eingangsdatum=dp.datum,
+                        quelle=Dokument.Quelle.ABGABE,
+                        erlaubt=ERLAUBTE_TYPEN,
+                        transfervermerk=vermerk,
+                        verarbeiten=False,
+                    )
+                    version = dokument.versionen.get(nummer=1)
+                else:
+                    info = dateien.pruefen(entpackt.datei, erlaubt=ERLAUBTE_TYPEN)
+                    version = version_speichern(
+                        dokument=dokument,
+                        datei=entpackt.datei,
+                        dateiname=vp.original.original_name,
+                        info=info,
+                        user=user,
+                        transfervermerk=vermerk,
+                    )
+                self._merken(version)
+            finally:
+                entpackt.datei.close()
+            if vp.pdf is not None:
+                pdf = self._entpacken(vp.pdf)
+                try:
+                    version = ableitungen_speichern(
+                        version=version,
+                        text="",
+                        seiten=0,
+                        blatt=0,
+                        pdf=pdf.datei,
+                        pdf_sha256=pdf.sha256,
+                        ocr_status=Dokument.OcrStatus.AUSSTEHEND,
+                    )
+                    self._merken(version)
+                finally:
+                    pdf.datei.close()
+        assert dokument is not None and version is not None
+        if dp.seiten is not None or dp.blatt is not None:
+            zaehler = {"seiten": dp.seiten or 0, "blatt": dp.blatt or 0}
+            DokumentVersion.objects.filter(pk=version.pk).update(**zaehler)
+            Dokument.objects.filter(pk=dokument.pk).update(**zaehler)
+        if verarbeiten:
+            # Text, counts and thumbnails of the current version are derived by the OCR worker after commit.
+            from scanning.tasks import dokument_verarbeiten
+
+            version_id = version.pk
+            transaction.on_commit(lambda: dokument_verarbeiten.delay(version_id))
+
+    def ausfuehren(self, user: Any, request: Any, verarbeiten: bool) -> Akte:
+        person = self._person(user, request)
+        akte = akte_anlegen(
+            person=person,
+            user=user,
+            request=request,
+            medium=self.plan.medium,
+            vertraulichkeit=self.plan.vertraulichkeit,
+        )
+        fruehere = [a[:60] for a in [*self.plan.fruehere, self.plan.kennzeichen] if a]
+        Akte.objects.filter(pk=akte.pk).update(fruehere_aktenzeichen=list(dict.fromkeys(fruehere)))
+        akte.refresh_from_db()
+        vorgaenge = self._vorgaenge(akte, user, request)
+        for dp in self.plan.dokumente:
+            vorgang = vorgaenge[dp.vorgang] if dp.vorgang is not None else None
+            self._dokument(akte, dp, vorgang, user, request, verarbeiten)
+        return akte
+
+
+def _empfaenger_pruefen(plan: AktePlan, behoerde: Behoerde) -> None:
+    if plan.empfaenger_kuerzel and plan.empfaenger_kuerzel != behoerde.kuerzel:
+        adressat = Behoerde.objects.filter(kuerzel=plan.empfaenger_kuerzel).first()
+        if adressat is not None:
+            raise PaketFehler(f"Die Abgabe ist an {adressat.name} adressiert, nicht an {behoerde.name}.")
+
+
+def paket_importieren(
+    *,
+    paket: str | Path | IO[bytes],
+    behoerde: Behoerde | str,
+    user: AbstractBaseUser | None = None,
+    request: HttpRequest | None = None,
+    benutzername: str = "",
+    verarbeiten: bool = True,
+) -> ImportErgebnis:
+    """Import one 0401 package into `behoerde`; all or nothing. Raises ImportAbgelehnt with the German reason."""
+    paketname = Path(str(getattr(paket, "name", paket))).name
+    nachricht = None
+    ziel: Behoerde | None = None
+    lauf: _Importlauf | None = None
+    try:
+        ziel = _behoerde(behoerde)
+        try:
+            zf = zipfile.ZipFile(paket)
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise PaketFehler("Das Paket ist keine gültige ZIP-Datei.") from exc
+        with zf:
+            namen = zip_pruefen(zf)
+            info = nachricht_finden(namen)
+            try:
+                nachricht = nachricht_lesen(zf, info)
+            except PaketFehler as exc:
+                nachricht = exc.nachricht
+                raise
+            plan = plan_lesen(nachricht, STANDARD_REGISTER)
+            _empfaenger_pruefen(plan, ziel)
+            fehlend = [d for d in plan.dateien() if d.name not in namen]
+            if fehlend:
+                raise PaketFehler(
+                    f"Die Primärdatei „{fehlend[0].name}“ ({fehlend[0].original_name}) fehlt im Paket"
+                    + (f" (insgesamt {len(fehlend)} fehlende Dateien)." if len(fehlend) > 1 else ".")
+                )
+            lauf = _Importlauf(plan, zf, namen, ziel)
+            with transaction.atomic():
+                akte = lauf.ausfuehren(user, request, verarbeiten)
+                protokollieren(
+                    aktion=Aktion.IMPORT,
+                    user=user,
+                    request=request,
+                    objekt=akte,
+                    benutzername=benutzername,
+                    details={
+                        "format": "xdomea 3.0.0 Abgabe.Abgabe.0401",
+                        "prozess_id": plan.prozess_id,
+                        "paket": paketname,
+                        "absender": plan.absender,
+                        "frueheres_aktenzeichen": plan.kennzeichen,
+                        "dokumente": len(plan.dokumente),
+                        "dateien": lauf.dateien,
+                    },
+                )
+                quittung = importbestaetigung(nachricht=nachricht, empfaenger_behoerde=ziel, erfolgreich=True)
+                assert quittung is not None
+    except (PaketFehler, ValidationError) as exc:
+        grund = exc.grund if isinstance(exc, PaketFehler) else "; ".join(exc.messages)
+        if lauf is not None:
+            lauf.aufraeumen()
+        logger.warning(
+            "xdomea-Import abgelehnt: paket=%s behoerde=%s grund=%s",
+            paketname,
+            ziel.kuerzel if ziel else behoerde,
+            grund,
+        )
+        raise ImportAbgelehnt(grund, _negative_quittung(nachricht, ziel, grund)) from exc
+    except BaseException:
+        if lauf is not None:
+            lauf.aufraeumen()
+        logger.exception("xdomea-Import fehlgeschlagen: paket=%s", paketname)
+        raise
+    logger.info(
+        "xdomea-Import: paket=%s -> Akte %s (%s Dokumente, %s Dateien, früher %s)",
+        paketname,
+        akte.aktenzeichen,
+        len(plan.dokumente),
+        lauf.dateien,
+        plan.kennzeichen,
+    )
+    return ImportErgebnis(
+        akte=akte, prozess_id=plan.prozess_id, dokumente=len(plan.dokumente), dateien=lauf.dateien, quittung=quittung
+    )
+
+
+def _negative_quittung(nachricht: Any, behoerde: Behoerde | None, grund: str) -> bytes | None:
+    try:
+        return importbestaetigung(
+            nachricht=nachricht, empfaenger_behoerde=behoerde, erfolgreich=False, fehler=grund[:2000]
+        )
+    except Exception:  # the receipt is a courtesy; the rejection itself must not fail
+        logger.exception("xdomea-Import: negative Importbestätigung konnte nicht erzeugt werden")
+        return None

@@ -1,0 +1,75 @@
+"""Reads for the subsidy: the active programme, the budget used, what an authority actually holds as digitised."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from dms.models import Dokument, Vorgang
+
+from .berechnung import anteil_prozent, auf_cent
+from .models import Foerderprogramm, Zuwendungsbescheid
+
+
+def aktives_programm() -> Foerderprogramm | None:
+    return Foerderprogramm.objects.filter(aktiv=True).first()
+
+
+def bewilligt_summe(programm: Foerderprogramm) -> Decimal:
+    summe = Zuwendungsbescheid.objects.filter(programm=programm).aggregate(s=Sum("betrag"))["s"]
+    return auf_cent(summe or Decimal("0"))
+
+
+@dataclass(frozen=True)
+class Digitalisiert:
+    akten: int
+    blatt: int
+
+
+def digitalisiert(behoerde_id: int) -> Digitalisiert:
+    """Files and sheets the system holds as digitised legacy files of one authority.
+
+    Documents with quelle=altakte: the distinct Akten they belong to, and the sum of their sheets. `Dokument.blatt`
+    is the current version's count, kept in step by dms.services (so no join over the versions is needed).
+    One aggregate query over an index on (quelle, akte).
+    """
+    row = Dokument.objects.filter(quelle=Dokument.Quelle.ALTAKTE, akte__behoerde_id=behoerde_id).aggregate(
+        akten=Count("akte_id", distinct=True), blatt=Sum("blatt")
+    )
+    return Digitalisiert(akten=row["akten"] or 0, blatt=int(row["blatt"] or 0))
+
+
+@dataclass(frozen=True)
+class Konformitaet:
+    """Uniform file structure (the subsidy condition): shares in percent, None when there is nothing yet."""
+
+    dokumente: int
+    dokumente_im_landesregister: int
+    vorgaenge: int
+    vorgaenge_aus_landeskatalog: int
+
+    @property
+    def anteil_dokumente(self) -> Decimal | None:
+        return anteil_prozent(self.dokumente_im_landesregister, self.dokumente)
+
+    @property
+    def anteil_vorgaenge(self) -> Decimal | None:
+        return anteil_prozent(self.vorgaenge_aus_landeskatalog, self.vorgaenge)
+
+
+def konformitaet(behoerde_id: int) -> Konformitaet:
+    """Share of documents filed in a register of the active Aktenplan, of procedures of an active catalogue type."""
+    d = Dokument.objects.filter(akte__behoerde_id=behoerde_id).aggregate(
+        gesamt=Count("id"), konform=Count("id", filter=Q(register__aktenplan__aktiv=True))
+    )
+    v = Vorgang.objects.filter(akte__behoerde_id=behoerde_id).aggregate(
+        gesamt=Count("id"), konform=Count("id", filter=Q(vorgangsart__aktiv=True))
+    )
+    return Konformitaet(
+        dokumente=d["gesamt"],
+        dokumente_im_landesregister=d["konform"],
+        vorgaenge=v["gesamt"],
+        vorgaenge_aus_landeskatalog=v["konform"],
+    )

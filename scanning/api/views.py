@@ -1,0 +1,107 @@
+"""Posteingang API: POST a scan (201 at once, OCR in the background), list, detail, quarantined original."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from dms.access import zugang
+from dms.audit import Aktion, protokollieren
+from dms.models import Behoerde
+
+from .. import services
+from ..models import Posteingang
+from . import serializers as s
+
+
+class HatAktenzugang(permissions.BasePermission):
+    message = "Ihre Rolle hat keinen Zugang zum Posteingang."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return zugang(request.user).hat_aktenzugang
+
+
+def posteingang_filtern(qs: QuerySet[Posteingang], params: Any) -> QuerySet[Posteingang]:
+    """?status= ?von=YYYY-MM-DD ?bis=YYYY-MM-DD ?quelle= ; malformed values give an empty list, never an error."""
+    if st := params.get("status"):
+        qs = qs.filter(status=st) if st in Posteingang.Status.values else qs.none()
+    if quelle := params.get("quelle"):
+        qs = qs.filter(quelle=quelle)
+    for feld, lookup in (("von", "eingegangen_am__date__gte"), ("bis", "eingegangen_am__date__lte")):
+        if wert := params.get(feld):
+            try:
+                qs = qs.filter(**{lookup: date.fromisoformat(wert)})
+            except ValueError:
+                qs = qs.none()
+    return qs
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("status", str, enum=Posteingang.Status.values),
+        OpenApiParameter("von", str, description="YYYY-MM-DD"),
+        OpenApiParameter("bis", str, description="YYYY-MM-DD"),
+        OpenApiParameter("quelle", str),
+    ]
+)
+class PosteingangViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [permissions.IsAuthenticated, HatAktenzugang]
+    serializer_class = s.PosteingangSerializer
+
+    def get_queryset(self) -> QuerySet[Posteingang]:
+        qs = Posteingang.objects.visible_to(self.request.user).select_related("hochgeladen_von")
+        return posteingang_filtern(qs, self.request.query_params).prefetch_related("teile").order_by("-id")
+
+    def get_parsers(self) -> list[Any]:
+        if getattr(self, "action", None) == "create" or self.request.method == "POST":
+            return [MultiPartParser()]
+        return super().get_parsers()
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        p = self.get_object()
+        protokollieren(aktion=Aktion.LESEN, request=request, objekt=p, akte=p.akte)
+        return Response(s.PosteingangSerializer(p).data)
+
+    @extend_schema(
+        request={"multipart/form-data": s.PosteingangUploadSerializer}, responses={201: s.PosteingangSerializer}
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        upload = s.PosteingangUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        datei = upload.validated_data["datei"]
+        behoerde = Behoerde.objects.get(pk=zugang(request.user).behoerde_id)
+        p = services.posteingang_annehmen(
+            behoerde=behoerde,
+            datei=datei,
+            dateiname=datei.name or "scan",
+            quelle=Posteingang.Quelle.API,
+            user=request.user,
+            request=request,
+        )
+        return Response(s.PosteingangSerializer(p).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"])
+    def original(self, request: Request, pk: str | None = None) -> FileResponse:
+        """The original bytes, unchanged (also for items in quarantine); always a download, never rendered."""
+        p = self.get_object()
+        return original_antwort(request, p)
+
+
+def original_antwort(request: Any, p: Posteingang) -> FileResponse:
+    services.posteingang_original_gelesen(posteingang=p, user=request.user, request=request)
+    response = FileResponse(
+        p.original.open("rb"), content_type="application/octet-stream", as_attachment=True, filename=p.dateiname
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,391 @@
+"""Importing a scanning provider's delivery (docs/lieferformat.md): validate everything, then import.
+
+Step 1 `pruefen` reads the manifest and every PDF: checksum, page count (pikepdf), matching Akte in the lot.
+Any error -> the delivery is refused with every error by manifest line number; nothing is written.
+Step 2 `importieren` stores each file as the Akte's legacy part (dms.services.dokument_anlegen, quelle=altakte,
+register 14) with its Transfervermerk, one short transaction per file, skipping what is already there
+(sha256 + Akte), so a repeat or a resumed run changes nothing. OCR runs on the low-priority queue `altakten`.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from dms import services as dms_services
+from dms.models import Akte, Dokument, DokumentVersion, Register
+
+from .models.altakten import Digitalisierungslos, Lieferung, LosAkte, Scanauftrag
+
+logger = logging.getLogger("scanning.lieferung")
+
+ALTAKTEN_QUEUE = "altakten"
+ALTAKTEN_REGISTER = "14"  # Sonstiges: the legacy part of the file (docs/lieferformat.md)
+MANIFEST = "manifest.csv"
+PFLICHTSPALTEN = ("dateiname", "seiten", "blatt", "sha256", "scandatum", "operator", "scanner", "aufloesung_dpi")
+MIN_DPI, MAX_DPI = 150, 1200
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+_DATEINAME = re.compile(r"^[\w.\- ()]{1,200}\.pdf$", re.IGNORECASE)
+
+
+@dataclass
+class Position:
+    zeile: int
+    dateiname: str
+    pfad: Path
+    seiten: int
+    blatt: int
+    sha256: str
+    scandatum: date
+    operator: str
+    scanner: str
+    dpi: int
+    bemerkung: str
+    los_akte_id: int
+    akte_id: int
+    aktenzeichen: str
+    schon_da: bool = False
+    nachscan: bool = False
+
+
+@dataclass
+class Pruefergebnis:
+    positionen: list[Position] = field(default_factory=list)
+    fehler: list[dict[str, Any]] = field(default_factory=list)
+
+    def fehler_in(self, zeile: int, meldung: str) -> None:
+        self.fehler.append({"zeile": zeile, "meldung": meldung})
+
+    @property
+    def ok(self) -> bool:
+        return not self.fehler
+
+
+def lieferungen_wurzel() -> Path:
+    return Path(settings.LIEFERUNGEN_PATH).resolve()
+
+
+def lieferung_pfad(quelle: str) -> Path:
+    """A delivery inside the configured inbox; never a path outside it (no traversal via user input)."""
+    wurzel = lieferungen_wurzel()
+    pfad = (wurzel / quelle).resolve()
+    if wurzel not in pfad.parents and pfad != wurzel:
+        raise ValueError("Die Lieferung muss im Eingangsordner für Lieferungen liegen.")
+    return pfad
+
+
+@contextmanager
+def geoeffnet(pfad: Path) -> Iterator[Path]:
+    """A folder as is; a zip extracted to a temporary folder (flat member names only: no zip-slip)."""
+    if pfad.is_dir():
+        yield pfad
+        return
+    if not zipfile.is_zipfile(pfad):
+        raise ValueError("Die Lieferung ist weder ein Ordner noch eine ZIP-Datei.")
+    ziel = Path(tempfile.mkdtemp(prefix="lieferung-"))
+    try:
+        with zipfile.ZipFile(pfad) as z:
+            for info in z.infolist():
+                if info.is_dir():
+                    continue
+                name = info.filename.replace("\\", "/").rsplit("/", 1)[-1]
+                if not name or name.startswith(".") or ".." in name:
+                    continue
+                with z.open(info) as quelle, (ziel / name).open("wb") as aus:
+                    shutil.copyfileobj(quelle, aus, 1024 * 1024)
+        yield ziel
+    finally:
+        shutil.rmtree(ziel, ignore_errors=True)
+
+
+def _sha256(pfad: Path) -> str:
+    h = hashlib.sha256()
+    with pfad.open("rb") as f:
+        for chunk in iter(lambda: f.read(1024 * 1024), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _seitenzahl(pfad: Path) -> int:
+    with pikepdf.open(pfad) as pdf:
+        return len(pdf.pages)
+
+
+def _int(wert: str) -> int | None:
+    wert = (wert or "").strip()
+    return int(wert) if wert.isdigit() and len(wert) < 10 else None
+
+
+def _akte_finden(los: Digitalisierungslos, zeile: dict[str, str]) -> tuple[Akte | None, str | None]:
+    """The Akte of a manifest line: by Aktenzeichen (also a former one), else by person data, within the lot."""
+    im_los = Akte.objects.filter(digitalisierung__los=los)
+    az = (zeile.get("aktenzeichen") or "").strip()
+    if az:
+        treffer = list(im_los.filter(Q(aktenzeichen__iexact=az) | Q(fruehere_aktenzeichen__contains=[az]))[:2])
+        if not treffer:
+            return None, f"Die Akte {az} gehört nicht zu Los {los.nummer}."
+        return treffer[0], None
+    name = (zeile.get("familienname") or "").strip()
+    geb = (zeile.get("geburtsdatum") or "").strip()
+    if not name or not geb:
+        return None, "Weder Aktenzeichen noch Familienname und Geburtsdatum angegeben."
+    try:
+        geburtsdatum = date.fromisoformat(geb)
+    except ValueError:
+        return None, f"Geburtsdatum „{geb[:20]}“ ist kein Datum im Format JJJJ-MM-TT."
+    qs = im_los.filter(person__familienname__iexact=name, person__geburtsdatum=geburtsdatum)
+    if vornamen := (zeile.get("vornamen") or "").strip():
+        qs = qs.filter(person__vornamen__iexact=vornamen)
+    treffer = list(qs[:2])
+    if not treffer:
+        return None, f"Keine Akte in Los {los.nummer} zu {name[:60]}, geboren {geburtsdatum:%d.%m.%Y}."
+    if len(treffer) > 1:
+        return None, f"Mehrere Akten in Los {los.nummer} passen zu {name[:60]}; bitte Aktenzeichen angeben."
+    return treffer[0], None
+
+
+def _zeile_pruefen(
+    los: Digitalisierungslos, ordner: Path, nr: int, z: dict[str, str], erg: Pruefergebnis, gesehen: dict[str, set]
+) -> None:
+    fehler_vorher = len(erg.fehler)
+    name = (z.get("dateiname") or "").strip()
+    if not _DATEINAME.match(name):
+        erg.fehler_in(nr, f"Dateiname „{name[:80]}“ ist kein einfacher PDF-Dateiname.")
+        return
+    if name in gesehen["dateien"]:
+        erg.fehler_in(nr, f"Die Datei {name} steht mehrfach im Manifest.")
+    gesehen["dateien"].add(name)
+    pfad = ordner / name
+    seiten, blatt, dpi = _int(z.get("seiten", "")), _int(z.get("blatt", "")), _int(z.get("aufloesung_dpi", ""))
+    sha = (z.get("sha256") or "").strip().lower()
+    if seiten is None or seiten < 1:
+        erg.fehler_in(nr, "Seiten muss eine ganze Zahl ab 1 sein.")
+    if blatt is None or (seiten and not (seiten + 1) // 2 <= blatt <= seiten):
+        erg.fehler_in(nr, "Blatt muss zwischen der halben und der vollen Seitenzahl liegen (Duplex/Simplex).")
+    if dpi is None or not MIN_DPI <= dpi <= MAX_DPI:
+        erg.fehler_in(nr, f"Auflösung muss zwischen {MIN_DPI} und {MAX_DPI} dpi liegen.")
+    if not _SHA.match(sha):
+        erg.fehler_in(nr, "SHA-256 muss aus 64 Hexadezimalzeichen bestehen.")
+    try:
+        scandatum = date.fromisoformat((z.get("scandatum") or "").strip()[:10])
+        if scandatum > timezone.localdate():
+            erg.fehler_in(nr, "Das Scandatum liegt in der Zukunft.")
+    except ValueError:
+        erg.fehler_in(nr, "Scandatum fehlt oder ist kein Datum im Format JJJJ-MM-TT.")
+        scandatum = date.min
+    operator, scanner = (z.get("operator") or "").strip(), (z.get("scanner") or "").strip()
+    if not operator or not scanner:
+        erg.fehler_in(nr, "Operator und Scanner müssen angegeben sein (Transfervermerk).")
+    akte, fehler = _akte_finden(los, z)
+    if fehler:
+        erg.fehler_in(nr, fehler)
+    elif akte is not None:
+        if akte.pk in gesehen["akten"]:
+            erg.fehler_in(nr, f"Die Akte {akte.aktenzeichen} steht mehrfach im Manifest.")
+        gesehen["akten"].add(akte.pk)
+    if not pfad.is_file():
+        erg.fehler_in(nr, f"Die Datei {name} fehlt in der Lieferung.")
+        return
+    if len(erg.fehler) > fehler_vorher:
+        return  # no need to read a file whose line is already wrong
+    if _sha256(pfad) != sha:
+        erg.fehler_in(nr, f"Die Prüfsumme von {name} stimmt nicht mit dem Manifest überein (Datei beschädigt?).")
+        return
+    try:
+        tatsaechlich = _seitenzahl(pfad)
+    except (pikepdf.PdfError, OSError):
+        erg.fehler_in(nr, f"{name} ist kein lesbares PDF.")
+        return
+    if tatsaechlich != seiten:
+        erg.fehler_in(nr, f"{name} hat {tatsaechlich} Seiten, im Manifest stehen {seiten}.")
+        return
+    assert akte is not None and seiten is not None and blatt is not None and dpi is not None
+    los_akte = LosAkte.objects.only("pk").get(akte=akte)
+    vorhanden = DokumentVersion.objects.filter(
+        dokument__akte=akte, dokument__quelle=Dokument.Quelle.ALTAKTE, sha256=sha
+    ).exists()
+    andere = not vorhanden and Dokument.objects.filter(akte=akte, quelle=Dokument.Quelle.ALTAKTE).exists()
+    if (
+        andere
+        and not Scanauftrag.objects.filter(
+            los_akte=los_akte, art=Scanauftrag.Art.NACHSCAN, status=Scanauftrag.Status.OFFEN
+        ).exists()
+    ):
+        erg.fehler_in(
+            nr,
+            f"Zur Akte {akte.aktenzeichen} liegt schon ein anderer Scan vor; dafür muss ein Nachscan beauftragt sein.",
+        )
+        return
+    erg.positionen.append(
+        Position(
+            zeile=nr,
+            dateiname=name,
+            pfad=pfad,
+            seiten=seiten,
+            blatt=blatt,
+            sha256=sha,
+            scandatum=scandatum,
+            operator=operator[:200],
+            scanner=scanner[:200],
+            dpi=dpi,
+            bemerkung=(z.get("bemerkung") or "").strip()[:1000],
+            los_akte_id=los_akte.pk,
+            akte_id=akte.pk,
+            aktenzeichen=akte.aktenzeichen,
+            schon_da=vorhanden,
+            nachscan=andere,
+        )
+    )
+
+
+def pruefen(los: Digitalisierungslos, ordner: Path) -> Pruefergebnis:
+    """Validate the whole delivery; errors carry the manifest line number (line 1 is the header)."""
+    erg = Pruefergebnis()
+    manifest = ordner / MANIFEST
+    if not manifest.is_file():
+        erg.fehler_in(0, f"Die Lieferung enthält keine {MANIFEST}.")
+        return erg
+    try:
+        text = manifest.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        erg.fehler_in(0, f"{MANIFEST} ist nicht UTF-8-kodiert.")
+        return erg
+    leser = csv.DictReader(io.StringIO(text), delimiter=";")
+    spalten = {(s or "").strip().lower() for s in (leser.fieldnames or [])}
+    fehlend = [s for s in PFLICHTSPALTEN if s not in spalten]
+    if fehlend:
+        erg.fehler_in(1, f"Im Kopf von {MANIFEST} fehlen Spalten: {', '.join(fehlend)}.")
+        return erg
+    if "aktenzeichen" not in spalten and not {"familienname", "geburtsdatum"} <= spalten:
+        erg.fehler_in(1, "Es fehlt die Spalte aktenzeichen oder die Spalten familienname und geburtsdatum.")
+        return erg
+    gesehen: dict[str, set] = {"dateien": set(), "akten": set()}
+    for nr, roh in enumerate(leser, start=2):
+        zeile = {(k or "").strip().lower(): (v if isinstance(v, str) else "") for k, v in roh.items()}
+        if not any(v.strip() for v in zeile.values()):
+            continue
+        _zeile_pruefen(los, ordner, nr, zeile, erg, gesehen)
+    if not erg.positionen and not erg.fehler:
+        erg.fehler_in(0, f"{MANIFEST} enthält keine Dateien.")
+    return erg
+
+
+def _transfervermerk(los: Digitalisierungslos, lieferung: Lieferung, p: Position, user: Any) -> dict[str, Any]:
+    """TR-RESISCAN transfer note: who scanned with what and when, anomalies, checks done."""
+    return {
+        "art": "Altaktendigitalisierung (ersetzendes Scannen)",
+        "los": los.nummer,
+        "lieferung": lieferung.pk,
+        "manifest_zeile": p.zeile,
+        "dateiname": p.dateiname,
+        "scandatum": p.scandatum.isoformat(),
+        "operator": p.operator,
+        "scanner": p.scanner,
+        "aufloesung_dpi": p.dpi,
+        "seiten": p.seiten,
+        "blatt": p.blatt,
+        "sha256": p.sha256,
+        "auffaelligkeiten": p.bemerkung or "keine",
+        "eingangspruefung": "Prüfsumme und Seitenzahl beim Import geprüft: in Ordnung",
+        "qualitaetspruefung": f"Stichprobenprüfung des Loses {los.nummer} (Vier-Augen-Prinzip)",
+        "nachscan": p.nachscan,
+        "importiert_von": user.get_username() if user is not None else "",
+        "importiert_am": timezone.now().isoformat(timespec="seconds"),
+    }
+
+
+def _ocr_einplanen(version_id: int) -> None:
+    """Legacy OCR goes to its own queue so incoming mail (queue `ocr`) always comes first."""
+    from .tasks import dokument_verarbeiten
+
+    transaction.on_commit(lambda: dokument_verarbeiten.apply_async(args=[version_id], queue=ALTAKTEN_QUEUE))
+
+
+def _eine_importieren(
+    los: Digitalisierungslos, lieferung: Lieferung, p: Position, register: Register, user: Any
+) -> None:
+    vermerk = _transfervermerk(los, lieferung, p, user)
+    with transaction.atomic():
+        los_akte = LosAkte.objects.select_for_update().select_related("akte").get(pk=p.los_akte_id)
+        # Re-checked under the row lock: a parallel run of the same delivery imports each file once.
+        if DokumentVersion.objects.filter(
+            dokument__akte_id=p.akte_id, dokument__quelle=Dokument.Quelle.ALTAKTE, sha256=p.sha256
+        ).exists():
+            return
+        with p.pfad.open("rb") as datei:
+            if p.nachscan and los_akte.dokument_id:
+                version = dms_services.dokument_version_hinzufuegen(
+                    dokument=los_akte.dokument, datei=datei, dateiname=p.dateiname, user=user
+                )
+                DokumentVersion.objects.filter(pk=version.pk).update(transfervermerk=vermerk)
+            else:
+                dokument = dms_services.dokument_anlegen(
+                    akte=los_akte.akte,
+                    register=register,
+                    datei=datei,
+                    dateiname=p.dateiname,
+                    user=user,
+                    titel=f"Altakte (Papierakte, gescannt am {p.scandatum:%d.%m.%Y})",
+                    art="altakte",
+                    richtung=Dokument.Richtung.INTERN,
+                    eingangsdatum=p.scandatum,
+                    quelle=Dokument.Quelle.ALTAKTE,
+                    transfervermerk=vermerk,
+                    verarbeiten=False,
+                )
+                version = dokument.versionen.get()
+                _ocr_einplanen(version.pk)
+        # The verified counts are known now; the pipeline refines text and thumbnails later.
+        dms_services.ableitungen_speichern(
+            version=version, text="", seiten=p.seiten, blatt=p.blatt, ocr_status=Dokument.OcrStatus.AUSSTEHEND
+        )
+        LosAkte.objects.filter(pk=los_akte.pk).update(
+            dokument=version.dokument_id, importiert_am=timezone.now(), seiten=p.seiten, blatt=p.blatt
+        )
+        Scanauftrag.objects.filter(los_akte=los_akte, status=Scanauftrag.Status.OFFEN).update(
+            status=Scanauftrag.Status.ERLEDIGT, erledigt_am=timezone.now()
+        )
+
+
+def importieren(lieferung: Lieferung, positionen: list[Position], user: Any) -> tuple[int, int]:
+    """Import validated positions; returns (new, skipped)."""
+    los = lieferung.los
+    register = Register.objects.aktiv().get(nummer=ALTAKTEN_REGISTER)
+    neu = uebersprungen = 0
+    for i, p in enumerate(positionen, 1):
+        if p.schon_da:
+            uebersprungen += 1
+            continue
+        _eine_importieren(los, lieferung, p, register, user)
+        neu += 1
+        if i % 100 == 0:
+            Lieferung.objects.filter(pk=lieferung.pk).update(importiert=neu, uebersprungen=uebersprungen)
+            logger.info("Lieferung %s: %s von %s Dateien verarbeitet", lieferung.pk, i, len(positionen))
+    return neu, uebersprungen
+
+
+@shared_task(name="scanning.altakten.lieferung_importieren", acks_late=True, reject_on_worker_lost=True)
+def lieferung_importieren_task(lieferung_id: int) -> None:
+    """Runs on queue `altakten`; idempotent (a redelivered task skips what is already imported)."""
+    from .altakten_services import lieferung_ausfuehren
+
+    lieferung_ausfuehren(lieferung_id=lieferung_id)

@@ -1,0 +1,55 @@
+"""A local working directory per item, so a step re-run after a crash resumes at the first unfinished page."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+
+def basis() -> Path:
+    return Path(
+        getattr(settings, "OCR_WORK_DIR", "")
+        or os.environ.get("OCR_WORK_DIR", "")
+        or Path(tempfile.gettempdir()) / "auslaenderakte-ocr"
+    )
+
+
+class Arbeitsbereich:
+    def __init__(self, schluessel: str) -> None:
+        self.pfad = basis() / schluessel
+        self.pfad.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    def datei(self, name: str) -> Path:
+        return self.pfad / name
+
+    def lesen_json(self, name: str) -> Any | None:
+        p = self.datei(name)
+        if not p.exists():
+            return None
+        try:
+            return json.loads(p.read_text(encoding="utf-8"))
+        except ValueError:  # half-written by a killed worker
+            return None
+
+    def schreiben_json(self, name: str, daten: Any) -> None:
+        # Written to a temporary name and renamed, so a kill -9 never leaves a half file behind.
+        ziel = self.datei(name)
+        tmp = ziel.with_suffix(ziel.suffix + ".tmp")
+        tmp.write_text(json.dumps(daten, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(ziel)
+
+    def schreiben_bytes(self, name: str, daten: bytes) -> Path:
+        ziel = self.datei(name)
+        tmp = ziel.with_suffix(ziel.suffix + ".tmp")
+        tmp.write_bytes(daten)
+        tmp.replace(ziel)
+        return ziel
+
+    def entfernen(self) -> None:
+        shutil.rmtree(self.pfad, ignore_errors=True)

@@ -1,0 +1,82 @@
+"""Finding cover sheets in a stack (zxing-cpp on a low-resolution raster of each page) and cutting the stack."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+import zxingcpp
+from PIL import Image
+
+from dms.dateien import PDF
+
+from ..erkennung import DECKBLATT_PRAEFIX, deckblatt_code_finden
+from .raster import seite_rastern, seitenzahl
+
+SUCH_DPI = 100
+
+
+def code_auf_seite(bild: Image.Image) -> str | None:
+    """The Aktenzeichen of a cover-sheet QR code on the page, if any."""
+    try:
+        treffer = zxingcpp.read_barcodes(bild, formats=zxingcpp.BarcodeFormat.QRCode)
+    except (ValueError, RuntimeError):
+        return None
+    for t in treffer:
+        if t.text.startswith(DECKBLATT_PRAEFIX):
+            return deckblatt_code_finden(t.text)
+    return None
+
+
+@dataclass(frozen=True)
+class Teil:
+    aktenzeichen: str | None  # from the cover sheet before it; None for pages before the first cover sheet
+    seiten: list[int]  # 1-based page numbers in the stack (cover sheets themselves excluded)
+
+
+def deckblaetter_finden(pfad: Path, mime: str) -> dict[int, str]:
+    """{page number: Aktenzeichen} of every cover sheet in the file."""
+    gefunden: dict[int, str] = {}
+    for seite in range(1, seitenzahl(pfad, mime) + 1):
+        bild = seite_rastern(pfad, mime, seite, SUCH_DPI)
+        az = code_auf_seite(bild)
+        if az:
+            gefunden[seite] = az
+        bild.close()
+    return gefunden
+
+
+def teile_bilden(seiten: int, deckblaetter: dict[int, str]) -> list[Teil]:
+    """Cut the page sequence at cover sheets (pure). Empty parts (two cover sheets in a row) are dropped."""
+    teile: list[Teil] = []
+    aktuell: Teil = Teil(None, [])
+    for s in range(1, seiten + 1):
+        if s in deckblaetter:
+            if aktuell.seiten:
+                teile.append(aktuell)
+            aktuell = Teil(deckblaetter[s], [])
+        else:
+            aktuell.seiten.append(s)
+    if aktuell.seiten:
+        teile.append(aktuell)
+    return teile
+
+
+def teil_extrahieren(pfad: Path, mime: str, seiten: list[int]) -> bytes:
+    """The pages of one part as a file of its own: PDF pages copied unchanged; image frames as a multi-page TIFF."""
+    puffer = io.BytesIO()
+    if mime == PDF:
+        with pikepdf.open(pfad) as quelle, pikepdf.new() as ziel:
+            for s in seiten:
+                ziel.pages.append(quelle.pages[s - 1])
+            ziel.save(puffer)
+        return puffer.getvalue()
+    with Image.open(pfad) as img:
+        bilder = []
+        for s in seiten:
+            img.seek(s - 1)
+            bilder.append(img.copy())
+    bilder[0].save(puffer, format="TIFF", save_all=True, append_images=bilder[1:], compression="tiff_lzw")
+    return puffer.getvalue()

@@ -1,0 +1,75 @@
+"""Deriving searchable PDF, text, counts and thumbnails for a dms DokumentVersion (every document upload).
+
+Idempotent: `ableitungen_speichern` overwrites the derived fields; the original is only read.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from dms import services as dms_services
+from dms.dateien import SCAN_TYPEN
+from dms.models import Dokument, DokumentVersion
+
+from . import erkennen, preflight
+from .arbeitsbereich import Arbeitsbereich
+from .fehler import EingabeFehler
+
+logger = logging.getLogger("scanning.pipeline")
+
+
+def verarbeiten(version_id: int) -> None:
+    version = DokumentVersion.objects.select_related("dokument").filter(pk=version_id).first()
+    if version is None:
+        logger.warning("Dokumentversion %s nicht gefunden (geloescht?); nichts zu tun", version_id)
+        return
+    dokument = version.dokument
+    if version.mime_type not in SCAN_TYPEN:
+        text = ""
+        if version.mime_type.startswith("text/") or version.mime_type.endswith("xml"):
+            with version.original.open("rb") as f:
+                text = f.read(5 * 1024 * 1024).decode("utf-8", errors="replace")
+        dms_services.ableitungen_speichern(
+            version=version, text=text, seiten=0, blatt=0, ocr_status=Dokument.OcrStatus.NICHT_NOETIG
+        )
+        return
+    dms_services.ocr_status_setzen(dokument_id=dokument.pk, status=Dokument.OcrStatus.IN_ARBEIT)
+    ab = Arbeitsbereich(f"version-{version.uuid}")
+    pfad = ab.datei("original")
+    if not pfad.exists():
+        tmp = ab.datei("original.tmp")
+        with version.original.open("rb") as quelle, tmp.open("wb") as aus:
+            shutil.copyfileobj(quelle, aus, 1024 * 1024)
+        tmp.replace(pfad)
+    try:
+        pruef = preflight.pruefen(pfad)
+        e = erkennen.datei_erkennen(pfad, pruef.mime_type, pruef.seiten, ab, titel=dokument.titel)
+    except EingabeFehler as exc:
+        logger.warning("Dokumentversion %s: Texterkennung nicht moeglich: %s", version_id, exc)
+        dms_services.ocr_status_setzen(dokument_id=dokument.pk, status=Dokument.OcrStatus.FEHLER)
+        ab.entfernen()
+        return
+    praefix = f"dokumente/{dokument.uuid}/{version.nummer}/vorschau"
+    vorschau = []
+    for i, v in enumerate(e.vorschau_pfade, 1):
+        ziel = f"{praefix}/{i:05d}.png"
+        if default_storage.exists(ziel):
+            default_storage.delete(ziel)
+        vorschau.append(default_storage.save(ziel, ContentFile(v.read_bytes())))
+    with e.pdf_pfad.open("rb") as pdf:
+        dms_services.ableitungen_speichern(
+            version=version,
+            text=e.text,
+            seiten=e.seiten,
+            blatt=e.blatt,
+            leere_seiten=e.leere_seiten,
+            pdf=pdf,
+            pdf_sha256=e.pdf_sha256(),
+            vorschaubilder=vorschau,
+            ocr_status=Dokument.OcrStatus.NICHT_NOETIG if e.textquelle == "textebene" else Dokument.OcrStatus.FERTIG,
+        )
+    ab.entfernen()

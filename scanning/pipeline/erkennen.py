@@ -1,0 +1,176 @@
+"""The page loop for one file: rasterise -> blank? -> OCR (or text layer) -> orientation -> thumbnail, then merge.
+
+Each finished page is written to the item's working directory, so a step re-run after a crash (kill -9) resumes
+at the first unfinished page. Only one page image is in memory at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+from django.conf import settings
+from pdf2image import convert_from_path
+
+from dms.dateien import PDF
+
+from . import ausrichtung, leerseiten, ocr, textebene, vorschau, zaehlen
+from .arbeitsbereich import Arbeitsbereich
+from .raster import bild_dpi, seite_rastern
+from .zusammenfuehren import SeitenTeil, zusammenfuehren
+
+logger = logging.getLogger("scanning.pipeline")
+
+VORSCHAU_DPI = 30
+VORSCHAU_BLOCK = 25
+
+
+@dataclass
+class Ergebnis:
+    seiten: int
+    leere_seiten: int
+    blatt: int
+    seitentexte: list[str]
+    textquelle: str  # "ocr", "textebene" or "gemischt"
+    pdf_pfad: Path
+    vorschau_pfade: list[Path] = field(default_factory=list)
+    drehungen: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n\f\n".join(self.seitentexte).strip()
+
+    def pdf_sha256(self) -> str:
+        h = hashlib.sha256()
+        with self.pdf_pfad.open("rb") as f:
+            for chunk in iter(lambda: f.read(1024 * 1024), b""):
+                h.update(chunk)
+        return h.hexdigest()
+
+
+def _seiten_gedreht(pfad: Path) -> set[int]:
+    with pikepdf.open(pfad) as pdf:
+        return {i + 1 for i, p in enumerate(pdf.pages) if int(p.obj.get("/Rotate", 0)) % 360}
+
+
+def _born_digital(pfad: Path, seiten: int, texte: list[str], ab: Arbeitsbereich) -> Ergebnis:
+    """Every page has a text layer: no OCR; the original serves as the searchable copy; thumbnails in blocks."""
+    vorschauen: list[Path] = []
+    for start in range(1, seiten + 1, VORSCHAU_BLOCK):
+        ende = min(seiten, start + VORSCHAU_BLOCK - 1)
+        fehlend = [s for s in range(start, ende + 1) if not ab.datei(f"vorschau-{s:05d}.png").exists()]
+        if fehlend:
+            bilder = convert_from_path(str(pfad), dpi=VORSCHAU_DPI, first_page=start, last_page=ende, grayscale=True)
+            for s, bild in zip(range(start, ende + 1), bilder, strict=False):
+                ab.schreiben_bytes(f"vorschau-{s:05d}.png", vorschau.vorschaubild(bild))
+                bild.close()
+        vorschauen += [ab.datei(f"vorschau-{s:05d}.png") for s in range(start, ende + 1)]
+    ziel = ab.datei("durchsuchbar.pdf")
+    ziel.write_bytes(pfad.read_bytes())
+    return Ergebnis(
+        seiten=seiten,
+        leere_seiten=0,
+        blatt=zaehlen.blatt_zaehlen(seiten),
+        seitentexte=texte,
+        textquelle="textebene",
+        pdf_pfad=ziel,
+        vorschau_pfade=vorschauen,
+    )
+
+
+def datei_erkennen(
+    pfad: Path,
+    mime: str,
+    seiten: int,
+    ab: Arbeitsbereich,
+    *,
+    titel: str = "Scan",
+    fortschritt: Callable[[int], None] | None = None,
+) -> Ergebnis:
+    dpi_standard = settings.OCR_DPI
+    texte_ebene = textebene.seitentexte(pfad, seiten) if mime == PDF else [""] * seiten
+    if mime == PDF and all(textebene.hat_textebene(t) for t in texte_ebene):
+        return _born_digital(pfad, seiten, texte_ebene, ab)
+    gedreht_im_pdf = _seiten_gedreht(pfad) if mime == PDF else set()
+
+    teile: list[SeitenTeil] = []
+    texte: list[str] = []
+    leere = 0
+    drehungen: dict[int, int] = {}
+    quellen: set[str] = set()
+    for s in range(1, seiten + 1):
+        info = ab.lesen_json(f"seite-{s:05d}.json")
+        if info is None:
+            info = _seite_verarbeiten(pfad, mime, s, texte_ebene[s - 1], dpi_standard, s in gedreht_im_pdf, ab)
+            ab.schreiben_json(f"seite-{s:05d}.json", info)
+            if fortschritt:
+                fortschritt(s)
+        pdf_datei = ab.datei(f"seite-{s:05d}.pdf")
+        teile.append(SeitenTeil(info["modus"], pdf_datei.read_bytes() if pdf_datei.exists() else None))
+        texte.append(info["text"])
+        leere += int(info["leer"])
+        if info.get("drehung"):
+            drehungen[s] = info["drehung"]
+        if not info["leer"]:
+            quellen.add(info["quelle"])
+    ziel = ab.datei("durchsuchbar.pdf")
+    zusammenfuehren(pfad if mime == PDF else None, teile, ziel, titel=titel)
+    textquelle = "gemischt" if len(quellen) > 1 else (quellen.pop() if quellen else "ocr")
+    return Ergebnis(
+        seiten=seiten,
+        leere_seiten=leere,
+        blatt=zaehlen.blatt_zaehlen(seiten),
+        seitentexte=texte,
+        textquelle=textquelle,
+        pdf_pfad=ziel,
+        vorschau_pfade=[ab.datei(f"vorschau-{s:05d}.png") for s in range(1, seiten + 1)],
+        drehungen=drehungen,
+    )
+
+
+def _seite_verarbeiten(
+    pfad: Path, mime: str, s: int, text_ebene: str, dpi_standard: int, pdf_gedreht: bool, ab: Arbeitsbereich
+) -> dict[str, object]:
+    ist_pdf = mime == PDF
+    if ist_pdf and textebene.hat_textebene(text_ebene):
+        bild = seite_rastern(pfad, mime, s, VORSCHAU_DPI)
+        ab.schreiben_bytes(f"vorschau-{s:05d}.png", vorschau.vorschaubild(bild))
+        return {"modus": "original", "text": text_ebene, "leer": False, "quelle": "textebene", "drehung": 0}
+    bild = seite_rastern(pfad, mime, s, dpi_standard)
+    dpi = bild_dpi(bild, dpi_standard)
+    try:
+        if leerseiten.ist_leer(bild):
+            ab.schreiben_bytes(f"vorschau-{s:05d}.png", vorschau.vorschaubild(bild))
+            if not ist_pdf:
+                puffer = io.BytesIO()
+                bild.convert("1").save(puffer, format="PDF", resolution=dpi)
+                ab.schreiben_bytes(f"seite-{s:05d}.pdf", puffer.getvalue())
+            return {"modus": "original" if ist_pdf else "voll", "text": "", "leer": True, "quelle": "ocr", "drehung": 0}
+        nur_text = ist_pdf and not pdf_gedreht
+        ergebnis = ocr.seite_erkennen(bild, dpi=dpi, nur_text=nur_text)
+        drehung = 0
+        if not ausrichtung.text_plausibel(ergebnis.text):
+            grad = ausrichtung.drehung_erkennen(bild)
+            if grad:
+                gedreht = ausrichtung.drehen(bild, grad)
+                zweiter = ocr.seite_erkennen(gedreht, dpi=dpi, nur_text=False)
+                if ausrichtung.text_plausibel(zweiter.text):
+                    bild.close()
+                    bild, ergebnis, drehung, nur_text = gedreht, zweiter, grad, False
+                    logger.info("Seite %s um %s Grad gedreht erkannt", s, grad)
+        ab.schreiben_bytes(f"seite-{s:05d}.pdf", ergebnis.pdf)
+        ab.schreiben_bytes(f"vorschau-{s:05d}.png", vorschau.vorschaubild(bild))
+        return {
+            "modus": "overlay" if nur_text else "voll",
+            "text": ergebnis.text,
+            "leer": False,
+            "quelle": "ocr",
+            "drehung": drehung,
+        }
+    finally:
+        bild.close()

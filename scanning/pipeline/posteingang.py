@@ -1,0 +1,284 @@
+"""The Celery steps of a mail item. Each step is keyed on the item, checks `schritt` first and skips work that is
+already done, so a step delivered twice (worker killed, sweeper, redelivery) leaves the same result as once."""
+
+from __future__ import annotations
+
+import io
+import logging
+import shutil
+from pathlib import Path
+
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from dms.models import Akte, Dokumentart, DokumentVersion, Team, Vorgang
+
+from .. import services
+from ..erkennung import dokumentart_erkennen, merkmale_finden, team_fuer_name
+from ..models import Posteingang
+from ..zuordnung import bewerten, kandidaten_laden, seiten_der_azr
+from . import deckblatt, erkennen, preflight, zaehlen
+from .arbeitsbereich import Arbeitsbereich
+from .fehler import EingabeFehler
+
+logger = logging.getLogger("scanning.pipeline")
+S = Posteingang.Schritt
+
+
+def _arbeitsbereich(p: Posteingang) -> Arbeitsbereich:
+    return Arbeitsbereich(f"posteingang-{p.uuid}")
+
+
+def _lokales_original(p: Posteingang, ab: Arbeitsbereich) -> Path:
+    """A local copy of the stored original (storage may be S3); the stored original is never modified."""
+    ziel = ab.datei("original")
+    if not ziel.exists() or ziel.stat().st_size != p.groesse:
+        tmp = ab.datei("original.tmp")
+        with p.original.open("rb") as quelle, tmp.open("wb") as aus:
+            shutil.copyfileobj(quelle, aus, 1024 * 1024)
+        tmp.replace(ziel)
+    return ziel
+
+
+def _laden(posteingang_id: int, schritt: str) -> Posteingang | None:
+    """The item if `schritt` is its next step, else None (already done, failed or filed)."""
+    p = Posteingang.objects.filter(pk=posteingang_id).first()
+    if p is None or p.status in (Posteingang.Status.FEHLER, Posteingang.Status.AUFGETEILT):
+        return None
+    if p.status in (Posteingang.Status.ZUGEORDNET, Posteingang.Status.ZU_PRUEFEN):
+        return None
+    return p if p.schritt == schritt else None
+
+
+def pruefen(posteingang_id: int) -> None:
+    """Preflight and duplicate detection."""
+    p = _laden(posteingang_id, S.NEU)
+    if p is None:
+        return
+    Posteingang.objects.filter(pk=p.pk).update(
+        status=Posteingang.Status.IN_VERARBEITUNG, versuche=p.versuche + 1, aktualisiert_am=timezone.now()
+    )
+    ab = _arbeitsbereich(p)
+    try:
+        if p.erkannte_merkmale.get("dateiname_unsicher"):
+            raise EingabeFehler(
+                "dateiname_unsicher",
+                f"Der Dateiname enthält Pfadangaben oder Steuerzeichen (wie ../, < oder >) und wurde aus "
+                f"Sicherheitsgründen abgewiesen (gespeichert als „{p.dateiname}“). Bitte benennen Sie die Datei um "
+                "(nur Buchstaben, Ziffern, Bindestrich) und laden Sie sie erneut hoch.",
+            )
+        ergebnis = preflight.pruefen(_lokales_original(p, ab))
+    except EingabeFehler as exc:
+        services.posteingang_fehler(posteingang_id=p.pk, code=exc.code, meldung=exc.meldung)
+        ab.entfernen()
+        return
+    erstes = None
+    if p.parent_id is None:
+        erstes = (
+            Posteingang.objects.filter(behoerde_id=p.behoerde_id, sha256=p.sha256, id__lt=p.pk)
+            .exclude(status=Posteingang.Status.FEHLER)
+            .order_by("id")
+            .first()
+        )
+    if erstes is not None:
+        Posteingang.objects.filter(pk=p.pk).update(mime_type=ergebnis.mime_type, seiten=ergebnis.seiten)
+        datum = timezone.localtime(erstes.eingegangen_am)
+        services.posteingang_zur_pruefung(
+            posteingang_id=p.pk,
+            vorschlaege=[
+                {
+                    "akte": erstes.akte_id,
+                    "aktenzeichen": erstes.akte.aktenzeichen if erstes.akte else "",
+                    "grund": f"Duplikat von Posteingang Nr. {erstes.pk}",
+                    "konfidenz": 0.0,
+                }
+            ]
+            if erstes.akte_id
+            else [],
+            team=erstes.team,
+            hinweis=f"Diese Datei ist bereits am {datum:%d.%m.%Y um %H:%M} Uhr eingegangen (Posteingang Nr. "
+            f"{erstes.pk}) und wurde nicht noch einmal abgelegt. Bitte prüfen Sie, ob sie doppelt gescannt wurde.",
+            duplikat_von=erstes,
+        )
+        ab.entfernen()
+        return
+    doppelt_im_dms = DokumentVersion.objects.filter(sha256=p.sha256, dokument__akte__behoerde_id=p.behoerde_id).exists()
+    hinweis = "Eine Datei mit identischem Inhalt liegt bereits in einer Akte." if doppelt_im_dms else ""
+    Posteingang.objects.filter(pk=p.pk, schritt=S.NEU).update(
+        mime_type=ergebnis.mime_type,
+        seiten=ergebnis.seiten,
+        schritt=S.GEPRUEFT,
+        hinweis=hinweis,
+        aktualisiert_am=timezone.now(),
+    )
+
+
+def aufteilen(posteingang_id: int) -> None:
+    """Split a stack at cover sheets into parts (child items), each processed and filed on its own."""
+    p = _laden(posteingang_id, S.GEPRUEFT)
+    if p is None:
+        return
+    if p.parent_id is not None:
+        Posteingang.objects.filter(pk=p.pk, schritt=S.GEPRUEFT).update(schritt=S.AUFGETEILT)
+        return
+    ab = _arbeitsbereich(p)
+    pfad = _lokales_original(p, ab)
+    funde = deckblatt.deckblaetter_finden(pfad, p.mime_type)
+    if not funde:
+        Posteingang.objects.filter(pk=p.pk, schritt=S.GEPRUEFT).update(
+            schritt=S.AUFGETEILT, aktualisiert_am=timezone.now()
+        )
+        return
+    teile = deckblatt.teile_bilden(p.seiten, funde)
+    logger.info("Posteingang %s: %s Deckblaetter, %s Teile", p.pk, len(funde), len(teile))
+    with transaction.atomic():
+        gesperrt = Posteingang.objects.select_for_update().get(pk=p.pk)
+        if gesperrt.schritt != S.GEPRUEFT:
+            return
+        vorhandene = set(gesperrt.teile.values_list("teil_nummer", flat=True))
+        for nummer, teil in enumerate(teile, 1):
+            if nummer in vorhandene:
+                continue
+            daten = deckblatt.teil_extrahieren(pfad, p.mime_type, teil.seiten)
+            endung = "pdf" if p.mime_type == "application/pdf" else "tif"
+            services.posteingang_annehmen(
+                behoerde=p.behoerde,
+                datei=io.BytesIO(daten),
+                dateiname=f"{Path(p.dateiname).stem}-teil-{nummer}.{endung}",
+                quelle=Posteingang.Quelle.DECKBLATT,
+                user=p.hochgeladen_von,
+                parent=gesperrt,
+                teil_nummer=nummer,
+                merkmale={"deckblatt": teil.aktenzeichen, "seiten_im_stapel": teil.seiten},
+            )
+        gesperrt.status = Posteingang.Status.AUFGETEILT
+        gesperrt.schritt = S.ABGESCHLOSSEN
+        gesperrt.blatt = zaehlen.blatt_zaehlen(p.seiten)
+        gesperrt.erkannte_merkmale = {"deckblaetter": {str(k): v for k, v in funde.items()}}
+        gesperrt.verarbeitet_am = timezone.now()
+        gesperrt.save()
+        services.protokollieren(
+            aktion=services.Aktion.AENDERN,
+            objekt=gesperrt,
+            benutzername=services.SYSTEM,
+            details={"status": "aufgeteilt", "teile": len(teile)},
+        )
+    ab.entfernen()
+
+
+def _speichern(pfad: str, daten: bytes) -> str:
+    if default_storage.exists(pfad):
+        default_storage.delete(pfad)
+    return default_storage.save(pfad, ContentFile(daten))
+
+
+def erkennen_schritt(posteingang_id: int) -> None:
+    """Rasterise, blank pages, OCR (or text layer), orientation, searchable PDF, thumbnails, counts."""
+    p = _laden(posteingang_id, S.AUFGETEILT)
+    if p is None:
+        return
+    ab = _arbeitsbereich(p)
+    pfad = _lokales_original(p, ab)
+
+    def lebenszeichen(seite: int) -> None:
+        # Tells the sweeper this item is alive (it only re-queues items without progress).
+        Posteingang.objects.filter(pk=p.pk).update(aktualisiert_am=timezone.now())
+
+    try:
+        e = erkennen.datei_erkennen(pfad, p.mime_type, p.seiten, ab, titel=p.dateiname, fortschritt=lebenszeichen)
+    except EingabeFehler as exc:
+        services.posteingang_fehler(posteingang_id=p.pk, code=exc.code, meldung=exc.meldung)
+        return
+    vorschau = [
+        _speichern(f"posteingang/{p.uuid}/vorschau/{i:05d}.png", v.read_bytes())
+        for i, v in enumerate(e.vorschau_pfade, 1)
+    ]
+    with transaction.atomic():
+        gesperrt = Posteingang.objects.select_for_update().get(pk=p.pk)
+        if gesperrt.schritt != S.AUFGETEILT:
+            return
+        if gesperrt.pdf:
+            gesperrt.pdf.delete(save=False)
+        with e.pdf_pfad.open("rb") as f:
+            gesperrt.pdf.save("durchsuchbar.pdf", File(f), save=False)
+        gesperrt.pdf_sha256 = e.pdf_sha256()
+        gesperrt.text = e.text
+        gesperrt.seiten = e.seiten
+        gesperrt.blatt = e.blatt
+        gesperrt.leere_seiten = e.leere_seiten
+        gesperrt.textquelle = e.textquelle
+        gesperrt.vorschaubilder = vorschau
+        merkmale = dict(gesperrt.erkannte_merkmale)
+        merkmale["seitentexte_laengen"] = [len(t) for t in e.seitentexte]
+        if e.drehungen:
+            merkmale["drehungen"] = {str(k): v for k, v in e.drehungen.items()}
+        gesperrt.erkannte_merkmale = merkmale
+        gesperrt.schritt = S.ERKANNT
+        gesperrt.save()
+    # Page texts are needed for the reasons ("auf Seite 1") in the next step; kept in the working directory.
+    ab.schreiben_json("seitentexte.json", e.seitentexte)
+
+
+def _dokumentart_regeln() -> list[tuple[str, str, list[str]]]:
+    return [(d.schluessel, d.register_nummer, list(d.stichwoerter)) for d in Dokumentart.objects.order_by("rang", "id")]
+
+
+def _teams(behoerde_id: int) -> list[tuple[int, str, str, bool]]:
+    return list(
+        Team.objects.filter(behoerde_id=behoerde_id)
+        .order_by("buchstaben_von", "id")
+        .values_list("id", "buchstaben_von", "buchstaben_bis", "ist_standard")
+    )
+
+
+def zuordnen(posteingang_id: int) -> None:
+    """Identifier extraction and matching; file automatically when confident, else into a team's in-tray."""
+    p = _laden(posteingang_id, S.ERKANNT)
+    if p is None:
+        return
+    ab = _arbeitsbereich(p)
+    seitentexte = ab.lesen_json("seitentexte.json") or p.text.split("\n\f\n")
+    kuerzel = p.behoerde.kuerzel
+    merkmale = merkmale_finden(p.text, kuerzel)
+    if p.erkannte_merkmale.get("deckblatt"):
+        merkmale.deckblatt = p.erkannte_merkmale["deckblatt"]
+    art = dokumentart_erkennen(p.text, _dokumentart_regeln())
+    kandidaten = kandidaten_laden(p.behoerde_id, merkmale, p.text)
+    entscheidung = bewerten(merkmale, p.text, kandidaten, seiten_der_azr(seitentexte, merkmale.azr_nummern))
+    vorschlaege = [v.als_json() for v in entscheidung.vorschlaege]
+    Posteingang.objects.filter(pk=p.pk).update(
+        erkannte_merkmale={**p.erkannte_merkmale, **merkmale.als_json()},
+        vorschlaege=vorschlaege,
+        dokumentart=art[0] if art else "schreiben",
+        register_nummer=art[1] if art else "14",
+    )
+    p.refresh_from_db()
+    if entscheidung.akte_id is not None:
+        # Only the item's own authority: the candidates were loaded with behoerde_id in SQL; checked again here.
+        akte = Akte.objects.get(pk=entscheidung.akte_id, behoerde_id=p.behoerde_id)
+        vorgang = None
+        if entscheidung.vorgang_aktenzeichen:
+            vorgang = Vorgang.objects.filter(akte=akte, aktenzeichen=entscheidung.vorgang_aktenzeichen).first()
+        services.posteingang_zuordnen(
+            posteingang=p,
+            akte=akte,
+            user=None,
+            vorgang=vorgang,
+            automatisch=True,
+            grund=entscheidung.vorschlaege[0].als_json()["grund"] if entscheidung.vorschlaege else "",
+        )
+    else:
+        team_id = None
+        if entscheidung.vorschlaege:
+            beste = Akte.objects.filter(pk=entscheidung.vorschlaege[0].akte_id, behoerde_id=p.behoerde_id).first()
+            if beste is not None:
+                team_id = beste.team_id or team_fuer_name(beste.person.familienname, _teams(p.behoerde_id))
+        if team_id is None:
+            team_id = team_fuer_name("", _teams(p.behoerde_id))
+        team = Team.objects.filter(Q(pk=team_id) & Q(behoerde_id=p.behoerde_id)).first() if team_id else None
+        services.posteingang_zur_pruefung(posteingang_id=p.pk, vorschlaege=vorschlaege, team=team, hinweis=p.hinweis)
+    ab.entfernen()

@@ -1,0 +1,400 @@
+"""Write use cases of the Poststelle. Views, API, hot folder, tasks and the caseworkers' in-tray call these.
+
+posteingang_annehmen      store the original and COMMIT first; queue the pipeline only on commit
+pipeline_einreihen        publish the pipeline chain; if the broker is down the item stays `eingegangen`
+haengende_einreihen       the sweeper (celery beat): re-queue items stuck in `eingegangen`/`in_verarbeitung`
+posteingang_zuordnen      file an item into an Akte as a Dokument (automatically or by hand), reusing the OCR
+posteingang_zur_pruefung  put an item into a team's in-tray (Postkorb) with suggestions
+posteingang_weiterleiten  hand an item to another team or person
+posteingang_fehler        bad input: status `fehler` with a German sentence; the original stays in quarantine
+deckblatt_erzeugen        the cover sheet PDF for an Akte or Vorgang
+Every function writes an audit entry (dms.audit.protokollieren) in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from datetime import timedelta
+from typing import IO, TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from dms import dateien
+from dms import services as dms_services
+from dms.access import zugang
+from dms.audit import Aktion, protokollieren
+from dms.models import Akte, Behoerde, Dokument, Register, Team, Vorgang
+
+from .models import Posteingang
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+    from django.http import HttpRequest
+
+logger = logging.getLogger("scanning")
+UNSICHERER_NAME = re.compile(r"[/\\<>\x00-\x1f]|\.\.")
+
+SYSTEM = "Posteingang (automatisch)"
+# The sweeper re-queues items that have waited this long (seconds) without progress.
+WARTEZEIT_EINGEGANGEN = 60
+WARTEZEIT_IN_VERARBEITUNG = 15 * 60
+
+
+def _pruefsumme(datei: IO[bytes]) -> tuple[str, int, str]:
+    datei.seek(0)
+    kopf = datei.read(8192)
+    h = hashlib.sha256(kopf)
+    groesse = len(kopf)
+    for chunk in iter(lambda: datei.read(1024 * 1024), b""):
+        h.update(chunk)
+        groesse += len(chunk)
+    datei.seek(0)
+    return h.hexdigest(), groesse, dateien.erkenne_mime(kopf)
+
+
+def posteingang_annehmen(
+    *,
+    behoerde: Behoerde,
+    datei: IO[bytes],
+    dateiname: str,
+    quelle: str = Posteingang.Quelle.UPLOAD,
+    user: AbstractBaseUser | None = None,
+    request: HttpRequest | None = None,
+    parent: Posteingang | None = None,
+    teil_nummer: int | None = None,
+    merkmale: dict[str, Any] | None = None,
+    einreihen: bool = True,
+) -> Posteingang:
+    """Accept ANY file (even empty or malformed: the pipeline judges it and keeps it in quarantine).
+
+    The original is stored and the row committed before any work is queued (transaction.on_commit).
+    """
+    sha256, groesse, mime = _pruefsumme(datei)
+    merkmale = dict(merkmale or {})
+    if UNSICHERER_NAME.search(dateiname or ""):
+        # Kept as data for the preflight, which refuses the item with a German sentence; never used as a path.
+        merkmale["dateiname_unsicher"] = True
+    angemeldet = user is not None and user.is_authenticated
+    with transaction.atomic():
+        p = Posteingang(
+            behoerde=behoerde,
+            quelle=quelle,
+            dateiname=dateien.sicherer_dateiname(dateiname, fallback="scan"),
+            sha256=sha256,
+            groesse=groesse,
+            mime_type=mime,
+            hochgeladen_von=user if angemeldet else None,
+            parent=parent,
+            teil_nummer=teil_nummer,
+            erkannte_merkmale=merkmale,
+        )
+        p.original.save("original", File(datei), save=False)
+        p.save()
+        protokollieren(
+            aktion=Aktion.ANLEGEN,
+            user=user,
+            request=request,
+            objekt=p,
+            benutzername="" if angemeldet else SYSTEM,
+            details={"sha256": sha256, "groesse": groesse, "quelle": quelle, "dateiname": p.dateiname},
+        )
+        if einreihen:
+            transaction.on_commit(lambda: pipeline_einreihen(p.pk))
+    return p
+
+
+def pipeline_einreihen(posteingang_id: int) -> bool:
+    """Publish the pipeline chain for one item. Never raises: with the broker down the item stays `eingegangen`
+    (committed, nothing lost) and the sweeper queues it later."""
+    from .tasks import pipeline_signatur
+
+    try:
+        pipeline_signatur(posteingang_id).apply_async(
+            retry=True, retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5}
+        )
+    except Exception as exc:  # kombu/redis raise many types; any of them means "not queued"
+        logger.warning(
+            "Posteingang %s: Warteschlange nicht erreichbar (%s: %s); bleibt 'eingegangen', der Sweeper reiht ihn "
+            "erneut ein.",
+            posteingang_id,
+            type(exc).__name__,
+            exc,
+        )
+        return False
+    return True
+
+
+def haengende_einreihen(
+    *, eingegangen_seit: int = WARTEZEIT_EINGEGANGEN, in_verarbeitung_seit: int = WARTEZEIT_IN_VERARBEITUNG
+) -> int:
+    """The sweeper: re-queue items that never reached the broker or whose worker died. Steps are idempotent, so a
+    re-queued item that is in fact still running does no harm."""
+    jetzt = timezone.now()
+    ids = list(
+        Posteingang.objects.filter(
+            status=Posteingang.Status.EINGEGANGEN, aktualisiert_am__lt=jetzt - timedelta(seconds=eingegangen_seit)
+        ).values_list("id", flat=True)[:500]
+    ) + list(
+        Posteingang.objects.filter(
+            status=Posteingang.Status.IN_VERARBEITUNG,
+            aktualisiert_am__lt=jetzt - timedelta(seconds=in_verarbeitung_seit),
+        ).values_list("id", flat=True)[:500]
+    )
+    eingereiht = 0
+    for pid in ids:
+        if pipeline_einreihen(pid):
+            Posteingang.objects.filter(pk=pid).update(aktualisiert_am=timezone.now())
+            eingereiht += 1
+    if ids:
+        logger.info("Sweeper: %s von %s haengenden Posteingaengen erneut eingereiht", eingereiht, len(ids))
+    return eingereiht
+
+
+def posteingang_fehler(*, posteingang_id: int, code: str, meldung: str) -> None:
+    """Bad input: status `fehler` with the German sentence; the original stays unchanged (quarantine)."""
+    with transaction.atomic():
+        p = Posteingang.objects.select_for_update().get(pk=posteingang_id)
+        if p.status == Posteingang.Status.FEHLER:
+            return
+        p.status = Posteingang.Status.FEHLER
+        p.fehler = meldung
+        p.schritt = Posteingang.Schritt.ABGESCHLOSSEN
+        p.verarbeitet_am = timezone.now()
+        p.save(update_fields=["status", "fehler", "schritt", "verarbeitet_am", "aktualisiert_am"])
+        protokollieren(aktion=Aktion.AENDERN, objekt=p, benutzername=SYSTEM, details={"status": "fehler", "code": code})
+    logger.warning("Posteingang %s (%s) abgewiesen: %s – %s", posteingang_id, p.dateiname, code, meldung)
+
+
+def _vorschau_kopieren(pfade: list[str], ziel_praefix: str) -> list[str]:
+    neu = []
+    for i, pfad in enumerate(pfade, 1):
+        ziel = f"{ziel_praefix}/vorschau/{i:05d}.png"
+        if default_storage.exists(ziel):
+            default_storage.delete(ziel)
+        with default_storage.open(pfad, "rb") as f:
+            neu.append(default_storage.save(ziel, ContentFile(f.read())))
+    return neu
+
+
+def _register(nummer: str) -> Register:
+    reg = Register.objects.aktiv().filter(nummer=nummer or "14").first()
+    return reg or Register.objects.aktiv().get(nummer="14")
+
+
+def posteingang_zuordnen(
+    *,
+    posteingang: Posteingang,
+    akte: Akte,
+    user: AbstractBaseUser | None,
+    request: HttpRequest | None = None,
+    register: Register | None = None,
+    vorgang: Vorgang | None = None,
+    automatisch: bool = False,
+    grund: str = "",
+) -> Posteingang:
+    """File the item into `akte` as a new Dokument (original unchanged; searchable PDF, text, counts and thumbnails
+    taken over from the pipeline, no second OCR). Exactly once: a second call on a filed item changes nothing."""
+    if akte.behoerde_id != posteingang.behoerde_id:
+        raise ValidationError({"akte": ["Die Akte gehört nicht zu Ihrer Behörde."]})
+    if not automatisch:
+        z = zugang(user)
+        if z.behoerde_id != posteingang.behoerde_id or not Akte.objects.visible_to(user).filter(pk=akte.pk).exists():
+            raise ValidationError({"akte": ["Diese Akte ist nicht vorhanden oder für Sie nicht sichtbar."]})
+    if vorgang is not None and vorgang.akte_id != akte.pk:
+        raise ValidationError({"vorgang": ["Der Vorgang gehört nicht zu dieser Akte."]})
+    with transaction.atomic():
+        p = Posteingang.objects.select_for_update().get(pk=posteingang.pk)
+        if p.status == Posteingang.Status.ZUGEORDNET:
+            return p
+        if p.status in (Posteingang.Status.AUFGETEILT, Posteingang.Status.FEHLER):
+            raise ValidationError("Dieser Posteingang kann nicht zugeordnet werden (aufgeteilt oder fehlerhaft).")
+        if p.schritt not in (Posteingang.Schritt.ERKANNT, Posteingang.Schritt.ABGESCHLOSSEN):
+            raise ValidationError("Die Texterkennung läuft noch. Bitte versuchen Sie es gleich noch einmal.")
+        register = register or _register(p.register_nummer)
+        with p.original.open("rb") as original:
+            dokument = dms_services.dokument_anlegen(
+                akte=akte,
+                register=register,
+                vorgang=vorgang,
+                datei=original,
+                dateiname=p.dateiname,
+                user=user,
+                request=request,
+                titel=_titel(p),
+                art=p.dokumentart,
+                eingangsdatum=timezone.localdate(p.eingegangen_am),
+                quelle=Dokument.Quelle.POSTEINGANG,
+                transfervermerk=_transfervermerk(p, user, automatisch),
+                verarbeiten=False,
+            )
+        version = dokument.versionen.get()
+        vorschau = _vorschau_kopieren(list(p.vorschaubilder), f"dokumente/{dokument.uuid}/{version.nummer}")
+        pdf_datei = p.pdf.open("rb") if p.pdf else None
+        try:
+            dms_services.ableitungen_speichern(
+                version=version,
+                text=p.text,
+                seiten=p.seiten,
+                blatt=p.blatt,
+                leere_seiten=p.leere_seiten,
+                pdf=pdf_datei,
+                pdf_sha256=p.pdf_sha256,
+                vorschaubilder=vorschau,
+                ocr_status=Dokument.OcrStatus.NICHT_NOETIG
+                if p.textquelle == "textebene"
+                else Dokument.OcrStatus.FERTIG,
+            )
+        finally:
+            if pdf_datei is not None:
+                pdf_datei.close()
+        p.status = Posteingang.Status.ZUGEORDNET
+        p.schritt = Posteingang.Schritt.ABGESCHLOSSEN
+        p.akte, p.vorgang, p.dokument = akte, vorgang, dokument
+        p.automatisch_zugeordnet = automatisch
+        p.zugeordnet_von = user if user is not None and user.is_authenticated else None
+        p.zugeordnet_am = timezone.now()
+        p.verarbeitet_am = p.verarbeitet_am or p.zugeordnet_am
+        p.team = p.team or akte.team
+        p.save()
+        protokollieren(
+            aktion=Aktion.AENDERN,
+            user=user,
+            request=request,
+            objekt=p,
+            akte=akte,
+            benutzername="" if user is not None and user.is_authenticated else SYSTEM,
+            details={
+                "status": "zugeordnet",
+                "dokument": dokument.pk,
+                "register": register.nummer,
+                "automatisch": automatisch,
+                "grund": grund[:300],
+            },
+        )
+    return p
+
+
+def _titel(p: Posteingang) -> str:
+    art = p.dokumentart.replace("-", " ").capitalize() if p.dokumentart else "Posteingang"
+    return f"{art} vom {timezone.localdate(p.eingegangen_am):%d.%m.%Y}"[:300]
+
+
+def _transfervermerk(p: Posteingang, user: AbstractBaseUser | None, automatisch: bool) -> dict[str, Any]:
+    """TR-RESISCAN transfer note: who scanned, with what, when, anomalies, quality check."""
+    return {
+        "posteingang": p.pk,
+        "quelle": p.quelle,
+        "eingeliefert_von": p.eingeliefert_von_anzeige,
+        "eingegangen_am": p.eingegangen_am.isoformat(),
+        "sha256_original": p.sha256,
+        "seiten": p.seiten,
+        "leere_seiten": p.leere_seiten,
+        "textquelle": p.textquelle,
+        "qualitaetspruefung": "automatisch (Vorprüfung bestanden, Texterkennung durchgeführt)",
+        "zuordnung": "automatisch" if automatisch else f"manuell durch {user.get_username() if user else '-'}",
+        "besonderheiten": p.hinweis,
+    }
+
+
+def posteingang_zur_pruefung(
+    *,
+    posteingang_id: int,
+    vorschlaege: list[dict[str, Any]],
+    team: Team | None,
+    hinweis: str = "",
+    duplikat_von: Posteingang | None = None,
+) -> Posteingang:
+    """Put the item into the in-tray (Postkorb) of `team` with ranked suggestions (system action)."""
+    with transaction.atomic():
+        p = Posteingang.objects.select_for_update().get(pk=posteingang_id)
+        if p.status in (Posteingang.Status.ZUGEORDNET, Posteingang.Status.ZU_PRUEFEN):
+            return p
+        p.status = Posteingang.Status.ZU_PRUEFEN
+        p.schritt = Posteingang.Schritt.ABGESCHLOSSEN
+        p.vorschlaege = vorschlaege
+        p.team = team
+        p.hinweis = hinweis
+        p.duplikat_von = duplikat_von
+        p.verarbeitet_am = timezone.now()
+        p.save()
+        protokollieren(
+            aktion=Aktion.AENDERN,
+            objekt=p,
+            benutzername=SYSTEM,
+            details={"status": "zu_pruefen", "team": team.pk if team else None, "vorschlaege": len(vorschlaege)},
+        )
+    return p
+
+
+def posteingang_weiterleiten(
+    *,
+    posteingang: Posteingang,
+    user: AbstractBaseUser,
+    request: HttpRequest | None = None,
+    team: Team | None = None,
+    zugewiesen_an: AbstractBaseUser | None = None,
+    notiz: str = "",
+) -> Posteingang:
+    """Hand an unfiled item to another team and/or person of the same authority."""
+    if team is not None and team.behoerde_id != posteingang.behoerde_id:
+        raise ValidationError({"team": ["Das Team gehört nicht zu Ihrer Behörde."]})
+    if zugewiesen_an is not None and zugang(zugewiesen_an).behoerde_id != posteingang.behoerde_id:
+        raise ValidationError({"zugewiesen_an": ["Die Person gehört nicht zu Ihrer Behörde."]})
+    with transaction.atomic():
+        p = Posteingang.objects.select_for_update().get(pk=posteingang.pk)
+        if p.status == Posteingang.Status.ZUGEORDNET:
+            raise ValidationError("Dieser Posteingang ist bereits einer Akte zugeordnet.")
+        if team is not None:
+            p.team = team
+        p.zugewiesen_an = zugewiesen_an
+        if notiz:
+            p.hinweis = f"{p.hinweis}\n{notiz}".strip()[:2000]
+        p.save(update_fields=["team", "zugewiesen_an", "hinweis", "aktualisiert_am"])
+        protokollieren(
+            aktion=Aktion.AENDERN,
+            user=user,
+            request=request,
+            objekt=p,
+            details={"weitergeleitet": True, "team": p.team_id, "zugewiesen_an": p.zugewiesen_an_id},
+        )
+    return p
+
+
+def posteingang_original_gelesen(*, posteingang: Posteingang, user: AbstractBaseUser, request: HttpRequest) -> None:
+    protokollieren(
+        aktion=Aktion.HERUNTERLADEN,
+        user=user,
+        request=request,
+        objekt=posteingang,
+        details={"original": True, "status": posteingang.status},
+    )
+
+
+def deckblatt_erzeugen(
+    *, akte: Akte, user: AbstractBaseUser, request: HttpRequest | None = None, vorgang: Vorgang | None = None
+) -> bytes:
+    from .deckblatt import deckblatt_pdf
+
+    if vorgang is not None and vorgang.akte_id != akte.pk:
+        raise ValidationError({"vorgang": ["Der Vorgang gehört nicht zu dieser Akte."]})
+    pdf = deckblatt_pdf(
+        aktenzeichen=vorgang.aktenzeichen if vorgang else akte.aktenzeichen,
+        behoerde_name=akte.behoerde.name,
+        person=f"{akte.person.familienname}, {akte.person.vornamen}".strip(", "),
+        vorgang=str(vorgang.vorgangsart) if vorgang else "",
+    )
+    protokollieren(
+        aktion=Aktion.EXPORT,
+        user=user,
+        request=request,
+        objekt=akte,
+        details={"deckblatt": True, "vorgang": vorgang.pk if vorgang else None},
+    )
+    return pdf

@@ -1,0 +1,284 @@
+"""Pages of the legacy-file digitisation (under /poststelle/altakten/, included from scanning/urls.py).
+
+This module also holds its urlpatterns, so scanning/urls.py needs a single include line.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from dms.access import zugang
+from dms.audit import Aktion, protokollieren
+from dms.models import Akte, Behoerde
+
+from . import altakten_services as svc
+from . import altakten_zugriff as zugriff
+from .altakten_berichte import fortschritt, uebergabeliste_pdf
+from .lieferung import lieferungen_wurzel
+from .models.altakten import Digitalisierungslos, Lieferung, LosAkte, Scanauftrag, Stichprobe
+
+
+def _meldungen(request: HttpRequest, exc: ValidationError) -> None:
+    for m in exc.messages:
+        messages.error(request, m)
+
+
+def _foerderplan(behoerde_id: int) -> tuple[int | None, int | None]:
+    """Planned files and sheets from the authority's subsidy application, if there is one."""
+    from foerderung.models import Foerderantrag
+
+    antrag = Foerderantrag.objects.filter(behoerde_id=behoerde_id, programm__aktiv=True).first()
+    return (antrag.akten_geplant, antrag.blatt_geplant) if antrag else (None, None)
+
+
+@login_required
+def uebersicht(request: HttpRequest) -> HttpResponse:
+    if not zugriff.darf_fortschritt_sehen(request.user):
+        raise Http404
+    z = zugang(request.user)
+    lose = Digitalisierungslos.objects.visible_to(request.user).select_related("behoerde")
+    behoerde_ids = set(lose.values_list("behoerde_id", flat=True).distinct())
+    if z.rolle != "land" and z.behoerde_id is not None:
+        behoerde_ids.add(z.behoerde_id)
+    je_behoerde = []
+    for behoerde in Behoerde.objects.filter(pk__in=behoerde_ids).order_by("kuerzel"):
+        akten_plan, blatt_plan = _foerderplan(behoerde.pk)
+        je_behoerde.append(
+            {
+                "behoerde": behoerde,
+                "fortschritt": fortschritt(Q(behoerde=behoerde), akten_geplant=akten_plan, blatt_geplant=blatt_plan),
+                "lose": lose.filter(behoerde=behoerde).annotate(
+                    akten_geplant=Count("akten"),
+                    akten_fertig=Count("akten", filter=Q(akten__importiert_am__isnull=False)),
+                ),
+            }
+        )
+    darf_fuehren = z.behoerde_id is not None and zugriff.darf_lose_fuehren(request.user, z.behoerde_id)
+    kandidaten = 0
+    if darf_fuehren:
+        kandidaten = (
+            Akte.objects.filter(behoerde_id=z.behoerde_id, medium__in=[Akte.Medium.PAPIER, Akte.Medium.HYBRID])
+            .exclude(digitalisierung__isnull=False)
+            .count()
+        )
+    protokollieren(aktion=Aktion.LESEN, request=request, details={"seite": "altakten-uebersicht"})
+    return render(
+        request,
+        "altakten/uebersicht.html",
+        {
+            "je_behoerde": je_behoerde,
+            "darf_fuehren": darf_fuehren,
+            "kandidaten": kandidaten,
+            "inhalt_behoerde_id": z.behoerde_id
+            if z.behoerde_id and zugriff.darf_inhalt_sehen(request.user, z.behoerde_id)
+            else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def los_neu(request: HttpRequest) -> HttpResponse:
+    """The next N paper files (by Aktenzeichen) not yet in a lot form a new lot."""
+    z = zugang(request.user)
+    if z.behoerde_id is None or not zugriff.darf_lose_fuehren(request.user, z.behoerde_id):
+        raise Http404
+    try:
+        anzahl = int(request.POST.get("anzahl", "1000"))
+        prozent = Decimal(request.POST.get("stichprobe_prozent", "5").replace(",", "."))
+        blatt_je_akte = int(request.POST.get("blatt_je_akte", "100"))
+        if not 1 <= anzahl <= svc.MAX_AKTEN_JE_LOS or not 0 <= blatt_je_akte <= 100_000:
+            raise ValueError
+    except (ValueError, InvalidOperation):
+        messages.error(request, "Bitte geben Sie ganze Zahlen an (Anzahl 1 bis 5.000) und einen Prozentwert.")
+        return redirect("scanning:altakten-uebersicht")
+    akten = list(
+        Akte.objects.filter(behoerde_id=z.behoerde_id, medium__in=[Akte.Medium.PAPIER, Akte.Medium.HYBRID])
+        .exclude(digitalisierung__isnull=False)
+        .order_by("aktenzeichen")[:anzahl]
+    )
+    try:
+        los = svc.los_anlegen(
+            behoerde=Behoerde.objects.get(pk=z.behoerde_id),
+            akten=akten,
+            user=request.user,
+            request=request,
+            bezeichnung=request.POST.get("bezeichnung", ""),
+            blatt_geplant=blatt_je_akte * len(akten),
+            stichprobe_prozent=prozent,
+        )
+    except ValidationError as exc:
+        _meldungen(request, exc)
+        return redirect("scanning:altakten-uebersicht")
+    messages.success(request, f"Los {los.nummer} mit {len(akten)} Akten wurde angelegt.")
+    return redirect("scanning:altakten-los", pk=los.pk)
+
+
+def _los(request: HttpRequest, pk: int) -> Digitalisierungslos:
+    """A lot whose file list the user may see (own authority's file roles); everyone else gets 404."""
+    los = get_object_or_404(Digitalisierungslos.objects.visible_to(request.user).select_related("behoerde"), pk=pk)
+    if not zugriff.darf_inhalt_sehen(request.user, los.behoerde_id):
+        raise Http404
+    return los
+
+
+def _eingangsordner() -> list[str]:
+    wurzel = lieferungen_wurzel()
+    if not wurzel.is_dir():
+        return []
+    return sorted(p.name for p in wurzel.iterdir() if p.is_dir() or p.suffix.lower() == ".zip")[:200]
+
+
+@login_required
+def los_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    los = _los(request, pk)
+    protokollieren(aktion=Aktion.LESEN, request=request, objekt=los)
+    s = Digitalisierungslos.Status
+    naechster = svc.REIHENFOLGE[svc.REIHENFOLGE.index(los.status) + 1] if los.status != s.ABGESCHLOSSEN else None
+    return render(
+        request,
+        "altakten/los.html",
+        {
+            "los": los,
+            "fortschritt": fortschritt(Q(pk=los.pk), blatt_geplant=los.blatt_geplant),
+            "verlauf": los.statuswechsel.select_related("user"),
+            "akten": LosAkte.objects.filter(los=los).select_related("akte__person").order_by("position")[:200],
+            "anzahl_akten": los.akten.count(),
+            "lieferungen": los.lieferungen.select_related("angelegt_von")[:50],
+            "stichproben": Stichprobe.objects.filter(los=los).select_related("los_akte__akte", "geprueft_von"),
+            "auftraege": Scanauftrag.objects.filter(los_akte__los=los).select_related("los_akte__akte"),
+            "naechster": s(naechster) if naechster else None,
+            "darf_fuehren": zugriff.darf_lose_fuehren(request.user, los.behoerde_id),
+            "qa_bestanden": svc.qa_bestanden(los),
+            "eingang": _eingangsordner(),
+            "mangelarten": Stichprobe.Mangel.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def los_status(request: HttpRequest, pk: int) -> HttpResponse:
+    los = _los(request, pk)
+    try:
+        svc.los_status_setzen(
+            los=los,
+            nach=request.POST.get("nach", ""),
+            user=request.user,
+            request=request,
+            bemerkung=request.POST.get("bemerkung", ""),
+        )
+    except ValidationError as exc:
+        _meldungen(request, exc)
+    else:
+        messages.success(request, "Der Status des Loses wurde geändert.")
+    return redirect("scanning:altakten-los", pk=los.pk)
+
+
+@login_required
+@require_POST
+def lieferung_starten(request: HttpRequest, pk: int) -> HttpResponse:
+    """Only starts the import (Celery, queue `altakten`); the page shows the outcome on reload."""
+    los = _los(request, pk)
+    try:
+        lieferung = svc.lieferung_annehmen(
+            los=los, quelle=request.POST.get("quelle", ""), user=request.user, request=request
+        )
+    except ValidationError as exc:
+        _meldungen(request, exc)
+    else:
+        messages.success(request, f"Lieferung {lieferung.pk} wird im Hintergrund geprüft und importiert.")
+    return redirect("scanning:altakten-los", pk=los.pk)
+
+
+@login_required
+@require_POST
+def stichproben(request: HttpRequest, pk: int) -> HttpResponse:
+    los = _los(request, pk)
+    try:
+        proben = svc.stichproben_ziehen(los=los, user=request.user, request=request)
+    except ValidationError as exc:
+        _meldungen(request, exc)
+    else:
+        messages.success(request, f"{len(proben)} Akten wurden als Stichprobe gezogen.")
+    return redirect("scanning:altakten-los", pk=los.pk)
+
+
+@login_required
+@require_POST
+def stichprobe_erfassen(request: HttpRequest, pk: int, probe_pk: int) -> HttpResponse:
+    los = _los(request, pk)
+    probe = get_object_or_404(Stichprobe, pk=probe_pk, los=los)
+    try:
+        svc.stichprobe_erfassen(
+            stichprobe=probe,
+            ergebnis=request.POST.get("ergebnis", ""),
+            mangel=request.POST.get("mangel", ""),
+            notiz=request.POST.get("notiz", ""),
+            user=request.user,
+            request=request,
+        )
+    except ValidationError as exc:
+        _meldungen(request, exc)
+    else:
+        messages.success(request, "Das Prüfergebnis wurde gespeichert.")
+    return redirect("scanning:altakten-los", pk=los.pk)
+
+
+@login_required
+@require_POST
+def eilscan(request: HttpRequest, pk: int) -> HttpResponse:
+    los = _los(request, pk)
+    az = request.POST.get("aktenzeichen", "").strip()
+    akte = Akte.objects.visible_to(request.user).filter(aktenzeichen__iexact=az, digitalisierung__los=los).first()
+    if akte is None:
+        messages.error(request, "Diese Akte ist nicht in diesem Los.")
+        return redirect("scanning:altakten-los", pk=los.pk)
+    try:
+        svc.eilscan_anfordern(akte=akte, grund=request.POST.get("grund", ""), user=request.user, request=request)
+    except ValidationError as exc:
+        _meldungen(request, exc)
+    else:
+        messages.success(request, f"Eilscan für {akte.aktenzeichen} wurde beim Dienstleister angefordert.")
+    return redirect("scanning:altakten-los", pk=los.pk)
+
+
+@login_required
+def uebergabeliste(request: HttpRequest, pk: int) -> HttpResponse:
+    los = _los(request, pk)
+    protokollieren(aktion=Aktion.EXPORT, request=request, objekt=los, details={"uebergabeliste": True})
+    antwort = HttpResponse(uebergabeliste_pdf(los), content_type="application/pdf")
+    antwort["Content-Disposition"] = (
+        f'attachment; filename="uebergabeliste-{los.behoerde.kuerzel}-los-{los.nummer}.pdf"'
+    )
+    return antwort
+
+
+@login_required
+def lieferung_status(request: HttpRequest, pk: int, lieferung_pk: int) -> HttpResponse:
+    los = _los(request, pk)
+    lieferung = get_object_or_404(Lieferung, pk=lieferung_pk, los=los)
+    return render(request, "altakten/lieferung.html", {"los": los, "lieferung": lieferung})
+
+
+urlpatterns = [
+    path("", uebersicht, name="altakten-uebersicht"),
+    path("los/neu/", los_neu, name="altakten-los-neu"),
+    path("los/<int:pk>/", los_detail, name="altakten-los"),
+    path("los/<int:pk>/status/", los_status, name="altakten-los-status"),
+    path("los/<int:pk>/lieferung/", lieferung_starten, name="altakten-lieferung"),
+    path("los/<int:pk>/lieferung/<int:lieferung_pk>/", lieferung_status, name="altakten-lieferung-status"),
+    path("los/<int:pk>/stichproben/", stichproben, name="altakten-stichproben"),
+    path("los/<int:pk>/stichprobe/<int:probe_pk>/", stichprobe_erfassen, name="altakten-stichprobe"),
+    path("los/<int:pk>/eilscan/", eilscan, name="altakten-eilscan"),
+    path("los/<int:pk>/uebergabeliste.pdf", uebergabeliste, name="altakten-uebergabeliste"),
+]

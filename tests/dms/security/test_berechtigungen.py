@@ -1,0 +1,204 @@
+"""Restrictions, named releases, inspection grants and substitutes: services, visibility, and the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from dms.access import forget_zugang
+from dms.audit import Aktion
+from dms.models import Akte, AkteFreigabe, Protokolleintrag, Rolle
+from dms.services import berechtigungen as b
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _sieht(user, akte) -> bool:
+    forget_zugang(user)
+    return Akte.objects.visible_to(user).filter(pk=akte.pk).exists()
+
+
+@pytest.fixture
+def team():
+    return f.TeamFactory(behoerde=f.behoerde("OF"))
+
+
+@pytest.fixture
+def leitung(team):
+    return f.benutzer("OF", Rolle.TEAMLEITUNG, team=team)
+
+
+@pytest.fixture
+def sb(team):
+    return f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
+
+
+def test_restriction_hides_the_file_from_all_but_named_users(leitung, sb):
+    kollegin = f.benutzer("OF", Rolle.SACHBEARBEITUNG)
+    akte = f.AkteFactory(sachbearbeitung=sb)
+    assert _sieht(kollegin, akte)
+    b.sperrvermerk_setzen(akte=akte, user=leitung)
+    assert Akte.objects.get(pk=akte.pk).gesperrt
+    assert not _sieht(kollegin, akte)
+    # The one who set it and the responsible caseworker stay named.
+    assert _sieht(leitung, akte) and _sieht(sb, akte)
+    assert b.freigabe_erteilen(akte=akte, person=kollegin, user=leitung) is True
+    assert AkteFreigabe.objects.filter(content_object=akte, user=kollegin).exists()
+    assert _sieht(kollegin, akte)
+    assert kollegin.has_perm("dms.view_gesperrte_akte", akte)
+    b.freigabe_entziehen(akte=akte, person=kollegin, user=leitung)
+    assert not _sieht(kollegin, akte)
+    b.sperrvermerk_aufheben(akte=akte, user=leitung)
+    assert _sieht(kollegin, akte)
+    eintraege = Protokolleintrag.objects.filter(aktion=Aktion.BERECHTIGUNG, akte_id_wert=akte.pk)
+    assert eintraege.count() == 4
+    assert {e.details.get("sperrvermerk") or e.details.get("freigabe") for e in eintraege} == {
+        "gesetzt",
+        "erteilt",
+        "entzogen",
+        "aufgehoben",
+    }
+
+
+def test_caseworker_may_not_restrict_nor_release(sb):
+    akte = f.AkteFactory(sachbearbeitung=sb)
+    with pytest.raises(PermissionDenied):
+        b.sperrvermerk_setzen(akte=akte, user=sb)
+    with pytest.raises(PermissionDenied):
+        b.freigabe_erteilen(akte=akte, person=sb, user=sb)
+    assert not Akte.objects.get(pk=akte.pk).gesperrt
+
+
+def test_release_only_for_colleagues_and_own_files(leitung):
+    fremde_akte = f.AkteFactory(person=f.PersonFactory(behoerde=f.behoerde("HP")))
+    with pytest.raises(PermissionDenied):
+        b.sperrvermerk_setzen(akte=fremde_akte, user=leitung)
+    akte = f.AkteFactory()
+    fremder = f.benutzer("HP", Rolle.SACHBEARBEITUNG)
+    with pytest.raises(ValidationError):
+        b.freigabe_erteilen(akte=akte, person=fremder, user=leitung)
+
+
+def test_inspection_grant_to_authority_and_user_ends_and_can_be_revoked(sb):
+    akte = f.AkteFactory(sachbearbeitung=sb)
+    hp = f.benutzer("HP", Rolle.SACHBEARBEITUNG)
+    da = f.benutzer("DADI", Rolle.SACHBEARBEITUNG)
+    assert not _sieht(hp, akte)
+    bis = timezone.now() + dt.timedelta(days=2)
+    e1 = b.akteneinsicht_erteilen(akte=akte, user=sb, behoerde=f.behoerde("HP"), bis=bis, grund="Zuzug")
+    assert _sieht(hp, akte) and not _sieht(da, akte)
+    e2 = b.akteneinsicht_erteilen(akte=akte, user=sb, person=da, bis=timezone.localdate(), grund="Anfrage")
+    assert _sieht(da, akte)
+    b.akteneinsicht_widerrufen(einsicht=e1, user=sb)
+    assert not _sieht(hp, akte)
+    # A grant ends by itself: move its end into the past.
+    type(e2).objects.filter(pk=e2.pk).update(bis=timezone.now() - dt.timedelta(seconds=1))
+    assert not _sieht(da, akte)
+    # Inspection never allows changes.
+    forget_zugang(hp)
+    b.akteneinsicht_erteilen(akte=akte, user=sb, behoerde=f.behoerde("HP"), bis=bis, grund="erneut")
+    assert not Akte.objects.changeable_by(hp).filter(pk=akte.pk).exists()
+    assert Protokolleintrag.objects.filter(aktion=Aktion.BERECHTIGUNG, akte_id_wert=akte.pk).count() == 4
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "feld"),
+    [
+        ({"bis": "gestern"}, "bis"),
+        ({"bis": "zu_lang"}, "bis"),
+        ({"grund": "  "}, "grund"),
+        ({"behoerde": "eigene"}, "behoerde"),
+        ({"behoerde": None}, "behoerde"),
+    ],
+)
+def test_inspection_grant_refuses_bad_input_with_a_field(sb, kwargs, feld):
+    akte = f.AkteFactory(sachbearbeitung=sb)
+    werte = {"bis": timezone.now() + dt.timedelta(days=1), "grund": "Zuzug", "behoerde": f.behoerde("HP")}
+    werte.update(kwargs)
+    if werte["bis"] == "gestern":
+        werte["bis"] = timezone.now() - dt.timedelta(days=1)
+    if werte["bis"] == "zu_lang":
+        werte["bis"] = timezone.now() + dt.timedelta(days=800)
+    if werte["behoerde"] == "eigene":
+        werte["behoerde"] = f.behoerde("OF")
+    with pytest.raises(ValidationError) as exc:
+        b.akteneinsicht_erteilen(akte=akte, user=sb, **werte)
+    assert feld in exc.value.message_dict
+
+
+def test_substitute_sees_absent_colleagues_restricted_file_and_acts_on_her_behalf(leitung, sb, team):
+    from dms.audit import protokollieren
+
+    vertretung = f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
+    akte = f.AkteFactory(sachbearbeitung=sb, gesperrt=True)
+    b.freigabe_erteilen(akte=akte, person=sb, user=leitung)
+    assert not _sieht(vertretung, akte)
+    heute = timezone.localdate()
+    v = b.vertretung_anlegen(abwesend=sb, vertretung=vertretung, von=heute, bis=heute, user=leitung)
+    assert _sieht(vertretung, akte)
+    eintrag = protokollieren(aktion=Aktion.LESEN, user=vertretung, objekt=akte)
+    assert eintrag.im_auftrag_von_id == sb.pk
+    # The same for an object hanging off the file (document), found through its `akte`.
+    dok = f.DokumentFactory(akte=akte)
+    assert protokollieren(aktion=Aktion.LESEN, user=vertretung, objekt=dok).im_auftrag_von_id == sb.pk
+    # Not on behalf of anyone for a file that is not the absent colleague's.
+    andere = f.AkteFactory()
+    assert protokollieren(aktion=Aktion.LESEN, user=vertretung, objekt=andere).im_auftrag_von_id is None
+    b.vertretung_beenden(vertretung=v, user=leitung)
+    assert not _sieht(vertretung, akte)
+    forget_zugang(vertretung)
+    assert protokollieren(aktion=Aktion.LESEN, user=vertretung, objekt=andere).im_auftrag_von_id is None
+
+
+def test_substitute_action_through_the_api_is_recorded_on_behalf(sb, team):
+    from rest_framework.test import APIClient
+
+    vertretung = f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
+    akte = f.AkteFactory(sachbearbeitung=sb)
+    heute = timezone.localdate()
+    b.vertretung_anlegen(abwesend=sb, vertretung=vertretung, von=heute, bis=heute + dt.timedelta(days=1), user=sb)
+    client = APIClient()
+    client.force_login(vertretung)
+    assert client.get(f"/api/v1/akten/{akte.pk}/").status_code == 200
+    r = client.patch(f"/api/v1/akten/{akte.pk}/", {"medium": "hybrid", "version": 1}, format="json")
+    assert r.status_code == 200, r.content
+    eintraege = Protokolleintrag.objects.filter(akte_id_wert=akte.pk, user=vertretung)
+    assert {e.aktion for e in eintraege} == {Aktion.LESEN, Aktion.AENDERN}
+    assert all(e.im_auftrag_von_id == sb.pk for e in eintraege)
+
+
+def test_substitution_rules_follow_the_matrix(team, sb, leitung):
+    heute = timezone.localdate()
+    kollegin = f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
+    anderes_team = f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=f.TeamFactory(behoerde=f.behoerde("OF")))
+    # A caseworker: only for herself.
+    b.vertretung_anlegen(abwesend=sb, vertretung=kollegin, von=heute, bis=heute, user=sb)
+    with pytest.raises(PermissionDenied):
+        b.vertretung_anlegen(abwesend=kollegin, vertretung=sb, von=heute, bis=heute, user=sb)
+    # A team lead: for her team, not for another team.
+    b.vertretung_anlegen(abwesend=kollegin, vertretung=sb, von=heute, bis=heute, user=leitung)
+    with pytest.raises(PermissionDenied):
+        b.vertretung_anlegen(abwesend=anderes_team, vertretung=sb, von=heute, bis=heute, user=leitung)
+    # Nobody across authorities, and only people who work with files substitute.
+    fremd = f.benutzer("HP", Rolle.SACHBEARBEITUNG)
+    with pytest.raises(ValidationError):
+        b.vertretung_anlegen(abwesend=sb, vertretung=fremd, von=heute, bis=heute, user=sb)
+    revision = f.benutzer("OF", Rolle.REVISION)
+    with pytest.raises(ValidationError):
+        b.vertretung_anlegen(abwesend=sb, vertretung=revision, von=heute, bis=heute, user=sb)
+    with pytest.raises(ValidationError):
+        b.vertretung_anlegen(abwesend=sb, vertretung=kollegin, von=heute, bis=heute - dt.timedelta(days=1), user=sb)
+
+
+def test_caseworker_cannot_restrict_through_the_api(api, sachbearbeitung):
+    akte = f.AkteFactory(sachbearbeitung=sachbearbeitung)
+    r = api.patch(f"/api/v1/akten/{akte.pk}/", {"gesperrt": True, "version": 1}, format="json")
+    assert r.status_code == 400 and "gesperrt" in r.json()
+    person = f.PersonFactory()
+    r = api.post("/api/v1/akten/", {"person": person.pk, "gesperrt": "true"}, format="json")
+    assert r.status_code == 400 and "gesperrt" in r.json()
+    assert not Akte.objects.filter(gesperrt=True).exists()

@@ -1,0 +1,214 @@
+"""ACCESS MATRIX: every URL pattern and API route, walked automatically, against anonymous users, another
+authority, restricted files and ended inspection grants. A route added later is covered the day it is added.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from dms.models import Akte, Dokument, Vorgang
+
+from .conftest import (
+    EIGEN,
+    EIGEN_MARKER,
+    EINSICHT_ABGELAUFEN,
+    EINSICHT_MARKER,
+    EINSICHT_WIDERRUFEN,
+    FREMD,
+    FREMD_MARKER,
+    GESPERRT,
+    GESPERRT_MARKER,
+    eigene_daten,
+    fremde_daten,
+)
+from .routen import Route, alle_routen, id_wert
+
+pytestmark = pytest.mark.django_db
+
+ROUTEN = alle_routen()
+GESCHUETZT = [r for r in ROUTEN if not r.oeffentlich]
+ID_ROUTEN = [r for r in GESCHUETZT if r.hat_ids]
+LISTEN = [r for r in GESCHUETZT if not r.hat_ids]
+VERBORGEN = (FREMD_MARKER, GESPERRT_MARKER, EINSICHT_MARKER)
+# Query strings every list, search and autocomplete gets, aimed at the hidden objects.
+SUCHPARAMETER: list[dict[str, Any]] = [
+    {},
+    {"q": FREMD_MARKER},
+    {"q": GESPERRT_MARKER},
+    {"q": EINSICHT_MARKER},
+    {"q": f"HP-2026-{FREMD}"},
+    {"aktenzeichen": f"HP-2026-{FREMD}"},
+    {"azr_nummer": f"{FREMD:012d}"},
+    {"familienname": FREMD_MARKER},
+    {"akte": FREMD},
+    {"akte": GESPERRT},
+    {"term": FREMD_MARKER},
+    {"search": FREMD_MARKER},
+    {"behoerde": "HP"},
+]
+
+
+def _ids(routen: list[Route]) -> list[str]:
+    return [r.name or r.regex for r in routen]
+
+
+def _text(response: Any) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+def _login_urls() -> tuple[str, ...]:
+    return (reverse("login"), reverse("admin:login"))
+
+
+def test_the_walk_finds_the_routes_of_every_app():
+    """Guards the walker itself: if it found nothing, every other test here would pass vacuously."""
+    namen = {r.name for r in ROUTEN}
+    assert {"akte-list", "akte-detail", "dokument-datei", "api-protokoll", "vertretungen"} <= namen
+    assert len(ID_ROUTEN) >= 10 and len(LISTEN) >= 5
+    for r in ROUTEN:
+        if r.hat_ids:
+            assert r.url(id_wert(1)) is not None, f"Route {r.regex} lässt sich nicht bilden: Walker erweitern"
+
+
+@pytest.mark.parametrize("route", GESCHUETZT, ids=_ids(GESCHUETZT))
+def test_anonymous_is_sent_to_login_or_refused(route: Route, client: Client):
+    url = route.url(id_wert(FREMD))
+    assert url is not None
+    for methode in ("get", "post"):
+        r = getattr(client, methode)(url)
+        if route.ist_api:
+            assert r.status_code in (401, 403), f"{methode.upper()} {url}: {r.status_code}"
+        elif r.status_code == 405:
+            continue  # the method is not offered at all
+        else:
+            assert r.status_code == 302, f"{methode.upper()} {url}: {r.status_code}"
+            assert r["Location"].startswith(_login_urls()), f"{url} leitet nach {r['Location']} um"
+        assert FREMD_MARKER not in _text(r)
+
+
+def _zustand(w: Any) -> tuple:
+    """What a refused write must leave untouched on the other authority's file."""
+    akte = Akte.objects.get(pk=w.fremd.akte.pk)
+    return (
+        akte.version,
+        akte.status,
+        akte.gesperrt,
+        akte.sachbearbeitung_id,
+        Dokument.objects.filter(akte=akte).count(),
+        Vorgang.objects.filter(akte=akte).count(),
+        Vorgang.objects.get(pk=FREMD).version,
+        akte.einsichten.count(),
+    )
+
+
+@pytest.mark.parametrize("route", ID_ROUTEN, ids=_ids(ID_ROUTEN))
+def test_other_authoritys_objects_are_404_for_every_route(route: Route, welt):
+    client = Client()
+    client.force_login(welt.sachbearbeitung)
+    vorher = _zustand(welt)
+    url = route.url(id_wert(FREMD))
+    r = client.get(url)
+    if route.ist_admin:
+        # Not staff: the admin sends her to its login and shows nothing.
+        assert r.status_code in (302, 404), f"GET {url}: {r.status_code}"
+    else:
+        assert r.status_code == 404, f"GET {url}: {r.status_code} (erwartet 404)"
+    assert not any(m in _text(r) for m in VERBORGEN), f"GET {url} zeigt fremde Daten"
+    for methode in ("post", "patch", "put", "delete"):
+        r = getattr(client, methode)(url, data={}, content_type="application/json")
+        assert r.status_code in (302, 403, 404, 405), f"{methode.upper()} {url}: {r.status_code}"
+        assert not any(m in _text(r) for m in VERBORGEN)
+    assert _zustand(welt) == vorher, f"{url} hat die fremde Akte verändert"
+
+
+@pytest.mark.parametrize("route", [r for r in ID_ROUTEN if r.ist_admin], ids=_ids([r for r in ID_ROUTEN if r.ist_admin]))
+def test_authority_admin_sees_no_other_authoritys_objects_in_admin(route: Route, welt):
+    from dms.models import Rolle
+
+    admin_user = welt.rollen[Rolle.BEHOERDENADMIN]
+    admin_user.is_staff = True
+    admin_user.save(update_fields=["is_staff"])
+    client = Client()
+    client.force_login(admin_user)
+    url = route.url(id_wert(FREMD))
+    r = client.get(url)
+    assert r.status_code in (302, 403, 404), f"GET {url}: {r.status_code}"
+    if r.status_code == 302:
+        assert str(FREMD) not in r["Location"] or r["Location"].startswith(_login_urls())
+    assert not any(m in _text(r) for m in VERBORGEN), f"GET {url} zeigt fremde Daten"
+
+
+def _abfragen(client: Client) -> dict[tuple[str, str], tuple[int, Any]]:
+    """Every list/search/count/autocomplete route with every query string: status and count (API) per URL."""
+    ergebnis = {}
+    for route in LISTEN:
+        url = route.url(id_wert(FREMD))
+        for params in SUCHPARAMETER:
+            r = client.get(url, params)
+            text = _text(r)
+            for marker in VERBORGEN:
+                assert marker not in text, f"GET {url}?{params} zeigt {marker}"
+            anzahl = None
+            if r.status_code == 200 and r.get("Content-Type", "").startswith("application/json"):
+                daten = json.loads(text)
+                if isinstance(daten, dict):
+                    anzahl = daten.get("count", len(daten.get("results", [])) if "results" in daten else None)
+                elif isinstance(daten, list):
+                    anzahl = len(daten)
+            ergebnis[(url, json.dumps(params))] = (r.status_code, anzahl)
+    return ergebnis
+
+
+@pytest.mark.parametrize("rolle", ["sachbearbeitung", "poststelle", "teamleitung", "behoerdenadmin", "land", "revision"])
+def test_other_authoritys_data_is_absent_from_every_list_search_and_count(rolle, db):
+    """Each list is asked twice: before and after the other authority's data exist. Nothing may change."""
+    w = eigene_daten()
+    client = Client()
+    client.force_login(w.rollen[rolle])
+    vorher = _abfragen(client)
+    fremde_daten(w)
+    nachher = _abfragen(client)
+    for schluessel, (status, anzahl) in nachher.items():
+        assert (status, anzahl) == vorher[schluessel], f"{schluessel}: vorher {vorher[schluessel]}, nachher {status, anzahl}"
+
+
+@pytest.mark.parametrize("route", ID_ROUTEN, ids=_ids(ID_ROUTEN))
+def test_restricted_file_and_ended_grants_are_404(route: Route, welt):
+    """Where a route shows our ordinary file, it must hide a restricted one (unless named) and ended grants."""
+    if route.ist_admin:
+        pytest.skip("Verwaltung: eigener Test (Behördenadmin)")
+    sb = Client()
+    sb.force_login(welt.sachbearbeitung)
+    namentlich = Client()
+    namentlich.force_login(welt.namentlich)
+    url_eigen = route.url(id_wert(EIGEN))
+    if sb.get(url_eigen).status_code != 200:
+        pytest.skip(f"{url_eigen} antwortet auch für die eigene Akte nicht mit 200 (Route für anderen Objekttyp)")
+    for pk in (GESPERRT, EINSICHT_ABGELAUFEN, EINSICHT_WIDERRUFEN):
+        url = route.url(id_wert(pk))
+        r = sb.get(url)
+        assert r.status_code == 404, f"GET {url}: {r.status_code} (erwartet 404)"
+        assert not any(m in _text(r) for m in VERBORGEN)
+    if namentlich.get(url_eigen).status_code == 200:
+        url = route.url(id_wert(GESPERRT))
+        assert namentlich.get(url).status_code == 200, f"namentlich Freigegebene sieht {url} nicht"
+
+
+@pytest.mark.parametrize("rolle", ["land", "revision"])
+def test_land_and_revision_see_no_personal_file_content_anywhere(rolle, welt):
+    client = Client()
+    client.force_login(welt.rollen[rolle])
+    for route in GESCHUETZT:
+        url = route.url(id_wert(EIGEN))
+        r = client.get(url)
+        text = _text(r)
+        assert EIGEN_MARKER not in text, f"{rolle} sieht personenbezogene Daten unter {url}"
+        if route.hat_ids and not route.ist_admin:
+            assert r.status_code != 200 or route.name in {"behoerde-detail"}, f"{rolle}: GET {url} = 200"

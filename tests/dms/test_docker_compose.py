@@ -1,0 +1,129 @@
+"""docker-compose.yml and Dockerfile: no Docker engine here, so check the files against the code they start."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import get_commands
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS_TEXT = (ROOT / "auslaenderakte" / "settings.py").read_text(encoding="utf-8")
+APP_SERVICES = ("web", "worker", "beat", "migrate")
+_VARIABLE = re.compile(r"\$\{(?P<name>\w+)(?::(?P<op>[-?])(?P<wert>[^}]*))?\}")
+
+
+def _interpolieren(text: str) -> str:
+    """Compose's ${VAR:-default} / ${VAR:?error} with an empty host environment (the defaults a newcomer gets)."""
+    return _VARIABLE.sub(lambda m: m["wert"] if m["op"] == "-" else "x", text)
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+
+
+def _befehl(service: dict) -> list[str]:
+    cmd = service["command"]
+    return [_interpolieren(t) for t in (cmd.split() if isinstance(cmd, str) else cmd)]
+
+
+def test_required_services_and_volumes(compose):
+    assert {"postgres", "redis", "web", "worker", "beat"} <= set(compose["services"])
+    volumes = set(compose["volumes"])
+    assert {"pgdata", "media"} <= volumes
+    pg = compose["services"]["postgres"]
+    assert any(v.startswith("pgdata:") and v.endswith("/var/lib/postgresql/data") for v in pg["volumes"])
+    for name in ("web", "worker"):
+        mounts = compose["services"][name]["volumes"]
+        media_root = compose["services"][name]["environment"]["MEDIA_ROOT"]
+        assert f"media:{media_root}" in mounts, name
+    for name in ("postgres", "redis"):
+        assert "healthcheck" in compose["services"][name]
+
+
+def test_every_app_variable_is_read_in_settings(compose):
+    for name in APP_SERVICES:
+        for variable in compose["services"][name]["environment"]:
+            assert re.search(rf"""["']{variable}["']""", SETTINGS_TEXT), f"{variable} ({name}) not in settings.py"
+
+
+def test_database_and_redis_urls_point_at_the_services(compose):
+    env = {k: _interpolieren(str(v)) for k, v in compose["services"]["web"]["environment"].items()}
+    pg = {k: _interpolieren(str(v)) for k, v in compose["services"]["postgres"]["environment"].items()}
+    db = urlparse(env["DATABASE_URL"])
+    assert db.scheme == "postgres" and db.hostname == "postgres" and db.port == 5432
+    assert (db.username, db.password, db.path.lstrip("/")) == (
+        pg["POSTGRES_USER"],
+        pg["POSTGRES_PASSWORD"],
+        pg["POSTGRES_DB"],
+    )
+    assert urlparse(env["REDIS_URL"]).hostname == "redis"
+    assert env["DEBUG"] == "false"
+    assert "SECRET_KEY" in env and ":?" in compose_raw_secret()
+
+
+def compose_raw_secret() -> str:
+    text = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    return re.search(r"SECRET_KEY: (\S+)", text)[1]  # must refuse to start without a key, never default one
+
+
+def test_web_runs_gunicorn_on_the_wsgi_application(compose):
+    cmd = _befehl(compose["services"]["web"])
+    assert cmd[0] == "gunicorn"
+    modul, _, attribut = next(t for t in cmd if ":" in t and not t.startswith("-")).partition(":")
+    assert modul == settings.WSGI_APPLICATION.rsplit(".", 1)[0]
+    assert callable(getattr(importlib.import_module(modul), attribut))
+
+
+def test_worker_and_beat_use_the_celery_app_and_all_queues(compose):
+    routen = {r["queue"] for r in settings.CELERY_TASK_ROUTES.values()}
+    for name in ("worker", "beat"):
+        cmd = _befehl(compose["services"][name])
+        assert cmd[:3] == ["celery", "-A", "auslaenderakte"]
+        app = importlib.import_module("auslaenderakte.celery").app
+        assert app.main == "auslaenderakte"
+    worker = _befehl(compose["services"]["worker"])
+    assert worker[3] == "worker"
+    queues = set(worker[worker.index("-Q") + 1].split(","))
+    assert {"ocr", "default"} <= queues
+    assert routen | {settings.CELERY_TASK_DEFAULT_QUEUE} <= queues  # no task is routed to an unserved queue
+    assert _befehl(compose["services"]["beat"])[3] == "beat"
+
+
+def test_management_commands_named_exist(compose):
+    befehle = get_commands()
+    genannt = []
+    for service in compose["services"].values():
+        if "command" in service:
+            cmd = _befehl(service)
+            if "manage.py" in cmd:
+                genannt.append(cmd[cmd.index("manage.py") + 1])
+    assert "migrate" in genannt
+    for befehl in genannt:
+        assert befehl in befehle, befehl
+    # The commands documented in the compose header exist too.
+    kopf = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    for befehl in re.findall(r"manage\.py (\w+)", kopf):
+        assert befehl in befehle, befehl
+
+
+def test_dockerfile_matches_the_project():
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r"^FROM python:3\.1[12]", text, re.MULTILINE)
+    for paket in ("tesseract-ocr-deu", "poppler-utils", "libmagic1"):
+        assert paket in text
+    assert "pip install ." in text and "COPY pyproject.toml" in text
+    cmd = re.search(r"^CMD (\[.*\])$", text, re.MULTILINE)[1]
+    assert "auslaenderakte.wsgi:application" in cmd
+    assert "USER akte" in text  # not root
+    eigene = {"MEDIA_ROOT", "STATIC_ROOT", "HOTFOLDER_PATH"}
+    gesetzt = set(re.findall(r"^\s+(\w+)=", text, re.MULTILINE)) | set(re.findall(r"ENV (\w+)=", text))
+    assert eigene <= gesetzt
+    for variable in eigene:
+        assert f'"{variable}"' in SETTINGS_TEXT
