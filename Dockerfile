@@ -10,7 +10,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     OMP_THREAD_LIMIT=1 \
     MEDIA_ROOT=/data/media \
     STATIC_ROOT=/app/staticfiles \
-    HOTFOLDER_PATH=/data/hotfolder
+    HOTFOLDER_PATH=/data/hotfolder \
+    LIEFERUNGEN_PATH=/data/lieferungen
 
 # OCR and PDF tools used by the scanning pipeline; libmagic for content-based type detection.
 RUN apt-get update \
@@ -27,7 +28,7 @@ COPY . .
 # collectstatic needs settings but no database; the build-time key is never used at run time.
 RUN SECRET_KEY=nur-fuer-collectstatic-beim-bauen python manage.py collectstatic --noinput -v 0 \
     && useradd --system --uid 1000 --home /app akte \
-    && mkdir -p /data/media /data/hotfolder \
+    && mkdir -p /data/media /data/hotfolder /data/lieferungen \
     && chown -R akte /data
 
 USER akte

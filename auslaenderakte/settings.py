@@ -249,6 +249,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP", "REMOTE_ADDR") if TRUST_X
 
 # Second factor (TOTP, django-otp): optional per user, mandatory for authorities with Behoerde.totp_pflicht.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Elektronische Ausländerakte")
+# Admins never see another user's TOTP secret (the admin's QR-code page is switched off).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Path prefixes reachable before the second factor is verified, besides login, logout and the TOTP page itself.
 ZWEITER_FAKTOR_AUSNAHMEN = (STATIC_URL,)
 

@@ -122,3 +122,18 @@ def akte_change_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
     if not z.darf_aendern:
         return Q(pk__in=[])
     return _eigene_q(z)
+
+
+def person_visibility_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
+    """Persons with a file the user may see, plus her authority's persons that have no file yet.
+
+    A person whose only files are restricted (or handed over) stays hidden: the name alone is personal data.
+    """
+    from .models.akte import Akte
+
+    z = zugang(user)
+    if not z.hat_aktenzugang:
+        return Q(pk__in=[])
+    sichtbar = Exists(Akte.objects.filter(akte_visibility_q(user), person=OuterRef("pk")))
+    ohne_akte = Q(behoerde_id=z.behoerde_id) & ~Exists(Akte.objects.filter(person=OuterRef("pk")))
+    return Q(sichtbar) | ohne_akte

@@ -598,8 +598,9 @@ class AkteFreigabeForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if "permission" in self.fields:
-            self.fields["permission"].queryset = Permission.objects.filter(codename="view_gesperrte_akte")
+        feld = self.fields.get("permission")
+        if isinstance(feld, forms.ModelChoiceField):
+            feld.queryset = Permission.objects.filter(codename="view_gesperrte_akte")
 
 
 @admin.register(AkteFreigabe)

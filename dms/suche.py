@@ -27,8 +27,11 @@ if TYPE_CHECKING:
 START, STOP = "\ue000", "\ue001"
 _PRAEFIX = re.compile(r"(?<![\w\"])([^\W\d_][\w]{1,40})\*", re.UNICODE)
 _MARKIERT = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
-MAX_DOKUMENTE = 200
+MAX_DOKUMENTE = 50
 MAX_AKTEN = 50
+# Ranking reads every matching document's vector; for very common words only this many candidates are ranked
+# (the first ones the GIN index yields, in storage order), which keeps the search fast on millions of documents.
+MAX_KANDIDATEN = 2000
 
 
 def suchanfrage(q: str) -> SearchQuery | None:
@@ -151,8 +154,10 @@ def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | Non
     begrenzt = False
     if query is not None:
         dokumente = filter_.anwenden(Dokument.objects.filter(akte__in=sichtbar, suchvektor=query))
+        kandidaten = dokumente.order_by().values("id")[:MAX_KANDIDATEN]
         rangliste = list(
-            dokumente.annotate(rang=SearchRank(F("suchvektor"), query))
+            Dokument.objects.filter(pk__in=kandidaten)
+            .annotate(rang=SearchRank(F("suchvektor"), query))
             .order_by("-rang", "-id")
             .values_list("id", flat=True)[: MAX_DOKUMENTE + 1]
         )

@@ -33,7 +33,7 @@ def digitalisiert(behoerde_id: int) -> Digitalisiert:
 
     Documents with quelle=altakte: the distinct Akten they belong to, and the sum of their sheets. `Dokument.blatt`
     is the current version's count, kept in step by dms.services (so no join over the versions is needed).
-    One aggregate query over an index on (quelle, akte).
+    One aggregate query (see docs/benchmarks.md: well under a second for 100,000 files).
     """
     row = Dokument.objects.filter(quelle=Dokument.Quelle.ALTAKTE, akte__behoerde_id=behoerde_id).aggregate(
         akten=Count("akte_id", distinct=True), blatt=Sum("blatt")

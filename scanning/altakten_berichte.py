@@ -173,7 +173,7 @@ def uebergabeliste_pdf(los: Digitalisierungslos) -> bytes:
     doc = SimpleDocTemplate(
         puffer, pagesize=A4, title=f"Übergabeliste Los {los.nummer}", leftMargin=15 * mm, rightMargin=15 * mm
     )
-    kopf = ["Nr.", "Aktenzeichen", "Person", "Barcode"]
+    kopf: list[object] = ["Nr.", "Aktenzeichen", "Person", "Barcode"]
     zeilen: list[list[object]] = [kopf]
     for la in los.akten.select_related("akte__person").order_by("position"):
         p = la.akte.person

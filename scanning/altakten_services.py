@@ -284,6 +284,10 @@ def lieferung_annehmen(
     return lieferung
 
 
+def _text(exc: Exception) -> str:
+    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
 def lieferung_ausfuehren(*, lieferung_id: int) -> Lieferung:
     """Validate all, then import (the task body; also called by the management command)."""
     from .lieferung import geoeffnet, importieren, lieferung_pfad, pruefen
@@ -316,11 +320,11 @@ def lieferung_ausfuehren(*, lieferung_id: int) -> Lieferung:
                 return lieferung
             Lieferung.objects.filter(pk=lieferung.pk).update(anzahl=len(erg.positionen))
             neu, alt = importieren(lieferung, erg.positionen, user)
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, ValidationError) as exc:
         logger.exception("Lieferung %s: Import unterbrochen", lieferung.pk)
         Lieferung.objects.filter(pk=lieferung.pk).update(
             status=Lieferung.Status.FEHLER,
-            fehler=[{"zeile": 0, "meldung": f"Import unterbrochen: {str(exc)[:300]}. Erneut starten setzt fort."}],
+            fehler=[{"zeile": 0, "meldung": f"Import unterbrochen: {_text(exc)[:300]} Erneut starten setzt fort."}],
         )
         lieferung.refresh_from_db()
         return lieferung

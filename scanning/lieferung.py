@@ -207,6 +207,9 @@ def _zeile_pruefen(
         return
     if len(erg.fehler) > fehler_vorher:
         return  # no need to read a file whose line is already wrong
+    if pfad.stat().st_size > settings.MAX_UPLOAD_BYTES:
+        erg.fehler_in(nr, f"{name} ist größer als {settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB; bitte teilen.")
+        return
     if _sha256(pfad) != sha:
         erg.fehler_in(nr, f"Die Prüfsumme von {name} stimmt nicht mit dem Manifest überein (Datei beschädigt?).")
         return

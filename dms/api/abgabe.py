@@ -6,7 +6,7 @@ import tempfile
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -142,7 +142,7 @@ class AktenabgabeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         )
         return Response(self.get_serializer(abgabe).data, status=status.HTTP_201_CREATED)
 
-    def _entscheiden(self, request: Request, funktion: Any, **kwargs: Any) -> Aktenabgabe:
+    def _entscheiden(self, request: Request, funktion: Any, **kwargs: Any) -> Any:
         abgabe = self.get_object()
         try:
             return funktion(abgabe=abgabe, user=request.user, request=request, **kwargs)
@@ -201,7 +201,7 @@ class _TempZip(FileResponse):
 
 
 class XdomeaExportView(APIView):
-    """POST /api/v1/akten/{id}/xdomea-export/: the file as an xdomea 3.0.0 `Abgabe.Abgabe.0401` zip (audited)."""
+    """GET or POST /api/v1/akten/{id}/xdomea-export/: the file as an xdomea 3.0.0 `Abgabe.Abgabe.0401` zip (audited)."""
 
     permission_classes = [permissions.IsAuthenticated, DarfAendern]
 
@@ -210,7 +210,21 @@ class XdomeaExportView(APIView):
         parameters=[OpenApiParameter("empfaenger", str, description="Kürzel der empfangenden Behörde (optional)")],
         responses={(200, "application/zip"): bytes},
     )
+    def get(self, request: Request, pk: int) -> FileResponse:
+        return self._exportieren(request, pk)
+
+    @extend_schema(
+        request=None,
+        parameters=[OpenApiParameter("empfaenger", str, description="Kürzel der empfangenden Behörde (optional)")],
+        responses={(200, "application/zip"): bytes},
+    )
     def post(self, request: Request, pk: int) -> FileResponse:
+        return self._exportieren(request, pk)
+
+    def _exportieren(self, request: Request, pk: int) -> FileResponse:
+        # Only the holding authority exports (a copy of the whole file); others get 404.
+        if not zugang(request.user).darf_aendern:
+            raise Http404
         akte = get_object_or_404(Akte.objects.changeable_by(request.user), pk=pk)
         empfaenger = None
         kuerzel = request.query_params.get("empfaenger") or request.data.get("empfaenger")

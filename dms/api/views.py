@@ -46,10 +46,8 @@ class PersonViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticated, DarfAendern]
 
     def get_queryset(self) -> QuerySet[Person]:
-        z = zugang(self.request.user)
-        # Own authority's persons (also those without a file yet) plus persons of files shared by inspection.
-        eigene = Person.objects.filter(behoerde_id=z.behoerde_id) if z.hat_aktenzugang else Person.objects.none()
-        return (eigene | Person.objects.visible_to(self.request.user)).distinct().order_by("familienname", "id")
+        # Own authority's persons without a file yet, plus persons of visible files (never of restricted ones).
+        return Person.objects.visible_to(self.request.user).order_by("familienname", "id")
 
     def perform_create(self, serializer: s.PersonSerializer) -> None:
         z = zugang(self.request.user)

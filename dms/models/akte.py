@@ -10,7 +10,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from guardian.models import UserObjectPermissionBase
 
 from .organisation import Behoerde, Team
@@ -24,8 +24,10 @@ azr_validator = RegexValidator(r"^\d{12}$", "Die AZR-Nummer besteht aus genau 12
 
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> PersonQuerySet:
-        """Persons with at least one file the user may see."""
-        return self.filter(Exists(Akte.objects.visible_to(user).filter(person=OuterRef("pk"))))
+        """Persons with a file the user may see, and her authority's persons without any file (dms.access)."""
+        from dms.access import person_visibility_q
+
+        return self.filter(person_visibility_q(user))
 
 
 class Person(models.Model):

@@ -147,5 +147,7 @@ def akte_abgeben(request: HttpRequest, pk: int) -> HttpResponse:
                 f"Die Akte {akte.aktenzeichen} wurde {daten['ziel_behoerde'].name} zur Übernahme angeboten.",
             )
             return redirect("abgaben")
-    offen = akte.abgaben.filter(status=Aktenabgabe.Status.ANGEBOTEN).select_related("an_behoerde").first()
+    offen = (
+        Aktenabgabe.objects.filter(akte=akte, status=Aktenabgabe.Status.ANGEBOTEN).select_related("an_behoerde").first()
+    )
     return render(request, "abgabe/abgeben.html", {"akte": akte, "form": form, "offen": offen})

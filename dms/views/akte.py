@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dms import services
 from dms.audit import Aktion
-from dms.models import Akte, Dokument, Protokolleintrag, Register, Vorgang
+from dms.models import Akte, Dokument, Protokolleintrag, Register, Vorgang, Vorgangsart
 from dms.services import Konflikt
 
 from . import formulare as f
@@ -113,9 +113,10 @@ def akte_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "darf_aendern": aenderbar,
         "verlauf": verlauf,
         "deckblatt_url": _deckblatt_url(akte),
-        "hochladen_form": f.HochladenForm(akte=akte) if aenderbar else None,
-        "vermerk_form": f.VermerkForm(akte=akte) if aenderbar else None,
-        "vorgang_form": f.VorgangAnlegenForm() if aenderbar else None,
+        # The forms are written out in the template (Django widget rendering costs more than the rest of the page);
+        # the Form classes validate the POST.
+        "vorgangsarten": list(Vorgangsart.objects.filter(aktiv=True).order_by("bezeichnung")) if aenderbar else [],
+        "richtungen": Dokument.Richtung.choices,
     }
     return render(request, "dms/akte.html", ctx)
 
@@ -125,7 +126,7 @@ def akte_dokumente(request: HttpRequest, pk: int) -> HttpResponse:
     """The document table alone (htmx: sorting, filtering and paging in place)."""
     akte = sichtbare_akte(request, pk, lesen_protokollieren=False)
     ctx = {**_dokumente_kontext(request, akte), "darf_aendern": darf_aendern(request, akte)}
-    if request.htmx:
+    if getattr(request, "htmx", False):
         return render(request, "dms/teile/dokumente.html", ctx)
     return redirect(f"{reverse('akte', args=[akte.pk])}?{request.GET.urlencode()}")
 

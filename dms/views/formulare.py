@@ -42,6 +42,12 @@ def kollegen(behoerde_id: int | None) -> QuerySet[Any]:
     )
 
 
+def _auswahl(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    feld = form.fields[name]
+    assert isinstance(feld, forms.ModelChoiceField)
+    return feld
+
+
 class BenutzerFeld(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         name = obj.get_full_name()
@@ -60,8 +66,8 @@ class AkteBearbeitenForm(forms.Form):
 
     def __init__(self, *args: Any, behoerde_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.filter(behoerde_id=behoerde_id)
-        self.fields["sachbearbeitung"].queryset = kollegen(behoerde_id)
+        _auswahl(self, "team").queryset = Team.objects.filter(behoerde_id=behoerde_id)
+        _auswahl(self, "sachbearbeitung").queryset = kollegen(behoerde_id)
         kern(self)
 
 
@@ -75,8 +81,8 @@ class HochladenForm(forms.Form):
 
     def __init__(self, *args: Any, akte: Akte, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["register"].queryset = Register.objects.aktiv().order_by("nummer")
-        self.fields["vorgang"].queryset = Vorgang.objects.filter(akte=akte).select_related("vorgangsart")
+        _auswahl(self, "register").queryset = Register.objects.aktiv().order_by("nummer")
+        _auswahl(self, "vorgang").queryset = Vorgang.objects.filter(akte=akte).select_related("vorgangsart")
         kern(self)
 
 
@@ -88,8 +94,8 @@ class VermerkForm(forms.Form):
 
     def __init__(self, *args: Any, akte: Akte, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["register"].queryset = Register.objects.aktiv().order_by("nummer")
-        self.fields["vorgang"].queryset = Vorgang.objects.filter(akte=akte).select_related("vorgangsart")
+        _auswahl(self, "register").queryset = Register.objects.aktiv().order_by("nummer")
+        _auswahl(self, "vorgang").queryset = Vorgang.objects.filter(akte=akte).select_related("vorgangsart")
         kern(self)
 
 
@@ -101,8 +107,8 @@ class AblageForm(forms.Form):
 
     def __init__(self, *args: Any, akte: Akte, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["register"].queryset = Register.objects.aktiv().order_by("nummer")
-        self.fields["vorgang"].queryset = Vorgang.objects.filter(akte=akte).select_related("vorgangsart")
+        _auswahl(self, "register").queryset = Register.objects.aktiv().order_by("nummer")
+        _auswahl(self, "vorgang").queryset = Vorgang.objects.filter(akte=akte).select_related("vorgangsart")
         kern(self)
 
 
@@ -114,7 +120,7 @@ class VorgangAnlegenForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["vorgangsart"].queryset = Vorgangsart.objects.filter(aktiv=True).order_by("bezeichnung")
+        _auswahl(self, "vorgangsart").queryset = Vorgangsart.objects.filter(aktiv=True).order_by("bezeichnung")
         kern(self)
 
 
@@ -130,7 +136,7 @@ class VorgangForm(forms.Form):
 
     def __init__(self, *args: Any, behoerde_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sachbearbeitung"].queryset = kollegen(behoerde_id)
+        _auswahl(self, "sachbearbeitung").queryset = kollegen(behoerde_id)
         kern(self)
 
 
@@ -141,7 +147,7 @@ class AbwesenheitForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, behoerde_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["vertretung"].queryset = kollegen(behoerde_id).exclude(pk=user.pk)
+        _auswahl(self, "vertretung").queryset = kollegen(behoerde_id).exclude(pk=user.pk)
         kern(self)
 
     def clean(self) -> dict[str, Any]:

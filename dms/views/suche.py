@@ -31,5 +31,5 @@ def suche(request: HttpRequest) -> HttpResponse:
         "register": Register.objects.aktiv().order_by("nummer"),
         "vorgangsarten": Vorgangsart.objects.filter(aktiv=True).order_by("bezeichnung"),
     }
-    template = "dms/teile/suchergebnis.html" if request.htmx else "dms/suche.html"
+    template = "dms/teile/suchergebnis.html" if getattr(request, "htmx", False) else "dms/suche.html"
     return render(request, template, ctx)

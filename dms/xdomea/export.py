@@ -8,6 +8,7 @@ Mapping: docs/xdomea.md.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -135,6 +136,14 @@ class _Paketschreiber:
     def __init__(self, zf: zipfile.ZipFile) -> None:
         self.zf = zf
         self.dateien = 0
+        self.dokumente = 0
+
+    def dokument_fertig(self) -> None:
+        # Model instances with file fields form reference cycles (FieldFile <-> instance) that outlive the young
+        # generations; collecting every few hundred documents keeps the peak independent of the file's size.
+        self.dokumente += 1
+        if self.dokumente % 100 == 0:
+            gc.collect()
 
     def datei_schreiben(self, feld: Any, name: str, mime: str, erwartet_sha256: str = "") -> tuple[str, int, bytes]:
         """Copy one stored file into the zip in chunks; returns (sha256, size, first bytes)."""
@@ -196,10 +205,11 @@ def dokument_element(dok: Dokument, akte: Akte, schreiber: _Paketschreiber, numm
         medium=Akte.Medium.ELEKTRONISCH,
     )
     if dok.eingangsdatum:
-        tag = {
+        datumsfelder: dict[str, str] = {
             Dokument.Richtung.EINGANG: "Posteingangsdatum",
             Dokument.Richtung.AUSGANG: "Postausgangsdatum",
-        }.get(dok.richtung, "DatumDesSchreibens")
+        }
+        tag = datumsfelder.get(dok.richtung, "DatumDesSchreibens")
         x.sub(d, tag, dok.eingangsdatum)
     if dok.art:
         x.sub(d, "Typ", dok.art)
@@ -208,6 +218,7 @@ def dokument_element(dok: Dokument, akte: Akte, schreiber: _Paketschreiber, numm
     # Prefetched versions point back at their document (a reference cycle); drop the cache so plain reference
     # counting frees each document once written, instead of waiting for the cyclic garbage collector.
     getattr(dok, "_prefetched_objects_cache", {}).clear()
+    schreiber.dokument_fertig()
     for v in versionen:
         ve = x.sub(d, "Version")
         x.sub(ve, "Nummer", v.nummer)

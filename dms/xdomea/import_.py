@@ -8,6 +8,7 @@ gets a log line and the caller an `ImportAbgelehnt` with the German reason and, 
 
 from __future__ import annotations
 
+import gc
 import logging
 import zipfile
 from dataclasses import dataclass
@@ -233,9 +234,12 @@ class _Importlauf:
         Akte.objects.filter(pk=akte.pk).update(fruehere_aktenzeichen=list(dict.fromkeys(fruehere)))
         akte.refresh_from_db()
         vorgaenge = self._vorgaenge(akte, user, request)
-        for dp in self.plan.dokumente:
+        for nummer, dp in enumerate(self.plan.dokumente, start=1):
             vorgang = vorgaenge[dp.vorgang] if dp.vorgang is not None else None
             self._dokument(akte, dp, vorgang, user, request, verarbeiten)
+            if nummer % 100 == 0:
+                # Model instances with file fields are reference cycles; free them while the import runs.
+                gc.collect()
         return akte
 
 

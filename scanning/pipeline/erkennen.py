@@ -103,21 +103,22 @@ def datei_erkennen(
     leere = 0
     drehungen: dict[int, int] = {}
     quellen: set[str] = set()
-    for s in range(1, seiten + 1):
-        info = ab.lesen_json(f"seite-{s:05d}.json")
-        if info is None:
-            info = _seite_verarbeiten(pfad, mime, s, texte_ebene[s - 1], dpi_standard, s in gedreht_im_pdf, ab)
-            ab.schreiben_json(f"seite-{s:05d}.json", info)
-            if fortschritt:
-                fortschritt(s)
-        pdf_datei = ab.datei(f"seite-{s:05d}.pdf")
-        teile.append(SeitenTeil(info["modus"], pdf_datei.read_bytes() if pdf_datei.exists() else None))
-        texte.append(info["text"])
-        leere += int(info["leer"])
-        if info.get("drehung"):
-            drehungen[s] = info["drehung"]
-        if not info["leer"]:
-            quellen.add(info["quelle"])
+    quelle_pdf = pikepdf.open(pfad) if mime == PDF else None
+    try:
+        for s in range(1, seiten + 1):
+            info = ab.lesen_json(f"seite-{s:05d}.json")
+            if info is None:
+                info = _seite_verarbeiten(
+                    pfad, mime, s, texte_ebene[s - 1], dpi_standard, s in gedreht_im_pdf, ab, quelle_pdf
+                )
+                ab.schreiben_json(f"seite-{s:05d}.json", info)
+                if fortschritt:
+                    fortschritt(s)
+            _sammeln(ab, s, info, teile, texte, drehungen, quellen)
+            leere += int(info["leer"])
+    finally:
+        if quelle_pdf is not None:
+            quelle_pdf.close()
     ziel = ab.datei("durchsuchbar.pdf")
     zusammenfuehren(pfad if mime == PDF else None, teile, ziel, titel=titel)
     textquelle = "gemischt" if len(quellen) > 1 else (quellen.pop() if quellen else "ocr")
@@ -133,15 +134,40 @@ def datei_erkennen(
     )
 
 
+def _sammeln(
+    ab: Arbeitsbereich,
+    s: int,
+    info: dict,
+    teile: list[SeitenTeil],
+    texte: list[str],
+    drehungen: dict[int, int],
+    quellen: set[str],
+) -> None:
+    pdf_datei = ab.datei(f"seite-{s:05d}.pdf")
+    teile.append(SeitenTeil(info["modus"], pdf_datei.read_bytes() if pdf_datei.exists() else None))
+    texte.append(info["text"])
+    if info.get("drehung"):
+        drehungen[s] = info["drehung"]
+    if not info["leer"]:
+        quellen.add(info["quelle"])
+
+
 def _seite_verarbeiten(
-    pfad: Path, mime: str, s: int, text_ebene: str, dpi_standard: int, pdf_gedreht: bool, ab: Arbeitsbereich
+    pfad: Path,
+    mime: str,
+    s: int,
+    text_ebene: str,
+    dpi_standard: int,
+    pdf_gedreht: bool,
+    ab: Arbeitsbereich,
+    quelle_pdf: pikepdf.Pdf | None = None,
 ) -> dict[str, object]:
     ist_pdf = mime == PDF
     if ist_pdf and textebene.hat_textebene(text_ebene):
         bild = seite_rastern(pfad, mime, s, VORSCHAU_DPI)
         ab.schreiben_bytes(f"vorschau-{s:05d}.png", vorschau.vorschaubild(bild))
         return {"modus": "original", "text": text_ebene, "leer": False, "quelle": "textebene", "drehung": 0}
-    bild = seite_rastern(pfad, mime, s, dpi_standard)
+    bild = seite_rastern(pfad, mime, s, dpi_standard, pdf=quelle_pdf)
     dpi = bild_dpi(bild, dpi_standard)
     try:
         if leerseiten.ist_leer(bild):

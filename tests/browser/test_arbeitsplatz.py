@@ -32,7 +32,6 @@ ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--lang=de-DE",  # German date fields (TT.MM.JJJJ), as at the authority
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORT = f.PASSWORT
@@ -83,8 +82,7 @@ def browser():
         pytest.skip("Chromium fehlt (/usr/bin/chromium)")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_api.sync_playwright() as p:
-        env = {**os.environ, "LANG": "de_DE.UTF-8", "LANGUAGE": "de"}
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True, env=env)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield b
         b.close()
 
@@ -180,7 +178,7 @@ def test_caseworker_journey(browser, server, welt):
     eingang = _posteingang(
         behoerde, "Sehr geehrte Damen und Herren,\nich bitte um Auskunft zur Wohnsitzauflage.", "scan-001.pdf", sb
     )
-    vertretung = _posteingang(behoerde, "Mitteilung zur Beschäftigungserlaubnis", "scan-002.pdf", karla)
+    _posteingang(behoerde, "Mitteilung zur Beschäftigungserlaubnis", "scan-002.pdf", karla)
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
     page = _anmelden(context, server, sb.username)
@@ -281,7 +279,8 @@ def test_keyboard_only(browser, server, welt):
     """Reach and trigger the main actions with Tab and Enter only: skip link, open a file, create a procedure,
     set a resubmission."""
     akte = welt["akte"]
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    # No locale override here: date fields follow the browser's own locale, which JavaScript's Intl then reports.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = _anmelden(context, server, welt["sb"].username)
 
     page.keyboard.press("Tab")
@@ -306,9 +305,14 @@ def test_keyboard_only(browser, server, welt):
 
     _tab_bis(page, lambda i: i["name"] == "wiedervorlage")
     termin = timezone.localdate() + dt.timedelta(days=7)
-    # A date field takes digits in the browser's locale order (de-DE: TT.MM.JJJJ).
-    page.keyboard.type(termin.strftime("%d%m%Y"))
-    print("DATUM", page.evaluate("document.activeElement.value"), page.evaluate("navigator.language"))
+    # A date field takes digits in the order of the browser's own locale (de: TT.MM.JJJJ, en-US: MM/DD/YYYY).
+    reihenfolge = page.evaluate(
+        "Intl.DateTimeFormat().formatToParts(new Date(2001, 10, 22))"
+        ".filter(p => ['day', 'month', 'year'].includes(p.type)).map(p => p.type)"
+    )
+    teile = {"day": f"{termin:%d}", "month": f"{termin:%m}", "year": f"{termin:%Y}"}
+    page.keyboard.type("".join(teile[t] for t in reihenfolge))
+    assert page.evaluate("document.activeElement.value") == termin.isoformat()
     _tab_bis(page, lambda i: i["name"] == "wiedervorlage_grund")
     page.keyboard.type("Unterlagen prüfen")
     _tab_bis(page, lambda i: i["tag"] == "BUTTON" and i["text"] == "Speichern")

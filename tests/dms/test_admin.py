@@ -26,6 +26,7 @@ from dms.models import (
     AktenzeichenZaehler,
     Behoerde,
     Dokumentart,
+    Mitgliedschaft,
     Person,
     Protokolleintrag,
     Register,
@@ -289,3 +290,23 @@ def test_vorgangsart_catalogue_visible(superuser_client):
     assert Vorgangsart.objects.exists()
     r = superuser_client.get(_url(Vorgangsart, "changelist"))
     assert "Verlängerung" in r.content.decode()
+
+
+def test_authority_admin_creates_team_only_for_her_authority_with_audit(admin_client):
+    daten = {"name": "Team Asyl", "buchstaben_von": "A", "buchstaben_bis": "Z"}
+    r = admin_client.post(_url(Team, "add"), {**daten, "behoerde": f.behoerde("HP").pk})
+    assert r.status_code == 200 and not Team.objects.filter(name="Team Asyl").exists()
+    assert admin_client.post(_url(Team, "add"), {**daten, "behoerde": f.behoerde("OF").pk}).status_code == 302
+    team = Team.objects.get(name="Team Asyl")
+    assert team.behoerde.kuerzel == "OF"
+    assert Protokolleintrag.objects.filter(aktion="anlegen", objekt_typ="team", objekt_id=str(team.pk)).exists()
+
+
+def test_authority_admin_cannot_grant_the_land_role(admin_client, bestand):
+    user = f.UserFactory()
+    r = admin_client.post(
+        _url(Mitgliedschaft, "add"), {"user": user.pk, "behoerde": f.behoerde("OF").pk, "rolle": Rolle.LAND}
+    )
+    assert r.status_code == 200
+    assert "rolle" in r.context["adminform"].form.errors  # the ministry role is not offered
+    assert not Mitgliedschaft.objects.filter(user=user).exists()

@@ -127,3 +127,11 @@ def test_dockerfile_matches_the_project():
     assert eigene <= gesetzt
     for variable in eigene:
         assert f'"{variable}"' in SETTINGS_TEXT
+
+
+def test_operations_doc_lists_every_setting_variable():
+    gelesen = set(re.findall(r"""env(?:\.\w+)?\(\s*["']([A-Z0-9_]+)["']""", SETTINGS_TEXT))
+    assert {"DATABASE_URL", "SECRET_KEY", "REDIS_URL", "MEDIA_ROOT"} <= gelesen
+    doku = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    fehlend = sorted(v for v in gelesen if f"`{v}`" not in doku)
+    assert fehlend == [], f"in docs/operations.md nicht beschrieben: {fehlend}"

@@ -163,3 +163,40 @@ def test_application_page_refuses_after_deadline(programm, admin_of):
     web.force_login(f.benutzer("OF", Rolle.SACHBEARBEITUNG))
     assert web.get("/foerderung/antrag/neu/").status_code == 404
     assert web.get("/foerderung/").status_code == 404
+
+
+def test_konformitaet_shares(programm):
+    from dms.models import Aktenplan, Register, Vorgangsart
+    from foerderung.queries import konformitaet
+
+    alt = Aktenplan.objects.create(version="2019.1", bezeichnung="alter Plan", gueltig_ab=dt.date(2019, 1, 1))
+    altes_register = Register.objects.create(aktenplan=alt, nummer="99", titel="Altes Register")
+    eigene = f.AkteFactory()
+    for _ in range(3):
+        f.DokumentFactory(akte=eigene)
+    f.DokumentFactory(akte=eigene, register=altes_register)
+    f.DokumentFactory(akte=f.AkteFactory(person=f.PersonFactory(behoerde=f.behoerde("HP"))))  # other authority
+    f.VorgangFactory(akte=eigene)
+    eigene_art = Vorgangsart.objects.create(schluessel="eigen", bezeichnung="Eigene Art", aktiv=False)
+    f.VorgangFactory(akte=eigene, vorgangsart=eigene_art)
+    k = konformitaet(f.behoerde("OF").pk)
+    assert (k.dokumente, k.dokumente_im_landesregister, k.anteil_dokumente) == (4, 3, Decimal("75.0"))
+    assert (k.vorgaenge, k.vorgaenge_aus_landeskatalog, k.anteil_vorgaenge) == (2, 1, Decimal("50.0"))
+    leer = konformitaet(f.behoerde("WI").pk)
+    assert leer.anteil_dokumente is None and leer.anteil_vorgaenge is None
+
+
+def test_overview_query_count_does_not_grow_with_applications(programm, land, django_assert_max_num_queries):
+    for kuerzel in ("OF", "HP", "WI", "F", "KS", "DA"):
+        services.antrag_stellen(
+            behoerde=f.behoerde(kuerzel),
+            akten_geplant=10,
+            blatt_geplant=10,
+            user=land,
+            eingereicht_am=dt.date(2020, 3, 1),
+        )
+    web = Client()
+    web.force_login(land)
+    with django_assert_max_num_queries(20):
+        r = web.get("/foerderung/")
+    assert r.status_code == 200 and r.content.decode().count("/foerderung/antrag/") >= 6

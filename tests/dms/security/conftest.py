@@ -36,6 +36,13 @@ from dms.models import (
 )
 from tests import factories as f
 
+
+@pytest.fixture(autouse=True)
+def _schneller_passwort_hash(settings):
+    """Many users per test: a fast hash here (production strength is not what these tests are about)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 # Fixed ids of the object sets (far above anything the sequences hand out in a test run).
 FREMD = 990001  # another authority's file
 GESPERRT = 970001  # own authority, restricted, the caseworker is not named
@@ -48,7 +55,10 @@ GESPERRT_MARKER = "Zzqxgesperrt"
 EINSICHT_MARKER = "Zzqxeinsicht"
 EIGEN_MARKER = "Eigenzzperson"
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 @dataclass
@@ -220,7 +230,7 @@ def weitere_fremde_objekte(pk: int, marker: str, s: Satz, user: Any) -> list[str
                 with transaction.atomic():
                     auto_instanz(model, pk, marker, fremd)
                 angelegt.append(model._meta.label)
-            except Exception:  # noqa: BLE001, S112 - best effort: a model we cannot fill is reported, not fatal
+            except Exception:  # noqa: S112 - best effort: a model we cannot fill is reported, not fatal
                 continue
     return angelegt
 

@@ -21,7 +21,9 @@ def test_desk_shows_resubmissions_recent_files_and_own_files(client_sb, sb, akte
     ueberfaellig = f.VorgangFactory(
         akte=akte, sachbearbeitung=sb, wiedervorlage=heute - dt.timedelta(days=3), wiedervorlage_grund="Pass fehlt"
     )
-    f.VorgangFactory(akte=akte, sachbearbeitung=sb, wiedervorlage=heute + dt.timedelta(days=3), wiedervorlage_grund="später")
+    f.VorgangFactory(
+        akte=akte, sachbearbeitung=sb, wiedervorlage=heute + dt.timedelta(days=3), wiedervorlage_grund="später"
+    )
     f.VorgangFactory(
         akte=akte,
         sachbearbeitung=sb,
@@ -119,7 +121,11 @@ def test_upload_of_bad_file_gives_german_message_and_no_document(client_sb, akte
 def test_vermerk_is_a_searchable_pdf_document(client_sb, akte):
     r = client_sb.post(
         f"/akten/{akte.pk}/vermerk/",
-        {"titel": "Telefonat", "text": "Frau Öztürk rief wegen des Aufenthaltstitels an.", "register": f.register("03").pk},
+        {
+            "titel": "Telefonat",
+            "text": "Frau Öztürk rief wegen des Aufenthaltstitels an.",
+            "register": f.register("03").pk,
+        },
     )
     assert r.status_code == 302
     dok = Dokument.objects.get(akte=akte)
@@ -278,7 +284,8 @@ def test_absence_sets_substitute_who_then_sees_the_desk_section(client_sb, sb, k
 
     heute = timezone.localdate()
     r = client_sb.post(
-        "/abwesenheit/", {"von": heute.isoformat(), "bis": (heute + dt.timedelta(days=5)).isoformat(), "vertretung": kollegin.pk}
+        "/abwesenheit/",
+        {"von": heute.isoformat(), "bis": (heute + dt.timedelta(days=5)).isoformat(), "vertretung": kollegin.pk},
     )
     assert r.status_code == 302, r.content.decode()
     assert Vertretung.objects.filter(vertretene_person=sb, vertretung=kollegin).exists()

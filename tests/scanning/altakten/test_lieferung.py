@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 
@@ -205,4 +204,14 @@ def test_lot_of_another_authority_cannot_be_fed(eingang, los, projektleitung):
     lieferung_schreiben(eingang / "L9", [])
     with pytest.raises(ValidationError):
         svc.lieferung_annehmen(los=los, quelle="L9", user=fremd)
-    _ = dt
+
+
+def test_file_over_the_size_limit_is_a_line_error(eingang, los, akten, projektleitung, settings):
+    settings.MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+    dateien = _dateien(akten)
+    dateien[1].inhalt = b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024)
+    lieferung_schreiben(eingang / "G", dateien)
+    ergebnis = _import(los, projektleitung, "G")
+    assert ergebnis.status == Lieferung.Status.ABGELEHNT
+    assert [f["zeile"] for f in ergebnis.fehler] == [3] and "größer als 2 MB" in ergebnis.fehler[0]["meldung"]
+    assert not Dokument.objects.exists()

@@ -115,3 +115,16 @@ def test_new_lot_from_paper_files_page(projektleitung):
     assert "ganze Zahlen" in r.content.decode()
     web.force_login(f.benutzer("OF", Rolle.SACHBEARBEITUNG))
     assert web.post("/poststelle/altakten/los/neu/", {"anzahl": "1"}).status_code == 404
+
+
+def test_lot_page_query_count_independent_of_lot_size(projektleitung, django_assert_max_num_queries):
+    from scanning import altakten_services as svc
+
+    akten = [f.AkteFactory() for _ in range(30)]
+    los = svc.los_anlegen(behoerde=f.behoerde("OF"), akten=akten, user=projektleitung)
+    web = Client()
+    web.force_login(projektleitung)
+    with django_assert_max_num_queries(40):
+        assert web.get(f"/poststelle/altakten/los/{los.pk}/").status_code == 200
+    with django_assert_max_num_queries(40):
+        assert web.get("/poststelle/altakten/").status_code == 200
