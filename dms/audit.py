@@ -59,17 +59,17 @@ def client_ip(request: HttpRequest | None) -> str | None:
     """The client's address, normalised; None when absent or malformed (a forged header never breaks auditing)."""
     if request is None:
         return None
-    roh = None
+    kandidaten = [request.META.get("REMOTE_ADDR")]
     # Behind the reverse proxy REMOTE_ADDR is the proxy; trust X-Real-IP only when the proxy is known to overwrite it.
     if getattr(settings, "TRUST_X_REAL_IP", False):
-        roh = request.META.get("HTTP_X_REAL_IP")
-    roh = roh or request.META.get("REMOTE_ADDR")
-    if not roh:
-        return None
-    try:
-        return str(ipaddress.ip_address(str(roh).strip()))
-    except ValueError:
-        return None
+        kandidaten.insert(0, request.META.get("HTTP_X_REAL_IP"))
+    for roh in kandidaten:
+        if roh:
+            try:
+                return str(ipaddress.ip_address(str(roh).strip()))
+            except ValueError:
+                continue
+    return None
 
 
 def _akte_zu(objekt: Any) -> Akte | None:

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from dms import services
 from dms.access import zugang
+from dms.audit import Aktion, protokollieren
 from dms.models import Akte, Aktenabgabe, Behoerde, DateiBEintrag, Team
 from dms.services.abgabe import BereitsEntschieden
 from dms.xdomea.export import ExportFehler, akte_exportieren
@@ -142,6 +143,11 @@ class AktenabgabeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         )
         return Response(self.get_serializer(abgabe).data, status=status.HTTP_201_CREATED)
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        abgabe = self.get_object()
+        protokollieren(aktion=Aktion.LESEN, request=request, objekt=abgabe, akte=abgabe.akte)
+        return Response(self.get_serializer(abgabe).data)
+
     def _entscheiden(self, request: Request, funktion: Any, **kwargs: Any) -> Any:
         abgabe = self.get_object()
         try:
@@ -152,6 +158,7 @@ class AktenabgabeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     @extend_schema(request=AnnehmenSerializer, responses={200: AktenabgabeSerializer, 409: OpenApiResponse()})
     @action(detail=True, methods=["post"])
     def annehmen(self, request: Request, pk: str | None = None) -> Response:
+        self.get_object()  # 404 before looking at the input
         eingabe = AnnehmenSerializer(data=request.data)
         eingabe.is_valid(raise_exception=True)
         team_id = eingabe.validated_data.get("team")
@@ -166,6 +173,7 @@ class AktenabgabeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     @extend_schema(request=AblehnenSerializer, responses={200: AktenabgabeSerializer, 409: OpenApiResponse()})
     @action(detail=True, methods=["post"])
     def ablehnen(self, request: Request, pk: str | None = None) -> Response:
+        self.get_object()  # 404 before looking at the input
         eingabe = AblehnenSerializer(data=request.data)
         eingabe.is_valid(raise_exception=True)
         abgabe = self._entscheiden(request, services.abgabe_ablehnen, grund=eingabe.validated_data["ablehnungsgrund"])
@@ -186,6 +194,11 @@ class DateiBViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[DateiBEintrag]:
         return DateiBEintrag.objects.visible_to(self.request.user).select_related("ziel_behoerde")
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        eintrag = self.get_object()
+        protokollieren(aktion=Aktion.LESEN, request=request, objekt=eintrag, details={"datei_b": eintrag.aktenzeichen})
+        return Response(self.get_serializer(eintrag).data)
 
 
 class _TempZip(FileResponse):

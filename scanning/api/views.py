@@ -56,15 +56,11 @@ def posteingang_filtern(qs: QuerySet[Posteingang], params: Any) -> QuerySet[Post
 class PosteingangViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticated, HatAktenzugang]
     serializer_class = s.PosteingangSerializer
+    parser_classes = [MultiPartParser]  # scanners post files; nothing here takes JSON
 
     def get_queryset(self) -> QuerySet[Posteingang]:
         qs = Posteingang.objects.visible_to(self.request.user).select_related("hochgeladen_von")
         return posteingang_filtern(qs, self.request.query_params).prefetch_related("teile").order_by("-id")
-
-    def get_parsers(self) -> list[Any]:
-        if getattr(self, "action", None) == "create" or self.request.method == "POST":
-            return [MultiPartParser()]
-        return super().get_parsers()
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         p = self.get_object()

@@ -3,4 +3,4 @@
 from .posteingang import Posteingang, PosteingangQuerySet
 
 __all__ = ["Posteingang", "PosteingangQuerySet"]
-from .altakten import Digitalisierungslos, Lieferung, LosAkte, LosStatuswechsel, Scanauftrag, Stichprobe  # noqa: E402, F401
+from .altakten import Digitalisierungslos, Lieferung, LosAkte, LosStatuswechsel, Scanauftrag, Stichprobe  # noqa: F401

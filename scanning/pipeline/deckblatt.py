@@ -13,7 +13,7 @@ from PIL import Image
 from dms.dateien import PDF
 
 from ..erkennung import DECKBLATT_PRAEFIX, deckblatt_code_finden
-from .raster import seite_rastern, seitenzahl
+from .raster import bild_dpi, seite_rastern, seitenzahl
 
 SUCH_DPI = 100
 
@@ -37,14 +37,21 @@ class Teil:
 
 
 def deckblaetter_finden(pfad: Path, mime: str) -> dict[int, str]:
-    """{page number: Aktenzeichen} of every cover sheet in the file."""
+    """{page number: Aktenzeichen} of every cover sheet in the file (one page in memory at a time)."""
     gefunden: dict[int, str] = {}
-    for seite in range(1, seitenzahl(pfad, mime) + 1):
-        bild = seite_rastern(pfad, mime, seite, SUCH_DPI)
-        az = code_auf_seite(bild)
-        if az:
-            gefunden[seite] = az
-        bild.close()
+    quelle = pikepdf.open(pfad) if mime == PDF else None
+    try:
+        for seite in range(1, seitenzahl(pfad, mime) + 1):
+            bild = seite_rastern(pfad, mime, seite, SUCH_DPI, pdf=quelle)
+            faktor = max(1, round(bild_dpi(bild, SUCH_DPI) / SUCH_DPI))
+            klein = bild.reduce(faktor) if faktor > 1 else bild
+            az = code_auf_seite(klein)
+            if az:
+                gefunden[seite] = az
+            bild.close()
+    finally:
+        if quelle is not None:
+            quelle.close()
     return gefunden
 
 

@@ -10,6 +10,7 @@ import shutil
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import InterfaceError, OperationalError
 
 from dms import services as dms_services
 from dms.dateien import SCAN_TYPEN
@@ -52,6 +53,12 @@ def verarbeiten(version_id: int) -> None:
         logger.warning("Dokumentversion %s: Texterkennung nicht moeglich: %s", version_id, exc)
         dms_services.ocr_status_setzen(dokument_id=dokument.pk, status=Dokument.OcrStatus.FEHLER)
         ab.entfernen()
+        return
+    except (OperationalError, InterfaceError):
+        raise  # retried by the task
+    except Exception:
+        logger.exception("Dokumentversion %s: Texterkennung abgebrochen", version_id)
+        dms_services.ocr_status_setzen(dokument_id=dokument.pk, status=Dokument.OcrStatus.FEHLER)
         return
     praefix = f"dokumente/{dokument.uuid}/{version.nummer}/vorschau"
     vorschau = []

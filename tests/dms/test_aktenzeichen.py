@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import threading
 
 import pytest
+from django.core.management import call_command
 from django.core.management.commands import flush
 from django.db import connection, connections
 
 from dms.aktenzeichen import AKTENZEICHEN_RE, format_aktenzeichen, format_vorgang_aktenzeichen
-from dms.models import Akte, AktenzeichenZaehler
+from dms.models import Akte, AktenzeichenZaehler, Dokument, Person
 from dms.services import akte_anlegen, vorgang_anlegen
 from tests import factories as f
 
@@ -131,3 +133,35 @@ def test_concurrent_procedures_of_one_file_get_distinct_numbers(_flush_trotz_pro
     assert sorted(aktenzeichen, key=lambda az: int(az.rsplit("/", 1)[1])) == [
         f"{akte.aktenzeichen}/{n}" for n in range(1, 11)
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_generation_in_parallel_and_normal_filing_never_collide(_flush_trotz_protokollschutz):
+    """testbestand_erzeugen (2 connections) while caseworkers file: every Aktenzeichen and AZR-Nummer unique."""
+    behoerde = f.behoerde("OF")
+    personen = [f.PersonFactory(behoerde=behoerde) for _ in range(6)]
+
+    def arbeit(i: int) -> str:
+        if i == 0:
+            call_command(
+                "testbestand_erzeugen",
+                akten=60,
+                dokumente=1,
+                stapel=20,
+                parallel=2,
+                jahr=2026,
+                stdout=io.StringIO(),
+            )
+            return "bulk"
+        return akte_anlegen(person=personen[i - 1], user=None, jahr=2026).aktenzeichen
+
+    ergebnisse, fehler = _gleichzeitig(7, arbeit)
+
+    assert fehler == []
+    akten = list(Akte.objects.filter(behoerde=behoerde).values_list("aktenzeichen", flat=True))
+    assert len(akten) == 66 == len(set(akten))
+    nummern = sorted(int(AKTENZEICHEN_RE.match(a)["nummer"]) for a in akten)
+    assert AktenzeichenZaehler.objects.get(behoerde=behoerde, jahr=2026).letzte_nummer == nummern[-1]
+    azr = list(Person.objects.filter(behoerde=behoerde).values_list("azr_nummer", flat=True))
+    assert len(azr) == len(set(azr))
+    assert Dokument.objects.filter(akte__behoerde=behoerde).count() == 60

@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import queue
 import random
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
@@ -284,6 +287,7 @@ ANALYSE = {
     "dms_dokument": "id, akte_id, register_id",
     "dms_dokumentversion": "id, dokument_id",
 }
+AZR_SCHRITT = 5000  # largest gap between two generated AZR numbers
 KOERPER = 300  # distinct document bodies per run; each document = its own header + one of them
 MUSTER_PFAD = "testbestand/muster.pdf"
 MUSTER_PDF = (
@@ -299,6 +303,32 @@ def musterdatei() -> str:
     return MUSTER_PFAD
 
 
+@dataclass(frozen=True)
+class Vorgaben:
+    """What every batch of one run shares."""
+
+    behoerde_id: int
+    kuerzel: str
+    teams: list[Team]
+    arten: list[tuple[str, str, int]]
+    jahr: int
+    dok_je_akte: int
+    pfad: str
+    sha: str
+    koerper: list[str]
+    vektoren: list[str]  # tsvector text of each body, computed once by PostgreSQL
+
+
+@dataclass(frozen=True)
+class Stapel:
+    """One transaction's share: how many files, their first number, the AZR range base, its own random seed."""
+
+    anzahl: int
+    erste_nummer: int
+    azr_basis: int
+    seed: int
+
+
 class Command(BaseCommand):
     help = (
         "Erzeugt einen Testbestand in großen Mengen (Personen mit realistischen Namen und Schreibvarianten, "
@@ -312,12 +342,13 @@ class Command(BaseCommand):
         parser.add_argument("--dokumente-pro-akte", type=int, default=2, dest="dokumente")
         parser.add_argument("--behoerde", default="OF", help="Kürzel der Behörde (Standard: OF)")
         parser.add_argument("--stapel", type=int, default=5000, help="Akten je Transaktion")
+        parser.add_argument("--parallel", type=int, default=2, help="gleichzeitige Datenbankverbindungen")
         parser.add_argument("--seed", type=int, default=None, help="Startwert des Zufallsgenerators")
         parser.add_argument("--jahr", type=int, default=None, help="Jahr im Aktenzeichen (Standard: laufendes)")
 
     def handle(self, *args: Any, **o: Any) -> None:
-        if o["akten"] < 0 or o["dokumente"] < 0 or o["stapel"] < 1:
-            raise CommandError("Anzahlen dürfen nicht negativ sein; --stapel mindestens 1.")
+        if o["akten"] < 0 or o["dokumente"] < 0 or o["stapel"] < 1 or o["parallel"] < 1:
+            raise CommandError("Anzahlen dürfen nicht negativ sein; --stapel und --parallel mindestens 1.")
         behoerde = Behoerde.objects.filter(kuerzel__iexact=o["behoerde"]).first()
         if behoerde is None:
             raise CommandError(f"Die Behörde „{o['behoerde']}“ gibt es nicht.")
@@ -326,87 +357,118 @@ class Command(BaseCommand):
             raise CommandError("Es gibt keinen aktiven Aktenplan. Bitte zuerst `manage.py migrate` ausführen.")
         arten = [(d.schluessel, d.bezeichnung, register.get(d.register_nummer)) for d in Dokumentart.objects.all()]
         arten = [a for a in arten if a[2]] or [("sonstiges", "Schreiben", next(iter(register.values())))]
-        teams = list(Team.objects.filter(behoerde=behoerde))
         rnd = random.Random(o["seed"])  # noqa: S311 - test data, not security
-        jahr = o["jahr"] or timezone.localdate().year
-        pfad = musterdatei()
-        sha = hashlib.sha256(MUSTER_PDF).hexdigest()
         koerper = [zufallstext(rnd, "", 1900).strip() for _ in range(KOERPER)]
         with connection.cursor() as cursor:
+            # Each distinct body is analysed once per run; batches reuse the vectors (see _dokumente).
             cursor.execute(
-                "DROP TABLE IF EXISTS tb_koerper; CREATE TEMP TABLE tb_koerper AS "
-                "SELECT (nr - 1)::integer AS nr, to_tsvector('german', t) AS vec "
-                "FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, nr)",
+                "SELECT to_tsvector('german', t)::text FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, nr) ORDER BY nr",
                 [koerper],
             )
+            vektoren = [r[0] for r in cursor.fetchall()]
+            cursor.execute("DROP TABLE IF EXISTS tb_koerper")
+        v = Vorgaben(
+            behoerde_id=behoerde.pk,
+            kuerzel=behoerde.kuerzel,
+            teams=list(Team.objects.filter(behoerde=behoerde)),
+            arten=arten,
+            jahr=o["jahr"] or timezone.localdate().year,
+            dok_je_akte=o["dokumente"],
+            pfad=musterdatei(),
+            sha=hashlib.sha256(MUSTER_PDF).hexdigest(),
+            koerper=koerper,
+            vektoren=vektoren,
+        )
         start = time.monotonic()
-        erzeugt = 0
-        while erzeugt < o["akten"]:
-            n = min(o["stapel"], o["akten"] - erzeugt)
-            self._stapel(behoerde, teams, arten, rnd, jahr, n, o["dokumente"], pfad, sha, koerper)
-            erzeugt += n
-            if o["verbosity"] >= 2:
-                self.stdout.write(f"{erzeugt} Akten …")
+        # Numbers and AZR ranges are handed out up front, so batches never wait for each other.
+        with transaction.atomic():
+            erste = aktenzeichen_reservieren(v.behoerde_id, v.jahr, o["akten"]) if o["akten"] else 0
+        azr = self._azr_start(v.behoerde_id, rnd)
+        stapel = []
+        for beginn in range(0, o["akten"], o["stapel"]):
+            n = min(o["stapel"], o["akten"] - beginn)
+            stapel.append(Stapel(n, erste + beginn, azr + beginn * AZR_SCHRITT, rnd.getrandbits(63)))
+        # Inside a surrounding transaction (tests) other connections would not see its rows: work serially there.
+        parallel = 1 if connection.in_atomic_block else min(o["parallel"], len(stapel) or 1)
+        self._ausfuehren(v, stapel, parallel, o["verbosity"])
         with connection.cursor() as cursor:
             # Fresh row estimates for the admin's paginator and the planner; only cheap columns (no 2 KB texts).
             for tabelle, spalten in ANALYSE.items():
                 cursor.execute(f"ANALYZE {tabelle} ({spalten})")
         dauer = time.monotonic() - start
-        rate = erzeugt / dauer if dauer else 0.0
+        rate = o["akten"] / dauer if dauer else 0.0
         self.stdout.write(
             self.style.SUCCESS(
-                f"{erzeugt} Akten mit {erzeugt * o['dokumente']} Dokumenten für {behoerde.kuerzel} erzeugt "
+                f"{o['akten']} Akten mit {o['akten'] * o['dokumente']} Dokumenten für {behoerde.kuerzel} erzeugt "
                 f"in {dauer:.1f} s ({rate:.0f} Akten/s)."
             )
         )
 
+    def _ausfuehren(self, v: Vorgaben, stapel: list[Stapel], parallel: int, verbosity: int) -> None:
+        if parallel == 1:
+            for s in stapel:
+                self._stapel(v, s)
+            return
+        offen: queue.Queue[Stapel] = queue.Queue()
+        for s in stapel:
+            offen.put(s)
+        fehler: list[BaseException] = []
+
+        def arbeiter() -> None:
+            try:
+                while not fehler:
+                    try:
+                        s = offen.get_nowait()
+                    except queue.Empty:
+                        return
+                    self._stapel(v, s)
+                    if verbosity >= 2:
+                        self.stdout.write(f"Stapel ab Nummer {s.erste_nummer} fertig")
+            except BaseException as exc:
+                fehler.append(exc)
+            finally:
+                connection.close()  # this thread's own connection
+
+        threads = [threading.Thread(target=arbeiter, name=f"testbestand-{i}") for i in range(parallel)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if fehler:
+            raise CommandError(f"Erzeugen abgebrochen: {fehler[0]}") from fehler[0]
+
     @transaction.atomic
-    def _stapel(
-        self,
-        behoerde: Behoerde,
-        teams: list[Team],
-        arten: list[tuple[str, str, int]],
-        rnd: random.Random,
-        jahr: int,
-        n: int,
-        dok_je_akte: int,
-        pfad: str,
-        sha: str,
-        koerper: list[str],
-    ) -> None:
+    def _stapel(self, v: Vorgaben, s: Stapel) -> None:
+        rnd = random.Random(s.seed)  # noqa: S311 - test data, not security
         jetzt = timezone.now()
         with connection.cursor() as cursor:
             # Collect new search-index entries in a larger pending list and merge them in bulk (GIN fastupdate);
             # autovacuum folds the list into the index afterwards.
             cursor.execute("SET LOCAL gin_pending_list_limit = '32MB'")
-        personen = [zufallsperson(rnd) for _ in range(n)]
-        person_ids = _ids(Person, n)
-        azr_start = self._azr_start(behoerde.pk, rnd)
-        azr = azr_start
-        for p, pid in zip(personen, person_ids, strict=True):
-            azr += rnd.randint(1, 5000)
-            p.update(id=pid, uuid=uuid.uuid4(), behoerde_id=behoerde.pk, azr_nummer=f"{azr:012d}")
+        personen = [zufallsperson(rnd) for _ in range(s.anzahl)]
+        azr = s.azr_basis
+        for p, pid in zip(personen, _ids(Person, s.anzahl), strict=True):
+            azr += rnd.randint(1, AZR_SCHRITT)
+            p.update(id=pid, uuid=uuid.uuid4(), behoerde_id=v.behoerde_id, azr_nummer=f"{azr:012d}")
         _copy("dms_person", _spalten(Person), personen, jetzt)
 
-        erste = aktenzeichen_reservieren(behoerde.pk, jahr, n)
-        akte_ids = _ids(Akte, n)
         akten = []
-        for i, (p, aid) in enumerate(zip(personen, akte_ids, strict=True)):
-            team = team_fuer(teams, p["familienname"])
+        for i, (p, aid) in enumerate(zip(personen, _ids(Akte, s.anzahl), strict=True)):
+            team = team_fuer(v.teams, p["familienname"])
             akten.append(
                 {
                     "id": aid,
                     "uuid": uuid.uuid4(),
-                    "behoerde_id": behoerde.pk,
+                    "behoerde_id": v.behoerde_id,
                     "person_id": p["id"],
-                    "aktenzeichen": format_aktenzeichen(behoerde.kuerzel, jahr, erste + i),
+                    "aktenzeichen": format_aktenzeichen(v.kuerzel, v.jahr, s.erste_nummer + i),
                     "team_id": team.pk if team else None,
                     "medium": rnd.choice(["elektronisch", "elektronisch", "hybrid"]),
                 }
             )
         _copy("dms_akte", _spalten(Akte), akten, jetzt)
-        if dok_je_akte:
-            self._dokumente(akten, personen, arten, rnd, dok_je_akte, pfad, sha, koerper, jetzt)
+        if v.dok_je_akte:
+            self._dokumente(v, akten, personen, rnd, jetzt)
 
     def _azr_start(self, behoerde_id: int, rnd: random.Random) -> int:
         # Generated AZR numbers start with 9 and only grow, so they never collide with each other or earlier runs.
@@ -420,16 +482,13 @@ class Command(BaseCommand):
 
     def _dokumente(
         self,
+        v: Vorgaben,
         akten: list[dict[str, Any]],
         personen: list[dict[str, Any]],
-        arten: list[tuple[str, str, int]],
         rnd: random.Random,
-        dok_je_akte: int,
-        pfad: str,
-        sha: str,
-        koerper: list[str],
         jetzt: dt.datetime,
     ) -> None:
+        arten, dok_je_akte, koerper = v.arten, v.dok_je_akte, v.koerper
         dok_ids = iter(_ids(Dokument, len(akten) * dok_je_akte))
         dokumente, versionen = [], []
         for akte, p in zip(akten, personen, strict=True):
@@ -464,9 +523,9 @@ class Command(BaseCommand):
                         "uuid": uuid.uuid4(),
                         "dokument_id": dok_id,
                         "nummer": 1,
-                        "original": pfad,
+                        "original": v.pfad,
                         "dateiname": "testbestand.pdf",
-                        "sha256": sha,
+                        "sha256": v.sha,
                         "groesse": len(MUSTER_PDF),
                         "mime_type": "application/pdf",
                         "seiten": 1,
@@ -476,6 +535,11 @@ class Command(BaseCommand):
         spalten = _spalten(Dokument)
         namen = _spaltennamen(spalten)
         with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS tb_koerper AS SELECT (nr - 1)::integer AS nr, v::tsvector AS vec "
+                "FROM unnest(%s::text[]) WITH ORDINALITY AS u(v, nr)",
+                [v.vektoren],
+            )
             # Stage without indexes, then one INSERT that computes the search vector in SQL (one heap write).
             cursor.execute(
                 "DROP TABLE IF EXISTS tb_dokument; CREATE TEMP TABLE tb_dokument (LIKE dms_dokument) ON COMMIT DROP; "
@@ -485,7 +549,7 @@ class Command(BaseCommand):
         d_namen = ", ".join(f"d.{connection.ops.quote_name(f.column)}" for f in spalten)
         with connection.cursor() as cursor:
             # Same result as to_tsvector over the whole text: the header's vector followed by the body's (positions
-            # shifted by ||); each distinct body is analysed once per run (tb_koerper), which makes this fast.
+            # shifted by ||); each distinct body was analysed once per run (tb_koerper), which makes this fast.
             cursor.execute(
                 f"INSERT INTO dms_dokument ({namen}, suchvektor) SELECT {d_namen}, "  # noqa: S608 - names from the model
                 "setweight(to_tsvector('german', d.titel), 'A') "

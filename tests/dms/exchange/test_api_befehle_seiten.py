@@ -139,3 +139,32 @@ def test_pages_offer_accept_and_decline(sachbearbeitung, fremde_sachbearbeitung,
     seite = sender.get("/abgaben/").content.decode()
     assert "Datei B" in seite and akte.fruehere_aktenzeichen[0] in seite
     assert sender.get(f"/akten/{akte.pk}/abgeben/").status_code == 404
+
+
+def test_lists_need_a_fixed_number_of_queries(
+    api, fremde_api, sachbearbeitung, fremde_sachbearbeitung, django_assert_max_num_queries
+):
+    from dms import services
+
+    def anbieten(n: int) -> None:
+        for _ in range(n):
+            akte = f.AkteFactory()
+            services.abgabe_anbieten(
+                akte=akte, ziel_behoerde=f.behoerde("HP"), user=sachbearbeitung, neue_anschrift="Ring 1, Bensheim"
+            )
+
+    anbieten(2)
+    seiten = Client()
+    seiten.force_login(fremde_sachbearbeitung)
+    with django_assert_max_num_queries(12):
+        assert fremde_api.get("/api/v1/abgaben/?richtung=eingehend").json()["count"] == 2
+    with django_assert_max_num_queries(12):
+        assert seiten.get("/abgaben/").status_code == 200
+    anbieten(6)
+    with django_assert_max_num_queries(12):
+        assert fremde_api.get("/api/v1/abgaben/?richtung=eingehend").json()["count"] == 8
+    with django_assert_max_num_queries(12):
+        assert seiten.get("/abgaben/").status_code == 200
+    r = fremde_api.get(f"/api/v1/abgaben/{Aktenabgabe.objects.first().pk}/")
+    assert r.status_code == 200
+    assert Protokolleintrag.objects.filter(aktion="lesen", objekt_typ="aktenabgabe").exists()

@@ -158,6 +158,10 @@ def test_authority_admin_sees_no_other_authoritys_objects_in_admin(welt):
         r = client.get(url)
         if route.hat_ids and r.status_code not in (302, 403, 404):
             fehler.append(f"GET {url}: {r.status_code}")
+        if r.status_code == 302 and r["Location"] == f"{url}change/":
+            r = client.get(r["Location"])  # Django's redirect of the old object URL, whether it exists or not
+            if r.status_code not in (302, 403, 404):
+                fehler.append(f"GET {url}change/: {r.status_code}")
         if r.status_code == 302 and str(FREMD) in r["Location"] and not r["Location"].startswith(_login_urls()):
             fehler.append(f"GET {url} leitet zum fremden Objekt weiter: {r['Location']}")
         if any(m in _text(r) for m in VERBORGEN):
@@ -169,15 +173,31 @@ def test_authority_admin_sees_no_other_authoritys_objects_in_admin(welt):
     assert not fehler, "\n".join(fehler)
 
 
-def _abfragen(client: Client) -> dict[tuple[str, str], tuple[int, Any]]:
+def _ausgenommen(route: Route, rolle: str) -> str | None:
+    """The only exemptions from "nothing changes", each with its reason."""
+    if rolle == "land" and "foerderung" in (route.name or route.regex) + route.regex:
+        return "Matrix foerderung_alle: das Land sieht die Förderzahlen aller Behörden"
+    if "protokoll" in (route.name or "") + route.regex:
+        return "das Protokoll wächst mit jeder Abfrage (auch dieser) und zeigt die eigenen Suchbegriffe"
+    return None
+
+
+def _abfragen(client: Client, rolle: str) -> dict[tuple[str, str], tuple[int, Any]]:
     """Every list/search/count/autocomplete route with every query string: status and count (API) per URL."""
     ergebnis = {}
     for route in LISTEN:
+        if _ausgenommen(route, rolle):
+            continue
         url = route.url(id_wert(FREMD))
         for params in SUCHPARAMETER if not route.ist_admin else SUCHPARAMETER[:2]:
             r = client.get(url, params)
             text = _text(r)
-            for marker in VERBORGEN:
+            # A page may repeat the query itself ("nothing found for X"); what must not appear is the hidden data.
+            echo = " ".join(str(v) for v in params.values())
+            verboten = [m for m in VERBORGEN if m not in echo] + [
+                f"{m}{suffix}" for m in VERBORGEN for suffix in ("vorname", " Schreiben", " Betreff")
+            ]
+            for marker in verboten:
                 assert marker not in text, f"GET {url}?{params} zeigt {marker}"
             anzahl = None
             if r.status_code == 200 and r.get("Content-Type", "").startswith("application/json"):
@@ -201,9 +221,9 @@ def test_other_authoritys_data_is_absent_from_every_list_search_and_count(rolle,
     user.save(update_fields=["is_staff"])
     client = Client()
     client.force_login(user)
-    vorher = _abfragen(client)
+    vorher = _abfragen(client, rolle)
     fremde_daten(w)
-    nachher = _abfragen(client)
+    nachher = _abfragen(client, rolle)
     fehler = [f"{k}: vorher {vorher[k]}, nachher {v}" for k, v in nachher.items() if v != vorher[k]]
     assert not fehler, "\n".join(fehler)
 
