@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dms.middleware.SecurityHeadersMiddleware",
+    "dms.middleware.EingabePruefungMiddleware",
     "dms.middleware.IdleTimeoutMiddleware",
     "dms.middleware.ZweiterFaktorMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -246,6 +247,10 @@ AXES_LOCKOUT_TEMPLATE = "sicherheit/gesperrt.html"
 # Only behind a proxy that overwrites X-Real-IP may the header be trusted (audit trail and lockout alike).
 TRUST_X_REAL_IP = env.bool("TRUST_X_REAL_IP", default=False)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP", "REMOTE_ADDR") if TRUST_X_REAL_IP else ("REMOTE_ADDR",)
+
+# Audit entries written in their own transaction (reads, downloads, logins) wait for the WAL flush by default.
+# AUDIT_SYNCHRONOUS_COMMIT=0 trades that for speed (a database crash may lose the last second of such entries).
+AUDIT_SYNCHRONOUS_COMMIT = env.bool("AUDIT_SYNCHRONOUS_COMMIT", default=True)
 
 # Second factor (TOTP, django-otp): optional per user, mandatory for authorities with Behoerde.totp_pflicht.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Elektronische Ausländerakte")

@@ -59,9 +59,10 @@ def maschine() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0]
+    last = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
-        f"{kerne} Kerne laut `nproc` (geteilt mit anderen Prozessen), RAM {ram} MiB laut `free -m`; "
-        f"Python {platform.python_version()}, PostgreSQL {pg}"
+        f"{kerne} Kerne laut `nproc` (geteilt mit anderen Prozessen; Last beim Schreiben laut `uptime`: {last}), "
+        f"RAM {ram} MiB laut `free -m`; Python {platform.python_version()}, PostgreSQL {pg}"
     )
 
 

@@ -197,6 +197,13 @@ def bericht(r: dict[str, object]) -> str:
 
     tess_version = subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
     last = os.getloadavg()
+    last_hinweis = (
+        f"\n**Vorsicht:** Die Last ({last[0]:.1f}) lag über der Zahl der Kerne ({os.cpu_count()}); andere Prozesse "
+        "belegten die Kerne. Die Zwei-Worker-Zahl misst dann die Konkurrenz um die Kerne, nicht die Skalierung der "
+        "Pipeline; auf einer freien Maschine erneut messen.\n"
+        if last[0] > (os.cpu_count() or 1)
+        else ""
+    )
     return f"""## OCR-Pipeline (bench/bench_ocr.py)
 
 Gemessen am {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC auf {platform.node()}: {os.cpu_count()} Kerne,
@@ -220,7 +227,7 @@ Der `tesseract`-Vergleich bekommt fertige PNG-Seiten; die Pipeline rastert selbs
 erzeugt Text **und** Textebene in einem Lauf, Vorschaubilder und das zusammengeführte PDF. Das 500-Seiten-PDF
 besteht aus je einem Brief auf 50 Seiten und leeren Scanseiten (alle Seiten werden mit 300 dpi gerastert und
 zusammengeführt; OCR nur auf den Briefseiten), damit der Lauf Minuten statt Stunden dauert.
-"""
+{last_hinweis}"""
 
 
 def abschnitt_schreiben(text: str) -> Path:

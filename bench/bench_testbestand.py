@@ -95,6 +95,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"migrate: {time.perf_counter() - start:.1f} s")
 
+    last_vorher = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     proben = []
     for dokumente, behoerde in ((1, "HP"), (2, "DA")):
         dauer = _erzeugen(args.probe, dokumente, behoerde)
@@ -143,7 +144,9 @@ Gemessen am {datetime.now(UTC):%Y-%m-%d %H:%M} UTC mit `.venv/bin/python bench/b
 
 Frische Datenbank; je Akte eine neue Person (realistische Namen mit Schreibvarianten, AZR-Nummer), je Dokument
 ~2 KB deutscher Text mit Suchindex (`to_tsvector('german', …)` in SQL) und eine Version, die auf eine gemeinsame
-kleine Musterdatei zeigt. Geschrieben per COPY in Stapeln zu 5.000 Akten, ohne Protokolleinträge und ohne OCR.
+kleine Musterdatei zeigt. Geschrieben per COPY in Stapeln zu 5.000 Akten über 2 Verbindungen, ohne
+Protokolleinträge und ohne OCR. Last (`uptime`) zu Beginn: {last_vorher}. Die Maschine wird mit anderen geteilt;
+bei hoher Last (über 2 auf 2 Kernen) sind die Zeiten entsprechend länger.
 
 | Akten | Dokumente je Akte | Dauer (s) | Akten/s | hochgerechnet auf 100.000 Akten (s) |
 |---:|---:|---:|---:|---:|

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from .models.organisation import Mitgliedschaft, Vertretung
@@ -80,48 +80,53 @@ def forget_zugang(user: AbstractBaseUser | AnonymousUser) -> None:
         del user._zugang_cache
 
 
-def _freigabe_exists(z: Zugang) -> Exists:
-    from .models.akte import AkteFreigabe
+PERM_GESPERRT = "view_gesperrte_akte"
 
-    return Exists(
-        AkteFreigabe.objects.filter(
-            content_object=OuterRef("pk"),
-            user_id__in=z.handelnde_ids,
-            permission__codename="view_gesperrte_akte",
-        )
+
+def _sonder_ids(z: Zugang, *, mit_einsicht: bool) -> tuple[QuerySet, QuerySet | None]:
+    """Subqueries: restricted files the user (or whom she substitutes) is named on; files with a valid grant.
+
+    Used as uncorrelated `id IN (SELECT ...)`: PostgreSQL runs each once and probes a hash per row, instead of a
+    correlated EXISTS per file; with the index on (angelegt_am, id) a list page stops after its rows. No extra
+    round trip, and still set-based SQL, never a check per object in Python.
+    """
+    from .models.akte import AkteFreigabe, Akteneinsicht
+
+    benannt = AkteFreigabe.objects.filter(user_id__in=z.handelnde_ids, permission__codename=PERM_GESPERRT).values(
+        "content_object_id"
     )
-
-
-def _einsicht_exists(z: Zugang) -> Exists:
-    from .models.akte import Akteneinsicht
-
+    if not mit_einsicht:
+        return benannt, None
     empfaenger = Q(user_id__in=z.handelnde_ids) | Q(behoerde_id=z.behoerde_id)
-    return Exists(
-        Akteneinsicht.objects.filter(
-            empfaenger, akte=OuterRef("pk"), widerrufen_am__isnull=True, bis__gt=timezone.now()
-        )
+    eingesehen = Akteneinsicht.objects.filter(empfaenger, widerrufen_am__isnull=True, bis__gt=timezone.now()).values(
+        "akte_id"
     )
+    return benannt, eingesehen
 
 
-def _eigene_q(z: Zugang) -> Q:
+def _eigene_q(z: Zugang, benannt: QuerySet) -> Q:
     from .models.akte import Akte
 
     eigene = Q(behoerde_id=z.behoerde_id) & ~Q(status=Akte.Status.ABGEGEBEN)
-    return eigene & (Q(gesperrt=False) | _freigabe_exists(z))
+    return eigene & (Q(gesperrt=False) | Q(pk__in=benannt))
 
 
 def akte_visibility_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
+    """Own authority's files (not handed over; restricted ones only when named) plus files with a valid grant."""
     z = zugang(user)
     if not z.hat_aktenzugang:
         return Q(pk__in=[])
-    return _eigene_q(z) | Q(_einsicht_exists(z))
+    benannt, eingesehen = _sonder_ids(z, mit_einsicht=True)
+    return _eigene_q(z, benannt) | Q(pk__in=eingesehen)
 
 
 def akte_change_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
+    """Files the user may change: her authority's visible files; an inspection grant never allows changes."""
     z = zugang(user)
     if not z.darf_aendern:
         return Q(pk__in=[])
-    return _eigene_q(z)
+    benannt, _ = _sonder_ids(z, mit_einsicht=False)
+    return _eigene_q(z, benannt)
 
 
 def person_visibility_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:

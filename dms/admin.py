@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, models
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.functional import cached_property
 
@@ -93,6 +93,9 @@ class BehoerdeMixin:
     """
 
     behoerde_lookup: str | None = None
+    # Lookup to the Akte for file content (persons' data, documents): additionally limited to the files the admin
+    # may see under the normal rules, so a restricted file (Sperrvermerk) stays hidden unless she is named on it.
+    akte_lookup: str | None = None
     # Foreign keys that may point to another authority's rows (e.g. the recipient of an inspection grant).
     fremde_erlaubt: frozenset[str] = frozenset()
     list_per_page = 50
@@ -105,7 +108,10 @@ class BehoerdeMixin:
             return qs
         if not ist_behoerdenadmin(request):
             return qs.none()
-        return qs.filter(**{self.behoerde_lookup: zugang(request.user).behoerde_id})
+        qs = qs.filter(**{self.behoerde_lookup: zugang(request.user).behoerde_id})
+        if self.akte_lookup:
+            qs = qs.filter(**{f"{self.akte_lookup}__in": Akte.objects.visible_to(request.user).values("pk")})
+        return qs
 
     def _darf(self, request: HttpRequest, obj: Any = None) -> bool:
         if request.user.is_superuser:
@@ -355,6 +361,16 @@ class PersonAdmin(BehoerdeMixin, admin.ModelAdmin):
     ordering = ["-id"]
     fields = ["behoerde", *PERSON_FELDER, "angelegt_am", "geaendert_am"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        # A person whose file carries a Sperrvermerk stays hidden unless the admin is named on that file.
+        verborgen = Akte.objects.filter(person=OuterRef("pk"), gesperrt=True).exclude(
+            pk__in=Akte.objects.visible_to(request.user).values("pk")
+        )
+        return qs.filter(~Exists(verborgen))
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["behoerde", "angelegt_am", "geaendert_am"] if obj else ["angelegt_am", "geaendert_am"]
 
@@ -384,6 +400,7 @@ class PersonAdmin(BehoerdeMixin, admin.ModelAdmin):
 class AkteAdmin(BehoerdeMixin, admin.ModelAdmin):
     form = VersionForm
     behoerde_lookup = "behoerde_id"
+    akte_lookup = "pk"
     list_display = [
         "aktenzeichen",
         "person",
@@ -451,6 +468,7 @@ class AkteAdmin(BehoerdeMixin, admin.ModelAdmin):
 class VorgangAdmin(BehoerdeMixin, admin.ModelAdmin):
     form = VersionForm
     behoerde_lookup = "akte__behoerde_id"
+    akte_lookup = "akte"
     list_display = ["aktenzeichen", "vorgangsart", "status", "sachbearbeitung", "wiedervorlage", "begonnen_am"]
     list_filter = ["status", "vorgangsart"]
     search_fields = ["^aktenzeichen", "akte__person__familienname", "betreff"]
@@ -517,6 +535,7 @@ class DokumentVersionInline(admin.TabularInline):
 @admin.register(Dokument)
 class DokumentAdmin(BehoerdeMixin, admin.ModelAdmin):
     behoerde_lookup = "akte__behoerde_id"
+    akte_lookup = "akte"
     list_display = ["titel", "akte", "register", "art", "richtung", "eingangsdatum", "ocr_status", "seiten"]
     list_filter = ["ocr_status", "richtung", "quelle", "register"]
     search_fields = ["titel", "^akte__aktenzeichen"]
@@ -555,6 +574,7 @@ class DokumentAdmin(BehoerdeMixin, admin.ModelAdmin):
 @admin.register(DokumentVersion)
 class DokumentVersionAdmin(LeseAdmin):
     behoerde_lookup = "dokument__akte__behoerde_id"
+    akte_lookup = "dokument__akte"
     list_display = ["dokument", "nummer", "dateiname", "mime_type", "groesse", "sha256", "angelegt_am"]
     search_fields = ["=sha256", "dateiname"]
     list_select_related = ["dokument"]
@@ -569,6 +589,7 @@ class DokumentVersionAdmin(LeseAdmin):
 @admin.register(Akteneinsicht)
 class AkteneinsichtAdmin(ProtokollierendMixin, BehoerdeMixin, admin.ModelAdmin):
     behoerde_lookup = "akte__behoerde_id"
+    akte_lookup = "akte"
     fremde_erlaubt = frozenset({"behoerde", "user"})
     protokoll_aktion = Aktion.BERECHTIGUNG
     list_display = ["akte", "behoerde", "user", "bis", "erteilt_von", "erteilt_am", "widerrufen_am"]

@@ -135,11 +135,16 @@ def protokollieren(
         ip_adresse=client_ip(request),
         details=details or {},
     )
+    # Opt-in (docs/security.md): a standalone entry (a read, a login) need not wait for the WAL flush; a database
+    # crash may then lose the last fraction of a second of such entries, never corrupt the chain. Inside a use
+    # case's transaction the change and its entry always commit together, synchronously.
+    asynchron = not connection.in_atomic_block and not getattr(settings, "AUDIT_SYNCHRONOUS_COMMIT", True)
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
-        last = Protokolleintrag.objects.order_by("-id").values_list("hash", flat=True).first()
-        entry.vorheriger_hash = last or GENESIS_HASH
+            # One round trip: advisory lock (no forks in the chain), then the last hash (migration dms 0004).
+            cursor.execute("SELECT dms_protokoll_vorgaenger(%s::bigint, %s)", [_ADVISORY_LOCK_KEY, asynchron])
+            zeile = cursor.fetchone()
+        entry.vorheriger_hash = zeile[0] if zeile and zeile[0] else GENESIS_HASH
         entry.hash = _entry_hash(_hashed_fields(entry), entry.vorheriger_hash)
         entry.save(force_insert=True)
     return entry

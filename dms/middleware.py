@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -9,10 +10,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 
 IDLE_KEY = "_zuletzt_aktiv"
+logger = logging.getLogger(__name__)
 
 
 class SecurityHeadersMiddleware:
@@ -27,6 +29,22 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class EingabePruefungMiddleware:
+    """Refuse NUL bytes in path and query string early: PostgreSQL cannot store them, so they would end in a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "").lower():
+            logger.info("Anfrage mit NUL-Byte abgewiesen: %s", request.path[:200].replace("\x00", "\\0"))
+            meldung = "Die Anfrage enthält ein unzulässiges Steuerzeichen."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": meldung}, status=400)
+            return HttpResponseBadRequest(meldung)
+        return self.get_response(request)
 
 
 class IdleTimeoutMiddleware:
@@ -48,15 +66,33 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
 
+ZWEITER_FAKTOR_KEY = "_zweiter_faktor_noetig"
+ZWEITER_FAKTOR_NEU_PRUEFEN = 300  # seconds: a newly set duty applies to running sessions within five minutes
+
+
 def zweiter_faktor_noetig(user: Any) -> bool:
     """A second factor is required for users of an authority with totp_pflicht and for anyone who set one up."""
-    from django_otp import devices_for_user
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
 
-    from dms.models import Mitgliedschaft
+    return (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .filter(Q(mitgliedschaft__behoerde__totp_pflicht=True) | Q(totpdevice__confirmed=True))
+        .exists()
+    )
 
-    if Mitgliedschaft.objects.filter(user_id=user.pk, behoerde__totp_pflicht=True).exists():
-        return True
-    return any(True for _ in devices_for_user(user, confirmed=True))
+
+def _zweiter_faktor_noetig_gemerkt(request: HttpRequest) -> bool:
+    """The answer, remembered in the session for a few minutes (one query less on almost every request)."""
+    session = getattr(request, "session", None)
+    gemerkt = session.get(ZWEITER_FAKTOR_KEY) if session is not None else None
+    if gemerkt and time.time() - gemerkt[0] < ZWEITER_FAKTOR_NEU_PRUEFEN:
+        return bool(gemerkt[1])
+    noetig = zweiter_faktor_noetig(request.user)
+    if session is not None:
+        session[ZWEITER_FAKTOR_KEY] = [time.time(), noetig]
+    return noetig
 
 
 class ZweiterFaktorMiddleware:
@@ -79,7 +115,7 @@ class ZweiterFaktorMiddleware:
             and user.is_authenticated
             and not self._ausgenommen(request.path)
             and not (hasattr(user, "is_verified") and user.is_verified())
-            and zweiter_faktor_noetig(user)
+            and _zweiter_faktor_noetig_gemerkt(request)
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(
@@ -107,7 +143,9 @@ class ZweiterFaktorMiddleware:
         user = get_user_model().objects.filter(username=str(daten.get("username", ""))).first()
         if user is None or not zweiter_faktor_noetig(user):
             return response
-        if match_token(user, str(daten.get("otp", ""))[:10]) is None:
+        code = str(daten.get("otp", "")).strip()[:10]
+        # No code: answer without touching the device, so a bare password attempt does not feed its throttle.
+        if not code or match_token(user, code) is None:
             return JsonResponse(
                 {
                     "otp": [

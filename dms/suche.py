@@ -7,6 +7,7 @@ Query syntax (one box): words are stemmed (``Aufenthaltstitel`` finds ``Aufentha
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -57,6 +58,13 @@ def dokumente_volltext(qs: QuerySet[Dokument], q: str) -> QuerySet[Dokument]:
     if query is None:
         return qs.none()
     return qs.filter(suchvektor=query).annotate(rang=SearchRank(F("suchvektor"), query))
+
+
+def protokoll_details(q: str, treffer: int) -> dict[str, Any]:
+    """What the audit trail keeps of a search: a hash of the normalised term (so an auditor can check whether a
+    given name was searched for) and the number of files found, never the term itself (names are personal data and
+    the trail is read by more roles than the search)."""
+    return {"q_sha256": hashlib.sha256(" ".join(q.lower().split()).encode()).hexdigest(), "akten": treffer}
 
 
 def snippet_html(headline: str) -> SafeString:

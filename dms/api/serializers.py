@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dms.access import zugang
@@ -18,11 +20,13 @@ def _request_user(serializer: serializers.Serializer) -> Any:
     return request.user if request is not None else None
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleAkteField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
         return Akte.objects.visible_to(_request_user(self.parent))
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ChangeableAkteField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
         return Akte.objects.changeable_by(_request_user(self.parent))

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dms.audit import Aktion, protokollieren
-from dms.suche import Filter, suchen
+from dms.suche import Filter, protokoll_details, suchen
 
 
 class SucheView(APIView):
@@ -30,7 +30,9 @@ class SucheView(APIView):
         if not q:
             return Response({"q": ["Bitte geben Sie einen Suchbegriff an."]}, status=400)
         ergebnis = suchen(request.user, q, Filter.aus(request.query_params))
-        protokollieren(aktion=Aktion.SUCHE, request=request, details={"q": q[:200], "api": True})
+        protokollieren(
+            aktion=Aktion.SUCHE, request=request, details={**protokoll_details(q, len(ergebnis.gruppen)), "api": True}
+        )
         results = [
             {
                 "akte": {

@@ -167,6 +167,9 @@ class Akte(models.Model):
             models.Index(fields=["behoerde", "status"]),
             models.Index(fields=["behoerde", "-angelegt_am"]),
             models.Index(fields=["sachbearbeitung"]),
+            # The file list's order across the permission filter's OR (own authority | inspection grants):
+            # lets PostgreSQL walk the newest files and stop after one page instead of sorting all visible ones.
+            models.Index(fields=["-angelegt_am", "-id"], name="akte_neueste"),
         ]
 
     def __str__(self) -> str:

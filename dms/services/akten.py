@@ -154,6 +154,9 @@ def akte_aendern(
         raise feldfehler("sachbearbeitung", "Die Sachbearbeitung gehört nicht zu Ihrer Behörde.")
     if "status" in aenderungen and aenderungen["status"] not in Akte.Status.values:
         raise feldfehler("status", "Unbekannter Status.")
+    neuer_status = aenderungen.get("status")
+    if neuer_status != akte.status and neuer_status in (Akte.Status.ABGEGEBEN, Akte.Status.AUSGESONDERT):
+        raise feldfehler("status", "Abgabe und Aussonderung laufen über ihr eigenes Verfahren, nicht über den Status.")
     if "gesperrt" in aenderungen and bool(aenderungen["gesperrt"]) != akte.gesperrt:
         sperrvermerk_recht_pruefen(user=user)
     with transaction.atomic():

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from dms.audit import Aktion, protokollieren
 from dms.models import Register, Vorgangsart
-from dms.suche import Filter, suchen
+from dms.suche import Filter, protokoll_details, suchen
 
 
 @login_required
@@ -22,7 +22,7 @@ def suche(request: HttpRequest) -> HttpResponse:
         protokollieren(
             aktion=Aktion.SUCHE,
             request=request,
-            details={"q": q[:200], "akten": len(ergebnis.gruppen) if ergebnis else 0},
+            details=protokoll_details(q, len(ergebnis.gruppen) if ergebnis else 0),
         )
     ctx = {
         "suchbegriff": q,

@@ -13,6 +13,7 @@ from PIL import Image
 from dms.dateien import PDF
 
 from ..erkennung import DECKBLATT_PRAEFIX, deckblatt_code_finden
+from . import textebene
 from .raster import bild_dpi, seite_rastern, seitenzahl
 
 SUCH_DPI = 100
@@ -37,18 +38,26 @@ class Teil:
 
 
 def deckblaetter_finden(pfad: Path, mime: str) -> dict[int, str]:
-    """{page number: Aktenzeichen} of every cover sheet in the file (one page in memory at a time)."""
+    """{page number: Aktenzeichen} of every cover sheet in the file (one page in memory at a time).
+
+    Pages with a text layer are judged by their text (the code is printed in plain text under the QR code);
+    only pages without one are rasterised and searched for the QR code.
+    """
     gefunden: dict[int, str] = {}
+    seiten = seitenzahl(pfad, mime)
+    texte = textebene.seitentexte(pfad, seiten) if mime == PDF else [""] * seiten
     quelle = pikepdf.open(pfad) if mime == PDF else None
     try:
-        for seite in range(1, seitenzahl(pfad, mime) + 1):
-            bild = seite_rastern(pfad, mime, seite, SUCH_DPI, pdf=quelle)
-            faktor = max(1, round(bild_dpi(bild, SUCH_DPI) / SUCH_DPI))
-            klein = bild.reduce(faktor) if faktor > 1 else bild
-            az = code_auf_seite(klein)
+        for seite in range(1, seiten + 1):
+            if textebene.hat_textebene(texte[seite - 1]):
+                az = deckblatt_code_finden(texte[seite - 1])
+            else:
+                bild = seite_rastern(pfad, mime, seite, SUCH_DPI, pdf=quelle)
+                faktor = max(1, round(bild_dpi(bild, SUCH_DPI) / SUCH_DPI))
+                az = code_auf_seite(bild.reduce(faktor) if faktor > 1 else bild)
+                bild.close()
             if az:
                 gefunden[seite] = az
-            bild.close()
     finally:
         if quelle is not None:
             quelle.close()

@@ -9,11 +9,13 @@ LEER_SCHWELLE = 0.0015
 
 
 def dunkelanteil(bild: Image.Image) -> float:
+    # Work on a quarter-size copy (box average: fast and noise-robust), cut the borders (punch holes, scanner
+    # edges), and let a median filter remove the remaining dust.
     g = bild.convert("L")
-    # Cut the borders (punch holes, scanner edges) and work on a small copy: fast and noise-robust.
+    if g.width >= 400:
+        g = g.reduce(4)
     b, h = g.size
     g = g.crop((int(b * 0.05), int(h * 0.05), int(b * 0.95), int(h * 0.95)))
-    g = g.resize((max(1, g.width // 4), max(1, g.height // 4)), Image.Resampling.BOX)
     g = g.filter(ImageFilter.MedianFilter(3))
     histogramm = g.histogram()
     dunkel = sum(histogramm[:160])

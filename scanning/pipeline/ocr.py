@@ -28,7 +28,7 @@ def seite_erkennen(bild: Image.Image, *, dpi: int, nur_text: bool, sprache: str 
     with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
         if nur_text:
             eingabe = Path(tmp) / "seite.pgm"
-            bild.convert("L").save(eingabe)  # uncompressed: fastest to write and read
+            (bild if bild.mode == "L" else bild.convert("L")).save(eingabe)  # uncompressed: fastest to write/read
         else:
             eingabe = Path(tmp) / "seite.jpg"
             modus = "L" if bild.mode in ("1", "L") else "RGB"

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from dms.audit import Aktion, protokollieren
 from dms.models import Akte, Dokumentart, DokumentVersion, Team, Vorgang
 
 from .. import services
@@ -161,8 +162,8 @@ def aufteilen(posteingang_id: int) -> None:
         gesperrt.erkannte_merkmale = {"deckblaetter": {str(k): v for k, v in funde.items()}}
         gesperrt.verarbeitet_am = timezone.now()
         gesperrt.save()
-        services.protokollieren(
-            aktion=services.Aktion.AENDERN,
+        protokollieren(
+            aktion=Aktion.AENDERN,
             objekt=gesperrt,
             benutzername=services.SYSTEM,
             details={"status": "aufgeteilt", "teile": len(teile)},

@@ -7,6 +7,7 @@ the same pixels, about ten times faster. TIFF frames and single images are read 
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pikepdf
@@ -29,7 +30,9 @@ def _eingebettetes_bild(pdf: pikepdf.Pdf, seite: int) -> Image.Image | None:
         page = pdf.pages[seite - 1]
         if int(page.obj.get("/Rotate", 0)) % 360:
             return None
-        bilder = list(page.images.values())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # Page.images: still the API of pikepdf 9
+            bilder = list(page.images.values())
         if len(bilder) != 1:
             return None
         inhalt = page.obj.get("/Contents")

@@ -10,7 +10,9 @@ VORSCHAU_HOEHE = 200
 
 
 def vorschaubild(bild: Image.Image, hoehe: int = VORSCHAU_HOEHE) -> bytes:
-    kopie = bild.convert("L")
+    kopie = bild if bild.mode == "L" else bild.convert("L")
+    if kopie.height >= 8 * hoehe:
+        kopie = kopie.reduce(kopie.height // (4 * hoehe))  # cheap box pre-shrink of a 300-dpi page
     breite = max(1, round(kopie.width * hoehe / max(1, kopie.height)))
     kopie = kopie.resize(
         (breite, hoehe), Image.Resampling.BOX if kopie.height > 4 * hoehe else Image.Resampling.LANCZOS

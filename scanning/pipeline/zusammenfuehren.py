@@ -55,7 +55,8 @@ def zusammenfuehren(original: Path | None, teile: list[SeitenTeil], ziel: Path, 
                     if teil.modus == "overlay" and teil.pdf:
                         schicht = pikepdf.open(io.BytesIO(teil.pdf))
                         offen.append(schicht)
-                        aus.pages[-1].add_overlay(schicht.pages[0])
+                        ziel_seite = aus.pages[-1]
+                        ziel_seite.add_overlay(schicht.pages[0], pikepdf.Rectangle(ziel_seite.trimbox))
                 else:
                     assert teil.pdf is not None
                     seite = pikepdf.open(io.BytesIO(teil.pdf))

@@ -25,6 +25,7 @@ from dms.models import (
     Aktenplan,
     AktenzeichenZaehler,
     Behoerde,
+    Dokument,
     Dokumentart,
     Mitgliedschaft,
     Person,
@@ -145,6 +146,25 @@ def test_authority_admin_sees_only_her_authority(admin_client, bestand):
     assert bestand["akte"].aktenzeichen in protokoll and bestand["fremde"].aktenzeichen not in protokoll
     zaehler = admin_client.get(_url(AktenzeichenZaehler, "changelist")).context["cl"].result_list
     assert {z.behoerde.kuerzel for z in zaehler} == {"OF"}
+
+
+def test_restricted_file_stays_hidden_from_authority_admin_unless_named(admin_client, behoerdenadmin, bestand):
+    gesperrt = f.AkteFactory(gesperrt=True, person=f.PersonFactory(familienname="Geheimnis"))
+    f.DokumentFactory(akte=gesperrt, titel="Geheimes Schreiben")
+    for model, marker in ((Akte, gesperrt.aktenzeichen), (Person, "Geheimnis"), (Dokument, "Geheimes Schreiben")):
+        assert marker not in admin_client.get(_url(model, "changelist")).content.decode(), model
+    r = admin_client.get(_url(Akte, "change", gesperrt.pk), follow=True)
+    assert "Geheimnis" not in r.content.decode()
+    AkteFreigabe.objects.create(
+        content_object=gesperrt, user=behoerdenadmin, permission=Permission.objects.get(codename="view_gesperrte_akte")
+    )
+    assert gesperrt.aktenzeichen in admin_client.get(_url(Akte, "changelist")).content.decode()
+    assert "Geheimnis" in admin_client.get(_url(Person, "changelist")).content.decode()
+
+
+def test_superuser_sees_restricted_files(superuser_client, bestand):
+    gesperrt = f.AkteFactory(gesperrt=True)
+    assert gesperrt.aktenzeichen in superuser_client.get(_url(Akte, "changelist")).content.decode()
 
 
 def test_authority_admin_autocomplete_does_not_leak(admin_client, bestand):

@@ -158,6 +158,7 @@ def test_bulk_generation_in_parallel_and_normal_filing_never_collide(_flush_trot
     ergebnisse, fehler = _gleichzeitig(7, arbeit)
 
     assert fehler == []
+    assert len(ergebnisse) == 7 and "bulk" in ergebnisse
     akten = list(Akte.objects.filter(behoerde=behoerde).values_list("aktenzeichen", flat=True))
     assert len(akten) == 66 == len(set(akten))
     nummern = sorted(int(AKTENZEICHEN_RE.match(a)["nummer"]) for a in akten)

@@ -17,7 +17,9 @@ from . import scans
 from .hilfen import eindeutig, hochladen, person_mit_akte, poststelle_api, warten
 
 # No django_db mark: rows are committed for the worker through the `e2e` fixture (see conftest.py).
-pytestmark = [pytest.mark.e2e]
+# One xdist group: a second Celery worker (another xdist process, another test database) on the same Redis queue
+# would take this worker's messages and drop them as unknown ids.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("scanning-ocr-queue")]
 
 
 def _brief_pdf(**felder) -> bytes:

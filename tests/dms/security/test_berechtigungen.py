@@ -202,3 +202,31 @@ def test_caseworker_cannot_restrict_through_the_api(api, sachbearbeitung):
     r = api.post("/api/v1/akten/", {"person": person.pk, "gesperrt": "true"}, format="json")
     assert r.status_code == 400 and "gesperrt" in r.json()
     assert not Akte.objects.filter(gesperrt=True).exists()
+
+
+def test_substitution_page_creates_and_ends_for_the_team(client, leitung, sb, team):
+    from dms.models import Vertretung
+
+    kollegin = f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
+    client.force_login(leitung)
+    heute = timezone.localdate()
+    r = client.post(
+        "/sicherheit/vertretungen/",
+        {"abwesend": sb.pk, "vertretung": kollegin.pk, "von": heute.isoformat(), "bis": heute.isoformat()},
+    )
+    assert r.status_code == 302, r.content.decode()[:500]
+    v = Vertretung.objects.get(vertretene_person=sb)
+    seite = client.get("/sicherheit/vertretungen/").content.decode()
+    assert sb.username in seite and kollegin.username in seite
+    assert client.post(f"/sicherheit/vertretungen/{v.pk}/beenden/").status_code == 302
+    assert not Vertretung.objects.aktiv().filter(pk=v.pk).exists()
+    # A caseworker reaches the page but may only name her own substitute.
+    client.force_login(kollegin)
+    r = client.post(
+        "/sicherheit/vertretungen/",
+        {"abwesend": sb.pk, "vertretung": kollegin.pk, "von": heute.isoformat(), "bis": heute.isoformat()},
+    )
+    assert r.status_code == 200 and "nur Ihre eigene" in r.content.decode()
+    # Land and revision do not reach it at all.
+    client.force_login(f.benutzer("OF", Rolle.LAND))
+    assert client.get("/sicherheit/vertretungen/").status_code == 403

@@ -177,11 +177,20 @@ def _foerderung_eigene(lage: Lage) -> bool:
 
 
 def _verwaltung(lage: Lage) -> bool:
-    """Django admin: only the authority admin (staff by `benutzer_anlegen`) gets in; staff alone is not enough."""
-    lage.user.is_staff = True
-    lage.user.save(update_fields=["is_staff"])
+    """Django admin: the user made as in production (`benutzer_anlegen`); staff status alone is not enough."""
+    from dms.management.commands.benutzer_anlegen import benutzer_anlegen
+
+    user, _ = benutzer_anlegen(
+        behoerde="OF",
+        rolle=lage.user.mitgliedschaft.rolle,
+        username=f"admin-test-{lage.user.pk}",
+        password=f.PASSWORT,
+        passwort_pruefen=False,
+    )
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
     client = Client()
-    client.force_login(lage.user)
+    client.force_login(user)
     r = client.get("/admin/dms/akte/")
     assert r.status_code in (200, 302, 403)
     return r.status_code == 200
@@ -212,7 +221,8 @@ def test_every_action_has_a_check():
 def test_role_against_matrix(rolle: str, aktion: str):
     erwartet = MATRIX[rolle][aktion]
     ergebnis = PRUEFUNGEN[aktion](Lage(rolle))
+    meldung = f"{rolle} / {aktion}: Matrix sagt {erwartet!r}, System verhält sich wie {ergebnis!r}"
     if isinstance(ergebnis, bool):
-        assert ergebnis == (erwartet != NEIN), f"{rolle} / {aktion}: Matrix sagt {erwartet!r}, System erlaubt {ergebnis}"
+        assert ergebnis == (erwartet != NEIN), meldung
     else:
-        assert ergebnis == erwartet, f"{rolle} / {aktion}: Matrix sagt {erwartet!r}, System verhält sich wie {ergebnis!r}"
+        assert ergebnis == erwartet, meldung

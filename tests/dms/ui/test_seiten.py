@@ -348,3 +348,13 @@ def test_search_query_count(client_sb, akte, django_assert_max_num_queries):
 def test_abgegebene_akte_is_not_visible(client_sb, akte):
     Akte.objects.filter(pk=akte.pk).update(status=Akte.Status.ABGEGEBEN)
     assert client_sb.get(f"/akten/{akte.pk}/").status_code == 404
+
+
+def test_search_is_audited_without_the_term(client_sb, akte, sb):
+    import hashlib
+
+    client_sb.get("/suche/", {"q": "Öztürk"})
+    eintrag = Protokolleintrag.objects.filter(aktion="suche", user_id=sb.pk).latest("id")
+    assert "Öztürk" not in str(eintrag.details)
+    assert eintrag.details["q_sha256"] == hashlib.sha256("öztürk".encode()).hexdigest()
+    assert eintrag.details["akten"] == 1

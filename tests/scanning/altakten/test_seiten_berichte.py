@@ -62,6 +62,7 @@ def test_handover_list_carries_aktenzeichen_as_code128(projektleitung, los, akte
     assert gelesen == {a.aktenzeichen for a in akten}
 
 
+@pytest.mark.xdist_group("altakten-queue")  # shares the Redis queue with the e2e worker
 def test_pages_flow_and_visibility(
     eingang, projektleitung, los, akten, django_capture_on_commit_callbacks, altakten_queue
 ):
@@ -109,7 +110,7 @@ def test_new_lot_from_paper_files_page(projektleitung):
         "/poststelle/altakten/los/neu/", {"anzahl": "3", "blatt_je_akte": "80", "stichprobe_prozent": "10"}, follow=True
     )
     assert r.status_code == 200
-    los = Digitalisierungslos.objects.get()
+    los = Digitalisierungslos.objects.get(behoerde__kuerzel="OF")
     assert los.akten.count() == 3 and los.blatt_geplant == 240
     r = web.post("/poststelle/altakten/los/neu/", {"anzahl": "abc"}, follow=True)
     assert "ganze Zahlen" in r.content.decode()
@@ -128,3 +129,18 @@ def test_lot_page_query_count_independent_of_lot_size(projektleitung, django_ass
         assert web.get(f"/poststelle/altakten/los/{los.pk}/").status_code == 200
     with django_assert_max_num_queries(40):
         assert web.get("/poststelle/altakten/").status_code == 200
+
+
+def test_refused_delivery_page_lists_lines_escaped(eingang, projektleitung, los, akten):
+    from scanning import altakten_services as svc
+
+    lieferung_schreiben(eingang / "X", [Datei("a.pdf", 2, aktenzeichen=akten[0].aktenzeichen)])
+    manifest = eingang / "X" / "manifest.csv"
+    manifest.write_text(manifest.read_text() + ";;;;<script>alert(1)</script>.pdf;1;1;;;;;;\n")
+    lieferung = svc.lieferung_annehmen(los=los, quelle="X", user=projektleitung, im_hintergrund=False)
+    svc.lieferung_ausfuehren(lieferung_id=lieferung.pk)
+    web = Client()
+    web.force_login(projektleitung)
+    seite = web.get(f"/poststelle/altakten/los/{los.pk}/lieferung/{lieferung.pk}/").content.decode()
+    assert "nichts aus dieser Lieferung wurde importiert" in seite
+    assert "<td>3</td>" in seite and "&lt;script&gt;" in seite and "<script>alert" not in seite
