@@ -179,6 +179,7 @@ CELERY_TIMEZONE = TIME_ZONE
 
 OCR_LANGUAGE = env.str("OCR_LANGUAGE", default="deu")
 OCR_DPI = env.int("OCR_DPI", default=300)
+OCR_WORK_DIR = env.str("OCR_WORK_DIR", default="")  # per-page working files; empty: $TMPDIR/auslaenderakte-ocr
 HOTFOLDER_PATH = env.str("HOTFOLDER_PATH", default=str(BASE_DIR / "hotfolder"))
 LIEFERUNGEN_PATH = env.str("LIEFERUNGEN_PATH", default=str(BASE_DIR / "lieferungen"))  # provider deliveries
 

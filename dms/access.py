@@ -70,7 +70,7 @@ def zugang(user: AbstractBaseUser | AnonymousUser | None) -> Zugang:
             team_id=mitgliedschaft["team_id"],
             vertretene_ids=vertretene,
         )
-    user._zugang_cache = result  # type: ignore[union-attr]
+    user._zugang_cache = result  # type: ignore[union-attr,attr-defined]
     return result
 
 

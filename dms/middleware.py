@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 
@@ -32,19 +33,39 @@ class SecurityHeadersMiddleware:
 
 
 class EingabePruefungMiddleware:
-    """Refuse NUL bytes in path and query string early: PostgreSQL cannot store them, so they would end in a 500."""
+    """Refuse NUL bytes early: PostgreSQL cannot store them, so any lookup with one would end in a 500.
+
+    Checked in path, query string and small form or JSON bodies (not in multipart uploads: files contain NULs).
+    """
+
+    MELDUNG = "Die Anfrage enthält ein unzulässiges Steuerzeichen (NUL)."
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "").lower():
-            logger.info("Anfrage mit NUL-Byte abgewiesen: %s", request.path[:200].replace("\x00", "\\0"))
-            meldung = "Die Anfrage enthält ein unzulässiges Steuerzeichen."
+        if self._hat_nul(request):
+            logger.info(
+                "Anfrage mit NUL-Byte abgewiesen: %s %s", request.method, request.path[:200].replace("\x00", "\\0")
+            )
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": meldung}, status=400)
-            return HttpResponseBadRequest(meldung)
+                return JsonResponse({"detail": self.MELDUNG}, status=400)
+            return HttpResponseBadRequest(self.MELDUNG)
         return self.get_response(request)
+
+    @staticmethod
+    def _hat_nul(request: HttpRequest) -> bool:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "").lower():
+            return True
+        if request.content_type not in ("application/x-www-form-urlencoded", "application/json"):
+            return False
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            return False  # Django answers the oversize request itself
+        if request.content_type == "application/json":
+            return b"\\u0000" in body.lower()
+        return b"%00" in body.lower() or b"\x00" in body
 
 
 class IdleTimeoutMiddleware:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import uuid
 
 import factory
 from django.contrib.auth import get_user_model
@@ -51,7 +52,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
 
-    username = factory.Sequence(lambda n: f"benutzer{n}")
+    # Unique across runs: some end-to-end tests commit their rows (see tests/scanning/conftest.py).
+    username = factory.Sequence(lambda n: f"benutzer{n}-{uuid.uuid4().hex[:8]}")
     password = factory.django.Password(PASSWORT)
 
 

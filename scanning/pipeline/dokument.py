@@ -72,7 +72,8 @@ def verarbeiten(version_id: int) -> None:
             version=version,
             text=e.text,
             seiten=e.seiten,
-            blatt=e.blatt,
+            # A provider's delivery states its sheet count (simplex or duplex); the duplex rule is only the fallback.
+            blatt=int(version.transfervermerk.get("blatt") or e.blatt),
             leere_seiten=e.leere_seiten,
             pdf=pdf,
             pdf_sha256=e.pdf_sha256(),

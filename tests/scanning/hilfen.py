@@ -21,7 +21,8 @@ FERTIG = {"zugeordnet", "zu_pruefen", "fehler", "aufgeteilt"}
 
 def eindeutig() -> str:
     """Eight random lower-case letters (no digits: they would read like OCR confusions in a name)."""
-    return "".join(chr(ord("a") + int(c, 16) % 26) for c in uuid.uuid4().hex[:8])
+    buchstaben = "abcdefghkmnoprstuvwxyz"  # no i, j, l, q: Tesseract confuses them with 1, I and g
+    return "".join(buchstaben[b % len(buchstaben)] for b in uuid.uuid4().bytes[:8])
 
 
 def azr_neu() -> str:

@@ -37,6 +37,11 @@ from dms.models import (
 from tests import factories as f
 
 
+def benutzer(kuerzel: str = "OF", rolle: str = Rolle.SACHBEARBEITUNG, **kwargs: Any) -> Any:
+    """Like tests.factories.benutzer, with a unique name: rows other tests commit on purpose never collide."""
+    return f.benutzer(kuerzel, rolle, user__username=f"sec-{uuid.uuid4().hex[:16]}", **kwargs)
+
+
 @pytest.fixture(autouse=True)
 def _schneller_passwort_hash(settings):
     """Many users per test: a fast hash here (production strength is not what these tests are about)."""
@@ -140,7 +145,7 @@ def satz(
 
 
 def user_mit_id(pk: int, kuerzel: str, rolle: str, team: Team | None = None) -> Any:
-    user = f.UserFactory(id=pk, username=f"user{pk}")
+    user = f.UserFactory(id=pk, username=f"sec-{uuid.uuid4().hex[:16]}")
     Mitgliedschaft.objects.create(pk=pk, user=user, behoerde=f.behoerde(kuerzel), rolle=rolle, team=team)
     return user
 
@@ -257,9 +262,9 @@ def eigene_daten() -> Welt:
     from guardian.shortcuts import assign_perm
 
     team = f.TeamFactory(behoerde=f.behoerde("OF"), name="Team Sicherheit")
-    rollen = {rolle: f.benutzer("OF", rolle, team=team) for rolle in Rolle.values}
+    rollen = {rolle: benutzer("OF", rolle, team=team) for rolle in Rolle.values}
     sb = rollen[Rolle.SACHBEARBEITUNG]
-    namentlich = f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
+    namentlich = benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
     eigen = satz("OF", EIGEN, EIGEN_MARKER, sachbearbeitung=sb)
     gesperrt = satz("OF", GESPERRT, GESPERRT_MARKER, gesperrt=True)
     assign_perm("dms.view_gesperrte_akte", namentlich, gesperrt.akte)
@@ -285,7 +290,7 @@ def fremde_daten(w: Welt) -> Welt:
     )
     # Foreign permission objects with the same id, for routes about grants, substitutes and teams.
     hp_team = Team.objects.create(pk=FREMD, behoerde=f.behoerde("HP"), name=f"{FREMD_MARKER} Team")
-    hp_kollege = f.benutzer("HP", Rolle.SACHBEARBEITUNG, team=hp_team)
+    hp_kollege = benutzer("HP", Rolle.SACHBEARBEITUNG, team=hp_team)
     Vertretung.objects.create(
         pk=FREMD,
         vertretene_person=fremd_user,

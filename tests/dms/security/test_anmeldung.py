@@ -21,6 +21,8 @@ from dms.middleware import IDLE_KEY
 from dms.models import Behoerde, Rolle
 from tests import factories as f
 
+from .conftest import benutzer
+
 pytestmark = pytest.mark.django_db
 
 
@@ -196,4 +198,4 @@ def test_production_refuses_the_example_secret_key():
 def test_authority_admin_sets_totp_duty_only_as_data(db):
     """The duty is a flag of the authority (Land-maintained data), not code."""
     assert Behoerde._meta.get_field("totp_pflicht").default is False
-    assert f.benutzer("OF", Rolle.BEHOERDENADMIN)
+    assert benutzer("OF", Rolle.BEHOERDENADMIN)

@@ -14,6 +14,8 @@ from dms.models import Akte, AkteFreigabe, Protokolleintrag, Rolle
 from dms.services import berechtigungen as b
 from tests import factories as f
 
+from .conftest import benutzer
+
 pytestmark = pytest.mark.django_db
 
 
@@ -29,16 +31,16 @@ def team():
 
 @pytest.fixture
 def leitung(team):
-    return f.benutzer("OF", Rolle.TEAMLEITUNG, team=team)
+    return benutzer("OF", Rolle.TEAMLEITUNG, team=team)
 
 
 @pytest.fixture
 def sb(team):
-    return f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
+    return benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
 
 
 def test_restriction_hides_the_file_from_all_but_named_users(leitung, sb):
-    kollegin = f.benutzer("OF", Rolle.SACHBEARBEITUNG)
+    kollegin = benutzer("OF", Rolle.SACHBEARBEITUNG)
     akte = f.AkteFactory(sachbearbeitung=sb)
     assert _sieht(kollegin, akte)
     b.sperrvermerk_setzen(akte=akte, user=leitung)
@@ -78,15 +80,15 @@ def test_release_only_for_colleagues_and_own_files(leitung):
     with pytest.raises(PermissionDenied):
         b.sperrvermerk_setzen(akte=fremde_akte, user=leitung)
     akte = f.AkteFactory()
-    fremder = f.benutzer("HP", Rolle.SACHBEARBEITUNG)
+    fremder = benutzer("HP", Rolle.SACHBEARBEITUNG)
     with pytest.raises(ValidationError):
         b.freigabe_erteilen(akte=akte, person=fremder, user=leitung)
 
 
 def test_inspection_grant_to_authority_and_user_ends_and_can_be_revoked(sb):
     akte = f.AkteFactory(sachbearbeitung=sb)
-    hp = f.benutzer("HP", Rolle.SACHBEARBEITUNG)
-    da = f.benutzer("DADI", Rolle.SACHBEARBEITUNG)
+    hp = benutzer("HP", Rolle.SACHBEARBEITUNG)
+    da = benutzer("DADI", Rolle.SACHBEARBEITUNG)
     assert not _sieht(hp, akte)
     bis = timezone.now() + dt.timedelta(days=2)
     e1 = b.akteneinsicht_erteilen(akte=akte, user=sb, behoerde=f.behoerde("HP"), bis=bis, grund="Zuzug")
@@ -133,7 +135,7 @@ def test_inspection_grant_refuses_bad_input_with_a_field(sb, kwargs, feld):
 def test_substitute_sees_absent_colleagues_restricted_file_and_acts_on_her_behalf(leitung, sb, team):
     from dms.audit import protokollieren
 
-    vertretung = f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
+    vertretung = benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
     akte = f.AkteFactory(sachbearbeitung=sb, gesperrt=True)
     b.freigabe_erteilen(akte=akte, person=sb, user=leitung)
     assert not _sieht(vertretung, akte)
@@ -157,7 +159,7 @@ def test_substitute_sees_absent_colleagues_restricted_file_and_acts_on_her_behal
 def test_substitute_action_through_the_api_is_recorded_on_behalf(sb, team):
     from rest_framework.test import APIClient
 
-    vertretung = f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
+    vertretung = benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
     akte = f.AkteFactory(sachbearbeitung=sb)
     heute = timezone.localdate()
     b.vertretung_anlegen(abwesend=sb, vertretung=vertretung, von=heute, bis=heute + dt.timedelta(days=1), user=sb)
@@ -173,8 +175,8 @@ def test_substitute_action_through_the_api_is_recorded_on_behalf(sb, team):
 
 def test_substitution_rules_follow_the_matrix(team, sb, leitung):
     heute = timezone.localdate()
-    kollegin = f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
-    anderes_team = f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=f.TeamFactory(behoerde=f.behoerde("OF")))
+    kollegin = benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
+    anderes_team = benutzer("OF", Rolle.SACHBEARBEITUNG, team=f.TeamFactory(behoerde=f.behoerde("OF")))
     # A caseworker: only for herself.
     b.vertretung_anlegen(abwesend=sb, vertretung=kollegin, von=heute, bis=heute, user=sb)
     with pytest.raises(PermissionDenied):
@@ -184,10 +186,10 @@ def test_substitution_rules_follow_the_matrix(team, sb, leitung):
     with pytest.raises(PermissionDenied):
         b.vertretung_anlegen(abwesend=anderes_team, vertretung=sb, von=heute, bis=heute, user=leitung)
     # Nobody across authorities, and only people who work with files substitute.
-    fremd = f.benutzer("HP", Rolle.SACHBEARBEITUNG)
+    fremd = benutzer("HP", Rolle.SACHBEARBEITUNG)
     with pytest.raises(ValidationError):
         b.vertretung_anlegen(abwesend=sb, vertretung=fremd, von=heute, bis=heute, user=sb)
-    revision = f.benutzer("OF", Rolle.REVISION)
+    revision = benutzer("OF", Rolle.REVISION)
     with pytest.raises(ValidationError):
         b.vertretung_anlegen(abwesend=sb, vertretung=revision, von=heute, bis=heute, user=sb)
     with pytest.raises(ValidationError):
@@ -207,7 +209,7 @@ def test_caseworker_cannot_restrict_through_the_api(api, sachbearbeitung):
 def test_substitution_page_creates_and_ends_for_the_team(client, leitung, sb, team):
     from dms.models import Vertretung
 
-    kollegin = f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
+    kollegin = benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
     client.force_login(leitung)
     heute = timezone.localdate()
     r = client.post(
@@ -228,5 +230,5 @@ def test_substitution_page_creates_and_ends_for_the_team(client, leitung, sb, te
     )
     assert r.status_code == 200 and "nur Ihre eigene" in r.content.decode()
     # Land and revision do not reach it at all.
-    client.force_login(f.benutzer("OF", Rolle.LAND))
+    client.force_login(benutzer("OF", Rolle.LAND))
     assert client.get("/sicherheit/vertretungen/").status_code == 403

@@ -141,14 +141,15 @@ def test_api_returns_payloads_as_plain_json_strings():
 @pytest.mark.parametrize("wert", ["true", "1", 1, True, ["true"], {"a": 1}, "ja", 10**30])
 def test_loose_restriction_flags_never_restrict_for_a_caseworker(api, sachbearbeitung, wert):
     person = f.PersonFactory()
+    fremde_vorher = Akte.objects.exclude(behoerde__kuerzel="OF").count()
     r = api.post(
         "/api/v1/akten/",
         {"person": person.pk, "gesperrt": wert, "behoerde": f.behoerde("HP").pk, "is_superuser": True},
         format="json",
     )
     assert r.status_code in (201, 400), r.content
-    assert not Akte.objects.filter(gesperrt=True).exists()
-    assert not Akte.objects.exclude(behoerde__kuerzel="OF").exists()
+    assert not Akte.objects.filter(person=person, gesperrt=True).exists()
+    assert Akte.objects.exclude(behoerde__kuerzel="OF").count() == fremde_vorher
     sachbearbeitung.refresh_from_db()
     assert not sachbearbeitung.is_superuser and not sachbearbeitung.is_staff
 

@@ -15,6 +15,8 @@ from dms.audit import Aktion, kette_pruefen, protokollieren
 from dms.models import Protokolleintrag, Rolle
 from tests import factories as f
 
+from .conftest import benutzer
+
 pytestmark = pytest.mark.django_db
 
 
@@ -92,7 +94,7 @@ def test_protokoll_pruefen_names_a_removed_entry_and_a_rehashed_one(sachbearbeit
 
 def _revision_api(kuerzel: str = "OF") -> APIClient:
     client = APIClient()
-    client.force_authenticate(f.benutzer(kuerzel, Rolle.REVISION))
+    client.force_authenticate(benutzer(kuerzel, Rolle.REVISION))
     return client
 
 
@@ -102,7 +104,7 @@ def test_revision_searches_and_exports_own_authoritys_entries_only(api, sachbear
     api.get(f"/api/v1/akten/{akte.pk}/")
     fremde_api.get(f"/api/v1/akten/{fremde_akte.pk}/")
     revision = _revision_api()
-    r = revision.get("/api/v1/protokoll/", {"aktion": "lesen"})
+    r = revision.get("/api/v1/protokoll/", {"aktion": "lesen", "aktenzeichen": akte.aktenzeichen})
     assert r.status_code == 200
     daten = r.json()
     assert daten["count"] == 1
@@ -115,7 +117,7 @@ def test_revision_searches_and_exports_own_authoritys_entries_only(api, sachbear
         r = revision.get("/api/v1/protokoll/", falsch)
         assert r.status_code == 400 and next(iter(falsch)) in r.json()
     assert revision.get("/api/v1/protokoll/", {"user": "9" * 30}).json()["count"] == 0
-    r = revision.get("/api/v1/protokoll/export.csv", {"aktion": "lesen"})
+    r = revision.get("/api/v1/protokoll/export.csv", {"aktion": "lesen", "aktenzeichen": akte.aktenzeichen})
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
     zeilen = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode("utf-8-sig")), delimiter=";"))
     assert zeilen[0][0] == "id" and len(zeilen) == 2
@@ -152,7 +154,7 @@ def test_csv_cells_cannot_start_a_formula(sachbearbeitung):
 @pytest.mark.parametrize("rolle", [r for r in Rolle.values if r != Rolle.REVISION])
 def test_only_revision_reads_the_trail(rolle):
     client = APIClient()
-    client.force_authenticate(f.benutzer("OF", rolle))
+    client.force_authenticate(benutzer("OF", rolle))
     assert client.get("/api/v1/protokoll/").status_code == 403
     assert client.get("/api/v1/protokoll/export.csv").status_code == 403
 

@@ -23,6 +23,8 @@ from dms.permissions_matrix import AKTIONEN, EIGENES_TEAM, JA, MATRIX, NAMENTLIC
 from dms.services import berechtigungen as b
 from tests import factories as f
 
+from .conftest import benutzer
+
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -48,9 +50,9 @@ def test_matrix_is_complete():
 class Lage:
     def __init__(self, rolle: str) -> None:
         self.team = f.TeamFactory(behoerde=f.behoerde("OF"))
-        self.user = f.benutzer("OF", rolle, team=self.team)
-        self.kollegin = f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=self.team)
-        self.andere = f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=f.TeamFactory(behoerde=f.behoerde("OF")))
+        self.user = benutzer("OF", rolle, team=self.team)
+        self.kollegin = benutzer("OF", Rolle.SACHBEARBEITUNG, team=self.team)
+        self.andere = benutzer("OF", Rolle.SACHBEARBEITUNG, team=f.TeamFactory(behoerde=f.behoerde("OF")))
         self.akte = f.AkteFactory(sachbearbeitung=self.kollegin)
         self.api = APIClient()
         self.api.force_authenticate(self.user)
