@@ -134,7 +134,7 @@ def bestand_anlegen(anzahl: int) -> dict[str, Any]:
                     medium, vertraulichkeit, team_id, sachbearbeitung_id, gesperrt, angelegt_am, geaendert_am,
                     version, vorgang_zaehler)
                 SELECT gen_random_uuid(), p.behoerde_id, p.id, %s || '-B-' || p.id, '{}', 'aktiv', 'elektronisch',
-                    '004', %s, %s, false, now() - (p.id %% 3650) * interval '1 day', now(), 1, 0
+                    '002', %s, %s, false, now() - (p.id %% 3650) * interval '1 day', now(), 1, 0
                 FROM dms_person p
                 WHERE p.behoerde_id = %s AND NOT EXISTS (SELECT 1 FROM dms_akte a WHERE a.person_id = p.id)
                 """,

@@ -200,7 +200,7 @@ def _korpus(ziel: int, budget_s: float, sb: Any) -> int:
                 INSERT INTO dms_akte (uuid, behoerde_id, person_id, aktenzeichen, fruehere_aktenzeichen, status, medium,
                     vertraulichkeit, gesperrt, angelegt_am, geaendert_am, version, vorgang_zaehler)
                 SELECT gen_random_uuid(), p.behoerde_id, p.id, 'KORPUS-' || substr(p.familienname, 7), '{}', 'aktiv',
-                    'elektronisch', '004', false, now(), now(), 1, 0
+                    'elektronisch', '002', false, now(), now(), 1, 0
                 FROM dms_person p WHERE p.familienname IN (
                     SELECT 'Korpus' || g FROM generate_series(%s, %s) g)
                 ON CONFLICT (aktenzeichen) DO NOTHING

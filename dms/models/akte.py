@@ -117,10 +117,11 @@ class Akte(models.Model):
         PAPIER = "papier", "Papier"
 
     class Vertraulichkeit(models.TextChoices):
-        # Codes of the xdomea code list Vertraulichkeitsstufe (001 geheim ... 005 offen)
-        VS_NFD = "004", "VS – Nur für den Dienstgebrauch"
-        VS_VERTRAULICH = "003", "VS – Vertraulich"
-        OFFEN = "005", "offen"
+        # Codes of the xdomea code list Vertraulichkeitsstufe 1.0 (001 geheim, 002 NfD, 003 offen, 004 streng geheim,
+        # 005 vertraulich); levels above VS-Vertraulich are not kept in this system.
+        VS_NFD = "002", "VS – Nur für den Dienstgebrauch"
+        OFFEN = "003", "offen"
+        VS_VERTRAULICH = "005", "VS – Vertraulich"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     behoerde = models.ForeignKey(Behoerde, on_delete=models.PROTECT, related_name="akten", verbose_name="Behörde")

@@ -277,7 +277,7 @@ def plan_lesen(nachricht: etree._Element, standard_register: str) -> AktePlan:
         fruehere=[a for a in felder.get("frueheres_aktenzeichen", []) if a],
         person=_person(akte),
         medium=MEDIUM_VON_XDOMEA.get(medium, "elektronisch"),
-        vertraulichkeit=VERTRAULICHKEIT_VON_XDOMEA.get(vs, "004"),
+        vertraulichkeit=VERTRAULICHKEIT_VON_XDOMEA.get(vs, "002"),
         absender=absender,
         empfaenger_kuerzel=(empfaenger.findtext("code") or "").strip() if empfaenger is not None else "",
         prozess_id=_t(kopf, "ProzessID"),

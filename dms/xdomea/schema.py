@@ -27,8 +27,9 @@ ERWEITERUNG_KENNUNG = "urn:de-he:auslaenderakte:xdomea:erweiterung:1"
 
 # Akte.Vertraulichkeit stores its own short codes; the xdomea code list 1.0 numbers them differently
 # (001 geheim, 002 NfD, 003 offen, 004 streng geheim, 005 vertraulich), so map explicitly both ways.
-VERTRAULICHKEIT_NACH_XDOMEA = {"004": "002", "003": "005", "005": "003"}
-VERTRAULICHKEIT_VON_XDOMEA = {v: k for k, v in VERTRAULICHKEIT_NACH_XDOMEA.items()}
+# Akte.Vertraulichkeit stores the xdomea codes themselves; only these three levels are kept in this system.
+VERTRAULICHKEIT_NACH_XDOMEA = {"002": "002", "003": "003", "005": "005"}
+VERTRAULICHKEIT_VON_XDOMEA = dict(VERTRAULICHKEIT_NACH_XDOMEA)
 # Levels above VS-Vertraulich are not kept in this system; an import refuses them (see import_).
 VERTRAULICHKEIT_NICHT_ERLAUBT = {"001": "geheim", "004": "streng geheim"}
 

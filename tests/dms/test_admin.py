@@ -224,7 +224,7 @@ def test_admin_creates_file_through_service_with_audit(admin_client, bestand):
     person = f.PersonFactory(familienname="Şahin")
     r = admin_client.post(
         _url(Akte, "add"),
-        {"person": person.pk, "medium": "elektronisch", "vertraulichkeit": "004", "erwartete_version": ""},
+        {"person": person.pk, "medium": "elektronisch", "vertraulichkeit": "002", "erwartete_version": ""},
     )
     assert r.status_code == 302, r.content.decode()[:2000]
     akte = Akte.objects.get(person=person)
@@ -257,7 +257,7 @@ def test_stale_version_in_admin_gives_conflict_not_overwrite(superuser_client, b
     daten = {
         "status": "aktiv",
         "medium": "hybrid",
-        "vertraulichkeit": "004",
+        "vertraulichkeit": "002",
         "team": "",
         "sachbearbeitung": "",
         "erwartete_version": akte.version,
