@@ -9,102 +9,22 @@ BENCH_AKTE_DATABASE_URL) and writes the section `<!-- bench:akte -->` of docs/be
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import secrets
 import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gemeinsam import abschnitt_schreiben, anfrage_messen, maschine, p95, umgebung
+
 BENCH_DB = "akte_bench_akte"
-ANFANG, ENDE = "<!-- bench:akte -->", "<!-- /bench:akte -->"
-
-
-def umgebung(variable: str, name: str) -> str:
-    """Point Django at a dedicated benchmark database (created if missing) and a temporary MEDIA_ROOT."""
-    import psycopg
-
-    basis = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/auslaenderakte")
-    url = os.environ.get(variable) or urlunsplit(urlsplit(basis)._replace(path=f"/{name}"))
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "0"
-    os.environ["AXES_ENABLED"] = "0"
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
-    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix=f"{name}-media-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "auslaenderakte.settings")
-    teile = urlsplit(url)
-    with psycopg.connect(urlunsplit(teile._replace(path="/postgres")), autocommit=True) as conn:
-        db = teile.path.lstrip("/")
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db]).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{db}"')
-    return url
-
-
-def maschine() -> str:
-    from django.db import connection
-
-    # nproc honours OMP_THREAD_LIMIT, which the Celery app sets to 1 for Tesseract; ask without it.
-    ohne_omp = {k: v for k, v in os.environ.items() if not k.startswith("OMP_")}
-    kerne = subprocess.run(["nproc"], capture_output=True, text=True, check=False, env=ohne_omp).stdout.strip()
-    speicher = subprocess.run(["free", "-m"], capture_output=True, text=True, check=False).stdout.splitlines()
-    ram = next((z.split()[1] for z in speicher if z.startswith(("Mem:", "Speicher:"))), "?")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
-    last = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (
-        f"{kerne} Kerne laut `nproc` (geteilt mit anderen Prozessen; Last beim Schreiben laut `uptime`: {last}), "
-        f"RAM {ram} MiB laut `free -m`; Python {platform.python_version()}, PostgreSQL {pg}"
-    )
-
-
-def abschnitt_schreiben(anfang: str, ende: str, abschnitt: str) -> Path:
-    """Replace this benchmark's own section of docs/benchmarks.md (or append it), leaving the others alone."""
-    pfad = ROOT / "docs" / "benchmarks.md"
-    text = pfad.read_text(encoding="utf-8") if pfad.exists() else "# Benchmarks\n"
-    block = f"{anfang}\n{abschnitt.strip()}\n{ende}"
-    if anfang in text and ende in text:
-        vorher, rest = text.split(anfang, 1)
-        text = vorher + block + rest.split(ende, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    pfad.write_text(text, encoding="utf-8")
-    return pfad
-
-
-def _perzentil(werte: list[float], p: float) -> float:
-    geordnet = sorted(werte)
-    return geordnet[min(len(geordnet) - 1, round(p * (len(geordnet) - 1)))]
 
 
 def _messen(client: Any, url: str, anfragen: int) -> dict[str, float]:
-    from django.db import connection, reset_queries
-    from django.test.utils import CaptureQueriesContext
-
-    reset_queries()
-    with CaptureQueriesContext(connection) as ctx:
-        r = client.get(url)
-    assert r.status_code == 200, (url, r.status_code)
-    abfragen = len(ctx.captured_queries)  # now: the log is reset by the next request
-    zeiten = []
-    for _ in range(anfragen):
-        start = time.perf_counter()
-        r = client.get(url)
-        zeiten.append((time.perf_counter() - start) * 1000)
-        assert r.status_code == 200
-    return {
-        "median": statistics.median(zeiten),
-        "p95": _perzentil(zeiten, 0.95),
-        "abfragen": abfragen,
-    }
+    zeiten, abfragen = anfrage_messen(client, url, anfragen)
+    return {"median": statistics.median(zeiten), "p95": p95(zeiten), "abfragen": abfragen}
 
 
 def _akte_mit_dokumenten(anzahl: int) -> Any:
@@ -126,7 +46,7 @@ def main() -> None:
     parser.add_argument("--kein-schreiben", action="store_true", help="nur ausgeben, docs/benchmarks.md nicht ändern")
     args = parser.parse_args()
 
-    umgebung("BENCH_AKTE_DATABASE_URL", BENCH_DB)
+    umgebung(BENCH_DB, "BENCH_AKTE_DATABASE_URL")
     import django
 
     django.setup()
@@ -192,7 +112,7 @@ die Zeit wächst nur mit der Größe der Antwort (die Register-Übersicht listet
     if args.kein_schreiben:
         print(abschnitt)
     else:
-        print(f"geschrieben: {abschnitt_schreiben(ANFANG, ENDE, abschnitt)}")
+        print(f"geschrieben: {abschnitt_schreiben('akte', abschnitt.strip())}")
 
 
 if __name__ == "__main__":

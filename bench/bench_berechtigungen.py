@@ -14,76 +14,20 @@ BENCH_B_DATABASE_URL) and writes the section `<!-- bench:berechtigungen -->` of 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import secrets
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gemeinsam import abschnitt_schreiben, maschine, p95_quantil, umgebung, zeiten_ms
+
 BENCH_DB = "akte_bench_b"
-ANFANG, ENDE = "<!-- bench:berechtigungen -->", "<!-- /bench:berechtigungen -->"
 SPERREN = 1000
 EINSICHTEN = 1000
-
-
-def umgebung() -> str:
-    """Point Django at a dedicated benchmark database (created if missing) and a temporary MEDIA_ROOT."""
-    import psycopg
-
-    basis = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/auslaenderakte")
-    url = os.environ.get("BENCH_B_DATABASE_URL") or urlunsplit(urlsplit(basis)._replace(path=f"/{BENCH_DB}"))
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "0"
-    os.environ["AXES_ENABLED"] = "0"
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
-    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix=f"{BENCH_DB}-media-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "auslaenderakte.settings")
-    teile = urlsplit(url)
-    with psycopg.connect(urlunsplit(teile._replace(path="/postgres")), autocommit=True) as conn:
-        db = teile.path.lstrip("/")
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db]).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{db}"')
-    return url
-
-
-def maschine() -> str:
-    from django.db import connection
-
-    ohne_omp = {k: v for k, v in os.environ.items() if not k.startswith("OMP_")}
-    kerne = subprocess.run(["nproc"], capture_output=True, text=True, check=False, env=ohne_omp).stdout.strip()
-    speicher = subprocess.run(["free", "-m"], capture_output=True, text=True, check=False).stdout.splitlines()
-    ram = next((z.split()[1] for z in speicher if z.startswith(("Mem:", "Speicher:"))), "?")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
-    last = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (
-        f"{kerne} Kerne laut `nproc` (geteilt mit anderen Prozessen; Last laut `uptime`: {last}), "
-        f"RAM {ram} MiB laut `free -m`; Python {platform.python_version()}, PostgreSQL {pg}"
-    )
-
-
-def abschnitt_schreiben(abschnitt: str) -> Path:
-    pfad = ROOT / "docs" / "benchmarks.md"
-    text = pfad.read_text(encoding="utf-8") if pfad.exists() else "# Benchmarks\n"
-    block = f"{ANFANG}\n{abschnitt.strip()}\n{ENDE}"
-    if ANFANG in text and ENDE in text:
-        vorher, rest = text.split(ANFANG, 1)
-        text = vorher + block + rest.split(ENDE, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    pfad.write_text(text, encoding="utf-8")
-    return pfad
 
 
 def _sql(sql: str, params: list[Any] | None = None) -> None:
@@ -188,10 +132,6 @@ def messen(aufruf: Callable[[], Any], n: int) -> tuple[list[float], int]:
     return zeiten, abfragen
 
 
-def p95(werte: list[float]) -> float:
-    return statistics.quantiles(werte, n=20)[-1] if len(werte) >= 20 else max(werte)
-
-
 def ohne_berechtigungsfilter() -> Callable[[], None]:
     """Swap the permission filter for "own authority" only; returns the function that restores it."""
     from django.db.models import Q
@@ -217,7 +157,7 @@ def main() -> int:
     parser.add_argument("--anfragen", type=int, default=40)
     parser.add_argument("--kein-schreiben", action="store_true")
     args = parser.parse_args()
-    umgebung()
+    umgebung(BENCH_DB, "BENCH_B_DATABASE_URL")
     import django
 
     django.setup()
@@ -278,12 +218,7 @@ def main() -> int:
 
     def protokoll_messen(synchron: bool) -> list[float]:
         settings.AUDIT_SYNCHRONOUS_COMMIT = synchron
-        werte: list[float] = []
-        for _ in range(250):
-            start = time.perf_counter()
-            protokollieren(aktion=Aktion.LESEN, user=user, objekt=akte)
-            werte.append((time.perf_counter() - start) * 1000)
-        return werte[20:]
+        return zeiten_ms(lambda: protokollieren(aktion=Aktion.LESEN, user=user, objekt=akte), 230, aufwaermen=20)
 
     protokoll = protokoll_messen(True)
     protokoll_async = protokoll_messen(False)
@@ -291,7 +226,10 @@ def main() -> int:
 
     def zeile(name: str, schluessel: str) -> str:
         zeiten, abfragen = ergebnisse[schluessel]
-        return f"| {name} | {statistics.median(zeiten):.1f} | {p95(zeiten):.1f} | {abfragen} |"
+        return f"| {name} | {statistics.median(zeiten):.1f} | {p95_quantil(zeiten):.1f} | {abfragen} |"
+
+    def ms(werte: list[float]) -> str:
+        return f"{statistics.median(werte):.2f} | {p95_quantil(werte):.2f}"
 
     api_ratio = statistics.median(ergebnisse["api_mit"][0]) / statistics.median(ergebnisse["api_ohne"][0])
     sql_ratio = statistics.median(ergebnisse["sql_mit"][0]) / statistics.median(ergebnisse["sql_ohne"][0])
@@ -299,7 +237,7 @@ def main() -> int:
     abschnitt = f"""
 ## Berechtigungen: Aktenliste mit Zugriffsfilter und Kosten des Protokolleintrags
 
-Gemessen am {jetzt} mit `.venv/bin/python bench/bench_berechtigungen.py` auf: {maschine()}.
+Gemessen am {jetzt} mit `.venv/bin/python bench/bench_berechtigungen.py` auf: {maschine("Last")}.
 
 Bestand in der eigenen Behörde: {bestand["akten"]:,} Akten (per SQL angelegt, nicht über die Dienste), davon
 {SPERREN:,} mit Sperrvermerk und {SPERREN:,} namentlichen Freigaben (django-guardian, direkte FK-Tabelle), dazu
@@ -323,15 +261,15 @@ Commit; je {len(protokoll)} Aufrufe nach dem Aufwärmen):
 
 | Commit | Median (ms) | p95 (ms) |
 |---|---:|---:|
-| synchron (Standard, wartet auf das WAL-fsync) | {statistics.median(protokoll):.2f} | {p95(protokoll):.2f} |
-| `AUDIT_SYNCHRONOUS_COMMIT=0` (asynchron) | {statistics.median(protokoll_async):.2f} | {p95(protokoll_async):.2f} |
+| synchron (Standard, wartet auf das WAL-fsync) | {ms(protokoll)} |
+| `AUDIT_SYNCHRONOUS_COMMIT=0` (asynchron) | {ms(protokoll_async)} |
 
 Ziel: Median unter 2 ms. Der Unterschied zwischen den Zeilen ist das fsync des Commits auf dieser Maschine; Einträge
 innerhalb einer Änderung (Änderung und Eintrag in einer Transaktion) schreiben immer synchron.
 """
     print(abschnitt)
     if not args.kein_schreiben:
-        print(f"geschrieben: {abschnitt_schreiben(abschnitt)}")
+        print(f"geschrieben: {abschnitt_schreiben('berechtigungen', abschnitt.strip())}")
     return 0
 
 

@@ -19,74 +19,21 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import platform
 import resource
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gemeinsam import abschnitt_schreiben, maschine, umgebung
+
 BENCH_DB = "akte_bench_d"
-ANFANG, ENDE = "<!-- bench:foerderung -->", "<!-- /bench:foerderung -->"
 BEHOERDE_IMPORT, BEHOERDE_NACHWEIS = "WI", "KS"
-
-
-def umgebung() -> None:
-    """A dedicated benchmark database (created if missing), a temporary MEDIA_ROOT and delivery inbox."""
-    import psycopg
-
-    basis = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/auslaenderakte")
-    url = os.environ.get("BENCH_FOERDERUNG_DATABASE_URL") or urlunsplit(urlsplit(basis)._replace(path=f"/{BENCH_DB}"))
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "0"
-    os.environ["AXES_ENABLED"] = "0"
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
-    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix=f"{BENCH_DB}-media-")
-    os.environ["LIEFERUNGEN_PATH"] = tempfile.mkdtemp(prefix=f"{BENCH_DB}-lieferungen-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "auslaenderakte.settings")
-    teile = urlsplit(url)
-    with psycopg.connect(urlunsplit(teile._replace(path="/postgres")), autocommit=True) as conn:
-        db = teile.path.lstrip("/")
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db]).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{db}"')
-
-
-def maschine() -> str:
-    from django.db import connection
-
-    ohne_omp = {k: v for k, v in os.environ.items() if not k.startswith("OMP_")}
-    kerne = subprocess.run(["nproc"], capture_output=True, text=True, check=False, env=ohne_omp).stdout.strip()
-    speicher = subprocess.run(["free", "-m"], capture_output=True, text=True, check=False).stdout.splitlines()
-    ram = next((z.split()[1] for z in speicher if z.startswith(("Mem:", "Speicher:"))), "?")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
-    return (
-        f"{kerne} Kerne laut `nproc` (geteilt mit anderen Prozessen), RAM {ram} MiB laut `free -m`; "
-        f"Python {platform.python_version()}, PostgreSQL {pg}"
-    )
-
-
-def abschnitt_schreiben(abschnitt: str) -> Path:
-    """Replace this benchmark's own section of docs/benchmarks.md (or append it), leaving the others alone."""
-    pfad = ROOT / "docs" / "benchmarks.md"
-    text = pfad.read_text(encoding="utf-8") if pfad.exists() else "# Benchmarks\n"
-    block = f"{ANFANG}\n{abschnitt.strip()}\n{ENDE}"
-    if ANFANG in text and ENDE in text:
-        vorher, rest = text.split(ANFANG, 1)
-        text = vorher + block + rest.split(ENDE, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    pfad.write_text(text, encoding="utf-8")
-    return pfad
 
 
 def lieferung_erzeugen(ordner: str, aktenzeichen: list[str], seiten: int) -> None:
@@ -268,7 +215,9 @@ def main() -> None:
     parser.add_argument("--kein-schreiben", action="store_true", help="nur ausgeben, docs/benchmarks.md nicht ändern")
     args = parser.parse_args()
 
-    umgebung()
+    # A dedicated benchmark database (created if missing), a temporary MEDIA_ROOT and delivery inbox.
+    umgebung(BENCH_DB, "BENCH_FOERDERUNG_DATABASE_URL")
+    os.environ["LIEFERUNGEN_PATH"] = tempfile.mkdtemp(prefix=f"{BENCH_DB}-lieferungen-")
     import django
 
     django.setup()
@@ -290,7 +239,7 @@ def main() -> None:
     abschnitt = f"""
 ## Altaktenimport und Verwendungsnachweis (`bench/bench_foerderung.py`)
 
-Stand {stand}; {maschine()}. Aufruf: `.venv/bin/python bench/bench_foerderung.py --dateien {args.dateien} --seiten {args.seiten} --nachweis-akten {args.nachweis_akten}`.
+Stand {stand}; {maschine(None)}. Aufruf: `.venv/bin/python bench/bench_foerderung.py --dateien {args.dateien} --seiten {args.seiten} --nachweis-akten {args.nachweis_akten}`.
 
 **Import einer Lieferung** ({z(imp["dateien"])} Dateien, {z(imp["seiten"])} Seiten mit Textebene, {imp["mb"]:.0f} MB; Erzeugen der Lieferung {imp["erzeugt_s"]:.0f} s, nicht mitgemessen): alle Zeilen prüfen (SHA-256, Seitenzahl mit pikepdf, Zuordnung zur Akte), dann je Datei Dokument mit Transfervermerk anlegen, Protokolleintrag, OCR-Auftrag in die Queue `altakten` ({z(imp["ocr_auftraege"])} Aufträge; die Texterkennung selbst ist nicht Teil dieser Messung).
 
@@ -306,7 +255,7 @@ Stand {stand}; {maschine()}. Aufruf: `.venv/bin/python bench/bench_foerderung.py
 """  # noqa: E501
     print(abschnitt)
     if not args.kein_schreiben:
-        print(f"geschrieben: {abschnitt_schreiben(abschnitt)}")
+        print(f"geschrieben: {abschnitt_schreiben('foerderung', abschnitt.strip())}")
 
 
 if __name__ == "__main__":

@@ -18,15 +18,16 @@ import os
 import platform
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gemeinsam import ROOT, abschnitt_schreiben, erreicht, rss_spitze_mb
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "auslaenderakte.settings")
 os.environ["OMP_THREAD_LIMIT"] = "1"  # one thread per worker process, as the worker runs
 
@@ -65,14 +66,6 @@ def _scan_pdf(pfad: Path, seiten: int, leer_jede: int = 0, seed: int = 0) -> Non
             block.close()
 
 
-def _vm_hwm_mb() -> float:
-    """Peak resident memory of THIS process (VmHWM is reset by exec, unlike ru_maxrss)."""
-    for zeile in Path("/proc/self/status").read_text().splitlines():
-        if zeile.startswith("VmHWM:"):
-            return int(zeile.split()[1]) / 1024
-    return float("nan")
-
-
 def _pipeline(pfad: str, schluessel: str) -> float:
     """Run the pipeline's page loop on one file; return seconds."""
     _django()
@@ -93,7 +86,7 @@ def _pipeline(pfad: str, schluessel: str) -> float:
 
 def _pipeline_speicher(pfad: str, schluessel: str, ergebnis: mp.Queue) -> None:
     dauer = _pipeline(pfad, schluessel)
-    selbst = _vm_hwm_mb()
+    selbst = rss_spitze_mb()
     kinder = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     ergebnis.put((dauer, selbst, kinder))
 
@@ -112,10 +105,6 @@ def _ocrmypdf(pdf: Path, aus: Path) -> float:
     subprocess.run([str(exe), "-l", "deu", "--jobs", "1", str(pdf), str(aus)], check=True, capture_output=True,
                    env={**os.environ, "OMP_THREAD_LIMIT": "1"})  # fmt: skip
     return time.perf_counter() - start
-
-
-def _median(werte: list[float]) -> float:
-    return statistics.median(werte)
 
 
 def messen(seiten: int, digital: int, gross: int, wiederholungen: int) -> dict[str, object]:
@@ -141,7 +130,7 @@ def messen(seiten: int, digital: int, gross: int, wiederholungen: int) -> dict[s
                 pipe.append(pool.apply(_pipeline, (str(scan), f"bench-{w}")))
             tess.append(_tesseract(bilder, tmp / "tess"))
             ocrm.append(_ocrmypdf(scan, tmp / "ocrmypdf.pdf"))
-        t_pipe, t_tess, t_ocrm = _median(pipe), _median(tess), _median(ocrm)
+        t_pipe, t_tess, t_ocrm = median(pipe), median(tess), median(ocrm)
 
         # Two workers on two cores: two processes, each a whole copy of the pages, at the same time.
         zwei = []
@@ -150,14 +139,14 @@ def messen(seiten: int, digital: int, gross: int, wiederholungen: int) -> dict[s
             with ctx.Pool(2) as pool:
                 pool.starmap(_pipeline, [(str(scan), f"bench-a{w}"), (str(scan), f"bench-b{w}")])
             zwei.append(time.perf_counter() - start)
-        t_zwei = _median(zwei)
+        t_zwei = median(zwei)
 
         dig = tmp / "digital.pdf"
         from tests.scanning import scans
 
         dig.write_bytes(scans.born_digital_pdf(digital))
         with ctx.Pool(1) as pool:
-            t_dig = _median([pool.apply(_pipeline, (str(dig), f"bench-dig{w}")) for w in range(wiederholungen)])
+            t_dig = median([pool.apply(_pipeline, (str(dig), f"bench-dig{w}")) for w in range(wiederholungen)])
 
         # Peak memory: a 500-page scanned PDF (every 50th page a letter, the rest blank scans: all 500 pages are
         # rasterised at 300 dpi and merged; OCR runs on the letters only, to keep the run to minutes).
@@ -192,9 +181,6 @@ def messen(seiten: int, digital: int, gross: int, wiederholungen: int) -> dict[s
 
 
 def bericht(r: dict[str, object]) -> str:
-    def ok(bedingung: bool) -> str:
-        return "erreicht" if bedingung else "**nicht erreicht**"
-
     tess_version = subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
     last = os.getloadavg()
     last_hinweis = (
@@ -216,31 +202,18 @@ Last beim Start {last[0]:.1f} (die Maschine wird von mehreren Entwicklern geteil
 |---|---|---|---|
 | Pipeline je Worker | {r["pipeline_s_je_seite"]:.2f} s/Seite ({r["ein_worker_seiten_s"]:.2f} Seiten/s) | | |
 | `tesseract`-Befehl (nur OCR, Text) | {r["tesseract_s_je_seite"]:.2f} s/Seite | | |
-| Pipeline im Verhältnis zu `tesseract` | {r["verhaeltnis_tesseract"]:.2f}x | ≥ 0,9x | {ok(r["verhaeltnis_tesseract"] >= 0.9)} |
+| Pipeline im Verhältnis zu `tesseract` | {r["verhaeltnis_tesseract"]:.2f}x | ≥ 0,9x | {erreicht(r["verhaeltnis_tesseract"] >= 0.9)} |
 | `ocrmypdf --jobs 1` (PDF/A) | {r["ocrmypdf_s_je_seite"]:.2f} s/Seite | | |
-| Pipeline schneller als ocrmypdf | {r["verhaeltnis_ocrmypdf"]:.2f}x | ≥ 1,3x | {ok(r["verhaeltnis_ocrmypdf"] >= 1.3)} |
-| Zwei Worker auf zwei Kernen | {r["zwei_worker_seiten_s"]:.2f} Seiten/s = {r["skalierung"]:.2f}x eines Workers | ≥ 1,7x | {ok(r["skalierung"] >= 1.7)} |
-| PDF mit Textebene ({r["digital_seiten"]} Seiten, kein OCR) | {r["digital_seiten_s"]:.1f} Seiten/s | ≥ 20 | {ok(r["digital_seiten_s"] >= 20)} |
-| Spitzen-RSS Worker, {r["gross_seiten"]}-Seiten-PDF | {r["rss_worker_mb"]:.0f} MB (größter Kindprozess: {r["rss_kind_mb"]:.0f} MB), {r["gross_s"]:.0f} s | < 1 GB | {ok(r["rss_worker_mb"] < 1024)} |
+| Pipeline schneller als ocrmypdf | {r["verhaeltnis_ocrmypdf"]:.2f}x | ≥ 1,3x | {erreicht(r["verhaeltnis_ocrmypdf"] >= 1.3)} |
+| Zwei Worker auf zwei Kernen | {r["zwei_worker_seiten_s"]:.2f} Seiten/s = {r["skalierung"]:.2f}x eines Workers | ≥ 1,7x | {erreicht(r["skalierung"] >= 1.7)} |
+| PDF mit Textebene ({r["digital_seiten"]} Seiten, kein OCR) | {r["digital_seiten_s"]:.1f} Seiten/s | ≥ 20 | {erreicht(r["digital_seiten_s"] >= 20)} |
+| Spitzen-RSS Worker, {r["gross_seiten"]}-Seiten-PDF | {r["rss_worker_mb"]:.0f} MB (größter Kindprozess: {r["rss_kind_mb"]:.0f} MB), {r["gross_s"]:.0f} s | < 1 GB | {erreicht(r["rss_worker_mb"] < 1024)} |
 
 Der `tesseract`-Vergleich bekommt fertige PNG-Seiten; die Pipeline rastert selbst aus dem PDF, prüft auf Leerseiten,
 erzeugt Text **und** Textebene in einem Lauf, Vorschaubilder und das zusammengeführte PDF. Das 500-Seiten-PDF
 besteht aus je einem Brief auf 50 Seiten und leeren Scanseiten (alle Seiten werden mit 300 dpi gerastert und
 zusammengeführt; OCR nur auf den Briefseiten), damit der Lauf Minuten statt Stunden dauert.
 {last_hinweis}"""
-
-
-def abschnitt_schreiben(text: str) -> Path:
-    pfad = ROOT / "docs" / "benchmarks.md"
-    anfang, ende = "<!-- bench:ocr -->", "<!-- /bench:ocr -->"
-    alt = pfad.read_text(encoding="utf-8") if pfad.exists() else "# Benchmarks\n"
-    block = f"{anfang}\n{text}\n{ende}"
-    if anfang in alt and ende in alt:
-        neu = alt[: alt.index(anfang)] + block + alt[alt.index(ende) + len(ende) :]
-    else:
-        neu = alt.rstrip("\n") + "\n\n" + block + "\n"
-    pfad.write_text(neu, encoding="utf-8")
-    return pfad
 
 
 def main() -> int:
@@ -255,7 +228,7 @@ def main() -> int:
     text = bericht(r)
     print(text)
     if not args.kein_schreiben:
-        print(f"geschrieben: {abschnitt_schreiben(text)}")
+        print(f"geschrieben: {abschnitt_schreiben('ocr', text)}")
     return 0
 
 

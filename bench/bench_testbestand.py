@@ -21,10 +21,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_akte import abschnitt_schreiben, maschine, umgebung
+from gemeinsam import abschnitt_schreiben, anfrage_messen, last, maschine, umgebung
 
 BENCH_DB = "akte_bench_testbestand"
-ANFANG, ENDE = "<!-- bench:testbestand -->", "<!-- /bench:testbestand -->"
 ZIEL_SEKUNDEN = 120
 AZ_RE = re.compile(r"=[A-Z]+-\d{4}-\d+")
 
@@ -53,24 +52,14 @@ def _erzeugen(akten: int, dokumente: int, behoerde: str) -> float:
 
 def _admin_zeiten(urls: list[str], anfragen: int = 10) -> list[tuple[str, float, int]]:
     from django.contrib.auth import get_user_model
-    from django.db import connection, reset_queries
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     user = get_user_model().objects.create_superuser("bench.root", "bench@example.org", "x" * 20)
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     ergebnisse = []
     for url in urls:
-        reset_queries()
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200, url
-        abfragen = len(ctx.captured_queries)
-        zeiten = []
-        for _ in range(anfragen):
-            start = time.perf_counter()
-            assert client.get(url).status_code == 200
-            zeiten.append((time.perf_counter() - start) * 1000)
+        zeiten, abfragen = anfrage_messen(client, url, anfragen)
         ergebnisse.append((url, statistics.median(zeiten), abfragen))
     return ergebnisse
 
@@ -82,7 +71,7 @@ def main() -> None:
     parser.add_argument("--kein-schreiben", action="store_true")
     args = parser.parse_args()
 
-    umgebung("BENCH_TESTBESTAND_DATABASE_URL", BENCH_DB)
+    umgebung(BENCH_DB, "BENCH_TESTBESTAND_DATABASE_URL")
     _frische_datenbank()
     import django
 
@@ -95,7 +84,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"migrate: {time.perf_counter() - start:.1f} s")
 
-    last_vorher = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    last_vorher = last()
     proben = []
     for dokumente, behoerde in ((1, "HP"), (2, "DA")):
         dauer = _erzeugen(args.probe, dokumente, behoerde)
@@ -165,7 +154,7 @@ Superuser, in Millisekunden, und die Zahl der SQL-Abfragen. Die Verwaltung zähl
     if args.kein_schreiben:
         print(abschnitt)
     else:
-        print(f"geschrieben: {abschnitt_schreiben(ANFANG, ENDE, abschnitt)}")
+        print(f"geschrieben: {abschnitt_schreiben('testbestand', abschnitt.strip())}")
 
 
 if __name__ == "__main__":

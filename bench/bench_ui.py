@@ -19,19 +19,16 @@ import argparse
 import os
 import platform
 import random
-import secrets
-import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gemeinsam import abschnitt_schreiben, median_p95, postgres_version, seite, umgebung, zeiten_ms
+
 BENCH_DB = "akte_bench_f"
 CHUNKS = 5000
 BLOCK = 50_000
@@ -56,24 +53,6 @@ WOERTER_TEXT = (
 WOERTER = WOERTER_TEXT.split()
 SILBEN_TEXT = "ka ro mi le sa tu ne ber gen sch lan dor fel hau mer tin bar sol ver ung keit heit lich isch"
 SILBEN = SILBEN_TEXT.split()
-
-
-def _umgebung() -> None:
-    basis = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/akte")
-    url = os.environ.get("BENCH_DATABASE_URL") or urlunsplit(urlsplit(basis)._replace(path=f"/{BENCH_DB}"))
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
-    os.environ["AXES_ENABLED"] = "0"
-    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="bench-ui-media-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "auslaenderakte.settings")
-    import psycopg
-
-    teile = urlsplit(url)
-    name = teile.path.lstrip("/")
-    with psycopg.connect(urlunsplit(teile._replace(path="/postgres")), autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _vokabular(rng: random.Random) -> list[str]:
@@ -234,21 +213,9 @@ def _korpus(ziel: int, budget_s: float, sb: Any) -> int:
         return vorhanden
 
 
-def _perzentile(werte: list[float]) -> tuple[float, float]:
-    werte = sorted(werte)
-    p95 = werte[min(len(werte) - 1, round(0.95 * (len(werte) - 1)))]
-    return statistics.median(werte), p95
-
-
 def _zeiten(funktion: Callable[[], Any], n: int, aufwaermen: int = 3) -> tuple[float, float]:
-    for _ in range(aufwaermen):
-        funktion()
-    werte = []
-    for _ in range(n):
-        t = time.perf_counter()
-        funktion()
-        werte.append((time.perf_counter() - t) * 1000)
-    return _perzentile(werte)
+    """(p50, p95) in milliseconds of `n` calls after `aufwaermen` untimed ones."""
+    return median_p95(zeiten_ms(funktion, n, aufwaermen))
 
 
 ICONTAINS_GRENZE_S = 120
@@ -269,15 +236,6 @@ def _icontains_zeit(funktion: Callable[[], Any]) -> tuple[float, float]:
     return dauer, dauer
 
 
-def _seite(client: Any, url: str, **kopf: str) -> Callable[[], Any]:
-    def aufruf() -> Any:
-        r = client.get(url, **kopf)
-        assert r.status_code == 200, (url, r.status_code)
-        return r
-
-    return aufruf
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dokumente", type=int, default=1_000_000)
@@ -285,7 +243,7 @@ def main() -> None:
     parser.add_argument("--wiederholungen", type=int, default=40)
     parser.add_argument("--kein-schreiben", action="store_true")
     args = parser.parse_args()
-    _umgebung()
+    umgebung(BENCH_DB, "BENCH_DATABASE_URL", media_praefix="bench-ui-media-")
     import django
 
     django.setup()
@@ -301,11 +259,11 @@ def main() -> None:
     n = args.wiederholungen
     ergebnisse: list[tuple[str, float, float, str]] = []
 
-    p50, p95 = _zeiten(_seite(client, f"/akten/{akte.pk}/"), n)
+    p50, p95 = _zeiten(seite(client, f"/akten/{akte.pk}/"), n)
     ergebnisse.append(("Aktenseite, Akte mit 1.000 Dokumenten (50 je Seite)", p50, p95, "< 150 ms"))
-    p50, p95 = _zeiten(_seite(client, f"/akten/{akte.pk}/dokumente/?sort=titel&seite=7", HTTP_HX_REQUEST="true"), n)
+    p50, p95 = _zeiten(seite(client, f"/akten/{akte.pk}/dokumente/?sort=titel&seite=7", HTTP_HX_REQUEST="true"), n)
     ergebnisse.append(("Dokumentliste sortiert, Seite 7 (htmx)", p50, p95, "–"))
-    p50, p95 = _zeiten(_seite(client, "/"), n)
+    p50, p95 = _zeiten(seite(client, "/"), n)
     ergebnisse.append(("Mein Arbeitsplatz (50 Akten, 30 fällige Wiedervorlagen)", p50, p95, "< 100 ms"))
 
     print("Suchkorpus ...", flush=True)
@@ -338,14 +296,14 @@ def main() -> None:
         suche_zeilen.append((name, q, treffer.dokumente_gesamt, treffer.begrenzt, v50, v95, i50, i95))
         print(f"  {name}: Volltext p95 {v95:.0f} ms, icontains p95 {i95:.0f} ms", flush=True)
     client.force_login(sb)  # the corpus may have taken longer than the idle timeout of the session
-    p50, p95 = _zeiten(_seite(client, "/suche/?q=Wohnsitzauflage"), m)
+    p50, p95 = _zeiten(seite(client, "/suche/?q=Wohnsitzauflage"), m)
     ergebnisse.append(("Suchseite „Wohnsitzauflage“ (ganze Seite mit Treffern)", p50, p95, "< 300 ms"))
 
     for name, p50, p95, ziel in ergebnisse:
         print(f"{name}: p50 {p50:.1f} ms, p95 {p95:.1f} ms (Ziel {ziel})")
     abschnitt = _abschnitt(ergebnisse, suche_zeilen, korpus, gesamt, erzeugung, n, args.dokumente)
     if not args.kein_schreiben:
-        print(f"geschrieben: {_schreiben(abschnitt)}")
+        print(f"geschrieben: {abschnitt_schreiben('ui', abschnitt)}")
 
 
 def _abschnitt(
@@ -358,15 +316,11 @@ def _abschnitt(
     ziel: int,
 ) -> str:
     import django
-    from django.db import connection
 
-    with connection.cursor() as c:
-        c.execute("SHOW server_version")
-        pg = c.fetchone()[0]
+    pg = postgres_version()
     jetzt = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     maschine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} logische Kerne (geteilt)"
     zeilen = [
-        "<!-- bench:ui -->",
         "## Arbeitsplatz, Akte und Suche (Oberfläche)",
         "",
         f"Gemessen am {jetzt} mit `.venv/bin/python bench/bench_ui.py` auf {maschine}; Python "
@@ -399,26 +353,12 @@ def _abschnitt(
         "nicht mit den Dokumenten (festgehalten in tests/dms/ui). Für sehr häufige Wörter rangiert die Suche nur die "
         "ersten 2.000 Kandidaten aus dem GIN-Index (`MAX_KANDIDATEN` in dms/suche.py); `icontains` muss jeden "
         "Text lesen.",
-        "<!-- /bench:ui -->",
     ]
     return "\n".join(zeilen)
 
 
 def _ms(wert: float) -> str:
     return f"> {ICONTAINS_GRENZE_S * 1000:.0f}" if wert == float("inf") else f"{wert:.0f}"
-
-
-def _schreiben(abschnitt: str) -> Path:
-    pfad = ROOT / "docs" / "benchmarks.md"
-    text = pfad.read_text(encoding="utf-8") if pfad.exists() else "# Benchmarks\n"
-    anfang, ende = "<!-- bench:ui -->", "<!-- /bench:ui -->"
-    if anfang in text and ende in text:
-        vor, rest = text.split(anfang, 1)
-        text = vor + abschnitt + rest.split(ende, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + abschnitt + "\n"
-    pfad.write_text(text, encoding="utf-8")
-    return pfad
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ import contextlib
 import io
 import os
 import platform
-import secrets
 import shutil
 import sys
 import tempfile
@@ -25,45 +24,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gemeinsam import abschnitt_schreiben, postgres_version, rss_spitze_mb, umgebung
+
 BENCH_DB = "akte_bench_e"
-
-
-def _umgebung() -> None:
-    basis = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/akte")
-    url = os.environ.get("BENCH_DATABASE_URL") or urlunsplit(urlsplit(basis)._replace(path=f"/{BENCH_DB}"))
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "0"  # no query log growing with the number of documents
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
-    os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="bench-xdomea-media-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "auslaenderakte.settings")
-    _datenbank_anlegen(url)
-
-
-def _datenbank_anlegen(url: str) -> None:
-    import psycopg
-
-    teile = urlsplit(url)
-    name = teile.path.lstrip("/")
-    admin = urlunsplit(teile._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _rss_peak_reset() -> None:
     with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-
-
-def _rss_peak_mb() -> float:
-    for zeile in Path("/proc/self/status").read_text().splitlines():
-        if zeile.startswith("VmHWM:"):
-            return int(zeile.split()[1]) / 1024
-    return float("nan")
 
 
 def _messen(funktion: Callable[[], Any], *, heap: bool) -> tuple[float, float, float, Any]:
@@ -81,7 +51,7 @@ def _messen(funktion: Callable[[], Any], *, heap: bool) -> tuple[float, float, f
     if heap:
         heap_mb = tracemalloc.get_traced_memory()[1] / 1024**2
         tracemalloc.stop()
-    return dauer, _rss_peak_mb(), heap_mb, ergebnis
+    return dauer, rss_spitze_mb(), heap_mb, ergebnis
 
 
 def _pdf(seiten: int) -> bytes:
@@ -163,11 +133,7 @@ def _maschine() -> str:
         ram = f"{kb / 1024**2:.1f} GiB"
     except (OSError, ValueError, IndexError):
         pass
-    from django.db import connection
-
-    with connection.cursor() as c:
-        c.execute("SHOW server_version")
-        pg = c.fetchone()[0]
+    pg = postgres_version()
     return (
         f"{cpu}, {os.cpu_count()} logische Kerne (geteilt mit anderen Prozessen), RAM {ram}; "
         f"Systemlast (loadavg 1/5 min) {os.getloadavg()[0]:.1f}/{os.getloadavg()[1]:.1f}; "
@@ -189,7 +155,6 @@ def _abschnitt(zeilen: list[dict[str, Any]], maschine: str) -> str:
         for z in zeilen
     )
     return (
-        "<!-- bench:xdomea -->\n"
         "## xdomea-Export und -Import (Abgabe 0401)\n\n"
         f"Gemessen am {datetime.now(UTC):%Y-%m-%d %H:%M} UTC mit `.venv/bin/python bench/bench_xdomea.py` "
         f"auf: {maschine}.\n\n"
@@ -208,24 +173,8 @@ def _abschnitt(zeilen: list[dict[str, Any]], maschine: str) -> str:
         "Heap wächst mit der Nachricht, weil der geprüfte XML-Baum und der Importplan für die eine Transaktion ganz "
         "im Speicher liegen (etwa 10 kB je Dokument); die Primärdateien selbst werden in Blöcken über temporäre "
         "Dateien kopiert. Die Zeiten schwanken auf der geteilten Maschine stark (andere Prozesse); der Import ist "
-        "von den Diensten je Dokument bestimmt (Typprüfung, Speichern, Protokolleintrag).\n"
-        "<!-- /bench:xdomea -->"
+        "von den Diensten je Dokument bestimmt (Typprüfung, Speichern, Protokolleintrag)."
     )
-
-
-def _schreiben(abschnitt: str) -> Path:
-    pfad = ROOT / "docs" / "benchmarks.md"
-    pfad.parent.mkdir(exist_ok=True)
-    text = pfad.read_text(encoding="utf-8") if pfad.exists() else "# Benchmarks\n"
-    anfang, ende = "<!-- bench:xdomea -->", "<!-- /bench:xdomea -->"
-    if anfang in text and ende in text:
-        vor, rest = text.split(anfang, 1)
-        nach = rest.split(ende, 1)[1]
-        text = vor + abschnitt + nach
-    else:
-        text = text.rstrip("\n") + "\n\n" + abschnitt + "\n"
-    pfad.write_text(text, encoding="utf-8")
-    return pfad
 
 
 def main() -> None:
@@ -234,7 +183,7 @@ def main() -> None:
     parser.add_argument("--seiten", type=int, default=10)
     parser.add_argument("--kein-schreiben", action="store_true")
     args = parser.parse_args()
-    _umgebung()
+    umgebung(BENCH_DB, "BENCH_DATABASE_URL", media_praefix="bench-xdomea-media-")
     import django
 
     django.setup()
@@ -261,7 +210,7 @@ def main() -> None:
             )
         abschnitt = _abschnitt(zeilen, _maschine())
         if not args.kein_schreiben:
-            print(f"geschrieben: {_schreiben(abschnitt)}")
+            print(f"geschrieben: {abschnitt_schreiben('xdomea', abschnitt)}")
     finally:
         shutil.rmtree(ziel, ignore_errors=True)
         shutil.rmtree(os.environ["MEDIA_ROOT"], ignore_errors=True)

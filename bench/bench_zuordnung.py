@@ -23,8 +23,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gemeinsam import abschnitt_schreiben, erreicht
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "auslaenderakte.settings")
 
 NACHNAMEN = [
@@ -221,9 +222,6 @@ def auswerten(briefe: list[Brief], fremde_ids: set[int]) -> dict[str, object]:
 
 
 def bericht(r: dict, personen: int, ocr: int, seed: int) -> str:
-    def ok(b: bool) -> str:
-        return "erreicht" if b else "**nicht erreicht**"
-
     zeilen = "\n".join(f"| {art} | {n} | {a} | {k} |" for art, (n, a, k) in sorted(r["je_art"].items()))
     return f"""## Automatische Zuordnung (bench/bench_zuordnung.py)
 
@@ -236,10 +234,10 @@ Code wie im Zuordnungsschritt der Pipeline (Kandidaten per SQL nur aus der eigen
 
 | Messung | Wert | Ziel | |
 |---|---|---|---|
-| Präzision der automatischen Ablage | {r["praezision"] * 100:.2f} % ({r["richtig"]} von {r["auto"]}) | ≥ 99,5 % | {ok(r["praezision"] >= 0.995)} |
+| Präzision der automatischen Ablage | {r["praezision"] * 100:.2f} % ({r["richtig"]} von {r["auto"]}) | ≥ 99,5 % | {erreicht(r["praezision"] >= 0.995)} |
 | Anteil automatisch abgelegt (alle Briefe) | {r["anteil_auto"] * 100:.1f} % | | |
-| Anteil automatisch abgelegt (Briefe mit Aktenzeichen, AZR-Nr. oder Name + Geburtsdatum einer eigenen Akte: {r["zuordenbar"]}) | {r["anteil_auto_zuordenbar"] * 100:.1f} % | ≥ 85 % | {ok(r["anteil_auto_zuordenbar"] >= 0.85)} |
-| Ablagen in Akten einer anderen Behörde | {r["in_fremde"]} | 0 | {ok(r["in_fremde"] == 0)} |
+| Anteil automatisch abgelegt (Briefe mit Aktenzeichen, AZR-Nr. oder Name + Geburtsdatum einer eigenen Akte: {r["zuordenbar"]}) | {r["anteil_auto_zuordenbar"] * 100:.1f} % | ≥ 85 % | {erreicht(r["anteil_auto_zuordenbar"] >= 0.85)} |
+| Ablagen in Akten einer anderen Behörde | {r["in_fremde"]} | 0 | {erreicht(r["in_fremde"] == 0)} |
 | Zeit je Brief (Erkennung + Kandidaten + Bewertung) | {r["ms_je_brief"]:.1f} ms | | |
 
 | Briefart | Anzahl | automatisch | davon richtig |
@@ -249,19 +247,6 @@ Code wie im Zuordnungsschritt der Pipeline (Kandidaten per SQL nur aus der eigen
 "name_allein", "unbekannt", "fremde_behoerde" und "az_tippfehler" sollen **nicht** automatisch abgelegt werden
 (Postkorb mit Vorschlägen); der Anteil in der dritten Zeile zählt sie deshalb nicht mit.
 """
-
-
-def abschnitt_schreiben(text: str) -> Path:
-    pfad = ROOT / "docs" / "benchmarks.md"
-    anfang, ende = "<!-- bench:zuordnung -->", "<!-- /bench:zuordnung -->"
-    alt = pfad.read_text(encoding="utf-8") if pfad.exists() else "# Benchmarks\n"
-    block = f"{anfang}\n{text}\n{ende}"
-    if anfang in alt and ende in alt:
-        neu = alt[: alt.index(anfang)] + block + alt[alt.index(ende) + len(ende) :]
-    else:
-        neu = alt.rstrip("\n") + "\n\n" + block + "\n"
-    pfad.write_text(neu, encoding="utf-8")
-    return pfad
 
 
 def main() -> int:
@@ -289,7 +274,7 @@ def main() -> int:
     text = bericht(r, args.personen, args.ocr, args.seed)
     print(text)
     if not args.kein_schreiben:
-        print(f"geschrieben: {abschnitt_schreiben(text)}")
+        print(f"geschrieben: {abschnitt_schreiben('zuordnung', text)}")
     return 0
 
 
