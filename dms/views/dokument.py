@@ -40,14 +40,20 @@ def _sichtbares_dokument(request: HttpRequest, pk: int) -> Dokument:
 
 
 def hervorheben(text: str, begriff: str) -> SafeString:
-    """Escape first, then mark every occurrence of each search word (case-insensitive, word prefix)."""
+    """Mark every occurrence of each search word (case-insensitive, word prefix); all text is escaped."""
     woerter = sorted({w.lower() for w in _WORT.findall(begriff or "")}, key=len, reverse=True)[:10]
-    sicher = escape(text)
     if not woerter:
-        return mark_safe(sicher)  # noqa: S308 - escaped above
-    # The words are matched against the escaped text; they contain only letters, so escaping does not change them.
-    muster = re.compile(r"\b(" + "|".join(re.escape(escape(w)) for w in woerter) + r")", re.IGNORECASE)
-    return mark_safe(muster.sub(r"<mark>\1</mark>", sicher))  # noqa: S308 - input escaped, only <mark> added
+        return escape(text)
+    # Match on the raw text and escape every piece, so a word like "amp" never lands inside an HTML entity.
+    muster = re.compile(r"\b(" + "|".join(re.escape(w) for w in woerter) + r")", re.IGNORECASE)
+    teile: list[str] = []
+    pos = 0
+    for m in muster.finditer(text):
+        teile.append(escape(text[pos : m.start()]))
+        teile.append(f"<mark>{escape(m.group(1))}</mark>")
+        pos = m.end()
+    teile.append(escape(text[pos:]))
+    return mark_safe("".join(teile))  # noqa: S308 - every piece escaped, only <mark> added
 
 
 @login_required
