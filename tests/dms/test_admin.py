@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from dms import admin as dms_admin
+from dms.admin import basis as dms_admin
 from dms.aktenzeichen import naechste_nummer
 from dms.audit import Aktion, protokollieren
 from dms.management.commands.benutzer_anlegen import benutzer_anlegen
