@@ -81,7 +81,9 @@ class PersonFactory(factory.django.DjangoModelFactory):
     behoerde = factory.LazyFunction(lambda: behoerde("OF"))
     familienname = factory.Iterator(["Yılmaz", "Müller", "Mohammed", "Nguyễn", "Kowalski", "Öztürk"])
     vornamen = factory.Iterator(["Ayşe", "Jörg", "Ali", "Thi Lan", "Anna", "Mehmet"])
-    geburtsdatum = factory.Sequence(lambda n: dt.date(1970, 1, 1) + dt.timedelta(days=97 * n))
+    geburtsdatum = factory.Sequence(
+        lambda n: dt.date(1950, 1, 1) + dt.timedelta(days=(97 * n) % 20000)
+    )  # never in the future
     geburtsort = "Ankara"
     staatsangehoerigkeiten = factory.LazyFunction(lambda: ["türkisch"])
     azr_nummer = factory.Sequence(lambda n: f"{100000000000 + n:012d}")
