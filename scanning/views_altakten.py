@@ -5,7 +5,9 @@ This module also holds its urlpatterns, so scanning/urls.py needs a single inclu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +32,19 @@ from .models.altakten import Digitalisierungslos, Lieferung, LosAkte, Scanauftra
 def _meldungen(request: HttpRequest, exc: ValidationError) -> None:
     for m in exc.messages:
         messages.error(request, m)
+
+
+def _ausfuehren(
+    request: HttpRequest, los: Any, aufruf: Callable[[], Any], erfolg: Callable[[Any], str]
+) -> HttpResponse:
+    """Run one use case of a lot page: its German errors or a success message, then back to the lot."""
+    try:
+        ergebnis = aufruf()
+    except ValidationError as exc:
+        _meldungen(request, exc)
+    else:
+        messages.success(request, erfolg(ergebnis))
+    return redirect("scanning:altakten-los", pk=los.pk)
 
 
 def _foerderplan(behoerde_id: int) -> tuple[int | None, int | None]:
@@ -169,19 +184,18 @@ def los_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def los_status(request: HttpRequest, pk: int) -> HttpResponse:
     los = _los(request, pk)
-    try:
-        svc.los_status_setzen(
+    return _ausfuehren(
+        request,
+        los,
+        lambda: svc.los_status_setzen(
             los=los,
             nach=request.POST.get("nach", ""),
             user=request.user,
             request=request,
             bemerkung=request.POST.get("bemerkung", ""),
-        )
-    except ValidationError as exc:
-        _meldungen(request, exc)
-    else:
-        messages.success(request, "Der Status des Loses wurde geändert.")
-    return redirect("scanning:altakten-los", pk=los.pk)
+        ),
+        lambda _: "Der Status des Loses wurde geändert.",
+    )
 
 
 @login_required
@@ -189,28 +203,26 @@ def los_status(request: HttpRequest, pk: int) -> HttpResponse:
 def lieferung_starten(request: HttpRequest, pk: int) -> HttpResponse:
     """Only starts the import (Celery, queue `altakten`); the page shows the outcome on reload."""
     los = _los(request, pk)
-    try:
-        lieferung = svc.lieferung_annehmen(
+    return _ausfuehren(
+        request,
+        los,
+        lambda: svc.lieferung_annehmen(
             los=los, quelle=request.POST.get("quelle", ""), user=request.user, request=request
-        )
-    except ValidationError as exc:
-        _meldungen(request, exc)
-    else:
-        messages.success(request, f"Lieferung {lieferung.pk} wird im Hintergrund geprüft und importiert.")
-    return redirect("scanning:altakten-los", pk=los.pk)
+        ),
+        lambda lieferung: f"Lieferung {lieferung.pk} wird im Hintergrund geprüft und importiert.",
+    )
 
 
 @login_required
 @require_POST
 def stichproben(request: HttpRequest, pk: int) -> HttpResponse:
     los = _los(request, pk)
-    try:
-        proben = svc.stichproben_ziehen(los=los, user=request.user, request=request)
-    except ValidationError as exc:
-        _meldungen(request, exc)
-    else:
-        messages.success(request, f"{len(proben)} Akten wurden als Stichprobe gezogen.")
-    return redirect("scanning:altakten-los", pk=los.pk)
+    return _ausfuehren(
+        request,
+        los,
+        lambda: svc.stichproben_ziehen(los=los, user=request.user, request=request),
+        lambda proben: f"{len(proben)} Akten wurden als Stichprobe gezogen.",
+    )
 
 
 @login_required
@@ -218,20 +230,19 @@ def stichproben(request: HttpRequest, pk: int) -> HttpResponse:
 def stichprobe_erfassen(request: HttpRequest, pk: int, probe_pk: int) -> HttpResponse:
     los = _los(request, pk)
     probe = get_object_or_404(Stichprobe, pk=probe_pk, los=los)
-    try:
-        svc.stichprobe_erfassen(
+    return _ausfuehren(
+        request,
+        los,
+        lambda: svc.stichprobe_erfassen(
             stichprobe=probe,
             ergebnis=request.POST.get("ergebnis", ""),
             mangel=request.POST.get("mangel", ""),
             notiz=request.POST.get("notiz", ""),
             user=request.user,
             request=request,
-        )
-    except ValidationError as exc:
-        _meldungen(request, exc)
-    else:
-        messages.success(request, "Das Prüfergebnis wurde gespeichert.")
-    return redirect("scanning:altakten-los", pk=los.pk)
+        ),
+        lambda _: "Das Prüfergebnis wurde gespeichert.",
+    )
 
 
 @login_required
@@ -243,13 +254,14 @@ def eilscan(request: HttpRequest, pk: int) -> HttpResponse:
     if akte is None:
         messages.error(request, "Diese Akte ist nicht in diesem Los.")
         return redirect("scanning:altakten-los", pk=los.pk)
-    try:
-        svc.eilscan_anfordern(akte=akte, grund=request.POST.get("grund", ""), user=request.user, request=request)
-    except ValidationError as exc:
-        _meldungen(request, exc)
-    else:
-        messages.success(request, f"Eilscan für {akte.aktenzeichen} wurde beim Dienstleister angefordert.")
-    return redirect("scanning:altakten-los", pk=los.pk)
+    return _ausfuehren(
+        request,
+        los,
+        lambda: svc.eilscan_anfordern(
+            akte=akte, grund=request.POST.get("grund", ""), user=request.user, request=request
+        ),
+        lambda _: f"Eilscan für {akte.aktenzeichen} wurde beim Dienstleister angefordert.",
+    )
 
 
 @login_required

@@ -144,3 +144,23 @@ def test_refused_delivery_page_lists_lines_escaped(eingang, projektleitung, los,
     seite = web.get(f"/poststelle/altakten/los/{los.pk}/lieferung/{lieferung.pk}/").content.decode()
     assert "nichts aus dieser Lieferung wurde importiert" in seite
     assert "<td>3</td>" in seite and "&lt;script&gt;" in seite and "<script>alert" not in seite
+
+
+def test_lot_status_page_shows_success_and_german_errors(projektleitung):
+    from scanning import altakten_services as svc
+
+    los = svc.los_anlegen(behoerde=f.behoerde("OF"), akten=[f.AkteFactory() for _ in range(2)], user=projektleitung)
+    web = Client()
+    web.force_login(projektleitung)
+    r = web.post(f"/poststelle/altakten/los/{los.pk}/status/", {"nach": "abgeholt"}, follow=True)
+    assert "Der Status des Loses wurde geändert." in r.content.decode()
+    los.refresh_from_db()
+    assert los.status == "abgeholt"
+    # Skipping steps is refused with the service's German message; the status stays.
+    r = web.post(f"/poststelle/altakten/los/{los.pk}/status/", {"nach": "abgeschlossen"}, follow=True)
+    meldungen = [(m.level_tag, str(m)) for m in r.context["messages"]]
+    assert meldungen and all(stufe == "error" for stufe, _ in meldungen), meldungen
+    los.refresh_from_db()
+    assert los.status == "abgeholt"
+    r = web.post(f"/poststelle/altakten/los/{los.pk}/eilscan/", {"aktenzeichen": "OF-1999-000001"}, follow=True)
+    assert "Diese Akte ist nicht in diesem Los." in r.content.decode()
