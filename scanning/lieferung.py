@@ -337,9 +337,14 @@ def _eine_importieren(
         with p.pfad.open("rb") as datei:
             if p.nachscan and los_akte.dokument_id:
                 version = dms_services.dokument_version_hinzufuegen(
-                    dokument=los_akte.dokument, datei=datei, dateiname=p.dateiname, user=user
+                    dokument=los_akte.dokument,
+                    datei=datei,
+                    dateiname=p.dateiname,
+                    user=user,
+                    transfervermerk=vermerk,
+                    verarbeiten=False,
                 )
-                DokumentVersion.objects.filter(pk=version.pk).update(transfervermerk=vermerk)
+                _ocr_einplanen(version.pk)  # a re-scan is legacy work too: queue `altakten`, not `ocr`
             else:
                 dokument = dms_services.dokument_anlegen(
                     akte=los_akte.akte,

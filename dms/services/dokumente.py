@@ -119,12 +119,17 @@ def dokument_version_hinzufuegen(
     dateiname: str,
     user: AbstractBaseUser | None,
     request: HttpRequest | None = None,
+    erlaubt: frozenset[str] = dateien.SCAN_TYPEN,
+    transfervermerk: dict[str, Any] | None = None,
+    verarbeiten: bool = True,
 ) -> DokumentVersion:
-    """A new version; earlier versions stay as they are."""
-    info = dateien.pruefen(datei)
+    """A new version; earlier versions stay as they are. `verarbeiten=False`: the caller schedules derivation."""
+    info = dateien.pruefen(datei, erlaubt=erlaubt)
     with transaction.atomic():
         dokument = Dokument.objects.select_for_update().get(pk=dokument.pk)
-        version = _version_speichern(dokument=dokument, datei=datei, dateiname=dateiname, info=info, user=user)
+        version = _version_speichern(
+            dokument=dokument, datei=datei, dateiname=dateiname, info=info, user=user, transfervermerk=transfervermerk
+        )
         Dokument.objects.filter(pk=dokument.pk).update(ocr_status=Dokument.OcrStatus.AUSSTEHEND)
         protokollieren(
             aktion=Aktion.AENDERN,
@@ -134,7 +139,8 @@ def dokument_version_hinzufuegen(
             akte=dokument.akte,
             details={"neue_version": version.nummer, "sha256": info.sha256},
         )
-        _schedule_processing(version.pk)
+        if verarbeiten:
+            _schedule_processing(version.pk)
     return version
 
 

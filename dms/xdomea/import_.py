@@ -20,11 +20,9 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from dms import dateien
 from dms.audit import Aktion, protokollieren
 from dms.models import Akte, Behoerde, Dokument, DokumentVersion, Person, Register, Vorgang, Vorgangsart
-from dms.services import akte_anlegen, dokument_anlegen, person_anlegen, vorgang_anlegen
-from dms.services.dokumente import _version_speichern as version_speichern
+from dms.services import akte_anlegen, dokument_anlegen, dokument_version_hinzufuegen, person_anlegen, vorgang_anlegen
 from dms.services.dokumente import ableitungen_speichern
 
 from .paket import Entpackt, PaketFehler, entpacken, nachricht_finden, nachricht_lesen, zip_pruefen
@@ -182,14 +180,15 @@ class _Importlauf:
                     )
                     version = dokument.versionen.get(nummer=1)
                 else:
-                    info = dateien.pruefen(entpackt.datei, erlaubt=ERLAUBTE_TYPEN)
-                    version = version_speichern(
+                    version = dokument_version_hinzufuegen(
                         dokument=dokument,
                         datei=entpackt.datei,
                         dateiname=vp.original.original_name,
-                        info=info,
                         user=user,
+                        request=request,
+                        erlaubt=ERLAUBTE_TYPEN,
                         transfervermerk=vermerk,
+                        verarbeiten=False,
                     )
                 self._merken(version)
             finally:

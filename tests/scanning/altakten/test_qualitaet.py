@@ -87,6 +87,8 @@ def test_four_eyes_defect_rescan_and_closing(eingang, los, akten, projektleitung
     assert ergebnis.status == Lieferung.Status.IMPORTIERT, ergebnis.fehler
     dok = Dokument.objects.get(akte=akte)
     assert dok.versionen.count() == 2 and dok.blatt == 2 and dok.seiten == 4
+    vermerk = dok.versionen.get(nummer=2).transfervermerk
+    assert vermerk["nachscan"] and vermerk["dateiname"] == "neu.pdf"  # the re-scan carries its own transfer note
     nachscan.refresh_from_db()
     assert nachscan.status == Scanauftrag.Status.ERLEDIGT
 
