@@ -196,9 +196,8 @@ class DokumentSerializer(serializers.ModelSerializer):
         ]
 
     def get_sha256(self, dokument: Dokument) -> str | None:
-        sha = getattr(dokument, "aktuelle_sha256", None)
-        if sha is not None:
-            return sha
+        if hasattr(dokument, "aktuelle_sha256"):  # annotated by every list/detail queryset: no query per row
+            return dokument.aktuelle_sha256
         version = dokument.aktuelle_version
         return version.sha256 if version else None
 
