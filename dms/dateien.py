@@ -49,19 +49,28 @@ def erkenne_mime(kopf: bytes) -> str:
     return magic.from_buffer(kopf, mime=True)
 
 
+def sha256_und_groesse(datei: IO[bytes], *, abbruch_ab: int | None = None) -> tuple[str, int]:
+    """SHA-256 (hex) and size of a file, streamed from the start in 1 MB chunks; the position is reset to 0.
+
+    With `abbruch_ab` reading stops as soon as the size exceeds it (the checksum is then of a prefix only)."""
+    datei.seek(0)
+    h = hashlib.sha256()
+    groesse = 0
+    for chunk in iter(lambda: datei.read(1024 * 1024), b""):
+        h.update(chunk)
+        groesse += len(chunk)
+        if abbruch_ab is not None and groesse > abbruch_ab:
+            break
+    datei.seek(0)
+    return h.hexdigest(), groesse
+
+
 def pruefen(datei: IO[bytes], *, erlaubt: frozenset[str] = SCAN_TYPEN, max_bytes: int | None = None) -> Dateiinfo:
     """Stream the file once: size limit, checksum and detected type; raise a German ValidationError when bad."""
     limit = max_bytes or settings.MAX_UPLOAD_BYTES
     datei.seek(0)
     kopf = datei.read(8192)
-    h = hashlib.sha256(kopf)
-    groesse = len(kopf)
-    for chunk in iter(lambda: datei.read(1024 * 1024), b""):
-        h.update(chunk)
-        groesse += len(chunk)
-        if groesse > limit:
-            break
-    datei.seek(0)
+    sha256, groesse = sha256_und_groesse(datei, abbruch_ab=limit)
     if groesse == 0:
         raise ValidationError({"datei": ["Die Datei ist leer (0 Bytes). Bitte scannen oder wählen Sie sie erneut."]})
     if groesse > limit:
@@ -72,4 +81,4 @@ def pruefen(datei: IO[bytes], *, erlaubt: frozenset[str] = SCAN_TYPEN, max_bytes
     if mime not in erlaubt:
         namen = ", ".join(sorted(ENDUNG.get(m, m).upper() for m in erlaubt))
         raise ValidationError({"datei": [f"Dateityp {mime} wird nicht angenommen. Erlaubt sind: {namen}."]})
-    return Dateiinfo(sha256=h.hexdigest(), groesse=groesse, mime_type=mime)
+    return Dateiinfo(sha256=sha256, groesse=groesse, mime_type=mime)

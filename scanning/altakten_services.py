@@ -5,9 +5,11 @@ Views, the management command and the Celery task call only these. Every write i
 
 from __future__ import annotations
 
+import csv
 import logging
 import math
 import random
+import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -269,7 +271,7 @@ def lieferung_annehmen(
     if los.status in (S.VORBEREITET, S.ABGESCHLOSSEN):
         raise ValidationError(f"Für ein Los im Status „{los.get_status_display()}“ wird keine Lieferung angenommen.")
     try:
-        pfad = lieferung_pfad(quelle)
+        pfad = lieferung_pfad(quelle, los.behoerde.kuerzel)
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
     if not pfad.exists():
@@ -288,18 +290,33 @@ def _text(exc: Exception) -> str:
     return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
 
 
+def _grund(exc: Exception) -> str:
+    """A German reason for the user; the technical details go to the operators' log (logger.exception)."""
+    if isinstance(exc, zipfile.BadZipFile):
+        return "Die ZIP-Datei ist beschädigt (Prüfsummen- oder Formatfehler)."
+    if isinstance(exc, csv.Error):
+        return "Das Manifest manifest.csv ist keine lesbare CSV-Datei."
+    if isinstance(exc, RuntimeError) and "encrypt" in str(exc).lower():
+        return "Die ZIP-Datei ist verschlüsselt; bitte unverschlüsselt liefern."
+    if isinstance(exc, (ValueError, OSError, ValidationError)):
+        return _text(exc)
+    return "Unerwarteter technischer Fehler (Einzelheiten im Betriebsprotokoll)."
+
+
 def lieferung_ausfuehren(*, lieferung_id: int) -> Lieferung:
     """Validate all, then import (the task body; also called by the management command)."""
     from .lieferung import geoeffnet, importieren, lieferung_pfad, pruefen
 
     with transaction.atomic():
-        lieferung = Lieferung.objects.select_for_update().select_related("los", "angelegt_von").get(pk=lieferung_id)
+        lieferung = (
+            Lieferung.objects.select_for_update().select_related("los__behoerde", "angelegt_von").get(pk=lieferung_id)
+        )
         if lieferung.status == Lieferung.Status.IMPORTIERT:
             return lieferung
         Lieferung.objects.filter(pk=lieferung.pk).update(status=Lieferung.Status.IN_ARBEIT)
     user = lieferung.angelegt_von
     try:
-        with geoeffnet(lieferung_pfad(lieferung.quelle)) as ordner:
+        with geoeffnet(lieferung_pfad(lieferung.quelle, lieferung.los.behoerde.kuerzel)) as ordner:
             erg = pruefen(lieferung.los, ordner)
             if not erg.ok:
                 logger.warning("Lieferung %s abgelehnt: %s Fehler", lieferung.pk, len(erg.fehler))
@@ -320,11 +337,12 @@ def lieferung_ausfuehren(*, lieferung_id: int) -> Lieferung:
                 return lieferung
             Lieferung.objects.filter(pk=lieferung.pk).update(anzahl=len(erg.positionen))
             neu, alt = importieren(lieferung, erg.positionen, user)
-    except (ValueError, OSError, ValidationError) as exc:
+    except Exception as exc:  # any failure must end "in Arbeit" with a message, never silently
         logger.exception("Lieferung %s: Import unterbrochen", lieferung.pk)
         Lieferung.objects.filter(pk=lieferung.pk).update(
             status=Lieferung.Status.FEHLER,
-            fehler=[{"zeile": 0, "meldung": f"Import unterbrochen: {_text(exc)[:300]} Erneut starten setzt fort."}],
+            fehler=[{"zeile": 0, "meldung": f"Import unterbrochen: {_grund(exc)[:300]} Erneut starten setzt fort."}],
+            beendet_am=timezone.now(),
         )
         lieferung.refresh_from_db()
         return lieferung

@@ -84,13 +84,49 @@ def lieferungen_wurzel() -> Path:
     return Path(settings.LIEFERUNGEN_PATH).resolve()
 
 
-def lieferung_pfad(quelle: str) -> Path:
-    """A delivery inside the configured inbox; never a path outside it (no traversal via user input)."""
+def behoerden_eingang(kuerzel: str) -> Path:
+    """The authority's own subfolder of the shared inbox: `LIEFERUNGEN_PATH/<Kürzel>` (docs/lieferformat.md).
+
+    Deliveries of other authorities are neither listed nor importable (they may hold other people's data)."""
     wurzel = lieferungen_wurzel()
-    pfad = (wurzel / quelle).resolve()
-    if wurzel not in pfad.parents and pfad != wurzel:
+    kuerzel = (kuerzel or "").strip()
+    if not kuerzel or kuerzel in (".", "..") or "/" in kuerzel or "\\" in kuerzel:
+        raise ValueError("Für diese Behörde gibt es keinen Eingangsordner für Lieferungen.")
+    return wurzel / kuerzel
+
+
+def lieferung_pfad(quelle: str, kuerzel: str) -> Path:
+    """A delivery inside the authority's inbox subfolder; never a path outside it (no `..`, no symlink escape)."""
+    ordner = behoerden_eingang(kuerzel)
+    quelle = (quelle or "").strip()
+    teile = Path(quelle).parts
+    if not quelle or Path(quelle).is_absolute() or ".." in teile:
+        raise ValueError("Die Lieferung muss im Eingangsordner für Lieferungen liegen.")
+    ordner_echt = ordner.resolve()
+    pfad = (ordner / quelle).resolve()
+    if ordner_echt not in pfad.parents:
         raise ValueError("Die Lieferung muss im Eingangsordner für Lieferungen liegen.")
     return pfad
+
+
+def eingang_auflisten(kuerzel: str, limit: int = 200) -> list[str]:
+    """Deliveries (folders and ZIP files) in the authority's inbox subfolder, symlinks leading outside skipped."""
+    try:
+        ordner = behoerden_eingang(kuerzel)
+    except ValueError:
+        return []
+    if not ordner.is_dir():
+        return []
+    namen = []
+    for p in ordner.iterdir():
+        if not (p.is_dir() or p.suffix.lower() == ".zip"):
+            continue
+        try:
+            lieferung_pfad(p.name, kuerzel)
+        except ValueError:
+            continue
+        namen.append(p.name)
+    return sorted(namen)[:limit]
 
 
 @contextmanager
@@ -132,7 +168,8 @@ def _seitenzahl(pfad: Path) -> int:
 
 def _int(wert: str) -> int | None:
     wert = (wert or "").strip()
-    return int(wert) if wert.isdigit() and len(wert) < 10 else None
+    # isascii: "²".isdigit() is True, but int("²") raises
+    return int(wert) if wert.isascii() and wert.isdigit() and len(wert) < 10 else None
 
 
 def _akte_finden(los: Digitalisierungslos, zeile: dict[str, str]) -> tuple[Akte | None, str | None]:

@@ -13,12 +13,12 @@ Every function writes an audit entry (dms.audit.protokollieren) in the same tran
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from datetime import timedelta
 from typing import IO, TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -47,16 +47,19 @@ WARTEZEIT_EINGEGANGEN = 60
 WARTEZEIT_IN_VERARBEITUNG = 15 * 60
 
 
+def zu_gross(groesse: int | None) -> str | None:
+    """German message when an upload exceeds settings.MAX_UPLOAD_BYTES (checked before anything is stored)."""
+    limit = settings.MAX_UPLOAD_BYTES
+    if groesse is not None and groesse > limit:
+        return f"Die Datei ist größer als {limit // (1024 * 1024)} MB. Bitte teilen Sie sie auf."
+    return None
+
+
 def _pruefsumme(datei: IO[bytes]) -> tuple[str, int, str]:
     datei.seek(0)
     kopf = datei.read(8192)
-    h = hashlib.sha256(kopf)
-    groesse = len(kopf)
-    for chunk in iter(lambda: datei.read(1024 * 1024), b""):
-        h.update(chunk)
-        groesse += len(chunk)
-    datei.seek(0)
-    return h.hexdigest(), groesse, dateien.erkenne_mime(kopf)
+    sha256, groesse = dateien.sha256_und_groesse(datei)
+    return sha256, groesse, dateien.erkenne_mime(kopf)
 
 
 def posteingang_annehmen(

@@ -61,6 +61,8 @@ def hochladen(request: HttpRequest) -> JsonResponse:
     datei = request.FILES.get("datei")
     if datei is None:
         return JsonResponse({"fehler": "Bitte wählen Sie eine Datei aus."}, status=400)
+    if meldung := services.zu_gross(datei.size):
+        return JsonResponse({"fehler": meldung}, status=413)
     behoerde = Behoerde.objects.get(pk=zugang(request.user).behoerde_id)
     p = services.posteingang_annehmen(
         behoerde=behoerde, datei=datei, dateiname=datei.name or "scan", user=request.user, request=request
@@ -73,7 +75,7 @@ def hochladen(request: HttpRequest) -> JsonResponse:
 def status(request: HttpRequest) -> JsonResponse:
     """Live status of the items the page shows (?ids=1,2,3); only items the user may see."""
     _pruefe_zugang(request)
-    ids = [int(x) for x in request.GET.get("ids", "").split(",") if x.strip().isdigit()][:200]
+    ids = [int(x) for x in request.GET.get("ids", "").split(",") if x.strip().isascii() and x.strip().isdigit()][:200]
     qs = Posteingang.objects.visible_to(request.user).filter(pk__in=ids).select_related("akte", "team")
     return JsonResponse({"eintraege": [_status_json(p) for p in qs]})
 
@@ -115,7 +117,7 @@ def deckblatt(request: HttpRequest, akte_id: int) -> HttpResponse:
     akte = get_object_or_404(Akte.objects.visible_to(request.user).select_related("person", "behoerde"), pk=akte_id)
     vorgang = None
     if v := request.GET.get("vorgang"):
-        if not v.isdigit():
+        if not (v.isascii() and v.isdigit()):
             raise Http404
         vorgang = get_object_or_404(Vorgang.objects.filter(akte=akte), pk=int(v))
     try:

@@ -24,8 +24,8 @@ from dms.models import Akte, Behoerde
 
 from . import altakten_services as svc
 from . import altakten_zugriff as zugriff
-from .altakten_berichte import fortschritt, uebergabeliste_pdf
-from .lieferung import lieferungen_wurzel
+from .altakten_berichte import fortschritt, fortschritt_je_behoerde, uebergabeliste_pdf
+from .lieferung import eingang_auflisten
 from .models.altakten import Digitalisierungslos, Lieferung, LosAkte, Scanauftrag, Stichprobe
 
 
@@ -47,12 +47,15 @@ def _ausfuehren(
     return redirect("scanning:altakten-los", pk=los.pk)
 
 
-def _foerderplan(behoerde_id: int) -> tuple[int | None, int | None]:
-    """Planned files and sheets from the authority's subsidy application, if there is one."""
+def _foerderplaene(behoerde_ids: set[int]) -> dict[int, tuple[int | None, int | None]]:
+    """Planned files and sheets from each authority's subsidy application, if there is one (one query)."""
     from foerderung.models import Foerderantrag
 
-    antrag = Foerderantrag.objects.filter(behoerde_id=behoerde_id, programm__aktiv=True).first()
-    return (antrag.akten_geplant, antrag.blatt_geplant) if antrag else (None, None)
+    plaene: dict[int, tuple[int | None, int | None]] = {}
+    # Meta ordering (newest first) as `.first()` used before: the first one per authority wins
+    for antrag in Foerderantrag.objects.filter(behoerde_id__in=behoerde_ids, programm__aktiv=True):
+        plaene.setdefault(antrag.behoerde_id, (antrag.akten_geplant, antrag.blatt_geplant))
+    return plaene
 
 
 @login_required
@@ -60,23 +63,29 @@ def uebersicht(request: HttpRequest) -> HttpResponse:
     if not zugriff.darf_fortschritt_sehen(request.user):
         raise Http404
     z = zugang(request.user)
-    lose = Digitalisierungslos.objects.visible_to(request.user).select_related("behoerde")
-    behoerde_ids = set(lose.values_list("behoerde_id", flat=True).distinct())
+    lose = list(
+        Digitalisierungslos.objects.visible_to(request.user)
+        .select_related("behoerde")
+        .annotate(
+            akten_geplant=Count("akten"),
+            akten_fertig=Count("akten", filter=Q(akten__importiert_am__isnull=False)),
+        )
+    )
+    behoerde_ids = {lo.behoerde_id for lo in lose}
     if z.rolle != "land" and z.behoerde_id is not None:
         behoerde_ids.add(z.behoerde_id)
-    je_behoerde = []
-    for behoerde in Behoerde.objects.filter(pk__in=behoerde_ids).order_by("kuerzel"):
-        akten_plan, blatt_plan = _foerderplan(behoerde.pk)
-        je_behoerde.append(
-            {
-                "behoerde": behoerde,
-                "fortschritt": fortschritt(Q(behoerde=behoerde), akten_geplant=akten_plan, blatt_geplant=blatt_plan),
-                "lose": lose.filter(behoerde=behoerde).annotate(
-                    akten_geplant=Count("akten"),
-                    akten_fertig=Count("akten", filter=Q(akten__importiert_am__isnull=False)),
-                ),
-            }
-        )
+    lose_je_behoerde: dict[int, list[Digitalisierungslos]] = {}
+    for lo in lose:
+        lose_je_behoerde.setdefault(lo.behoerde_id, []).append(lo)
+    je_fortschritt = fortschritt_je_behoerde(behoerde_ids, _foerderplaene(behoerde_ids))
+    je_behoerde = [
+        {
+            "behoerde": behoerde,
+            "fortschritt": je_fortschritt[behoerde.pk],
+            "lose": lose_je_behoerde.get(behoerde.pk, []),
+        }
+        for behoerde in Behoerde.objects.filter(pk__in=behoerde_ids).order_by("kuerzel")
+    ]
     darf_fuehren = z.behoerde_id is not None and zugriff.darf_lose_fuehren(request.user, z.behoerde_id)
     kandidaten = 0
     if darf_fuehren:
@@ -111,6 +120,8 @@ def los_neu(request: HttpRequest) -> HttpResponse:
         anzahl = int(request.POST.get("anzahl", "1000"))
         prozent = Decimal(request.POST.get("stichprobe_prozent", "5").replace(",", "."))
         blatt_je_akte = int(request.POST.get("blatt_je_akte", "100"))
+        if not prozent.is_finite():
+            raise ValueError
         if not 1 <= anzahl <= svc.MAX_AKTEN_JE_LOS or not 0 <= blatt_je_akte <= 100_000:
             raise ValueError
     except (ValueError, InvalidOperation):
@@ -119,6 +130,7 @@ def los_neu(request: HttpRequest) -> HttpResponse:
     akten = list(
         Akte.objects.filter(behoerde_id=z.behoerde_id, medium__in=[Akte.Medium.PAPIER, Akte.Medium.HYBRID])
         .exclude(digitalisierung__isnull=False)
+        .exclude(gesperrt=True)  # restricted files are never listed with person data for the provider
         .order_by("aktenzeichen")[:anzahl]
     )
     try:
@@ -146,11 +158,30 @@ def _los(request: HttpRequest, pk: int) -> Digitalisierungslos:
     return los
 
 
-def _eingangsordner() -> list[str]:
-    wurzel = lieferungen_wurzel()
-    if not wurzel.is_dir():
-        return []
-    return sorted(p.name for p in wurzel.iterdir() if p.is_dir() or p.suffix.lower() == ".zip")[:200]
+def _eingangsordner(los: Digitalisierungslos) -> list[str]:
+    """Only the lot's authority's own inbox subfolder (LIEFERUNGEN_PATH/<Kürzel>)."""
+    return eingang_auflisten(los.behoerde.kuerzel)
+
+
+def _akten_zeilen(request: HttpRequest, los: Digitalisierungslos) -> list[dict[str, Any]]:
+    """The lot's files; person data only where the user may see the Akte (restricted files: Aktenzeichen only)."""
+    las = list(LosAkte.objects.filter(los=los).select_related("akte__person").order_by("position")[:200])
+    sichtbar = set(
+        Akte.objects.visible_to(request.user).filter(pk__in=[la.akte_id for la in las]).values_list("pk", flat=True)
+    )
+    return [
+        {
+            "position": la.position,
+            "akte": {
+                "aktenzeichen": la.akte.aktenzeichen,
+                "person": str(la.akte.person) if la.akte_id in sichtbar else "– (gesperrte Akte)",
+            },
+            "importiert_am": la.importiert_am,
+            "seiten": la.seiten,
+            "blatt": la.blatt,
+        }
+        for la in las
+    ]
 
 
 @login_required
@@ -166,7 +197,7 @@ def los_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "los": los,
             "fortschritt": fortschritt(Q(pk=los.pk), blatt_geplant=los.blatt_geplant),
             "verlauf": los.statuswechsel.select_related("user"),
-            "akten": LosAkte.objects.filter(los=los).select_related("akte__person").order_by("position")[:200],
+            "akten": _akten_zeilen(request, los),
             "anzahl_akten": los.akten.count(),
             "lieferungen": los.lieferungen.select_related("angelegt_von")[:50],
             "stichproben": Stichprobe.objects.filter(los=los).select_related("los_akte__akte", "geprueft_von"),
@@ -174,7 +205,7 @@ def los_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "naechster": s(naechster) if naechster else None,
             "darf_fuehren": zugriff.darf_lose_fuehren(request.user, los.behoerde_id),
             "qa_bestanden": svc.qa_bestanden(los),
-            "eingang": _eingangsordner(),
+            "eingang": _eingangsordner(los),
             "mangelarten": Stichprobe.Mangel.choices,
         },
     )
@@ -268,7 +299,7 @@ def eilscan(request: HttpRequest, pk: int) -> HttpResponse:
 def uebergabeliste(request: HttpRequest, pk: int) -> HttpResponse:
     los = _los(request, pk)
     protokollieren(aktion=Aktion.EXPORT, request=request, objekt=los, details={"uebergabeliste": True})
-    antwort = HttpResponse(uebergabeliste_pdf(los), content_type="application/pdf")
+    antwort = HttpResponse(uebergabeliste_pdf(los, user=request.user), content_type="application/pdf")
     antwort["Content-Disposition"] = (
         f'attachment; filename="uebergabeliste-{los.behoerde.kuerzel}-los-{los.nummer}.pdf"'
     )

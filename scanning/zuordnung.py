@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dms.models import Akte, Person
+from dms.namen import normalize_name
 
 from .erkennung import Merkmale, name_im_text, text_woerter
 
@@ -150,7 +151,9 @@ def kandidaten_laden(behoerde_id: int, merkmale: Merkmale, text: str) -> list[Ka
         # Exact name keys in SQL (GIN index); typo-tolerant matching happens on this small set in Python.
         bedingung |= Q(person__namen_normalisiert__overlap=woerter[:2000])
     qs = (
-        Akte.objects.filter(behoerde_id=behoerde_id)
+        # Restricted files (gesperrt) are never suggested or filed automatically: suggestions are shown to the
+        # whole team, so naming such a file would leak it; a person files into it by hand.
+        Akte.objects.filter(behoerde_id=behoerde_id, gesperrt=False)
         .exclude(status__in=[Akte.Status.ABGEGEBEN, Akte.Status.AUSGESONDERT])
         .filter(bedingung)
         .select_related("person")
@@ -167,7 +170,7 @@ def _kandidat(a: Akte) -> Kandidat:
         fruehere_aktenzeichen=tuple(a.fruehere_aktenzeichen),
         person_id=p.pk,
         familienname=p.familienname,
-        namen=tuple(p.namen_normalisiert) or (p.familienname.lower(),),
+        namen=tuple(p.namen_normalisiert) or (normalize_name(p.familienname),),
         geburtsdatum=p.geburtsdatum,
         azr_nummer=p.azr_nummer,
         aktiv=a.status == Akte.Status.AKTIV,

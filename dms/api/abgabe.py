@@ -33,6 +33,14 @@ class EntscheidungKonflikt(APIException):
     default_code = "bereits_entschieden"
 
 
+class ExportKonflikt(APIException):
+    """The stored file could not be written into a package (e.g. a stored file is missing or altered)."""
+
+    status_code = 409
+    default_detail = "Die Akte konnte nicht exportiert werden."
+    default_code = "export_fehlgeschlagen"
+
+
 class AktenabgabeSerializer(serializers.ModelSerializer):
     von_behoerde = serializers.SlugRelatedField(slug_field="kuerzel", read_only=True)
     an_behoerde = serializers.SlugRelatedField(slug_field="kuerzel", read_only=True)
@@ -240,7 +248,9 @@ class XdomeaExportView(APIView):
             raise Http404
         akte = get_object_or_404(Akte.objects.changeable_by(request.user), pk=pk)
         empfaenger = None
-        kuerzel = request.query_params.get("empfaenger") or request.data.get("empfaenger")
+        # The body is optional; anything but a JSON object (e.g. `[]`) carries no recipient.
+        daten = request.data if isinstance(request.data, dict) else {}
+        kuerzel = request.query_params.get("empfaenger") or daten.get("empfaenger")
         if kuerzel:
             empfaenger = get_object_or_404(Behoerde.objects.filter(aktiv=True), kuerzel=str(kuerzel).upper())
         verzeichnis = tempfile.TemporaryDirectory(prefix="xdomea-export-")
@@ -250,7 +260,7 @@ class XdomeaExportView(APIView):
             )
         except ExportFehler as exc:
             verzeichnis.cleanup()
-            raise APIException(str(exc)) from exc
+            raise ExportKonflikt(str(exc)) from exc
         except BaseException:
             verzeichnis.cleanup()
             raise

@@ -18,13 +18,23 @@ if TYPE_CHECKING:
 
 class AktenabgabeQuerySet(models.QuerySet["Aktenabgabe"]):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> AktenabgabeQuerySet:
-        """Hand-overs the user's authority sends or receives (only roles that work with files)."""
+        """Hand-overs the user's authority sends or receives (only roles that work with files).
+
+        A hand-over of a restricted (gesperrt) file carries personal data, so it is only visible to users who may
+        see the file itself, except a pending offer to the user's authority: the receiving side must be able to
+        decide on it before the file is theirs.
+        """
         from dms.access import zugang
 
         z = zugang(user)
         if not z.hat_aktenzugang:
             return self.none()
-        return self.filter(Q(von_behoerde_id=z.behoerde_id) | Q(an_behoerde_id=z.behoerde_id))
+        return self.filter(
+            Q(von_behoerde_id=z.behoerde_id) | Q(an_behoerde_id=z.behoerde_id),
+            Q(akte__gesperrt=False)
+            | Q(akte__in=Akte.objects.visible_to(user).values("pk"))
+            | Q(an_behoerde_id=z.behoerde_id, status=Aktenabgabe.Status.ANGEBOTEN),
+        )
 
     def eingehend(self, user: AbstractBaseUser | AnonymousUser) -> AktenabgabeQuerySet:
         from dms.access import zugang

@@ -15,6 +15,8 @@ from dms.access import zugang
 from dms.models import Akte, Aktenabgabe, Behoerde, DateiBEintrag
 from dms.services.abgabe import BereitsEntschieden
 
+from .common import fehler_melden, form_fehler_uebernehmen
+
 
 class AbgabeForm(forms.Form):
     ziel_behoerde = forms.ModelChoiceField(
@@ -37,11 +39,6 @@ class AbgabeForm(forms.Form):
 
 class AblehnenForm(forms.Form):
     ablehnungsgrund = forms.CharField(label="Grund der Ablehnung", max_length=500)
-
-
-def _fehler_melden(request: HttpRequest, exc: ValidationError) -> None:
-    for meldung in exc.messages:
-        messages.error(request, meldung)
 
 
 @login_required
@@ -74,7 +71,7 @@ def annehmen(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("abgaben")
     except ValidationError as exc:
-        _fehler_melden(request, exc)
+        fehler_melden(request, exc)
         return redirect("abgaben")
     messages.success(
         request,
@@ -96,7 +93,7 @@ def ablehnen(request: HttpRequest, pk: int) -> HttpResponse:
             abgabe=abgabe, user=request.user, request=request, grund=form.cleaned_data["ablehnungsgrund"]
         )
     except (BereitsEntschieden, ValidationError) as exc:
-        messages.error(request, str(exc) if isinstance(exc, BereitsEntschieden) else " ".join(exc.messages))
+        fehler_melden(request, exc)
         return redirect("abgaben")
     messages.success(
         request, f"Die Abgabe {abgabe.aktenzeichen_alt} wurde abgelehnt; die Akte bleibt bei der abgebenden Behörde."
@@ -111,7 +108,7 @@ def zurueckziehen(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.abgabe_zurueckziehen(abgabe=abgabe, user=request.user, request=request)
     except (BereitsEntschieden, ValidationError) as exc:
-        messages.error(request, str(exc) if isinstance(exc, BereitsEntschieden) else " ".join(exc.messages))
+        fehler_melden(request, exc)
         return redirect("abgaben")
     messages.success(request, "Das Angebot wurde zurückgezogen.")
     return redirect("abgaben")
@@ -135,12 +132,7 @@ def akte_abgeben(request: HttpRequest, pk: int) -> HttpResponse:
                 bemerkung=daten["bemerkung"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for feld, fehler in exc.error_dict.items():
-                    for f in fehler:
-                        form.add_error(feld if feld in form.fields else None, f)
-            else:
-                form.add_error(None, exc)
+            form_fehler_uebernehmen(form, exc)
         else:
             messages.success(
                 request,

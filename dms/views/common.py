@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -35,6 +36,15 @@ def fehlertexte(exc: ValidationError) -> list[str]:
     if hasattr(exc, "message_dict"):
         return [m for msgs in exc.message_dict.values() for m in msgs]
     return list(exc.messages)
+
+
+def fehler_melden(request: HttpRequest, exc: Exception) -> None:
+    """Show a refused action as error messages: each German text of a ValidationError, else the exception text."""
+    if isinstance(exc, ValidationError):
+        for m in fehlertexte(exc):
+            messages.error(request, m)
+    else:
+        messages.error(request, str(exc) or "Diese Aktion ist Ihnen nicht erlaubt.")
 
 
 def form_fehler_uebernehmen(form: Any, exc: ValidationError) -> None:

@@ -22,7 +22,7 @@ from dms.models import Akte, Register, Team, Vorgang
 from dms.queries import akte_schnellsuche_q
 
 from .arbeitsplatz import postkorb_q
-from .common import fehlertexte, ganzzahl, log
+from .common import fehler_melden, ganzzahl, log
 from .dokument import BREITEN, seite_rendern
 from .formulare import kollegen
 
@@ -160,14 +160,6 @@ def _services() -> Any:
     return scanning_services
 
 
-def _fehler_melden(request: HttpRequest, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        for m in fehlertexte(exc):
-            messages.error(request, m)
-    else:
-        messages.error(request, str(exc) or "Diese Aktion ist Ihnen nicht erlaubt.")
-
-
 @login_required
 @require_POST
 def zuordnen(request: HttpRequest, pk: int) -> HttpResponse:
@@ -186,7 +178,7 @@ def zuordnen(request: HttpRequest, pk: int) -> HttpResponse:
             posteingang=e, akte=akte, register=register, vorgang=vorgang, user=request.user, request=request
         )
     except (ValidationError, PermissionDenied) as exc:
-        _fehler_melden(request, exc)
+        fehler_melden(request, exc)
         return redirect("postkorb-eintrag", pk=e.pk)
     messages.success(request, f"Das Schriftstück wurde zur Akte {akte.aktenzeichen} genommen.")
     if erledigt.dokument_id:
@@ -235,7 +227,7 @@ def neue_akte(request: HttpRequest, pk: int) -> HttpResponse:
                 posteingang=e, akte=akte, register=register, user=request.user, request=request
             )
     except (ValidationError, PermissionDenied) as exc:
-        _fehler_melden(request, exc)
+        fehler_melden(request, exc)
         return redirect("postkorb-eintrag", pk=e.pk)
     messages.success(request, f"Person und Akte {akte.aktenzeichen} wurden angelegt; das Schriftstück liegt darin.")
     return redirect("akte", pk=akte.pk)
@@ -266,7 +258,7 @@ def weiterleiten(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     except (ValidationError, PermissionDenied) as exc:
-        _fehler_melden(request, exc)
+        fehler_melden(request, exc)
         return redirect("postkorb-eintrag", pk=e.pk)
     name = person.get_username() if person is not None else f"Team {team.name}"  # type: ignore[union-attr]
     messages.success(request, f"Das Schriftstück wurde an {name} weitergeleitet.")

@@ -22,6 +22,8 @@ from dms.models import Akte, Akteneinsicht, Behoerde
 from dms.permissions_matrix import darf
 from dms.services import berechtigungen
 
+from .common import form_fehler_uebernehmen
+
 User = get_user_model()
 
 
@@ -87,15 +89,6 @@ class VertretungForm(forms.Form):
         self.fields["vertretung"].queryset = kollegen  # type: ignore[attr-defined]
 
 
-def _formfehler(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for feld, fehler in exc.error_dict.items():
-            for e in fehler:
-                form.add_error(feld if feld in form.fields else None, e.messages[0])
-    else:
-        form.add_error(None, exc.messages[0])
-
-
 @login_required
 def vertretungen(request: HttpRequest) -> HttpResponse:
     if not darf(request.user, "vertretung_setzen"):
@@ -107,7 +100,7 @@ def vertretungen(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _formfehler(form, exc)
+            form_fehler_uebernehmen(form, exc)
         else:
             messages.success(request, "Die Vertretung wurde angelegt.")
             return redirect("vertretungen")
@@ -178,7 +171,7 @@ def akteneinsichten(request: HttpRequest, akte_id: int) -> HttpResponse:
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _formfehler(form, exc)
+            form_fehler_uebernehmen(form, exc)
         else:
             messages.success(request, "Die Akteneinsicht wurde erteilt.")
             return redirect("akteneinsichten", akte_id=akte.pk)

@@ -113,10 +113,18 @@ def _code(e: etree._Element | None, *pfad: str) -> str:
     return (c.findtext("code") or "").strip() if c is not None else ""
 
 
-def _int(werte: list[str] | None) -> int | None:
-    if werte and werte[0].isdigit():
-        return int(werte[0])
-    return None
+def _ist_zahl(wert: str) -> bool:
+    """Plain ASCII digits only: str.isdigit() also accepts e.g. '²', which int() rejects."""
+    return wert.isascii() and wert.isdigit()
+
+
+def _int(werte: list[str] | None, was: str) -> int | None:
+    wert = (werte or [""])[0].strip()
+    if not wert:
+        return None
+    if not _ist_zahl(wert):
+        raise PaketFehler(f"Ungültige Zahl bei {was}: {wert!r}.")
+    return int(wert)
 
 
 def _erster(felder: dict[str, list[str]], name: str) -> str:
@@ -197,7 +205,8 @@ def _dokument(d: etree._Element, register: str, vorgang: int | None) -> Dokument
     if not versionen_el:
         raise PaketFehler(f"Das Dokument „{titel or _t(d, 'Identifikation', 'ID')}“ enthält keine Version.")
     versionen = [_version(v, titel, gruppen) for v in versionen_el]
-    versionen.sort(key=lambda v: (0, int(v.nummer)) if v.nummer.isdigit() else (1, 0))
+    # Foreign packages may number versions freely: non-numeric numbers sort last instead of failing.
+    versionen.sort(key=lambda v: (0, int(v.nummer)) if _ist_zahl(v.nummer) else (1, 0))
     if not titel:
         titel = versionen[0].original.original_name
     return DokumentPlan(
@@ -209,8 +218,8 @@ def _dokument(d: etree._Element, register: str, vorgang: int | None) -> Dokument
         register=_erster(felder, "register") or register,
         vorgang=vorgang,
         versionen=versionen,
-        seiten=_int(felder.get("seiten")),
-        blatt=_int(felder.get("blatt")),
+        seiten=_int(felder.get("seiten"), f"Seitenzahl des Dokuments „{titel}“"),
+        blatt=_int(felder.get("blatt"), f"Blattnummer des Dokuments „{titel}“"),
         quelle_extern=_erster(felder, "quelle"),
     )
 

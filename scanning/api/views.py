@@ -74,6 +74,8 @@ class PosteingangViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         upload = s.PosteingangUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         datei = upload.validated_data["datei"]
+        if meldung := services.zu_gross(datei.size):
+            return Response({"datei": [meldung]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         behoerde = Behoerde.objects.get(pk=zugang(request.user).behoerde_id)
         p = services.posteingang_annehmen(
             behoerde=behoerde,

@@ -25,15 +25,20 @@ if TYPE_CHECKING:
 
 class PosteingangQuerySet(models.QuerySet["Posteingang"]):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> PosteingangQuerySet:
-        """Own authority only. Mail room, team leads and admins see every item of their authority; caseworkers
-        see their team's items, items assigned to them, their own uploads, and those of colleagues they stand in for."""
+        """Own authority only, never an item filed into a restricted file the user is not named on. Mail room, team
+        leads and admins see every item of their authority (with that exception); caseworkers see their team's items,
+        items assigned to them, their own uploads, and those of colleagues they stand in for."""
         from dms.access import zugang
         from dms.models import Mitgliedschaft, Rolle
 
         z = zugang(user)
         if not z.hat_aktenzugang:
             return self.none()
-        eigene = self.filter(behoerde_id=z.behoerde_id)
+        # An item filed into a restricted file is hidden unless the user is named on that file. (Items filed into a
+        # file handed over later stay in the authority's Posteingangsbuch: the receipt is its own record.)
+        eigene = self.filter(behoerde_id=z.behoerde_id).filter(
+            Q(akte__isnull=True) | Q(akte__gesperrt=False) | Q(akte__in=Akte.objects.visible_to(user))
+        )
         if z.rolle != Rolle.SACHBEARBEITUNG:
             return eigene
         teams = Q(team_id=z.team_id) if z.team_id else Q(pk__in=[])

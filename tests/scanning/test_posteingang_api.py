@@ -227,3 +227,61 @@ def test_document_upload_derivation_born_digital(tmp_path):
     dok.refresh_from_db()
     assert (version.seiten, version.blatt, len(version.vorschaubilder)) == (3, 2, 3)
     assert "Aufenthaltserlaubnis" in dok.text and dok.ocr_status == "nicht_noetig" and version.pdf
+
+
+def test_item_filed_into_restricted_file_is_hidden_from_unnamed_caseworker():
+    from dms.models import AkteFreigabe
+
+    team = f.TeamFactory(name="A-Z", buchstaben_von="A", buchstaben_bis="Z")
+    sb = f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
+    akte = f.AkteFactory(gesperrt_=True)
+    p = _posteingang()
+    offen = _posteingang(daten=b"%PDF-1.4 offen")
+    Posteingang.objects.filter(pk=p.pk).update(akte=akte, team=team, status="zugeordnet")
+    Posteingang.objects.filter(pk=offen.pk).update(akte=f.AkteFactory(), team=team, status="zugeordnet")
+    c = _api(sb)
+    assert c.get(f"/api/v1/posteingang/{p.pk}/").status_code == 404
+    assert c.get(f"/api/v1/posteingang/{p.pk}/original/").status_code == 404
+    assert [e["id"] for e in c.get("/api/v1/posteingang/").json()["results"]] == [offen.pk]
+    assert c.get(f"/api/v1/posteingang/{offen.pk}/original/").status_code == 200
+    # The mail room has no access to restricted files either; a person named on the file sees the item.
+    assert _api(f.benutzer("OF", Rolle.POSTSTELLE)).get(f"/api/v1/posteingang/{p.pk}/").status_code == 404
+    AkteFreigabe.objects.create(content_object=akte, user=sb, permission=_perm_gesperrt())
+    sb = type(sb).objects.get(pk=sb.pk)
+    assert _api(sb).get(f"/api/v1/posteingang/{p.pk}/").status_code == 200
+
+
+def _perm_gesperrt():
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.get(codename="view_gesperrte_akte")
+
+
+def test_non_ascii_digits_in_ids_and_vorgang_are_no_500():
+    user = f.benutzer("OF", Rolle.POSTSTELLE)
+    c = Client()
+    c.force_login(user)
+    p = _posteingang()
+    r = c.get(f"/poststelle/status/?ids=\u00b2,{p.pk},\u0663")
+    assert r.status_code == 200 and [e["id"] for e in r.json()["eintraege"]] == [p.pk]
+    akte = f.AkteFactory()
+    assert c.get(f"/poststelle/deckblatt/{akte.pk}/?vorgang=\u00b2").status_code == 404
+
+
+def test_upload_over_the_size_limit_is_refused_before_anything_is_stored(settings):
+    settings.MAX_UPLOAD_BYTES = 1024
+    user = f.benutzer("OF", Rolle.POSTSTELLE)
+    vorher = Posteingang.objects.count()
+    datei = io.BytesIO(b"%PDF-1.4 " + b"x" * 2048)
+    datei.name = "gross.pdf"
+    r = _api(user).post("/api/v1/posteingang/", {"datei": datei}, format="multipart")
+    assert r.status_code == 413 and "größer als" in r.json()["datei"][0]
+    c = Client()
+    c.force_login(user)
+    datei.seek(0)
+    r = c.post("/poststelle/hochladen/", {"datei": datei})
+    assert r.status_code == 413 and "größer als" in r.json()["fehler"]
+    assert Posteingang.objects.count() == vorher
+    klein = io.BytesIO(b"%PDF-1.4 klein")
+    klein.name = "klein.pdf"
+    assert c.post("/poststelle/hochladen/", {"datei": klein}).status_code == 201

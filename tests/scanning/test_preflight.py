@@ -84,3 +84,17 @@ def test_cover_sheet_qr_is_found_on_a_scanned_page():
     seite = scans.deckblatt_bild("OF-2026-000123").resize((827, 1169))  # 100 dpi, as the splitter looks
     assert code_auf_seite(seite) == "OF-2026-000123"
     assert code_auf_seite(scans.leere_seite().resize((827, 1169))) is None
+
+
+@pytest.mark.parametrize("groesse", [0, 1, 8192, 8193, 3 * 1024 * 1024 + 5])
+def test_sha256_und_groesse_streams_whole_file_and_rewinds(groesse):
+    import hashlib
+    import io
+
+    from dms.dateien import sha256_und_groesse
+
+    daten = bytes(i % 251 for i in range(groesse))
+    datei = io.BytesIO(daten)
+    datei.seek(3 if groesse > 3 else 0)
+    assert sha256_und_groesse(datei) == (hashlib.sha256(daten).hexdigest(), groesse)
+    assert datei.tell() == 0

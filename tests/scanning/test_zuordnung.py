@@ -59,3 +59,41 @@ def test_candidates_only_from_own_authority():
     m = merkmale_finden(text, "OF")
     ids = {k.akte_id for k in kandidaten_laden(f.behoerde("OF").pk, m, text)}
     assert eigene.pk in ids and fremde.pk not in ids
+
+
+@pytest.mark.django_db
+def test_restricted_file_is_never_suggested_nor_filed_automatically():
+    person = f.PersonFactory(familienname="Gesperrtmann", geburtsdatum=date(1980, 4, 5), azr_nummer="777766665555")
+    akte = f.AkteFactory(person=person, gesperrt_=True)
+    text = f"Herr Gesperrtmann, geb. 05.04.1980, AZR 777766665555, Az. {akte.aktenzeichen}"
+    m = merkmale_finden(text, "OF")
+    kandidaten = kandidaten_laden(f.behoerde("OF").pk, m, text)
+    assert akte.pk not in {k.akte_id for k in kandidaten}
+    e = bewerten(m, text, kandidaten, {"777766665555": 1})
+    assert e.akte_id is None
+    assert all(akte.aktenzeichen not in str(v.als_json()) for v in e.vorschlaege)
+    # Control: the same letter files automatically once the file is no longer restricted.
+    type(akte).objects.filter(pk=akte.pk).update(gesperrt=False)
+    kandidaten = kandidaten_laden(f.behoerde("OF").pk, m, text)
+    assert bewerten(m, text, kandidaten, {"777766665555": 1}).akte_id == akte.pk
+
+
+@pytest.mark.parametrize(
+    ("familienname", "text", "gefunden"),
+    [
+        ("Müller", "Sehr geehrter Herr Mueller, geb. 03.07.1985", True),
+        ("Müller", "Sehr geehrter Herr Müller, geb. 03.07.1985", True),
+        ("Öztürk", "Frau Oeztuerk, geb. 03.07.1985", True),
+        ("Müller", "Sehr geehrter Herr Schmidt, geb. 03.07.1985", False),
+    ],
+)
+def test_candidate_without_stored_name_keys_falls_back_to_normalised_surname(familienname, text, gefunden):
+    from dms.models import Akte, Person
+    from dms.namen import normalize_name
+    from scanning.zuordnung import _kandidat
+
+    person = Person(pk=7, familienname=familienname, geburtsdatum=date(1985, 7, 3), namen_normalisiert=[])
+    k = _kandidat(Akte(pk=3, aktenzeichen="OF-2026-000900", person=person))
+    assert k.namen == (normalize_name(familienname),)
+    e = bewerten(merkmale_finden(text, "OF"), text, [k], {})
+    assert (e.akte_id == 3) is gefunden

@@ -1,4 +1,4 @@
-"""Import a provider's delivery from the inbox (LIEFERUNGEN_PATH) into a lot, in the foreground.
+"""Import a provider's delivery from the authority's inbox (LIEFERUNGEN_PATH/<Kürzel>) into a lot, in the foreground.
 
     python manage.py lieferung_importieren LOS-2026-07 --behoerde OF --los 7 --benutzer projektleitung
 
@@ -22,7 +22,10 @@ class Command(BaseCommand):
     help = "Importiert eine Lieferung des Scandienstleisters (Ordner oder ZIP mit manifest.csv) in ein Los."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("quelle", help="Pfad der Lieferung relativ zum Eingangsordner LIEFERUNGEN_PATH")
+        parser.add_argument(
+            "quelle",
+            help="Name der Lieferung (Ordner oder ZIP) im Eingangsordner der Behörde, LIEFERUNGEN_PATH/<Kürzel>/",
+        )
         parser.add_argument("--behoerde", required=True, help="Kürzel der Behörde, z. B. OF")
         parser.add_argument("--los", type=int, required=True, help="Losnummer")
         parser.add_argument("--benutzer", required=True, help="Benutzername der importierenden Person")

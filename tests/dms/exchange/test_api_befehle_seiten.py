@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from django.test import Client
 from lxml import etree
 
 from dms.models import Akte, Aktenabgabe, Protokolleintrag, Rolle
+from dms.xdomea.import_ import ImportAbgelehnt, paket_importieren
 from dms.xdomea.schema import xdomea_schema
 from tests import factories as f
 
@@ -168,3 +170,35 @@ def test_lists_need_a_fixed_number_of_queries(
     r = fremde_api.get(f"/api/v1/abgaben/{Aktenabgabe.objects.first().pk}/")
     assert r.status_code == 200
     assert Protokolleintrag.objects.filter(aktion="lesen", objekt_typ="aktenabgabe").exists()
+
+
+@pytest.mark.parametrize("body", [[], "HP", 5, None])
+def test_api_export_with_non_object_json_body_is_not_a_500(api, volle_akte, body):
+    r = api.post(
+        f"/api/v1/akten/{volle_akte.akte.pk}/xdomea-export/",
+        data=json.dumps(body),
+        content_type="application/json",
+    )
+    assert r.status_code == 200, r.content
+    assert zipfile.ZipFile(io.BytesIO(_zip_aus(r))).testzip() is None
+
+
+def test_api_export_recipient_from_json_object_body(api, volle_akte):
+    r = api.post(f"/api/v1/akten/{volle_akte.akte.pk}/xdomea-export/", {"empfaenger": "hp"}, format="json")
+    assert r.status_code == 200, r.content
+    # The package is addressed to HP: another authority may not import it.
+    with pytest.raises(ImportAbgelehnt, match="adressiert"):
+        paket_importieren(paket=io.BytesIO(_zip_aus(r)), behoerde="WI")
+    r = api.post(f"/api/v1/akten/{volle_akte.akte.pk}/xdomea-export/", {"empfaenger": "XX"}, format="json")
+    assert r.status_code == 404
+
+
+def test_api_export_with_missing_stored_file_answers_409_with_german_reason(api, volle_akte):
+    from dms.models import DokumentVersion
+
+    # The stored original of one version is gone (storage failure): a clear conflict, not a 500.
+    version = DokumentVersion.objects.filter(dokument__akte=volle_akte.akte).order_by("pk").first()
+    version.original.storage.delete(version.original.name)
+    r = api.post(f"/api/v1/akten/{volle_akte.akte.pk}/xdomea-export/")
+    assert r.status_code == 409, r.content
+    assert "fehlt im Speicher" in r.json()["detail"]

@@ -163,3 +163,37 @@ def test_package_addressed_to_another_known_authority_is_rejected(volle_akte, tm
     with pytest.raises(ImportAbgelehnt, match="adressiert"):
         paket_importieren(paket=io.BytesIO(paket.read_bytes()), behoerde="WI")
     assert paket_importieren(paket=paket, behoerde="HP").akte.behoerde.kuerzel == "HP"
+
+
+@pytest.mark.parametrize(("feld", "wert"), [("seiten", "²"), ("blatt", "١٢"), ("seiten", "drei")])
+def test_non_ascii_or_bad_number_is_rejected_with_reason_via_api(feld, wert, paket, tmp_path, settings, fremde_api):
+    """'²'.isdigit() is True but int('²') fails: the package must be rejected (400, negative 0402), never a 500."""
+    import re
+
+    from lxml import etree
+
+    muster = re.compile(rb"(<xdomea:Name>" + feld.encode() + rb"</xdomea:Name>\s*<xdomea:Wert>)[^<]*")
+    ersetzt = []
+
+    def kaputt_machen(daten: bytes) -> bytes:
+        neu, anzahl = muster.subn(lambda m: m.group(1) + wert.encode(), daten, count=1)
+        ersetzt.append(anzahl)
+        return neu
+
+    kaputt = _umbauen(paket, tmp_path / "zahl.zip", ersetzen={_ist_xml: kaputt_machen})
+    assert sum(ersetzt) == 1, "the exported package must carry the field this test breaks"
+    vorher = _stand(Path(settings.MEDIA_ROOT))
+    with pytest.raises(ImportAbgelehnt) as info:
+        paket_importieren(paket=kaputt, behoerde="HP")
+    assert "Ungültige Zahl" in info.value.grund and wert in info.value.grund
+    assert _stand(Path(settings.MEDIA_ROOT)) == vorher
+    datei = io.BytesIO(kaputt.read_bytes())
+    datei.name = "zahl.zip"
+    r = fremde_api.post("/api/v1/xdomea/import/", {"paket": datei}, format="multipart")
+    assert r.status_code == 400, r.content
+    body = r.json()
+    assert "Ungültige Zahl" in body["detail"]
+    quittung = body["importbestaetigung"].encode()
+    assert xdomea_schema().validate(etree.fromstring(quittung))
+    assert b"<xdomea:Erfolgreich>0</xdomea:Erfolgreich>" in quittung
+    assert _stand(Path(settings.MEDIA_ROOT)) == vorher

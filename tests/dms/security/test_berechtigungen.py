@@ -232,3 +232,53 @@ def test_substitution_page_creates_and_ends_for_the_team(client, leitung, sb, te
     # Land and revision do not reach it at all.
     client.force_login(benutzer("OF", Rolle.LAND))
     assert client.get("/sicherheit/vertretungen/").status_code == 403
+
+
+def test_restricted_file_handover_hidden_from_unnamed_colleagues(leitung, sb, client):
+    """A hand-over record copies personal data; it must not leak a restricted file to unnamed colleagues."""
+    from rest_framework.test import APIClient
+
+    from dms.models import Aktenabgabe
+    from dms.services import abgabe_anbieten
+
+    kollegin = benutzer("OF", Rolle.SACHBEARBEITUNG)
+    akte = f.AkteFactory(sachbearbeitung=sb)
+    b.sperrvermerk_setzen(akte=akte, user=leitung)
+    abgabe = abgabe_anbieten(
+        akte=Akte.objects.get(pk=akte.pk),
+        ziel_behoerde=f.behoerde("HP"),
+        user=sb,
+        grund=Aktenabgabe.Grund.FORTZUG,
+        neue_anschrift="Bahnhofstraße 1, 64646 Heppenheim",
+    )
+
+    def api_fuer(user) -> APIClient:
+        forget_zugang(user)
+        c = APIClient()
+        c.force_authenticate(user)
+        return c
+
+    def liste(user) -> list:
+        daten = api_fuer(user).get("/api/v1/abgaben/").json()
+        return daten["results"] if isinstance(daten, dict) else daten
+
+    assert [a["id"] for a in liste(sb)] == [abgabe.pk]
+    assert liste(kollegin) == []
+    assert api_fuer(kollegin).get(f"/api/v1/abgaben/{abgabe.pk}/").status_code == 404
+    client.force_login(kollegin)
+    forget_zugang(kollegin)
+    seite = client.get("/abgaben/")
+    assert seite.status_code == 200
+    assert akte.person.familienname not in seite.content.decode()
+    # The receiving authority still sees the pending offer, so it can decide.
+    empfang = benutzer("HP", Rolle.SACHBEARBEITUNG)
+    assert [a["id"] for a in liste(empfang)] == [abgabe.pk]
+    assert api_fuer(empfang).get(f"/api/v1/abgaben/{abgabe.pk}/").status_code == 200
+    # After acceptance only the named accepting caseworker still sees the record; her unnamed colleague does not.
+    empfang_kollege = benutzer("HP", Rolle.SACHBEARBEITUNG)
+    assert [a["id"] for a in liste(empfang_kollege)] == [abgabe.pk]
+    assert api_fuer(empfang).post(f"/api/v1/abgaben/{abgabe.pk}/annehmen/", {}, format="json").status_code == 200
+    assert [a["id"] for a in liste(empfang)] == [abgabe.pk]
+    assert liste(empfang_kollege) == []
+    assert api_fuer(empfang_kollege).get(f"/api/v1/abgaben/{abgabe.pk}/").status_code == 404
+    assert liste(kollegin) == []

@@ -13,10 +13,10 @@ from tests import factories as f
 
 @pytest.fixture
 def eingang(settings, tmp_path):
-    """The delivery inbox (LIEFERUNGEN_PATH) for this test."""
+    """Authority OF's delivery folder `LIEFERUNGEN_PATH/OF` for this test (one subfolder per authority)."""
     settings.LIEFERUNGEN_PATH = str(tmp_path / "lieferungen")
-    (tmp_path / "lieferungen").mkdir()
-    return tmp_path / "lieferungen"
+    (tmp_path / "lieferungen" / "OF").mkdir(parents=True)
+    return tmp_path / "lieferungen" / "OF"
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
-def altakten_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dict[str, Path]]:
+def altakten_worker(e2e_testdatenbank, django_db_blocker, tmp_path_factory) -> Iterator[dict[str, Path]]:
     """`celery worker -Q altakten` on the test database, with its own media root and delivery inbox."""
     db = django_settings.DATABASES["default"]
     pfade = {
@@ -86,38 +86,40 @@ def _warten(bedingung, sekunden: float = 180):  # type: ignore[no-untyped-def]
     return None
 
 
-def test_delivery_imported_and_ocrd_by_the_altakten_worker(altakten_worker, settings):
-    settings.MEDIA_ROOT = altakten_worker["media"]
-    settings.LIEFERUNGEN_PATH = str(altakten_worker["eingang"])
-    leitung = f.benutzer("GI", Rolle.BEHOERDENADMIN, user__username=f"e2e-altakten-{uuid.uuid4().hex[:8]}")
-    behoerde = f.behoerde("GI")
-    akten = [f.AkteFactory(person=f.PersonFactory(behoerde=behoerde, familienname=f"E2e{uuid.uuid4().hex[:6]}"))
-             for _ in range(2)]  # fmt: skip
-    los = svc.los_anlegen(behoerde=behoerde, akten=akten, user=leitung)
-    los = svc.los_status_setzen(los=los, nach="abgeholt", user=leitung)
-    name = f"L-{uuid.uuid4().hex[:6]}"
-    lieferung_schreiben(
-        altakten_worker["eingang"] / name,
-        [Datei(f"a{i}.pdf", 3, aktenzeichen=a.aktenzeichen) for i, a in enumerate(akten)],
-    )
-    # as the page does: register, the import itself runs in the worker
-    lieferung = svc.lieferung_annehmen(los=los, quelle=name, user=leitung)
-    fertig = _warten(
-        lambda: Lieferung.objects.filter(pk=lieferung.pk, status__in=["importiert", "abgelehnt", "fehler"]).first()
-    )
-    assert fertig is not None, altakten_worker["log"].read_text()[-3000:]
-    assert fertig.status == "importiert" and fertig.importiert == 2, fertig.fehler
-    verarbeitet = _warten(
-        lambda: Dokument.objects.filter(akte__in=akten, ocr_status__in=["fertig", "nicht_noetig"]).count() == 2
-    )
-    assert verarbeitet, (
-        list(Dokument.objects.filter(akte__in=akten).values_list("ocr_status", flat=True)),
-        altakten_worker["log"].read_text()[-3000:],
-    )
-    for akte in akten:
-        dok = Dokument.objects.get(akte=akte)
-        assert dok.quelle == "altakte" and dok.seiten == 3
-        assert "Altakte" in dok.text and akte.aktenzeichen in dok.text
-        assert dok.versionen.get().transfervermerk["scanner"] == "Fujitsu fi-7900"
-    log = altakten_worker["log"].read_text()
-    assert "scanning.altakten.lieferung_importieren" in log and "scanning.tasks.dokument_verarbeiten" in log
+def test_delivery_imported_and_ocrd_by_the_altakten_worker(altakten_worker, settings, django_db_blocker):
+    # Rows are committed for the worker (no django_db mark), so the test opens the database itself.
+    with django_db_blocker.unblock():
+        settings.MEDIA_ROOT = altakten_worker["media"]
+        settings.LIEFERUNGEN_PATH = str(altakten_worker["eingang"])
+        leitung = f.benutzer("GI", Rolle.BEHOERDENADMIN, user__username=f"e2e-altakten-{uuid.uuid4().hex[:8]}")
+        behoerde = f.behoerde("GI")
+        akten = [f.AkteFactory(person=f.PersonFactory(behoerde=behoerde, familienname=f"E2e{uuid.uuid4().hex[:6]}"))
+                 for _ in range(2)]  # fmt: skip
+        los = svc.los_anlegen(behoerde=behoerde, akten=akten, user=leitung)
+        los = svc.los_status_setzen(los=los, nach="abgeholt", user=leitung)
+        name = f"L-{uuid.uuid4().hex[:6]}"
+        lieferung_schreiben(
+            altakten_worker["eingang"] / "GI" / name,  # the authority's own inbox subfolder
+            [Datei(f"a{i}.pdf", 3, aktenzeichen=a.aktenzeichen) for i, a in enumerate(akten)],
+        )
+        # as the page does: register, the import itself runs in the worker
+        lieferung = svc.lieferung_annehmen(los=los, quelle=name, user=leitung)
+        fertig = _warten(
+            lambda: Lieferung.objects.filter(pk=lieferung.pk, status__in=["importiert", "abgelehnt", "fehler"]).first()
+        )
+        assert fertig is not None, altakten_worker["log"].read_text()[-3000:]
+        assert fertig.status == "importiert" and fertig.importiert == 2, fertig.fehler
+        verarbeitet = _warten(
+            lambda: Dokument.objects.filter(akte__in=akten, ocr_status__in=["fertig", "nicht_noetig"]).count() == 2
+        )
+        assert verarbeitet, (
+            list(Dokument.objects.filter(akte__in=akten).values_list("ocr_status", flat=True)),
+            altakten_worker["log"].read_text()[-3000:],
+        )
+        for akte in akten:
+            dok = Dokument.objects.get(akte=akte)
+            assert dok.quelle == "altakte" and dok.seiten == 3
+            assert "Altakte" in dok.text and akte.aktenzeichen in dok.text
+            assert dok.versionen.get().transfervermerk["scanner"] == "Fujitsu fi-7900"
+        log = altakten_worker["log"].read_text()
+        assert "scanning.altakten.lieferung_importieren" in log and "scanning.tasks.dokument_verarbeiten" in log
