@@ -2,7 +2,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export OMP_THREAD_LIMIT ?= 1
 
-.PHONY: setup run test test-fast lint bench migrate demo
+.PHONY: setup run test test-fast lint bench migrate demo screenshots
 
 setup:
 	bash scripts/setup.sh
@@ -32,3 +32,7 @@ lint: setup
 
 bench: migrate
 	$(PY) bench/run_all.py
+
+## screenshots: the browser tests, writing their page screenshots into docs/screenshots
+screenshots: setup
+	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -m browser -p no:randomly

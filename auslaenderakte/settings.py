@@ -171,7 +171,12 @@ CELERY_IMPORTS = ["scanning.lieferung"]  # legacy-file import task; its OCR runs
 CELERY_TASK_ROUTES = {
     "scanning.tasks.*": {"queue": "ocr"},
 }
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # Every broker key starts with this prefix: instances (and test runs) sharing one Redis never see each other's
+    # queues. Tests set it per run (tests/testlauf.py).
+    "global_keyprefix": env.str("CELERY_KEY_PREFIX", default=""),
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {"sweeper": {"task": "scanning.tasks.posteingang_sweeper", "schedule": 60}}

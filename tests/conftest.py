@@ -7,6 +7,17 @@ from rest_framework.test import APIClient
 
 from dms.models import Rolle
 from tests import factories as f
+from tests.testlauf import LAUF
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Test databases named per run (test_<name>_gw0_<run>): two suites on one machine never share one."""
+    from django.conf import settings
+
+    for db in settings.DATABASES.values():
+        test = db.setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_' + db['NAME']}_{LAUF}"
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,6 @@ persons, numbers and scan content, so the tests do not see each other's rows.
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -83,22 +82,6 @@ def e2e_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("e2e-media")
 
 
-def _broker_je_xdist_prozess(broker: str) -> str:
-    """Under pytest-xdist every test process has its own test database and its own Celery worker; each pair gets
-    its own Redis database, or one worker would take the other's messages (unknown ids for its database)."""
-    prozess = os.environ.get("PYTEST_XDIST_WORKER", "")
-    if not prozess or prozess == "gw0":
-        return broker
-    nummer = int(re.sub(r"\D", "", prozess) or 0)
-    broker = re.sub(r"/(\d+)$", lambda m: f"/{(int(m[1]) + 8 + nummer) % 16}", broker)
-    from auslaenderakte.celery import app
-
-    app.conf.broker_url = broker
-    app._pool = None  # the test process publishes to the same Redis database as its worker
-    app.amqp._producer_pool = None
-    return broker
-
-
 @pytest.fixture(scope="session")
 def e2e_testdatenbank(django_db_setup, django_db_blocker) -> Iterator[None]:
     """pytest-django creates test_<name> only when some collected test is marked django_db; a run of only the
@@ -122,7 +105,6 @@ def celery_worker_prozess(e2e_testdatenbank, django_db_blocker, e2e_media, tmp_p
 
     db = django_settings.DATABASES["default"]
     assert connection.settings_dict["NAME"].startswith("test_"), "e2e-Tests nie gegen die Entwicklungsdatenbank"
-    broker = _broker_je_xdist_prozess(django_settings.CELERY_BROKER_URL)
     env = dict(os.environ)
     env.update(
         {
@@ -130,7 +112,7 @@ def celery_worker_prozess(e2e_testdatenbank, django_db_blocker, e2e_media, tmp_p
             f"{db['PORT'] or 5432}/{db['NAME']}",  # pytest-django's test_<name> database
             "MEDIA_ROOT": str(e2e_media),
             "OCR_WORK_DIR": str(tmp_path_factory.mktemp("ocr-arbeit")),
-            "CELERY_BROKER_URL": broker,
+            "CELERY_BROKER_URL": django_settings.CELERY_BROKER_URL,  # this run's own keys: tests/testlauf.py
             "OMP_THREAD_LIMIT": "1",
             "PYTHONUNBUFFERED": "1",
         }

@@ -43,8 +43,9 @@ def los(projektleitung, akten):
 
 @pytest.fixture
 def altakten_queue():
-    """The real Redis broker queue `altakten` on this test run's Redis DB: emptied before and after."""
+    """The real Redis broker queue `altakten` under this test run's key prefix: emptied before and after."""
     r = redis.Redis.from_url(django_settings.CELERY_BROKER_URL)
-    r.delete("altakten")
-    yield lambda: [json.loads(m) for m in r.lrange("altakten", 0, -1)]
-    r.delete("altakten")
+    schluessel = django_settings.CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] + "altakten"
+    r.delete(schluessel)
+    yield lambda: [json.loads(m) for m in r.lrange(schluessel, 0, -1)]
+    r.delete(schluessel)
