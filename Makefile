@@ -29,6 +29,7 @@ lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy .
+	.venv/bin/lint-imports
 
 bench: migrate
 	$(PY) bench/run_all.py

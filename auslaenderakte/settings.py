@@ -167,7 +167,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_IMPORTS = ["scanning.lieferung"]  # legacy-file import task; its OCR runs on queue `altakten`
+CELERY_IMPORTS = ["scanning.altakten.tasks"]  # legacy-file import task; its OCR runs on queue `altakten`
 CELERY_TASK_ROUTES = {
     "scanning.tasks.*": {"queue": "ocr"},
 }

@@ -19,5 +19,6 @@ urlpatterns = [
     path("foerderung/", include("foerderung.urls")),
     path("", include("dms.urls_sicherheit")),
     path("", include("dms.urls_abgabe")),
+    path("", include("scanning.postkorb.urls")),
     path("", include("dms.urls")),
 ]

@@ -92,8 +92,8 @@ def bench_import(dateien: int, seiten: int) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
 
     from dms.models import Behoerde, Mitgliedschaft, Rolle
-    from scanning import altakten_services as svc
-    from scanning.models.altakten import Lieferung
+    from scanning.altakten import services as svc
+    from scanning.altakten.models import Lieferung
 
     behoerde = Behoerde.objects.get(kuerzel=BEHOERDE_IMPORT)
     user = get_user_model().objects.create(username=f"bench-{secrets.token_hex(4)}")

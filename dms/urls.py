@@ -1,19 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import abwesenheit, akte, arbeitsplatz, dokument, postkorb, suche, vorgang
+from .views import abwesenheit, akte, arbeitsplatz, dokument, suche, vorgang
 
 urlpatterns = [
     path("anmelden/", auth_views.LoginView.as_view(), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("", arbeitsplatz.arbeitsplatz, name="arbeitsplatz"),
-    path("postkorb/", postkorb.postkorb, name="postkorb"),
-    path("postkorb/<int:pk>/", postkorb.eintrag, name="postkorb-eintrag"),
-    path("postkorb/<int:pk>/vorschau/<int:seite>.png", postkorb.vorschau, name="postkorb-vorschau"),
-    path("postkorb/<int:pk>/zuordnen/", postkorb.zuordnen, name="postkorb-zuordnen"),
-    path("postkorb/<int:pk>/neue-akte/", postkorb.neue_akte, name="postkorb-neue-akte"),
-    path("postkorb/<int:pk>/weiterleiten/", postkorb.weiterleiten, name="postkorb-weiterleiten"),
-    path("postkorb/akten-suche/", postkorb.akten_suche, name="postkorb-akten-suche"),
     path("akten/<int:pk>/", akte.akte_detail, name="akte"),
     path("akten/<int:pk>/dokumente/", akte.akte_dokumente, name="akte-dokumente"),
     path("akten/<int:pk>/hochladen/", akte.dokument_hochladen, name="akte-hochladen"),

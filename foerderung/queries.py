@@ -10,11 +10,22 @@ from django.db.models import Count, Q, Sum
 from dms.models import Dokument, Vorgang
 
 from .berechnung import anteil_prozent, auf_cent
-from .models import Foerderprogramm, Zuwendungsbescheid
+from .models import Foerderantrag, Foerderprogramm, Zuwendungsbescheid
 
 
 def aktives_programm() -> Foerderprogramm | None:
     return Foerderprogramm.objects.filter(aktiv=True).first()
+
+
+def geplante_mengen(behoerde_ids: set[int]) -> dict[int, tuple[int | None, int | None]]:
+    """Planned files and sheets from each authority's application in the active programme, if any (one query).
+
+    Read by the legacy-digitisation overview (scanning), which compares them with what has been digitised."""
+    plaene: dict[int, tuple[int | None, int | None]] = {}
+    # Meta ordering (newest first): the newest application per authority wins
+    for antrag in Foerderantrag.objects.filter(behoerde_id__in=behoerde_ids, programm__aktiv=True):
+        plaene.setdefault(antrag.behoerde_id, (antrag.akten_geplant, antrag.blatt_geplant))
+    return plaene
 
 
 def bewilligt_summe(programm: Foerderprogramm) -> Decimal:

@@ -5,3 +5,11 @@ class ScanningConfig(AppConfig):
     name = "scanning"
     verbose_name = "Poststelle und Scannen"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from dms.views.arbeitsplatz import abschnitt_registrieren
+
+        from .postkorb.queries import arbeitsplatz_abschnitt
+
+        # The start page lives in dms, which never imports the mail room: the in-tray part is registered here.
+        abschnitt_registrieren(arbeitsplatz_abschnitt)

@@ -331,7 +331,11 @@ def posteingang_zur_pruefung(
             aktion=Aktion.AENDERN,
             objekt=p,
             benutzername=SYSTEM,
-            details={"status": "zu_pruefen", "team": team.pk if team else None, "vorschlaege": len(vorschlaege)},
+            details={
+                "status": Posteingang.Status.ZU_PRUEFEN,
+                "team": team.pk if team else None,
+                "vorschlaege": len(vorschlaege),
+            },
         )
     return p
 

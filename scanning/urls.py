@@ -11,5 +11,5 @@ urlpatterns = [
     path("buch/", views.buch, name="buch"),
     path("<int:pk>/original/", views.original, name="original"),
     path("deckblatt/<int:akte_id>/", views.deckblatt, name="deckblatt"),
-    path("altakten/", include("scanning.views_altakten")),  # legacy-file digitisation (akte_d)
+    path("altakten/", include("scanning.altakten.urls")),  # legacy-file digitisation
 ]

@@ -32,7 +32,7 @@ def _no_broker(request, settings, monkeypatch):
     geplant: list[int] = []
     if request.node.get_closest_marker("e2e"):
         return geplant
-    monkeypatch.setattr("scanning.tasks.dokument_verarbeiten.delay", lambda version_id: geplant.append(version_id))
+    monkeypatch.setattr("dms.hintergrund.verarbeitung_einreihen", lambda version_id: geplant.append(version_id))
     return geplant
 
 

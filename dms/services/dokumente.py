@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from dms import dateien
+from dms import dateien, hintergrund
 from dms.audit import Aktion, protokollieren
 from dms.models import Akte, Dokument, DokumentVersion, Register, Vorgang
 
@@ -29,11 +29,9 @@ def _check_ablage(akte: Akte, register: Register, vorgang: Vorgang | None) -> No
         raise feldfehler("vorgang", "Der Vorgang gehört nicht zu dieser Akte.")
 
 
-def _schedule_processing(version_id: int) -> None:
+def verarbeitung_nach_commit(version_id: int) -> None:
     """Derive searchable PDF, text, counts and thumbnails in the OCR worker once the upload is committed."""
-    from scanning.tasks import dokument_verarbeiten
-
-    transaction.on_commit(lambda: dokument_verarbeiten.delay(version_id))
+    transaction.on_commit(lambda: hintergrund.verarbeitung_einreihen(version_id))
 
 
 def _version_speichern(
@@ -108,7 +106,7 @@ def dokument_anlegen(
             details={"sha256": info.sha256, "version": version.nummer},
         )
         if verarbeiten:
-            _schedule_processing(version.pk)
+            verarbeitung_nach_commit(version.pk)
     return dokument
 
 
@@ -140,7 +138,7 @@ def dokument_version_hinzufuegen(
             details={"neue_version": version.nummer, "sha256": info.sha256},
         )
         if verarbeiten:
-            _schedule_processing(version.pk)
+            verarbeitung_nach_commit(version.pk)
     return version
 
 

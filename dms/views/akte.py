@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -66,16 +66,6 @@ def _register_baum(akte: Akte, register: list[Register]) -> tuple[list[dict[str,
     return baum, sum(zaehler.values())
 
 
-def _deckblatt_url(akte: Akte) -> str | None:
-    """The cover sheet of the mail-room module, if it offers one."""
-    for name in ("scanning:deckblatt", "deckblatt"):
-        try:
-            return reverse(name, args=[akte.pk])
-        except NoReverseMatch:
-            continue
-    return None
-
-
 def _dokumente_kontext(request: HttpRequest, akte: Akte) -> dict[str, Any]:
     qs, filter_ = dokumente_gefiltert(akte, request.GET)
     seite = Paginator(qs, SEITENGROESSE).get_page(request.GET.get("seite"))
@@ -112,7 +102,6 @@ def akte_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "dokumente_gesamt": gesamt,
         "darf_aendern": aenderbar,
         "verlauf": verlauf,
-        "deckblatt_url": _deckblatt_url(akte),
         # The forms are written out in the template (Django widget rendering costs more than the rest of the page);
         # the Form classes validate the POST.
         "vorgangsarten": list(Vorgangsart.objects.filter(aktiv=True).order_by("bezeichnung")) if aenderbar else [],

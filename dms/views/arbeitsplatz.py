@@ -1,52 +1,35 @@
-"""Mein Arbeitsplatz: the caseworker's start page (in-tray, substitutions, resubmissions, recent files)."""
+"""Mein Arbeitsplatz: the caseworker's start page (resubmissions, recent files, my files, and the parts apps above
+dms register: the in-tray and the substitutes' in-tray)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from dms.access import Zugang, zugang
 from dms.audit import Aktion
-from dms.models import Akte, Mitgliedschaft, Protokolleintrag, Vorgang
+from dms.models import Akte, Protokolleintrag, Vorgang
 
 LISTE = 10
 ZULETZT_TAGE = 30
 
-
-def postkorb_q(z: Zugang, *, fuer: str) -> Q:
-    """Which in-tray items belong to `fuer`: "ich" (assigned to me or my team) or "vertretung" (colleagues I cover)."""
-    if fuer == "ich":
-        q = Q(zugewiesen_an_id=z.user_id)
-        if z.team_id:
-            q |= Q(team_id=z.team_id, zugewiesen_an__isnull=True)
-        return q
-    if not z.vertretene_ids:
-        return Q(pk__in=[])
-    teams = Mitgliedschaft.objects.filter(
-        user_id__in=z.vertretene_ids, behoerde_id=z.behoerde_id, team__isnull=False
-    ).values("team_id")
-    q = Q(zugewiesen_an_id__in=z.vertretene_ids) | Q(team_id__in=teams, zugewiesen_an__isnull=True)
-    if z.team_id:
-        # Items of my own team are already in my own in-tray.
-        q &= ~Q(team_id=z.team_id, zugewiesen_an__isnull=True)
-    return q
+Abschnitt = Callable[[HttpRequest, Zugang], dict[str, Any]]
+ABSCHNITTE: list[Abschnitt] = []
 
 
-def postkorb_liste(request: HttpRequest, z: Zugang, fuer: str, limit: int = LISTE) -> tuple[list[Any], int]:
-    from scanning.models import Posteingang
-
-    qs = Posteingang.objects.visible_to(request.user).im_postkorb().filter(postkorb_q(z, fuer=fuer))
-    eintraege = list(qs.select_related("team", "zugewiesen_an").order_by("eingegangen_am", "id")[: limit + 1])
-    if len(eintraege) <= limit:
-        return eintraege, len(eintraege)
-    return eintraege[:limit], qs.count()
+def abschnitt_registrieren(abschnitt: Abschnitt) -> None:
+    """Add a part to the start page. Apps above dms (the mail room's in-tray) register theirs in `AppConfig.ready`,
+    so dms need not import them; each part returns template context."""
+    if abschnitt not in ABSCHNITTE:
+        ABSCHNITTE.append(abschnitt)
 
 
 def zuletzt_geoeffnet(request: HttpRequest, limit: int = LISTE) -> list[Akte]:
@@ -81,8 +64,6 @@ def wiedervorlagen(request: HttpRequest, z: Zugang) -> list[Vorgang]:
 def arbeitsplatz(request: HttpRequest) -> HttpResponse:
     z = zugang(request.user)
     heute = timezone.localdate()
-    postkorb, postkorb_anzahl = postkorb_liste(request, z, "ich")
-    vertretung, vertretung_anzahl = postkorb_liste(request, z, "vertretung")
     vertretene = (
         list(get_user_model().objects.filter(pk__in=z.vertretene_ids).order_by("username")) if z.vertretene_ids else []
     )
@@ -92,16 +73,18 @@ def arbeitsplatz(request: HttpRequest) -> HttpResponse:
         .with_person()
         .order_by("-geaendert_am")[:LISTE]
     )
-    ctx = {
+    ctx: dict[str, Any] = {
         "zugang": z,
         "heute": heute,
-        "postkorb": postkorb,
-        "postkorb_anzahl": postkorb_anzahl,
-        "vertretung": vertretung,
-        "vertretung_anzahl": vertretung_anzahl,
+        "postkorb": [],
+        "postkorb_anzahl": 0,
+        "vertretung": [],
+        "vertretung_anzahl": 0,
         "vertretene": vertretene,
         "wiedervorlagen": wiedervorlagen(request, z),
         "zuletzt": zuletzt_geoeffnet(request),
         "meine_akten": meine_akten,
     }
+    for abschnitt in ABSCHNITTE:
+        ctx.update(abschnitt(request, z))
     return render(request, "dms/arbeitsplatz.html", ctx)

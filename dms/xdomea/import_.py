@@ -23,7 +23,7 @@ from django.utils import timezone
 from dms.audit import Aktion, protokollieren
 from dms.models import Akte, Behoerde, Dokument, DokumentVersion, Person, Register, Vorgang, Vorgangsart
 from dms.services import akte_anlegen, dokument_anlegen, dokument_version_hinzufuegen, person_anlegen, vorgang_anlegen
-from dms.services.dokumente import ableitungen_speichern
+from dms.services.dokumente import ableitungen_speichern, verarbeitung_nach_commit
 
 from .paket import Entpackt, PaketFehler, entpacken, nachricht_finden, nachricht_lesen, zip_pruefen
 from .plan import AktePlan, DateiPlan, DokumentPlan, plan_lesen
@@ -215,10 +215,7 @@ class _Importlauf:
             Dokument.objects.filter(pk=dokument.pk).update(**zaehler)
         if verarbeiten:
             # Text, counts and thumbnails of the current version are derived by the OCR worker after commit.
-            from scanning.tasks import dokument_verarbeiten
-
-            version_id = version.pk
-            transaction.on_commit(lambda: dokument_verarbeiten.delay(version_id))
+            verarbeitung_nach_commit(version.pk)
 
     def ausfuehren(self, user: Any, request: Any, verarbeiten: bool) -> Akte:
         person = self._person(user, request)

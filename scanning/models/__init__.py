@@ -3,4 +3,11 @@
 from .posteingang import Posteingang, PosteingangQuerySet
 
 __all__ = ["Posteingang", "PosteingangQuerySet"]
-from .altakten import Digitalisierungslos, Lieferung, LosAkte, LosStatuswechsel, Scanauftrag, Stichprobe  # noqa: F401
+from scanning.altakten.models import (  # noqa: F401  (registered here: Django loads an app's models from models)
+    Digitalisierungslos,
+    Lieferung,
+    LosAkte,
+    LosStatuswechsel,
+    Scanauftrag,
+    Stichprobe,
+)

@@ -96,7 +96,7 @@ def test_worker_and_beat_use_the_celery_app_and_all_queues(compose):
         cmd = _befehl(service) if "command" in service else []
         if cmd[3:4] == ["worker"]:
             served |= set(cmd[cmd.index("-Q") + 1].split(","))
-    from scanning.lieferung import ALTAKTEN_QUEUE
+    from scanning.altakten.lieferung import ALTAKTEN_QUEUE
 
     # No task is sent to a queue that no worker serves (legacy OCR has its own worker).
     assert routen | {settings.CELERY_TASK_DEFAULT_QUEUE, ALTAKTEN_QUEUE} <= served

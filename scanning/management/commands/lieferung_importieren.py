@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from scanning.altakten_services import lieferung_annehmen, lieferung_ausfuehren
-from scanning.models.altakten import Digitalisierungslos, Lieferung
+from scanning.altakten.models import Digitalisierungslos, Lieferung
+from scanning.altakten.services import lieferung_annehmen, lieferung_ausfuehren
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ import redis
 from django.conf import settings as django_settings
 
 from dms.models import Rolle
-from scanning import altakten_services as svc
+from scanning.altakten import services as svc
 from tests import factories as f
 
 

@@ -19,8 +19,8 @@ import pytest
 from django.conf import settings as django_settings
 
 from dms.models import Dokument, Rolle
-from scanning import altakten_services as svc
-from scanning.models.altakten import Lieferung
+from scanning.altakten import services as svc
+from scanning.altakten.models import Lieferung
 from tests import factories as f
 
 from .lieferhilfen import Datei, lieferung_schreiben

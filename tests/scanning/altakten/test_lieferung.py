@@ -12,8 +12,8 @@ from pypdf import PdfReader
 
 from dms.models import Dokument, DokumentVersion, Protokolleintrag
 from foerderung.queries import digitalisiert
-from scanning import altakten_services as svc
-from scanning.models.altakten import Digitalisierungslos, Lieferung, LosAkte
+from scanning.altakten import services as svc
+from scanning.altakten.models import Digitalisierungslos, Lieferung, LosAkte
 from tests import factories as f
 
 from .lieferhilfen import Datei, lieferung_schreiben

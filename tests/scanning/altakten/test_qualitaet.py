@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from dms.models import Dokument, Rolle
-from scanning import altakten_services as svc
-from scanning.models.altakten import Digitalisierungslos, Lieferung, LosAkte, Scanauftrag, Stichprobe
+from scanning.altakten import services as svc
+from scanning.altakten.models import Digitalisierungslos, Lieferung, LosAkte, Scanauftrag, Stichprobe
 from tests import factories as f
 
 from .lieferhilfen import Datei, lieferung_schreiben, text_pdf

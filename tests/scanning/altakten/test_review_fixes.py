@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from dms.models import Akte, Rolle
-from scanning import altakten_services as svc
-from scanning.lieferung import lieferung_pfad
-from scanning.models.altakten import Digitalisierungslos, Lieferung
+from scanning.altakten import services as svc
+from scanning.altakten.lieferung import lieferung_pfad
+from scanning.altakten.models import Digitalisierungslos, Lieferung
 from tests import factories as f
 
 from .lieferhilfen import Datei, lieferung_schreiben

@@ -12,8 +12,8 @@ from pdf2image import convert_from_bytes
 from pypdf import PdfReader
 
 from dms.models import Akte, Rolle
-from scanning.altakten_berichte import fortschritt_svg, prognose_fertig, wochen_reihe, wochen_svg
-from scanning.models.altakten import Digitalisierungslos, Lieferung
+from scanning.altakten.berichte import fortschritt_svg, prognose_fertig, wochen_reihe, wochen_svg
+from scanning.altakten.models import Digitalisierungslos, Lieferung
 from tests import factories as f
 
 from .lieferhilfen import Datei, lieferung_schreiben
@@ -119,7 +119,7 @@ def test_new_lot_from_paper_files_page(projektleitung):
 
 
 def test_lot_page_query_count_independent_of_lot_size(projektleitung, django_assert_max_num_queries):
-    from scanning import altakten_services as svc
+    from scanning.altakten import services as svc
 
     akten = [f.AkteFactory() for _ in range(30)]
     los = svc.los_anlegen(behoerde=f.behoerde("OF"), akten=akten, user=projektleitung)
@@ -132,7 +132,7 @@ def test_lot_page_query_count_independent_of_lot_size(projektleitung, django_ass
 
 
 def test_refused_delivery_page_lists_lines_escaped(eingang, projektleitung, los, akten):
-    from scanning import altakten_services as svc
+    from scanning.altakten import services as svc
 
     lieferung_schreiben(eingang / "X", [Datei("a.pdf", 2, aktenzeichen=akten[0].aktenzeichen)])
     manifest = eingang / "X" / "manifest.csv"
@@ -147,7 +147,7 @@ def test_refused_delivery_page_lists_lines_escaped(eingang, projektleitung, los,
 
 
 def test_lot_status_page_shows_success_and_german_errors(projektleitung):
-    from scanning import altakten_services as svc
+    from scanning.altakten import services as svc
 
     los = svc.los_anlegen(behoerde=f.behoerde("OF"), akten=[f.AkteFactory() for _ in range(2)], user=projektleitung)
     web = Client()

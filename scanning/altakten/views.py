@@ -15,18 +15,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.views.decorators.http import require_POST
 
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
-from dms.models import Akte, Behoerde
+from dms.models import Akte, Behoerde, Rolle
+from foerderung.queries import geplante_mengen
 
-from . import altakten_services as svc
-from . import altakten_zugriff as zugriff
-from .altakten_berichte import fortschritt, fortschritt_je_behoerde, uebergabeliste_pdf
+from . import services as svc
+from . import zugriff
+from .berichte import fortschritt, fortschritt_je_behoerde, uebergabeliste_pdf
 from .lieferung import eingang_auflisten
-from .models.altakten import Digitalisierungslos, Lieferung, LosAkte, Scanauftrag, Stichprobe
+from .models import Digitalisierungslos, Lieferung, LosAkte, Scanauftrag, Stichprobe
 
 
 def _meldungen(request: HttpRequest, exc: ValidationError) -> None:
@@ -47,17 +47,6 @@ def _ausfuehren(
     return redirect("scanning:altakten-los", pk=los.pk)
 
 
-def _foerderplaene(behoerde_ids: set[int]) -> dict[int, tuple[int | None, int | None]]:
-    """Planned files and sheets from each authority's subsidy application, if there is one (one query)."""
-    from foerderung.models import Foerderantrag
-
-    plaene: dict[int, tuple[int | None, int | None]] = {}
-    # Meta ordering (newest first) as `.first()` used before: the first one per authority wins
-    for antrag in Foerderantrag.objects.filter(behoerde_id__in=behoerde_ids, programm__aktiv=True):
-        plaene.setdefault(antrag.behoerde_id, (antrag.akten_geplant, antrag.blatt_geplant))
-    return plaene
-
-
 @login_required
 def uebersicht(request: HttpRequest) -> HttpResponse:
     if not zugriff.darf_fortschritt_sehen(request.user):
@@ -72,12 +61,12 @@ def uebersicht(request: HttpRequest) -> HttpResponse:
         )
     )
     behoerde_ids = {lo.behoerde_id for lo in lose}
-    if z.rolle != "land" and z.behoerde_id is not None:
+    if z.rolle != Rolle.LAND and z.behoerde_id is not None:
         behoerde_ids.add(z.behoerde_id)
     lose_je_behoerde: dict[int, list[Digitalisierungslos]] = {}
     for lo in lose:
         lose_je_behoerde.setdefault(lo.behoerde_id, []).append(lo)
-    je_fortschritt = fortschritt_je_behoerde(behoerde_ids, _foerderplaene(behoerde_ids))
+    je_fortschritt = fortschritt_je_behoerde(behoerde_ids, geplante_mengen(behoerde_ids))
     je_behoerde = [
         {
             "behoerde": behoerde,
@@ -311,17 +300,3 @@ def lieferung_status(request: HttpRequest, pk: int, lieferung_pk: int) -> HttpRe
     los = _los(request, pk)
     lieferung = get_object_or_404(Lieferung, pk=lieferung_pk, los=los)
     return render(request, "altakten/lieferung.html", {"los": los, "lieferung": lieferung})
-
-
-urlpatterns = [
-    path("", uebersicht, name="altakten-uebersicht"),
-    path("los/neu/", los_neu, name="altakten-los-neu"),
-    path("los/<int:pk>/", los_detail, name="altakten-los"),
-    path("los/<int:pk>/status/", los_status, name="altakten-los-status"),
-    path("los/<int:pk>/lieferung/", lieferung_starten, name="altakten-lieferung"),
-    path("los/<int:pk>/lieferung/<int:lieferung_pk>/", lieferung_status, name="altakten-lieferung-status"),
-    path("los/<int:pk>/stichproben/", stichproben, name="altakten-stichproben"),
-    path("los/<int:pk>/stichprobe/<int:probe_pk>/", stichprobe_erfassen, name="altakten-stichprobe"),
-    path("los/<int:pk>/eilscan/", eilscan, name="altakten-eilscan"),
-    path("los/<int:pk>/uebergabeliste.pdf", uebergabeliste, name="altakten-uebergabeliste"),
-]

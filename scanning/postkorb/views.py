@@ -1,6 +1,6 @@
-"""In-tray (Postkorb): mail items waiting for a caseworker (status zu_pruefen), routed to me, my team, or
+"""In-tray (Postkorb) pages: mail items waiting for a caseworker (status zu_pruefen), routed to me, my team, or
 colleagues I substitute. Open one next to its preview; file it into an Akte, create person and file from it,
-or forward it. Filing and forwarding use the mail-room module's services (scanning.services)."""
+or forward it. Every write is a service of the mail room (scanning.services)."""
 
 from __future__ import annotations
 
@@ -12,30 +12,32 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from dms import services as dms_services
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
-from dms.models import Akte, Register, Team, Vorgang
+from dms.models import Akte, Behoerde, Register, Team, Vorgang
 from dms.queries import akte_schnellsuche_q
+from dms.views.common import fehler_melden, ganzzahl, log
+from dms.views.dokument import BREITEN, seite_rendern
+from dms.views.formulare import kollegen
 
-from .arbeitsplatz import postkorb_q
-from .common import fehler_melden, ganzzahl, log
-from .dokument import BREITEN, seite_rendern
-from .formulare import kollegen
+from .. import services
+from ..models import Posteingang, PosteingangQuerySet
+from .queries import postkorb_q
 
 LISTE = 100
 
 
-def _posteingaenge(request: HttpRequest) -> Any:
-    from scanning.models import Posteingang
-
+def _posteingaenge(request: HttpRequest) -> PosteingangQuerySet:
     return Posteingang.objects.visible_to(request.user)
 
 
-def _eintrag(request: HttpRequest, pk: int) -> Any:
+def _eintrag(request: HttpRequest, pk: int) -> Posteingang:
     return get_object_or_404(_posteingaenge(request).select_related("team", "zugewiesen_an", "akte"), pk=pk)
 
 
@@ -51,10 +53,10 @@ def postkorb(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(postkorb_q(z, fuer=fuer))
     eintraege = list(qs.select_related("team", "zugewiesen_an").order_by("eingegangen_am", "id")[: LISTE + 1])
     ctx = {"eintraege": eintraege[:LISTE], "mehr": len(eintraege) > LISTE, "fuer": fuer, "zugang": z}
-    return render(request, "dms/postkorb.html", ctx)
+    return render(request, "scanning/postkorb.html", ctx)
 
 
-def _vorschlaege(eintrag: Any, request: HttpRequest) -> list[dict[str, Any]]:
+def _vorschlaege(eintrag: Posteingang, request: HttpRequest) -> list[dict[str, Any]]:
     """The pipeline's suggestions, limited to files the user may see, best first."""
     roh = [v for v in (eintrag.vorschlaege or []) if isinstance(v, dict) and str(v.get("akte", "")).isdigit()]
     ids = [int(v["akte"]) for v in roh]
@@ -67,7 +69,7 @@ def _vorschlaege(eintrag: Any, request: HttpRequest) -> list[dict[str, Any]]:
     return result
 
 
-def _vorbelegung(eintrag: Any) -> dict[str, str]:
+def _vorbelegung(eintrag: Posteingang) -> dict[str, str]:
     """Person data recognised by the pipeline, to pre-fill 'create person and file'."""
     m = eintrag.erkannte_merkmale if isinstance(eintrag.erkannte_merkmale, dict) else {}
 
@@ -103,9 +105,9 @@ def eintrag(request: HttpRequest, pk: int) -> HttpResponse:
         "vorbelegung": _vorbelegung(e),
         "kollegen": kollegen(z.behoerde_id),
         "teams": Team.objects.filter(behoerde_id=z.behoerde_id).order_by("name"),
-        "darf_aendern": z.darf_aendern and e.status == "zu_pruefen",
+        "darf_aendern": z.darf_aendern and e.status == Posteingang.Status.ZU_PRUEFEN,
     }
-    return render(request, "dms/postkorb_eintrag.html", ctx)
+    return render(request, "scanning/postkorb_eintrag.html", ctx)
 
 
 @login_required
@@ -154,12 +156,6 @@ def akten_suche(request: HttpRequest) -> HttpResponse:
     return render(request, "dms/teile/akten_auswahl.html", {"akten": akten, "q": q})
 
 
-def _services() -> Any:
-    from scanning import services as scanning_services
-
-    return scanning_services
-
-
 @login_required
 @require_POST
 def zuordnen(request: HttpRequest, pk: int) -> HttpResponse:
@@ -174,7 +170,7 @@ def zuordnen(request: HttpRequest, pk: int) -> HttpResponse:
     if vg := ganzzahl(request.POST.get("vorgang")):
         vorgang = Vorgang.objects.filter(akte=akte, pk=vg).first()
     try:
-        erledigt = _services().posteingang_zuordnen(
+        erledigt = services.posteingang_zuordnen(
             posteingang=e, akte=akte, register=register, vorgang=vorgang, user=request.user, request=request
         )
     except (ValidationError, PermissionDenied) as exc:
@@ -190,8 +186,6 @@ def zuordnen(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def neue_akte(request: HttpRequest, pk: int) -> HttpResponse:
     """Create person and file from the item (pre-filled with what was recognised), then file it there."""
-    from dms import services
-
     e = _eintrag(request, pk)
     z = zugang(request.user)
     if not z.darf_aendern:
@@ -211,19 +205,15 @@ def neue_akte(request: HttpRequest, pk: int) -> HttpResponse:
         except ValueError:
             messages.error(request, "Das Geburtsdatum ist ungültig (Format JJJJ-MM-TT).")
             return redirect("postkorb-eintrag", pk=e.pk)
-    from django.db import transaction
-
-    from dms.models import Behoerde
-
     try:
         with transaction.atomic():
-            person = services.person_anlegen(
+            person = dms_services.person_anlegen(
                 behoerde=Behoerde.objects.get(pk=z.behoerde_id), user=request.user, request=request, **daten
             )
-            akte = services.akte_anlegen(
+            akte = dms_services.akte_anlegen(
                 person=person, user=request.user, request=request, team=e.team, sachbearbeitung=request.user
             )
-            _services().posteingang_zuordnen(
+            services.posteingang_zuordnen(
                 posteingang=e, akte=akte, register=register, user=request.user, request=request
             )
     except (ValidationError, PermissionDenied) as exc:
@@ -249,7 +239,7 @@ def weiterleiten(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Bitte wählen Sie eine Kollegin, einen Kollegen oder ein Team Ihrer Behörde.")
         return redirect("postkorb-eintrag", pk=e.pk)
     try:
-        _services().posteingang_weiterleiten(
+        services.posteingang_weiterleiten(
             posteingang=e,
             zugewiesen_an=person,
             team=team,

@@ -25,18 +25,18 @@ from pathlib import Path
 from typing import Any
 
 import pikepdf
-from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from dms import services as dms_services
+from dms.hintergrund import DOKUMENT_VERARBEITEN, aufgabe_senden
 from dms.models import Akte, Dokument, DokumentVersion, Register
 
-from .models.altakten import Digitalisierungslos, Lieferung, LosAkte, Scanauftrag
+from .models import Digitalisierungslos, Lieferung, LosAkte, Scanauftrag
 
-logger = logging.getLogger("scanning.lieferung")
+logger = logging.getLogger("scanning.altakten.lieferung")
 
 ALTAKTEN_QUEUE = "altakten"
 ALTAKTEN_REGISTER = "14"  # Sonstiges: the legacy part of the file (docs/lieferformat.md)
@@ -355,9 +355,7 @@ def _transfervermerk(los: Digitalisierungslos, lieferung: Lieferung, p: Position
 
 def _ocr_einplanen(version_id: int) -> None:
     """Legacy OCR goes to its own queue so incoming mail (queue `ocr`) always comes first."""
-    from .tasks import dokument_verarbeiten
-
-    transaction.on_commit(lambda: dokument_verarbeiten.apply_async(args=[version_id], queue=ALTAKTEN_QUEUE))
+    transaction.on_commit(lambda: aufgabe_senden(DOKUMENT_VERARBEITEN, args=[version_id], queue=ALTAKTEN_QUEUE))
 
 
 def _eine_importieren(
@@ -426,11 +424,3 @@ def importieren(lieferung: Lieferung, positionen: list[Position], user: Any) -> 
             Lieferung.objects.filter(pk=lieferung.pk).update(importiert=neu, uebersprungen=uebersprungen)
             logger.info("Lieferung %s: %s von %s Dateien verarbeitet", lieferung.pk, i, len(positionen))
     return neu, uebersprungen
-
-
-@shared_task(name="scanning.altakten.lieferung_importieren", acks_late=True, reject_on_worker_lost=True)
-def lieferung_importieren_task(lieferung_id: int) -> None:
-    """Runs on queue `altakten`; idempotent (a redelivered task skips what is already imported)."""
-    from .altakten_services import lieferung_ausfuehren
-
-    lieferung_ausfuehren(lieferung_id=lieferung_id)

@@ -20,10 +20,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from dms.audit import Aktion, protokollieren
+from dms.hintergrund import aufgabe_senden
 from dms.models import Akte, Behoerde
 
-from . import altakten_zugriff as zugriff
-from .models.altakten import Digitalisierungslos, Lieferung, LosAkte, LosStatuswechsel, Scanauftrag, Stichprobe
+from . import zugriff
+from .lieferung import ALTAKTEN_QUEUE, geoeffnet, importieren, lieferung_pfad, pruefen
+from .models import Digitalisierungslos, Lieferung, LosAkte, LosStatuswechsel, Scanauftrag, Stichprobe
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -36,6 +38,7 @@ REIHENFOLGE = [S.VORBEREITET, S.ABGEHOLT, S.GESCANNT, S.GELIEFERT, S.IMPORTIERT,
 # The paper is at the provider in these states: a file needed now must be scanned on demand.
 UNTERWEGS = {S.ABGEHOLT, S.GESCANNT, S.GELIEFERT}
 MAX_AKTEN_JE_LOS = 5000
+LIEFERUNG_IMPORTIEREN = "scanning.altakten.lieferung_importieren"  # stable: messages may be queued
 
 
 def _darf_fuehren(user: AbstractBaseUser, behoerde_id: int) -> None:
@@ -265,8 +268,6 @@ def lieferung_annehmen(
     """Register a delivery from the inbox and start its import in the background (queue `altakten`).
 
     `im_hintergrund=False` (management command) leaves running it to the caller: `lieferung_ausfuehren`."""
-    from .lieferung import ALTAKTEN_QUEUE, lieferung_importieren_task, lieferung_pfad
-
     _darf_fuehren(user, los.behoerde_id)
     if los.status in (S.VORBEREITET, S.ABGESCHLOSSEN):
         raise ValidationError(f"Für ein Los im Status „{los.get_status_display()}“ wird keine Lieferung angenommen.")
@@ -280,8 +281,9 @@ def lieferung_annehmen(
         lieferung = Lieferung.objects.create(los=los, quelle=quelle, angelegt_von=user)
         protokollieren(aktion=Aktion.IMPORT, user=user, request=request, objekt=lieferung, details={"quelle": quelle})
         if im_hintergrund:
+            # By name: the task module imports these services (scanning/altakten/tasks.py).
             transaction.on_commit(
-                lambda: lieferung_importieren_task.apply_async(args=[lieferung.pk], queue=ALTAKTEN_QUEUE)
+                lambda: aufgabe_senden(LIEFERUNG_IMPORTIEREN, args=[lieferung.pk], queue=ALTAKTEN_QUEUE)
             )
     return lieferung
 
@@ -305,8 +307,6 @@ def _grund(exc: Exception) -> str:
 
 def lieferung_ausfuehren(*, lieferung_id: int) -> Lieferung:
     """Validate all, then import (the task body; also called by the management command)."""
-    from .lieferung import geoeffnet, importieren, lieferung_pfad, pruefen
-
     with transaction.atomic():
         lieferung = (
             Lieferung.objects.select_for_update().select_related("los__behoerde", "angelegt_von").get(pk=lieferung_id)

@@ -15,6 +15,8 @@ from django.db.models import Q
 
 from dms.models import Akte, Behoerde, Dokument
 
+from .zugriff import los_sichtbar_q
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -22,8 +24,6 @@ if TYPE_CHECKING:
 class LosQuerySet(models.QuerySet["Digitalisierungslos"]):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> LosQuerySet:
         """The Land sees every authority's lots (figures only), an authority its own."""
-        from scanning.altakten_zugriff import los_sichtbar_q
-
         return self.filter(los_sichtbar_q(user))
 
 

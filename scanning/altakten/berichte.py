@@ -17,7 +17,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from .models.altakten import Digitalisierungslos, LosAkte
+from .models import Digitalisierungslos, LosAkte
 
 # ---------------------------------------------------------------- pure calculations
 
