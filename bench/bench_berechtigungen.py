@@ -2,7 +2,7 @@
 
 A caseworker's file list (API `/api/v1/akten/`, first page) in an authority with 100,000 files, 1,000 of them
 restricted with 1,000 named releases, and 1,000 inspection grants: median/p95 server time and query count, compared
-with the same endpoint when `akte_visibility_q` is replaced by a plain "own authority" filter (ratio, aim < 1.2x).
+with the same endpoint when `akte_sichtbar_q` is replaced by a plain "own authority" filter (ratio, aim < 1.2x).
 Also the SQL of that list alone (count + page), and the median cost of one `protokollieren` (aim < 2 ms).
 
 Runs on its own database (default `akte_bench_b` on the server of DATABASE_URL; override with
@@ -138,15 +138,15 @@ def ohne_berechtigungsfilter() -> Callable[[], None]:
 
     import dms.access as access
 
-    original = access.akte_visibility_q
+    original = access.akte_sichtbar_q
 
     def nur_behoerde(user: Any) -> Q:
         return Q(behoerde_id=access.zugang(user).behoerde_id)
 
-    access.akte_visibility_q = nur_behoerde
+    access.akte_sichtbar_q = nur_behoerde
 
     def zurueck() -> None:
-        access.akte_visibility_q = original
+        access.akte_sichtbar_q = original
 
     return zurueck
 
@@ -167,7 +167,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     bestand = bestand_anlegen(args.akten)
     user = bestand["user"]
-    from dms.access import forget_zugang
+    from dms.access import zugang_vergessen
     from dms.api.views import AkteViewSet
     from dms.audit import Aktion, protokollieren
     from dms.models import Akte
@@ -180,7 +180,7 @@ def main() -> int:
         assert r.status_code == 200, r.status_code
 
     def sql_liste() -> None:
-        forget_zugang(user)
+        zugang_vergessen(user)
         qs = Akte.objects.visible_to(user).select_related("behoerde").order_by("-angelegt_am", "-id")
         qs.count()
         list(qs[:50])
@@ -244,7 +244,7 @@ Bestand in der eigenen Behörde: {bestand["akten"]:,} Akten (per SQL angelegt, n
 {EINSICHTEN:,} Akteneinsichten anderer Behörden für die eigene Behörde oder einzelne Personen. Angefragt als
 Sachbearbeitung, {args.anfragen} Anfragen je Zeile im Prozess (Django-Test-Client, mit Middleware und
 Serialisierung), mit und ohne Filter abwechselnd, damit die Last der geteilten Maschine beide gleich trifft;
-„ohne Filter“ ersetzt `akte_visibility_q` durch „eigene Behörde“, sonst gleicher Code.
+„ohne Filter“ ersetzt `akte_sichtbar_q` durch „eigene Behörde“, sonst gleicher Code.
 Sichtbare Akten mit Filter: {anzahl_mit:,}, ohne: {anzahl_ohne:,}.
 
 | Messung | Median (ms) | p95 (ms) | SQL-Abfragen |

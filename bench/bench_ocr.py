@@ -5,7 +5,7 @@ born-digital speed and peak memory on a 500-page PDF. Writes `<!-- bench:ocr -->
     .venv/bin/python bench/bench_ocr.py [--seiten 6] [--digital 200] [--gross 500] [--kein-schreiben]
 
 "Pipeline" = what a worker runs for each item without the database writes (milliseconds per item): preflight,
-the cover-sheet search on every page, and scanning.pipeline.erkennen.datei_erkennen (rasterise, blank-page check,
+the cover-sheet search on every page, and scanning.pipeline.texterkennung.datei_erkennen (rasterise, blank-page check,
 ONE tesseract run per page for text + text layer, orientation check, thumbnails, merge to the searchable PDF/A).
 """
 
@@ -69,7 +69,7 @@ def _scan_pdf(pfad: Path, seiten: int, leer_jede: int = 0, seed: int = 0) -> Non
 def _pipeline(pfad: str, schluessel: str) -> float:
     """Run the pipeline's page loop on one file; return seconds."""
     _django()
-    from scanning.pipeline import deckblatt, erkennen, preflight
+    from scanning.pipeline import preflight, stapel, texterkennung
     from scanning.pipeline.arbeitsbereich import Arbeitsbereich
 
     ab = Arbeitsbereich(schluessel)
@@ -77,8 +77,8 @@ def _pipeline(pfad: str, schluessel: str) -> float:
     ab = Arbeitsbereich(schluessel)
     start = time.perf_counter()
     p = preflight.pruefen(Path(pfad))
-    deckblatt.deckblaetter_finden(Path(pfad), p.mime_type)  # the worker's split step looks at every page too
-    erkennen.datei_erkennen(Path(pfad), p.mime_type, p.seiten, ab)
+    stapel.deckblaetter_finden(Path(pfad), p.mime_type)  # the worker's split step looks at every page too
+    texterkennung.datei_erkennen(Path(pfad), p.mime_type, p.seiten, ab)
     dauer = time.perf_counter() - start
     ab.entfernen()
     return dauer

@@ -31,7 +31,7 @@ from gemeinsam import abschnitt_schreiben, postgres_version, rss_spitze_mb, umge
 BENCH_DB = "akte_bench_e"
 
 
-def _rss_peak_reset() -> None:
+def _rss_spitze_zuruecksetzen() -> None:
     with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
 
@@ -41,7 +41,7 @@ def _messen(funktion: Callable[[], Any], *, heap: bool) -> tuple[float, float, f
     import gc
 
     gc.collect()
-    _rss_peak_reset()
+    _rss_spitze_zuruecksetzen()
     if heap:
         tracemalloc.start()
     start = time.perf_counter()

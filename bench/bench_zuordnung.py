@@ -4,7 +4,7 @@ Writes `<!-- bench:zuordnung -->` in docs/benchmarks.md.
 
     .venv/bin/python bench/bench_zuordnung.py [--briefe 400] [--personen 300] [--ocr 20] [--kein-schreiben]
 
-Runs the SAME code as the pipeline's filing step (scanning.erkennung.merkmale_finden, zuordnung.kandidaten_laden
+Runs the SAME code as the pipeline's filing step (scanning.merkmale.merkmale_finden, zuordnung.kandidaten_laden
 with the authority filter in SQL, zuordnung.bewerten) against persons and files created in the database configured by
 DATABASE_URL, inside one transaction that is rolled back at the end (nothing stays behind). Letter texts get
 simulated OCR noise (O/0, l/1, S/5, dropped umlauts, split digit groups, broken words) and name typos; `--ocr N`
@@ -96,9 +96,9 @@ def brief_text(kopf: list[str], rnd: random.Random) -> str:
 
 
 def datensatz_anlegen(anzahl: int, rnd: random.Random) -> tuple[list, list]:
-    from dms.aktenzeichen import format_aktenzeichen
+    from dms.aktenzeichen import aktenzeichen_formatieren
     from dms.models import Akte, Behoerde, Person
-    from dms.namen import name_keys
+    from dms.namen import namensschluessel
 
     of, hp = Behoerde.objects.get(kuerzel="OF"), Behoerde.objects.get(kuerzel="HP")
     eigene, fremde = [], []
@@ -110,11 +110,11 @@ def datensatz_anlegen(anzahl: int, rnd: random.Random) -> tuple[list, list]:
             behoerde=behoerde, familienname=name, vornamen=rnd.choice(VORNAMEN),
             geburtsdatum=dt.date(1950, 1, 1) + dt.timedelta(days=rnd.randrange(0, 365 * 55)),
             azr_nummer=f"{rnd.randrange(10**11, 10**12)}", namensvarianten=varianten,
-            namen_normalisiert=name_keys(name, *varianten),
+            namen_normalisiert=namensschluessel(name, *varianten),
         )  # fmt: skip
         akte = Akte.objects.create(
             behoerde=behoerde, person=person,
-            aktenzeichen=format_aktenzeichen(behoerde.kuerzel, rnd.choice([2019, 2021, 2024, 2026]), 700000 + i),
+            aktenzeichen=aktenzeichen_formatieren(behoerde.kuerzel, rnd.choice([2019, 2021, 2024, 2026]), 700000 + i),
         )  # fmt: skip
         (eigene if behoerde == of else fremde).append(akte)
     return eigene, fremde
@@ -181,7 +181,7 @@ def mit_tesseract(briefe: list[Brief], anzahl: int) -> None:
 
 def auswerten(briefe: list[Brief], fremde_ids: set[int]) -> dict[str, object]:
     from dms.models import Behoerde
-    from scanning.erkennung import merkmale_finden
+    from scanning.merkmale import merkmale_finden
     from scanning.zuordnung import bewerten, kandidaten_laden
 
     of = Behoerde.objects.get(kuerzel="OF")

@@ -1,6 +1,6 @@
 """Who may see and change what: the single source for access rules (see docs/permissions.md).
 
-Every QuerySet's `visible_to(user)` builds on `akte_visibility_q`. Everything is decided in SQL.
+Every QuerySet's `visible_to(user)` builds on `akte_sichtbar_q`. Everything is decided in SQL.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def zugang(user: AbstractBaseUser | AnonymousUser | None) -> Zugang:
     return result
 
 
-def forget_zugang(user: AbstractBaseUser | AnonymousUser) -> None:
+def zugang_vergessen(user: AbstractBaseUser | AnonymousUser) -> None:
     """Drop the cached facts after a change of membership or substitution within one request."""
     if hasattr(user, "_zugang_cache"):
         del user._zugang_cache
@@ -111,7 +111,7 @@ def _eigene_q(z: Zugang, benannt: QuerySet) -> Q:
     return eigene & (Q(gesperrt=False) | Q(pk__in=benannt))
 
 
-def akte_visibility_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
+def akte_sichtbar_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
     """Own authority's files (not handed over; restricted ones only when named) plus files with a valid grant."""
     z = zugang(user)
     if not z.hat_aktenzugang:
@@ -120,7 +120,7 @@ def akte_visibility_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
     return _eigene_q(z, benannt) | Q(pk__in=eingesehen)
 
 
-def akte_change_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
+def akte_aenderbar_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
     """Files the user may change: her authority's visible files; an inspection grant never allows changes."""
     z = zugang(user)
     if not z.darf_aendern:
@@ -129,7 +129,7 @@ def akte_change_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
     return _eigene_q(z, benannt)
 
 
-def person_visibility_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
+def person_sichtbar_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
     """Persons with a file the user may see, plus her authority's persons that have no file yet.
 
     A person whose only files are restricted (or handed over) stays hidden: the name alone is personal data.
@@ -139,6 +139,6 @@ def person_visibility_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
     z = zugang(user)
     if not z.hat_aktenzugang:
         return Q(pk__in=[])
-    sichtbar = Exists(Akte.objects.filter(akte_visibility_q(user), person=OuterRef("pk")))
+    sichtbar = Exists(Akte.objects.filter(akte_sichtbar_q(user), person=OuterRef("pk")))
     ohne_akte = Q(behoerde_id=z.behoerde_id) & ~Exists(Akte.objects.filter(person=OuterRef("pk")))
     return Q(sichtbar) | ohne_akte

@@ -9,15 +9,15 @@ from django.db import connection
 AKTENZEICHEN_RE = re.compile(r"^(?P<kuerzel>[A-Z]{1,10})-(?P<jahr>\d{4})-(?P<nummer>\d{6,})$")
 
 
-def format_aktenzeichen(kuerzel: str, jahr: int, nummer: int) -> str:
-    """>>> format_aktenzeichen("OF", 2026, 123)
+def aktenzeichen_formatieren(kuerzel: str, jahr: int, nummer: int) -> str:
+    """>>> aktenzeichen_formatieren("OF", 2026, 123)
     'OF-2026-000123'
     """
     return f"{kuerzel}-{jahr:04d}-{nummer:06d}"
 
 
-def format_vorgang_aktenzeichen(akte_aktenzeichen: str, nummer: int) -> str:
-    """>>> format_vorgang_aktenzeichen("OF-2026-000123", 2)
+def vorgang_aktenzeichen_formatieren(akte_aktenzeichen: str, nummer: int) -> str:
+    """>>> vorgang_aktenzeichen_formatieren("OF-2026-000123", 2)
     'OF-2026-000123/2'
     """
     return f"{akte_aktenzeichen}/{nummer}"

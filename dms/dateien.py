@@ -42,7 +42,7 @@ def sicherer_dateiname(name: str, fallback: str = "datei") -> str:
     return name[:200] or fallback
 
 
-def erkenne_mime(kopf: bytes) -> str:
+def mime_erkennen(kopf: bytes) -> str:
     """Judge the type by content, never by the file name."""
     if not kopf:
         return "application/x-empty"
@@ -65,7 +65,7 @@ def sha256_und_groesse(datei: IO[bytes], *, abbruch_ab: int | None = None) -> tu
     return h.hexdigest(), groesse
 
 
-def pruefen(datei: IO[bytes], *, erlaubt: frozenset[str] = SCAN_TYPEN, max_bytes: int | None = None) -> Dateiinfo:
+def datei_pruefen(datei: IO[bytes], *, erlaubt: frozenset[str] = SCAN_TYPEN, max_bytes: int | None = None) -> Dateiinfo:
     """Stream the file once: size limit, checksum and detected type; raise a German ValidationError when bad."""
     limit = max_bytes or settings.MAX_UPLOAD_BYTES
     datei.seek(0)
@@ -77,7 +77,7 @@ def pruefen(datei: IO[bytes], *, erlaubt: frozenset[str] = SCAN_TYPEN, max_bytes
         raise ValidationError(
             {"datei": [f"Die Datei ist größer als {limit // (1024 * 1024)} MB. Bitte teilen Sie sie auf."]}
         )
-    mime = erkenne_mime(kopf)
+    mime = mime_erkennen(kopf)
     if mime not in erlaubt:
         namen = ", ".join(sorted(ENDUNG.get(m, m).upper() for m in erlaubt))
         raise ValidationError({"datei": [f"Dateityp {mime} wird nicht angenommen. Erlaubt sind: {namen}."]})

@@ -17,7 +17,7 @@ def _lade(name: str) -> dict[str, Any]:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
-def laden(apps: Any = None) -> None:
+def landesdaten_laden(apps: Any = None) -> None:
     """Create or update every Land-wide row. `apps` is the migration registry, or None for the live models."""
     get = apps.get_model if apps is not None else __import__("django.apps").apps.get_model
     Behoerde = get("dms", "Behoerde")

@@ -10,12 +10,12 @@ _NICHT_BUCHSTABE = re.compile(r"[^a-z ]+")
 _LEER = re.compile(r"\s+")
 
 
-def normalize_name(name: str) -> str:
+def name_normalisieren(name: str) -> str:
     """Lower case, German umlauts as ae/oe/ue/ss, other accents dropped, only letters and single spaces.
 
-    >>> normalize_name("Müller-Lüdenscheidt")
+    >>> name_normalisieren("Müller-Lüdenscheidt")
     'mueller luedenscheidt'
-    >>> normalize_name("Çelik")
+    >>> name_normalisieren("Çelik")
     'celik'
     """
     s = name.strip().lower().translate(_UMLAUTE)
@@ -25,11 +25,11 @@ def normalize_name(name: str) -> str:
     return _LEER.sub(" ", s).strip()
 
 
-def name_keys(*names: str) -> list[str]:
+def namensschluessel(*names: str) -> list[str]:
     """Distinct normalised keys of all given names (empty ones dropped), in a stable order."""
     seen: dict[str, None] = {}
     for n in names:
-        key = normalize_name(n)
+        key = name_normalisieren(n)
         if key:
             seen.setdefault(key, None)
     return list(seen)

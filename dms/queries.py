@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from dms.models import Akte, Dokument, Register
-from dms.namen import normalize_name
+from dms.namen import name_normalisieren
 
 AZR_RE = re.compile(r"^\d{12}$")
 
@@ -22,7 +22,7 @@ def akten_filtern(qs: QuerySet[Akte], params: Mapping[str, Any]) -> QuerySet[Akt
     if azr := params.get("azr_nummer"):
         qs = qs.filter(person__azr_nummer=azr.strip())
     if name := params.get("familienname"):
-        qs = qs.filter(person__namen_normalisiert__contains=[normalize_name(name)])
+        qs = qs.filter(person__namen_normalisiert__contains=[name_normalisieren(name)])
     if geb := params.get("geburtsdatum"):
         try:
             qs = qs.filter(person__geburtsdatum=date.fromisoformat(geb))
@@ -45,7 +45,7 @@ def akte_schnellsuche_q(q: str) -> Q:
         except ValueError:
             return Q(pk__in=[])
     bedingung = Q(aktenzeichen__istartswith=q)
-    norm = normalize_name(q)
+    norm = name_normalisieren(q)
     if norm:
         bedingung |= Q(person__familienname__istartswith=q) | Q(person__namen_normalisiert__contains=[norm])
     return bedingung

@@ -67,7 +67,7 @@ def protokoll_details(q: str, treffer: int) -> dict[str, Any]:
     return {"q_sha256": hashlib.sha256(" ".join(q.lower().split()).encode()).hexdigest(), "akten": treffer}
 
 
-def snippet_html(headline: str) -> SafeString:
+def ausschnitt_html(headline: str) -> SafeString:
     """ts_headline output with our markers -> escaped HTML with <mark> around the hits."""
     teile: list[str] = []
     pos = 0
@@ -134,14 +134,14 @@ class Aktentreffer:
 
 
 @dataclass
-class Ergebnis:
+class Suchergebnis:
     q: str
     gruppen: list[Aktentreffer]
     dokumente_gesamt: int
     begrenzt: bool
 
 
-def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | None = None) -> Ergebnis:
+def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | None = None) -> Suchergebnis:
     """Files found by their identifiers first, then files with matching documents (best rank first).
 
     Query count is constant: files by identifier (1), document ids by rank (1), snippets (1), their files (1).
@@ -149,7 +149,7 @@ def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | Non
     filter_ = filter_ or Filter()
     q = q.strip()[:500]
     if not q:
-        return Ergebnis(q=q, gruppen=[], dokumente_gesamt=0, begrenzt=False)
+        return Suchergebnis(q=q, gruppen=[], dokumente_gesamt=0, begrenzt=False)
     sichtbar = Akte.objects.visible_to(user)
 
     gruppen: dict[int, Aktentreffer] = {}
@@ -206,7 +206,7 @@ def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | Non
                 titel=t["titel"],
                 register=t["register__nummer"],
                 eingangsdatum=t["eingangsdatum"],
-                snippet=snippet_html(t["headline"] or ""),
+                snippet=ausschnitt_html(t["headline"] or ""),
             )
         )
     # Identifier hits first, then files in the order of their best document.
@@ -216,7 +216,7 @@ def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | Non
             erste_treffer.append(t["akte_id"])
     identifikator = [pk for pk in reihenfolge_akten if gruppen[pk].grund]
     rest = [pk for pk in erste_treffer if pk not in identifikator]
-    return Ergebnis(
+    return Suchergebnis(
         q=q,
         gruppen=[gruppen[pk] for pk in identifikator + rest if pk in gruppen],
         dokumente_gesamt=len(treffer),

@@ -11,7 +11,7 @@ from typing import Any
 DATEI = Path(__file__).resolve().parent.parent / "fixtures" / "foerderprogramm.json"
 
 
-def laden(apps: Any = None) -> None:
+def programmdaten_laden(apps: Any = None) -> None:
     """Create or update each programme. `apps` is the migration registry, or None for the live models."""
     get = apps.get_model if apps is not None else __import__("django.apps").apps.get_model
     Foerderprogramm = get("foerderung", "Foerderprogramm")

@@ -5,13 +5,25 @@ splits a stack there; each part is filed into that file without anyone reading i
 from __future__ import annotations
 
 import io
+import re
 
 import segno
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from .erkennung import deckblatt_code
+DECKBLATT_PRAEFIX = "AKTE-DECKBLATT:1:"
+_DECKBLATT_RE = re.compile(r"AKTE-DECKBLATT:1:([A-Z]{1,10}-\d{4}-\d{6,}(?:/\d+)?)")
+
+
+def deckblatt_code(aktenzeichen: str) -> str:
+    return f"{DECKBLATT_PRAEFIX}{aktenzeichen}"
+
+
+def deckblatt_code_finden(text: str) -> str | None:
+    """The Aktenzeichen in a cover-sheet code (from the QR code, or the code printed in plain text)."""
+    m = _DECKBLATT_RE.search(text.replace(" ", ""))
+    return m.group(1) if m else None
 
 
 def deckblatt_pdf(*, aktenzeichen: str, behoerde_name: str, person: str = "", vorgang: str = "") -> bytes:

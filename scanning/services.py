@@ -59,7 +59,7 @@ def _pruefsumme(datei: IO[bytes]) -> tuple[str, int, str]:
     datei.seek(0)
     kopf = datei.read(8192)
     sha256, groesse = dateien.sha256_und_groesse(datei)
-    return sha256, groesse, dateien.erkenne_mime(kopf)
+    return sha256, groesse, dateien.mime_erkennen(kopf)
 
 
 def posteingang_annehmen(

@@ -1,6 +1,6 @@
 """Celery tasks of the OCR pipeline (queue `ocr`). Tasks take ids, load, call a step or service, and are idempotent.
 
-A mail item runs as a chain of small steps: pruefen -> aufteilen -> erkennen -> zuordnen. Late acks and
+A mail item runs as a chain of small steps: vorpruefen -> aufteilen -> erkennen -> zuordnen. Late acks and
 reject-on-worker-lost mean a step whose worker is killed (kill -9, OOM) is delivered again; the step then skips
 what is already done. Database outages (OperationalError) are retried with exponential backoff.
 """
@@ -64,7 +64,7 @@ def _abgesichert(schritt: Callable[[int], None]) -> Callable[[int], None]:
 def posteingang_pruefen(posteingang_id: int) -> None:
     from .pipeline import posteingang
 
-    _abgesichert(posteingang.pruefen)(posteingang_id)
+    _abgesichert(posteingang.vorpruefen)(posteingang_id)
 
 
 @shared_task(name="scanning.tasks.posteingang_aufteilen", **SCHRITT)
@@ -78,7 +78,7 @@ def posteingang_aufteilen(posteingang_id: int) -> None:
 def posteingang_erkennen(posteingang_id: int) -> None:
     from .pipeline import posteingang
 
-    _abgesichert(posteingang.erkennen_schritt)(posteingang_id)
+    _abgesichert(posteingang.erkennen)(posteingang_id)
 
 
 @shared_task(name="scanning.tasks.posteingang_zuordnen", **SCHRITT)

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dms.models import Akte, Person
-from dms.namen import normalize_name
+from dms.namen import name_normalisieren
 
-from .erkennung import Merkmale, name_im_text, text_woerter
+from .merkmale import Merkmale, name_im_text, text_woerter
 
 AUTOMATISCH_AB = 0.9
 
@@ -170,7 +170,7 @@ def _kandidat(a: Akte) -> Kandidat:
         fruehere_aktenzeichen=tuple(a.fruehere_aktenzeichen),
         person_id=p.pk,
         familienname=p.familienname,
-        namen=tuple(p.namen_normalisiert) or (normalize_name(p.familienname),),
+        namen=tuple(p.namen_normalisiert) or (name_normalisieren(p.familienname),),
         geburtsdatum=p.geburtsdatum,
         azr_nummer=p.azr_nummer,
         aktiv=a.status == Akte.Status.AKTIV,
@@ -179,7 +179,7 @@ def _kandidat(a: Akte) -> Kandidat:
 
 def seiten_der_azr(seitentexte: list[str], azr_nummern: list[str]) -> dict[str, int]:
     """On which page (1-based) each AZR-Nummer first appears, for the reason text."""
-    from .erkennung import azr_nummern_finden
+    from .merkmale import azr_nummern_finden
 
     seite_von: dict[str, int] = {}
     for i, t in enumerate(seitentexte, 1):

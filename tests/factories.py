@@ -10,7 +10,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
-from dms.aktenzeichen import format_aktenzeichen
+from dms.aktenzeichen import aktenzeichen_formatieren
 from dms.models import (
     Akte,
     Behoerde,
@@ -24,7 +24,7 @@ from dms.models import (
     Vorgang,
     Vorgangsart,
 )
-from dms.namen import name_keys
+from dms.namen import namensschluessel
 
 PASSWORT = "Sicheres-Passwort-2026!"
 _az = itertools.count(900000)
@@ -88,7 +88,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     staatsangehoerigkeiten = factory.LazyFunction(lambda: ["türkisch"])
     azr_nummer = factory.Sequence(lambda n: f"{100000000000 + n:012d}")
     namen_normalisiert = factory.LazyAttribute(
-        lambda o: name_keys(o.familienname, o.geburtsname or "", *(o.namensvarianten or []))
+        lambda o: namensschluessel(o.familienname, o.geburtsname or "", *(o.namensvarianten or []))
     )
     namensvarianten = factory.LazyFunction(list)
     geburtsname = ""
@@ -100,7 +100,7 @@ class AkteFactory(factory.django.DjangoModelFactory):
 
     person = factory.SubFactory(PersonFactory)
     behoerde = factory.LazyAttribute(lambda o: o.person.behoerde)
-    aktenzeichen = factory.LazyAttribute(lambda o: format_aktenzeichen(o.behoerde.kuerzel, 2026, next(_az)))
+    aktenzeichen = factory.LazyAttribute(lambda o: aktenzeichen_formatieren(o.behoerde.kuerzel, 2026, next(_az)))
 
     class Params:
         abgegeben = factory.Trait(status=Akte.Status.ABGEGEBEN)

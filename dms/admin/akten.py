@@ -16,7 +16,7 @@ from dms.models import (
     Person,
     Vorgang,
 )
-from dms.namen import normalize_name
+from dms.namen import name_normalisieren
 from dms.services.akten import AKTE_AENDERBAR, PERSON_FELDER, VORGANG_AENDERBAR
 
 from .basis import (
@@ -53,7 +53,7 @@ class PersonAdmin(BehoerdeMixin, admin.ModelAdmin):
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any], search_term: str) -> Any:
         qs, doppelt = super().get_search_results(request, queryset, search_term)
         # Spelling-tolerant: "Muller", "Müller" and "Mueller" find the same person, also via name variants.
-        schluessel = normalize_name(search_term)
+        schluessel = name_normalisieren(search_term)
         if schluessel:
             qs = qs | queryset.filter(Q(namen_normalisiert__contains=[schluessel]))
         return qs, doppelt

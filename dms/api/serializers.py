@@ -21,28 +21,28 @@ def _request_user(serializer: serializers.Serializer) -> Any:
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class VisibleAkteField(serializers.PrimaryKeyRelatedField):
+class SichtbareAkteField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
         return Akte.objects.visible_to(_request_user(self.parent))
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class ChangeableAkteField(serializers.PrimaryKeyRelatedField):
+class AenderbareAkteField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
         return Akte.objects.changeable_by(_request_user(self.parent))
 
 
-class OwnPersonField(serializers.PrimaryKeyRelatedField):
+class EigenePersonField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
         return Person.objects.filter(behoerde_id=zugang(_request_user(self.parent)).behoerde_id)
 
 
-class OwnTeamField(serializers.PrimaryKeyRelatedField):
+class EigenesTeamField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
         return Team.objects.filter(behoerde_id=zugang(_request_user(self.parent)).behoerde_id)
 
 
-class OwnUserField(serializers.PrimaryKeyRelatedField):
+class EigenerBenutzerField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
         return User.objects.filter(mitgliedschaft__behoerde_id=zugang(_request_user(self.parent)).behoerde_id)
 
@@ -93,9 +93,9 @@ class RegisterEintragSerializer(serializers.Serializer):
 
 
 class AkteSerializer(serializers.ModelSerializer):
-    person = OwnPersonField()
-    team = OwnTeamField(required=False, allow_null=True)
-    sachbearbeitung = OwnUserField(required=False, allow_null=True)
+    person = EigenePersonField()
+    team = EigenesTeamField(required=False, allow_null=True)
+    sachbearbeitung = EigenerBenutzerField(required=False, allow_null=True)
     behoerde = serializers.SlugRelatedField(slug_field="kuerzel", read_only=True)
 
     class Meta:
@@ -121,8 +121,8 @@ class AkteUpdateSerializer(serializers.ModelSerializer):
     """PATCH: the `version` the client loaded is required, so a concurrent change is detected (409)."""
 
     version = serializers.IntegerField(min_value=1)
-    team = OwnTeamField(required=False, allow_null=True)
-    sachbearbeitung = OwnUserField(required=False, allow_null=True)
+    team = EigenesTeamField(required=False, allow_null=True)
+    sachbearbeitung = EigenerBenutzerField(required=False, allow_null=True)
 
     class Meta:
         model = Akte
@@ -142,9 +142,9 @@ class AkteDetailSerializer(AkteSerializer):
 
 
 class VorgangSerializer(serializers.ModelSerializer):
-    akte = ChangeableAkteField()
+    akte = AenderbareAkteField()
     vorgangsart = serializers.SlugRelatedField(slug_field="schluessel", queryset=Vorgangsart.objects.filter(aktiv=True))
-    sachbearbeitung = OwnUserField(required=False, allow_null=True)
+    sachbearbeitung = EigenerBenutzerField(required=False, allow_null=True)
 
     class Meta:
         model = Vorgang
@@ -165,7 +165,7 @@ class VorgangSerializer(serializers.ModelSerializer):
 
 class VorgangUpdateSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(min_value=1)
-    sachbearbeitung = OwnUserField(required=False, allow_null=True)
+    sachbearbeitung = EigenerBenutzerField(required=False, allow_null=True)
 
     class Meta:
         model = Vorgang
@@ -204,7 +204,7 @@ class DokumentSerializer(serializers.ModelSerializer):
 
 class DokumentUploadSerializer(serializers.Serializer):
     datei = serializers.FileField(allow_empty_file=True)
-    akte = ChangeableAkteField()
+    akte = AenderbareAkteField()
     register = serializers.SlugRelatedField(slug_field="nummer", queryset=Register.objects.aktiv())
     vorgang = serializers.PrimaryKeyRelatedField(queryset=Vorgang.objects.none(), required=False, allow_null=True)
     titel = serializers.CharField(max_length=300, required=False, allow_blank=True)

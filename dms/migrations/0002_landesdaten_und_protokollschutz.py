@@ -2,9 +2,9 @@ from django.db import migrations
 
 
 def landesdaten(apps, schema_editor):
-    from dms.landesdaten import laden
+    from dms.landesdaten import landesdaten_laden
 
-    laden(apps)
+    landesdaten_laden(apps)
 
 
 APPEND_ONLY = """

@@ -25,9 +25,9 @@ azr_validator = RegexValidator(r"^\d{12}$", "Die AZR-Nummer besteht aus genau 12
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> PersonQuerySet:
         """Persons with a file the user may see, and her authority's persons without any file (dms.access)."""
-        from dms.access import person_visibility_q
+        from dms.access import person_sichtbar_q
 
-        return self.filter(person_visibility_q(user))
+        return self.filter(person_sichtbar_q(user))
 
 
 class Person(models.Model):
@@ -90,15 +90,15 @@ class Person(models.Model):
 class AkteQuerySet(models.QuerySet["Akte"]):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> AkteQuerySet:
         """The only way to ask which files a user may see; filtered in SQL (see docs/permissions.md)."""
-        from dms.access import akte_visibility_q
+        from dms.access import akte_sichtbar_q
 
-        return self.filter(akte_visibility_q(user))
+        return self.filter(akte_sichtbar_q(user))
 
     def changeable_by(self, user: AbstractBaseUser | AnonymousUser) -> AkteQuerySet:
         """Files the user may change: own authority's visible files, never by a mere inspection grant."""
-        from dms.access import akte_change_q
+        from dms.access import akte_aenderbar_q
 
-        return self.filter(akte_change_q(user))
+        return self.filter(akte_aenderbar_q(user))
 
     def with_person(self) -> AkteQuerySet:
         return self.select_related("person", "behoerde", "team", "sachbearbeitung")

@@ -18,7 +18,7 @@ from django.db.models import F, ProtectedError
 from django.utils import timezone
 
 from dms.access import zugang
-from dms.aktenzeichen import format_aktenzeichen, format_vorgang_aktenzeichen, naechste_nummer
+from dms.aktenzeichen import aktenzeichen_formatieren, naechste_nummer, vorgang_aktenzeichen_formatieren
 from dms.audit import Aktion, protokollieren
 from dms.models import (
     Akte,
@@ -187,7 +187,7 @@ def abgabe_annehmen(
         altes_az = akte.aktenzeichen
         neue_person = _person_uebernehmen(alte_person, ziel, user, request)
         jahr = timezone.localdate().year
-        neues_az = format_aktenzeichen(ziel.kuerzel, jahr, naechste_nummer(ziel.pk, jahr))
+        neues_az = aktenzeichen_formatieren(ziel.kuerzel, jahr, naechste_nummer(ziel.pk, jahr))
         Akte.objects.filter(pk=akte.pk).update(
             behoerde=ziel,
             person=neue_person,
@@ -201,7 +201,7 @@ def abgabe_annehmen(
         )
         for vorgang in Vorgang.objects.filter(akte=akte).only("pk", "nummer"):
             Vorgang.objects.filter(pk=vorgang.pk).update(
-                aktenzeichen=format_vorgang_aktenzeichen(neues_az, vorgang.nummer),
+                aktenzeichen=vorgang_aktenzeichen_formatieren(neues_az, vorgang.nummer),
                 sachbearbeitung=None,
                 version=F("version") + 1,
             )

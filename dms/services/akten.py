@@ -11,10 +11,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from dms.access import zugang
-from dms.aktenzeichen import format_aktenzeichen, format_vorgang_aktenzeichen, naechste_nummer
+from dms.aktenzeichen import aktenzeichen_formatieren, naechste_nummer, vorgang_aktenzeichen_formatieren
 from dms.audit import Aktion, protokollieren
 from dms.models import Akte, Behoerde, Person, Team, Vorgang, Vorgangsart, azr_validator
-from dms.namen import name_keys
+from dms.namen import namensschluessel
 
 from .berechtigungen import sperrvermerk_recht_pruefen
 from .fehler import feldfehler
@@ -38,10 +38,12 @@ PERSON_FELDER = (
 
 
 def _namen_normalisiert(daten: dict[str, Any]) -> list[str]:
-    return name_keys(daten.get("familienname", ""), daten.get("geburtsname", ""), *daten.get("namensvarianten", []))
+    return namensschluessel(
+        daten.get("familienname", ""), daten.get("geburtsname", ""), *daten.get("namensvarianten", [])
+    )
 
 
-def _check_azr(behoerde_id: int, azr: str | None, ausser_person_id: int | None = None) -> None:
+def _azr_pruefen(behoerde_id: int, azr: str | None, ausser_person_id: int | None = None) -> None:
     if not azr:
         return
     azr_validator(azr)
@@ -62,7 +64,7 @@ def person_anlegen(
         raise feldfehler("familienname", "Bitte geben Sie den Familiennamen an.")
     daten["azr_nummer"] = daten.get("azr_nummer") or None
     with transaction.atomic():
-        _check_azr(behoerde.pk, daten["azr_nummer"])
+        _azr_pruefen(behoerde.pk, daten["azr_nummer"])
         person = Person(behoerde=behoerde, namen_normalisiert=_namen_normalisiert(daten), **daten)
         person.full_clean(exclude=["behoerde"])
         person.save()
@@ -80,7 +82,7 @@ def person_aendern(
         person = Person.objects.select_for_update().get(pk=person.pk)
         if "azr_nummer" in daten:
             daten["azr_nummer"] = daten["azr_nummer"] or None
-            _check_azr(person.behoerde_id, daten["azr_nummer"], ausser_person_id=person.pk)
+            _azr_pruefen(person.behoerde_id, daten["azr_nummer"], ausser_person_id=person.pk)
         for feld, wert in daten.items():
             setattr(person, feld, wert)
         person.namen_normalisiert = _namen_normalisiert(
@@ -120,7 +122,7 @@ def akte_anlegen(
         akte = Akte.objects.create(
             behoerde=behoerde,
             person=person,
-            aktenzeichen=format_aktenzeichen(behoerde.kuerzel, jahr, nummer),
+            aktenzeichen=aktenzeichen_formatieren(behoerde.kuerzel, jahr, nummer),
             team=team,
             sachbearbeitung=sachbearbeitung,
             medium=medium,
@@ -192,7 +194,7 @@ def vorgang_anlegen(
                 akte=akte,
                 vorgangsart=vorgangsart,
                 nummer=nummer,
-                aktenzeichen=format_vorgang_aktenzeichen(akte.aktenzeichen, nummer),
+                aktenzeichen=vorgang_aktenzeichen_formatieren(akte.aktenzeichen, nummer),
                 betreff=betreff,
                 sachbearbeitung=sachbearbeitung or akte.sachbearbeitung,
                 begonnen_am=timezone.localdate(),

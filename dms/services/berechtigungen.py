@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from dms.access import AKTEN_ROLLEN, forget_zugang, zugang
+from dms.access import AKTEN_ROLLEN, zugang, zugang_vergessen
 from dms.audit import Aktion, protokollieren
 from dms.models import Akte, AkteFreigabe, Akteneinsicht, Behoerde, Mitgliedschaft, Vertretung
 from dms.permissions_matrix import EIGENES_TEAM, JA, NEIN, SELBST, erlaubnis
@@ -151,7 +151,7 @@ def freigabe_entziehen(
             objekt=akte,
             details={"freigabe": "entzogen", "person_id": person.pk, "war_vorhanden": vorhanden},
         )
-    forget_zugang(person)
+    zugang_vergessen(person)
     return vorhanden
 
 
@@ -281,7 +281,7 @@ def vertretung_anlegen(
                 "bis": bis.isoformat(),
             },
         )
-    forget_zugang(vertretung)
+    zugang_vergessen(vertretung)
     return v
 
 

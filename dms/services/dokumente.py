@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 
-def _check_ablage(akte: Akte, register: Register, vorgang: Vorgang | None) -> None:
+def _ablage_pruefen(akte: Akte, register: Register, vorgang: Vorgang | None) -> None:
     if not register.aktenplan.aktiv:
         raise feldfehler("register", "Dieses Register gehört nicht zum gültigen Aktenplan.")
     if vorgang is not None and vorgang.akte_id != akte.pk:
@@ -79,8 +79,8 @@ def dokument_anlegen(
     verarbeiten: bool = True,
 ) -> Dokument:
     """File a new document into an Akte; the original is stored unchanged with its SHA-256."""
-    _check_ablage(akte, register, vorgang)
-    info = dateien.pruefen(datei, erlaubt=erlaubt)
+    _ablage_pruefen(akte, register, vorgang)
+    info = dateien.datei_pruefen(datei, erlaubt=erlaubt)
     titel = (titel or dateien.sicherer_dateiname(dateiname)).strip()[:300]
     with transaction.atomic():
         dokument = Dokument.objects.create(
@@ -122,7 +122,7 @@ def dokument_version_hinzufuegen(
     verarbeiten: bool = True,
 ) -> DokumentVersion:
     """A new version; earlier versions stay as they are. `verarbeiten=False`: the caller schedules derivation."""
-    info = dateien.pruefen(datei, erlaubt=erlaubt)
+    info = dateien.datei_pruefen(datei, erlaubt=erlaubt)
     with transaction.atomic():
         dokument = Dokument.objects.select_for_update().get(pk=dokument.pk)
         version = _version_speichern(
@@ -154,7 +154,7 @@ def dokument_ablage_aendern(
     """Move a document to another register and/or procedure of the same file."""
     ziel_register = register or dokument.register
     ziel_vorgang = None if vorgang_entfernen else (vorgang or dokument.vorgang)
-    _check_ablage(dokument.akte, ziel_register, ziel_vorgang)
+    _ablage_pruefen(dokument.akte, ziel_register, ziel_vorgang)
     with transaction.atomic():
         Dokument.objects.filter(pk=dokument.pk).update(register=ziel_register, vorgang=ziel_vorgang)
         dokument.refresh_from_db()

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def laden(apps, schema_editor):
-    from foerderung.programmdaten import laden as programm_laden
+    from foerderung.programmdaten import programmdaten_laden as programm_laden
 
     programm_laden(apps)
 

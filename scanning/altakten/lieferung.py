@@ -1,6 +1,6 @@
 """Importing a scanning provider's delivery (docs/lieferformat.md): validate everything, then import.
 
-Step 1 `pruefen` reads the manifest and every PDF: checksum, page count (pikepdf), matching Akte in the lot.
+Step 1 `lieferung_pruefen` reads the manifest and every PDF: checksum, page count (pikepdf), matching Akte in the lot.
 Any error -> the delivery is refused with every error by manifest line number; nothing is written.
 Step 2 `importieren` stores each file as the Akte's legacy part (dms.services.dokument_anlegen, quelle=altakte,
 register 14) with its Transfervermerk, one short transaction per file, skipping what is already there
@@ -68,7 +68,7 @@ class Position:
 
 
 @dataclass
-class Pruefergebnis:
+class Lieferpruefung:
     positionen: list[Position] = field(default_factory=list)
     fehler: list[dict[str, Any]] = field(default_factory=list)
 
@@ -201,7 +201,7 @@ def _akte_finden(los: Digitalisierungslos, zeile: dict[str, str]) -> tuple[Akte 
 
 
 def _zeile_pruefen(
-    los: Digitalisierungslos, ordner: Path, nr: int, z: dict[str, str], erg: Pruefergebnis, gesehen: dict[str, set]
+    los: Digitalisierungslos, ordner: Path, nr: int, z: dict[str, str], erg: Lieferpruefung, gesehen: dict[str, set]
 ) -> None:
     fehler_vorher = len(erg.fehler)
     name = (z.get("dateiname") or "").strip()
@@ -297,9 +297,9 @@ def _zeile_pruefen(
     )
 
 
-def pruefen(los: Digitalisierungslos, ordner: Path) -> Pruefergebnis:
+def lieferung_pruefen(los: Digitalisierungslos, ordner: Path) -> Lieferpruefung:
     """Validate the whole delivery; errors carry the manifest line number (line 1 is the header)."""
-    erg = Pruefergebnis()
+    erg = Lieferpruefung()
     manifest = ordner / MANIFEST
     if not manifest.is_file():
         erg.fehler_in(0, f"Die Lieferung enthält keine {MANIFEST}.")

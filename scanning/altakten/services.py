@@ -24,7 +24,7 @@ from dms.hintergrund import aufgabe_senden
 from dms.models import Akte, Behoerde
 
 from . import zugriff
-from .lieferung import ALTAKTEN_QUEUE, geoeffnet, importieren, lieferung_pfad, pruefen
+from .lieferung import ALTAKTEN_QUEUE, geoeffnet, importieren, lieferung_pfad, lieferung_pruefen
 from .models import Digitalisierungslos, Lieferung, LosAkte, LosStatuswechsel, Scanauftrag, Stichprobe
 
 if TYPE_CHECKING:
@@ -317,7 +317,7 @@ def lieferung_ausfuehren(*, lieferung_id: int) -> Lieferung:
     user = lieferung.angelegt_von
     try:
         with geoeffnet(lieferung_pfad(lieferung.quelle, lieferung.los.behoerde.kuerzel)) as ordner:
-            erg = pruefen(lieferung.los, ordner)
+            erg = lieferung_pruefen(lieferung.los, ordner)
             if not erg.ok:
                 logger.warning("Lieferung %s abgelehnt: %s Fehler", lieferung.pk, len(erg.fehler))
                 with transaction.atomic():

@@ -16,7 +16,7 @@ from dms import services as dms_services
 from dms.dateien import SCAN_TYPEN
 from dms.models import Dokument, DokumentVersion
 
-from . import erkennen, preflight
+from . import preflight, texterkennung
 from .arbeitsbereich import Arbeitsbereich
 from .fehler import EingabeFehler
 
@@ -48,7 +48,7 @@ def verarbeiten(version_id: int) -> None:
         tmp.replace(pfad)
     try:
         pruef = preflight.pruefen(pfad)
-        e = erkennen.datei_erkennen(pfad, pruef.mime_type, pruef.seiten, ab, titel=dokument.titel)
+        e = texterkennung.datei_erkennen(pfad, pruef.mime_type, pruef.seiten, ab, titel=dokument.titel)
     except EingabeFehler as exc:
         logger.warning("Dokumentversion %s: Texterkennung nicht moeglich: %s", version_id, exc)
         dms_services.ocr_status_setzen(dokument_id=dokument.pk, status=Dokument.OcrStatus.FEHLER)

@@ -19,10 +19,10 @@ from dms.audit import Aktion, protokollieren
 from dms.models import Akte, Dokumentart, DokumentVersion, Team, Vorgang
 
 from .. import services
-from ..erkennung import dokumentart_erkennen, merkmale_finden, team_fuer_name
+from ..merkmale import dokumentart_erkennen, merkmale_finden, team_fuer_name
 from ..models import Posteingang
 from ..zuordnung import bewerten, kandidaten_laden, seiten_der_azr
-from . import deckblatt, erkennen, preflight, zaehlen
+from . import preflight, stapel, texterkennung, zaehlen
 from .arbeitsbereich import Arbeitsbereich
 from .fehler import EingabeFehler
 
@@ -55,7 +55,7 @@ def _laden(posteingang_id: int, schritt: str) -> Posteingang | None:
     return p if p.schritt == schritt else None
 
 
-def pruefen(posteingang_id: int) -> None:
+def vorpruefen(posteingang_id: int) -> None:
     """Preflight and duplicate detection."""
     p = _laden(posteingang_id, S.NEU)
     if p is None:
@@ -128,13 +128,13 @@ def aufteilen(posteingang_id: int) -> None:
         return
     ab = _arbeitsbereich(p)
     pfad = _lokales_original(p, ab)
-    funde = deckblatt.deckblaetter_finden(pfad, p.mime_type)
+    funde = stapel.deckblaetter_finden(pfad, p.mime_type)
     if not funde:
         Posteingang.objects.filter(pk=p.pk, schritt=S.GEPRUEFT).update(
             schritt=S.AUFGETEILT, aktualisiert_am=timezone.now()
         )
         return
-    teile = deckblatt.teile_bilden(p.seiten, funde)
+    teile = stapel.teile_bilden(p.seiten, funde)
     logger.info("Posteingang %s: %s Deckblaetter, %s Teile", p.pk, len(funde), len(teile))
     with transaction.atomic():
         gesperrt = Posteingang.objects.select_for_update().get(pk=p.pk)
@@ -144,7 +144,7 @@ def aufteilen(posteingang_id: int) -> None:
         for nummer, teil in enumerate(teile, 1):
             if nummer in vorhandene:
                 continue
-            daten = deckblatt.teil_extrahieren(pfad, p.mime_type, teil.seiten)
+            daten = stapel.teil_extrahieren(pfad, p.mime_type, teil.seiten)
             endung = "pdf" if p.mime_type == "application/pdf" else "tif"
             services.posteingang_annehmen(
                 behoerde=p.behoerde,
@@ -177,7 +177,7 @@ def _speichern(pfad: str, daten: bytes) -> str:
     return default_storage.save(pfad, ContentFile(daten))
 
 
-def erkennen_schritt(posteingang_id: int) -> None:
+def erkennen(posteingang_id: int) -> None:
     """Rasterise, blank pages, OCR (or text layer), orientation, searchable PDF, thumbnails, counts."""
     p = _laden(posteingang_id, S.AUFGETEILT)
     if p is None:
@@ -190,7 +190,7 @@ def erkennen_schritt(posteingang_id: int) -> None:
         Posteingang.objects.filter(pk=p.pk).update(aktualisiert_am=timezone.now())
 
     try:
-        e = erkennen.datei_erkennen(pfad, p.mime_type, p.seiten, ab, titel=p.dateiname, fortschritt=lebenszeichen)
+        e = texterkennung.datei_erkennen(pfad, p.mime_type, p.seiten, ab, titel=p.dateiname, fortschritt=lebenszeichen)
     except EingabeFehler as exc:
         services.posteingang_fehler(posteingang_id=p.pk, code=exc.code, meldung=exc.meldung)
         return

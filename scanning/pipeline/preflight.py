@@ -14,7 +14,7 @@ import pikepdf
 from django.conf import settings
 from PIL import Image
 
-from dms.dateien import JPEG, PDF, PNG, SCAN_TYPEN, TIFF, erkenne_mime
+from dms.dateien import JPEG, PDF, PNG, SCAN_TYPEN, TIFF, mime_erkennen
 
 from .fehler import EingabeFehler
 
@@ -145,7 +145,7 @@ def pruefen(pfad: Path, *, max_bytes: int | None = None, max_seiten: int | None 
         )
     with pfad.open("rb") as f:
         kopf = f.read(8192)
-    mime = erkenne_mime(kopf)
+    mime = mime_erkennen(kopf)
     if mime not in SCAN_TYPEN:
         raise EingabeFehler(
             "falscher_typ",

@@ -158,7 +158,7 @@ def akten_suche(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def zuordnen(request: HttpRequest, pk: int) -> HttpResponse:
+def eintrag_zuordnen(request: HttpRequest, pk: int) -> HttpResponse:
     """File the item into a chosen Akte (register and optional procedure)."""
     e = _eintrag(request, pk)
     akte = Akte.objects.changeable_by(request.user).filter(pk=ganzzahl(request.POST.get("akte")) or 0).first()

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.commands import flush
 from django.db import connection, connections
 
-from dms.aktenzeichen import AKTENZEICHEN_RE, format_aktenzeichen, format_vorgang_aktenzeichen
+from dms.aktenzeichen import AKTENZEICHEN_RE, aktenzeichen_formatieren, vorgang_aktenzeichen_formatieren
 from dms.models import Akte, AktenzeichenZaehler, Dokument, Person
 from dms.services import akte_anlegen, vorgang_anlegen
 from tests import factories as f
@@ -26,7 +26,7 @@ from tests import factories as f
     ],
 )
 def test_format_aktenzeichen(kuerzel, jahr, nummer, erwartet):
-    assert format_aktenzeichen(kuerzel, jahr, nummer) == erwartet
+    assert aktenzeichen_formatieren(kuerzel, jahr, nummer) == erwartet
     m = AKTENZEICHEN_RE.match(erwartet)
     assert m is not None
     assert (m["kuerzel"], int(m["jahr"]), int(m["nummer"])) == (kuerzel, jahr, nummer)
@@ -37,7 +37,7 @@ def test_format_aktenzeichen(kuerzel, jahr, nummer, erwartet):
     [("OF-2026-000123", 1, "OF-2026-000123/1"), ("OF-2026-000123", 12, "OF-2026-000123/12")],
 )
 def test_format_vorgang_aktenzeichen(akte, nummer, erwartet):
-    assert format_vorgang_aktenzeichen(akte, nummer) == erwartet
+    assert vorgang_aktenzeichen_formatieren(akte, nummer) == erwartet
 
 
 @pytest.mark.parametrize("falsch", ["of-2026-000001", "OF-26-000001", "OF-2026-12345", "OF2026000001", ""])

@@ -10,9 +10,9 @@ from datetime import date
 
 from rest_framework.test import APIClient
 
-from dms.aktenzeichen import format_aktenzeichen
+from dms.aktenzeichen import aktenzeichen_formatieren
 from dms.models import Akte, Person, Rolle, Team
-from dms.namen import name_keys
+from dms.namen import namensschluessel
 from scanning.models import Posteingang
 from tests import factories as f
 
@@ -41,9 +41,9 @@ def person_mit_akte(kuerzel: str = "OF", familienname: str | None = None, vornam
         geburtsdatum=geburtsdatum or date(1990, 2, 1),
         azr_nummer=azr_neu(),
         namensvarianten=varianten or [],
-        namen_normalisiert=name_keys(name, *(varianten or [])),
+        namen_normalisiert=namensschluessel(name, *(varianten or [])),
     )
-    aktenzeichen = format_aktenzeichen(behoerde.kuerzel, 2026, random.randint(100_000, 899_999))
+    aktenzeichen = aktenzeichen_formatieren(behoerde.kuerzel, 2026, random.randint(100_000, 899_999))
     return f.AkteFactory(person=person, team=team, aktenzeichen=aktenzeichen)
 
 

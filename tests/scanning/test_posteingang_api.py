@@ -179,7 +179,7 @@ def test_pages_upload_status_buch_and_cover_sheet():
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     from pdf2image import convert_from_bytes
 
-    from scanning.pipeline.deckblatt import code_auf_seite
+    from scanning.pipeline.stapel import code_auf_seite
 
     assert code_auf_seite(convert_from_bytes(pdf.content, dpi=100)[0]) == akte.aktenzeichen
     fremd = Client()

@@ -6,9 +6,9 @@ import pytest
 from PIL import Image
 
 from scanning.pipeline import preflight
-from scanning.pipeline.deckblatt import code_auf_seite, teile_bilden
 from scanning.pipeline.fehler import EingabeFehler
 from scanning.pipeline.leerseiten import ist_leer
+from scanning.pipeline.stapel import code_auf_seite, teile_bilden
 from scanning.pipeline.zaehlen import blatt_zaehlen
 
 from . import scans

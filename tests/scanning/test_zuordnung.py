@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from scanning.erkennung import merkmale_finden
+from scanning.merkmale import merkmale_finden
 from scanning.zuordnung import Kandidat, bewerten, kandidaten_laden
 from tests import factories as f
 
@@ -89,11 +89,11 @@ def test_restricted_file_is_never_suggested_nor_filed_automatically():
 )
 def test_candidate_without_stored_name_keys_falls_back_to_normalised_surname(familienname, text, gefunden):
     from dms.models import Akte, Person
-    from dms.namen import normalize_name
+    from dms.namen import name_normalisieren
     from scanning.zuordnung import _kandidat
 
     person = Person(pk=7, familienname=familienname, geburtsdatum=date(1985, 7, 3), namen_normalisiert=[])
     k = _kandidat(Akte(pk=3, aktenzeichen="OF-2026-000900", person=person))
-    assert k.namen == (normalize_name(familienname),)
+    assert k.namen == (name_normalisieren(familienname),)
     e = bewerten(merkmale_finden(text, "OF"), text, [k], {})
     assert (e.akte_id == 3) is gefunden

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from dms.access import forget_zugang
+from dms.access import zugang_vergessen
 from dms.audit import Aktion, protokollieren
 from dms.models import Behoerde, Mitgliedschaft, Rolle, Team
 
@@ -73,7 +73,7 @@ def benutzer_anlegen(
             user.groups.add(behoerdenadmin_gruppe())
         else:
             user.groups.remove(*user.groups.filter(name=BEHOERDENADMIN_GRUPPE))
-        forget_zugang(user)
+        zugang_vergessen(user)
         protokollieren(
             aktion=Aktion.BERECHTIGUNG,
             benutzername="manage.py benutzer_anlegen",

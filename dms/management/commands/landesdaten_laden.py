@@ -2,12 +2,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from dms.landesdaten import laden
+from dms.landesdaten import landesdaten_laden
 
 
 class Command(BaseCommand):
     help = "Lädt die landesweiten Daten (Behörden, Aktenplan, Vorgangsarten, Dokumentarten) aus fixtures/ neu."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        laden()
+        landesdaten_laden()
         self.stdout.write(self.style.SUCCESS("Landesdaten geladen."))

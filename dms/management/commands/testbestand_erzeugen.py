@@ -27,9 +27,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from dms.aktenzeichen import format_aktenzeichen
+from dms.aktenzeichen import aktenzeichen_formatieren
 from dms.models import Akte, Behoerde, Dokument, Dokumentart, DokumentVersion, Person, Register, Team
-from dms.namen import name_keys, normalize_name
+from dms.namen import name_normalisieren, namensschluessel
 
 # --- Realistic names: (surnames, female first names, male first names, places of birth, nationality) -------------
 NAMENSGRUPPEN: list[tuple[list[str], list[str], list[str], list[str], str]] = [
@@ -245,7 +245,7 @@ def aktenzeichen_reservieren(behoerde_id: int, jahr: int, anzahl: int) -> int:
 
 def team_fuer(teams: Sequence[Team], familienname: str) -> Team | None:
     """The team whose letter range holds the surname's first letter, else the default team."""
-    buchstabe = normalize_name(familienname)[:1].upper()
+    buchstabe = name_normalisieren(familienname)[:1].upper()
     standard = None
     for t in teams:
         if t.buchstaben_von and t.buchstaben_von.upper() <= buchstabe <= (t.buchstaben_bis or "Z").upper():
@@ -270,7 +270,7 @@ def zufallsperson(rnd: random.Random) -> dict[str, Any]:
         "staatsangehoerigkeiten": [nationalitaet],
         "geschlecht": geschlecht,
         "namensvarianten": varianten,
-        "namen_normalisiert": name_keys(familienname, *varianten),
+        "namen_normalisiert": namensschluessel(familienname, *varianten),
     }
 
 
@@ -461,7 +461,7 @@ class Command(BaseCommand):
                     "uuid": uuid.uuid4(),
                     "behoerde_id": v.behoerde_id,
                     "person_id": p["id"],
-                    "aktenzeichen": format_aktenzeichen(v.kuerzel, v.jahr, s.erste_nummer + i),
+                    "aktenzeichen": aktenzeichen_formatieren(v.kuerzel, v.jahr, s.erste_nummer + i),
                     "team_id": team.pk if team else None,
                     "medium": rnd.choice(["elektronisch", "elektronisch", "hybrid"]),
                 }

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from dms.access import forget_zugang
+from dms.access import zugang_vergessen
 from dms.audit import Aktion
 from dms.models import Akte, AkteFreigabe, Protokolleintrag, Rolle
 from dms.services import berechtigungen as b
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _sieht(user, akte) -> bool:
-    forget_zugang(user)
+    zugang_vergessen(user)
     return Akte.objects.visible_to(user).filter(pk=akte.pk).exists()
 
 
@@ -101,7 +101,7 @@ def test_inspection_grant_to_authority_and_user_ends_and_can_be_revoked(sb):
     type(e2).objects.filter(pk=e2.pk).update(bis=timezone.now() - dt.timedelta(seconds=1))
     assert not _sieht(da, akte)
     # Inspection never allows changes.
-    forget_zugang(hp)
+    zugang_vergessen(hp)
     b.akteneinsicht_erteilen(akte=akte, user=sb, behoerde=f.behoerde("HP"), bis=bis, grund="erneut")
     assert not Akte.objects.changeable_by(hp).filter(pk=akte.pk).exists()
     assert Protokolleintrag.objects.filter(aktion=Aktion.BERECHTIGUNG, akte_id_wert=akte.pk).count() == 4
@@ -152,7 +152,7 @@ def test_substitute_sees_absent_colleagues_restricted_file_and_acts_on_her_behal
     assert protokollieren(aktion=Aktion.LESEN, user=vertretung, objekt=andere).im_auftrag_von_id is None
     b.vertretung_beenden(vertretung=v, user=leitung)
     assert not _sieht(vertretung, akte)
-    forget_zugang(vertretung)
+    zugang_vergessen(vertretung)
     assert protokollieren(aktion=Aktion.LESEN, user=vertretung, objekt=andere).im_auftrag_von_id is None
 
 
@@ -253,7 +253,7 @@ def test_restricted_file_handover_hidden_from_unnamed_colleagues(leitung, sb, cl
     )
 
     def api_fuer(user) -> APIClient:
-        forget_zugang(user)
+        zugang_vergessen(user)
         c = APIClient()
         c.force_authenticate(user)
         return c
@@ -266,7 +266,7 @@ def test_restricted_file_handover_hidden_from_unnamed_colleagues(leitung, sb, cl
     assert liste(kollegin) == []
     assert api_fuer(kollegin).get(f"/api/v1/abgaben/{abgabe.pk}/").status_code == 404
     client.force_login(kollegin)
-    forget_zugang(kollegin)
+    zugang_vergessen(kollegin)
     seite = client.get("/abgaben/")
     assert seite.status_code == 200
     assert akte.person.familienname not in seite.content.decode()

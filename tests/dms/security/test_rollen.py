@@ -17,7 +17,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from dms.access import forget_zugang
+from dms.access import zugang_vergessen
 from dms.models import Akte, Rolle
 from dms.permissions_matrix import AKTIONEN, EIGENES_TEAM, JA, MATRIX, NAMENTLICH, NEIN, ROLLEN, SELBST, als_markdown
 from dms.services import berechtigungen as b
@@ -80,7 +80,7 @@ def _gesperrte_akten_sehen(lage: Lage) -> str:
     from guardian.shortcuts import assign_perm
 
     assign_perm("dms.view_gesperrte_akte", lage.user, gesperrt)
-    forget_zugang(lage.user)
+    zugang_vergessen(lage.user)
     return NAMENTLICH if lage.api.get(f"/api/v1/akten/{gesperrt.pk}/").status_code == 200 else NEIN
 
 

@@ -1,6 +1,6 @@
 """Identifier extraction from recognised text: pure functions over strings, tolerant to OCR errors.
 
-Everything here is table-tested in tests/scanning/test_erkennung.py. No database access.
+Everything here is table-tested in tests/scanning/test_merkmale.py. No database access.
 """
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from dms.namen import normalize_name
+from dms.namen import name_normalisieren
+
+from .deckblatt import deckblatt_code_finden
 
 # Characters Tesseract confuses, for letters and for digits.
 _ALS_ZIFFER = str.maketrans(
@@ -35,9 +37,6 @@ _ALS_ZIFFER = str.maketrans(
 _BUCHSTABE_VARIANTEN = {"O": "O0Q", "I": "I1l|", "S": "S5", "B": "B8", "Z": "Z2", "G": "G6", "L": "L", "D": "D0"}
 _ZIFFER = r"[0-9OoQDIl|iSsBZzGbg]"
 _STRICH = r"\s*[-–—_.~:]?\s*"
-
-DECKBLATT_PRAEFIX = "AKTE-DECKBLATT:1:"
-_DECKBLATT_RE = re.compile(r"AKTE-DECKBLATT:1:([A-Z]{1,10}-\d{4}-\d{6,}(?:/\d+)?)")
 
 MONATE = {
     "januar": 1, "jan": 1, "jänner": 1, "februar": 2, "feb": 2, "märz": 3, "maerz": 3, "marz": 3, "mär": 3, "mrz": 3,
@@ -164,16 +163,6 @@ def daten_finden(text: str, heute: date | None = None) -> list[date]:
     return list(gefunden)
 
 
-def deckblatt_code_finden(text: str) -> str | None:
-    """The Aktenzeichen in a cover-sheet code (from the QR code, or the code printed in plain text)."""
-    m = _DECKBLATT_RE.search(text.replace(" ", ""))
-    return m.group(1) if m else None
-
-
-def deckblatt_code(aktenzeichen: str) -> str:
-    return f"{DECKBLATT_PRAEFIX}{aktenzeichen}"
-
-
 # --- Names -----------------------------------------------------------------------------------------------------
 
 _NAME_OCR = str.maketrans({"0": "o", "1": "l", "5": "s", "|": "l", "8": "b"})
@@ -185,7 +174,7 @@ _NAMENS_HINWEIS_RE = re.compile(
 def text_woerter(text: str) -> list[str]:
     """The text as normalised name tokens (umlauts folded, OCR digit confusions inside words repaired)."""
     roh = re.sub(r"(?<=[A-Za-zÄÖÜäöüß])[0158|](?=[A-Za-zäöüß])", lambda m: m.group(0).translate(_NAME_OCR), text)
-    return normalize_name(roh).split()
+    return name_normalisieren(roh).split()
 
 
 def levenshtein(a: str, b: str, grenze: int = 2) -> int:
@@ -238,11 +227,11 @@ def dokumentart_erkennen(text: str, regeln: list[tuple[str, str, list[str]]]) ->
     `regeln` are (schluessel, register_nummer, stichwoerter) rows of dms.Dokumentart.
     """
     klein = text.lower()
-    gefaltet = normalize_name(text)
+    gefaltet = name_normalisieren(text)
     for schluessel, register_nummer, stichwoerter in regeln:
         for wort in stichwoerter:
             w = wort.lower()
-            if w in klein or (normalize_name(w) and f" {normalize_name(w)}" in f" {gefaltet}"):
+            if w in klein or (name_normalisieren(w) and f" {name_normalisieren(w)}" in f" {gefaltet}"):
                 return schluessel, register_nummer
     return None
 
@@ -282,7 +271,7 @@ def team_fuer_name(familienname: str, teams: list[tuple[int, str, str, bool]]) -
 
     Ranges compare the normalised upper-case name prefix: von='A', bis='K' holds 'Müller'? No: 'MUELLER' > 'K'.
     """
-    schluessel = normalize_name(familienname).replace(" ", "").upper()
+    schluessel = name_normalisieren(familienname).replace(" ", "").upper()
     standard = None
     passend: list[tuple[int, int]] = []
     for team_id, von, bis, ist_standard in teams:

@@ -6,12 +6,11 @@ from datetime import date
 
 import pytest
 
-from scanning.erkennung import (
+from scanning.deckblatt import deckblatt_code, deckblatt_code_finden
+from scanning.merkmale import (
     aktenzeichen_finden,
     azr_nummern_finden,
     daten_finden,
-    deckblatt_code,
-    deckblatt_code_finden,
     dokumentart_erkennen,
     hat_namensangabe,
     name_im_text,

@@ -31,7 +31,7 @@ VORSCHAU_BLOCK = 25
 
 
 @dataclass
-class Ergebnis:
+class Erkennungsergebnis:
     seiten: int
     leere_seiten: int
     blatt: int
@@ -58,7 +58,7 @@ def _seiten_gedreht(pfad: Path) -> set[int]:
         return {i + 1 for i, p in enumerate(pdf.pages) if int(p.obj.get("/Rotate", 0)) % 360}
 
 
-def _born_digital(pfad: Path, seiten: int, texte: list[str], ab: Arbeitsbereich) -> Ergebnis:
+def _textebene_verwenden(pfad: Path, seiten: int, texte: list[str], ab: Arbeitsbereich) -> Erkennungsergebnis:
     """Every page has a text layer: no OCR; the original serves as the searchable copy; thumbnails in blocks."""
     vorschauen: list[Path] = []
     for start in range(1, seiten + 1, VORSCHAU_BLOCK):
@@ -72,7 +72,7 @@ def _born_digital(pfad: Path, seiten: int, texte: list[str], ab: Arbeitsbereich)
         vorschauen += [ab.datei(f"vorschau-{s:05d}.png") for s in range(start, ende + 1)]
     ziel = ab.datei("durchsuchbar.pdf")
     ziel.write_bytes(pfad.read_bytes())
-    return Ergebnis(
+    return Erkennungsergebnis(
         seiten=seiten,
         leere_seiten=0,
         blatt=zaehlen.blatt_zaehlen(seiten),
@@ -91,11 +91,11 @@ def datei_erkennen(
     *,
     titel: str = "Scan",
     fortschritt: Callable[[int], None] | None = None,
-) -> Ergebnis:
+) -> Erkennungsergebnis:
     dpi_standard = settings.OCR_DPI
     texte_ebene = textebene.seitentexte(pfad, seiten) if mime == PDF else [""] * seiten
     if mime == PDF and all(textebene.hat_textebene(t) for t in texte_ebene):
-        return _born_digital(pfad, seiten, texte_ebene, ab)
+        return _textebene_verwenden(pfad, seiten, texte_ebene, ab)
     gedreht_im_pdf = _seiten_gedreht(pfad) if mime == PDF else set()
 
     teile: list[SeitenTeil] = []
@@ -122,7 +122,7 @@ def datei_erkennen(
     ziel = ab.datei("durchsuchbar.pdf")
     zusammenfuehren(pfad if mime == PDF else None, teile, ziel, titel=titel)
     textquelle = "gemischt" if len(quellen) > 1 else (quellen.pop() if quellen else "ocr")
-    return Ergebnis(
+    return Erkennungsergebnis(
         seiten=seiten,
         leere_seiten=leere,
         blatt=zaehlen.blatt_zaehlen(seiten),

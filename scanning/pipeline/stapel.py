@@ -12,7 +12,7 @@ from PIL import Image
 
 from dms.dateien import PDF
 
-from ..erkennung import DECKBLATT_PRAEFIX, deckblatt_code_finden
+from ..deckblatt import DECKBLATT_PRAEFIX, deckblatt_code_finden
 from . import textebene
 from .raster import bild_dpi, seite_rastern, seitenzahl
 
