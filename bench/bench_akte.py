@@ -54,8 +54,8 @@ def main() -> None:
     from django.test import Client
     from django.urls import Resolver404, resolve
 
-    from dms.management.commands.benutzer_anlegen import benutzer_anlegen
     from dms.models import Rolle
+    from dms.services.benutzer import benutzer_anlegen
 
     call_command("migrate", verbosity=0)
     user, _ = benutzer_anlegen(

@@ -9,6 +9,7 @@ from .dokumente import (
     dokument_version_hinzufuegen,
     ocr_status_setzen,
     suchvektor_aktualisieren,
+    vermerk_anlegen,
 )
 from .fehler import Konflikt, feldfehler
 
@@ -25,6 +26,7 @@ __all__ = [
     "person_aendern",
     "person_anlegen",
     "suchvektor_aktualisieren",
+    "vermerk_anlegen",
     "vorgang_aendern",
     "vorgang_anlegen",
 ]

@@ -107,8 +107,10 @@ def akte_anlegen(
     vertraulichkeit: str = Akte.Vertraulichkeit.VS_NFD,
     gesperrt: bool = False,
     jahr: int | None = None,
+    fruehere_aktenzeichen: list[str] | None = None,
 ) -> Akte:
-    """A new file with the next Aktenzeichen of the person's authority; unique under concurrency."""
+    """A new file with the next Aktenzeichen of the person's authority; unique under concurrency.
+    `fruehere_aktenzeichen`: the numbers the file had before (hand-over from another authority)."""
     behoerde = person.behoerde
     if team is not None and team.behoerde_id != behoerde.pk:
         raise feldfehler("team", "Das Team gehört nicht zu Ihrer Behörde.")
@@ -128,6 +130,7 @@ def akte_anlegen(
             medium=medium,
             vertraulichkeit=vertraulichkeit,
             gesperrt=gesperrt,
+            fruehere_aktenzeichen=list(dict.fromkeys(a[:60] for a in fruehere_aktenzeichen or [] if a)),
         )
         protokollieren(aktion=Aktion.ANLEGEN, user=user, request=request, objekt=akte)
     return akte
@@ -181,11 +184,18 @@ def vorgang_anlegen(
     sachbearbeitung: AbstractBaseUser | None = None,
     wiedervorlage: date | None = None,
     wiedervorlage_grund: str = "",
+    status: str = Vorgang.Status.OFFEN,
+    begonnen_am: date | None = None,
+    abgeschlossen_am: date | None = None,
 ) -> Vorgang:
+    """A new procedure with the next number of its file. Status and dates other than "opened today" come only
+    from a hand-over (xdomea import), where the procedure already has a history."""
     if not vorgangsart.aktiv:
         raise feldfehler("vorgangsart", "Diese Vorgangsart ist nicht mehr im Landeskatalog.")
     if sachbearbeitung is not None and zugang(sachbearbeitung).behoerde_id != akte.behoerde_id:
         raise feldfehler("sachbearbeitung", "Die Sachbearbeitung gehört nicht zu Ihrer Behörde.")
+    if status not in Vorgang.Status.values:
+        raise feldfehler("status", "Unbekannter Status.")
     with transaction.atomic():
         Akte.objects.filter(pk=akte.pk).update(vorgang_zaehler=F("vorgang_zaehler") + 1)
         nummer = Akte.objects.values_list("vorgang_zaehler", flat=True).get(pk=akte.pk)
@@ -197,7 +207,9 @@ def vorgang_anlegen(
                 aktenzeichen=vorgang_aktenzeichen_formatieren(akte.aktenzeichen, nummer),
                 betreff=betreff,
                 sachbearbeitung=sachbearbeitung or akte.sachbearbeitung,
-                begonnen_am=timezone.localdate(),
+                status=status,
+                begonnen_am=begonnen_am or timezone.localdate(),
+                abgeschlossen_am=abgeschlossen_am,
                 wiedervorlage=wiedervorlage,
                 wiedervorlage_grund=wiedervorlage_grund,
             )

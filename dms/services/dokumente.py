@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from dms import dateien, hintergrund
 from dms.audit import Aktion, protokollieren
 from dms.models import Akte, Dokument, DokumentVersion, Register, Vorgang
+from dms.vermerk import vermerk_pdf
 
 from .fehler import feldfehler
 
@@ -169,6 +171,45 @@ def dokument_ablage_aendern(
     return dokument
 
 
+def vermerk_anlegen(
+    *,
+    akte: Akte,
+    register: Register,
+    titel: str,
+    text: str,
+    user: AbstractBaseUser,
+    request: HttpRequest | None = None,
+    vorgang: Vorgang | None = None,
+) -> Dokument:
+    """An internal note, filed as a PDF with a real text layer. Its text is known exactly, so it is stored as the
+    derived text at once (no OCR run); document and derived data are written in one transaction."""
+    verfasser = user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+    inhalt, seiten = vermerk_pdf(titel=titel, text=text, akte=akte, verfasser=verfasser)
+    with transaction.atomic():
+        dokument = dokument_anlegen(
+            akte=akte,
+            register=register,
+            vorgang=vorgang,
+            datei=io.BytesIO(inhalt),
+            dateiname="vermerk.pdf",
+            titel=f"Vermerk: {titel}",
+            art="vermerk",
+            richtung=Dokument.Richtung.INTERN,
+            quelle=Dokument.Quelle.VERMERK,
+            user=user,
+            request=request,
+            verarbeiten=False,
+        )
+        ableitungen_speichern(
+            version=dokument.versionen.get(),
+            text=f"{titel}\n{text}",
+            seiten=seiten,
+            blatt=seiten,
+            ocr_status=Dokument.OcrStatus.NICHT_NOETIG,
+        )
+    return dokument
+
+
 def ableitungen_speichern(
     *,
     version: DokumentVersion,
@@ -208,6 +249,13 @@ def ableitungen_speichern(
             )
             suchvektor_aktualisieren(dokument_ids=[version.dokument_id])  # the UPDATE above saw the old text
     return version
+
+
+def zaehlung_uebernehmen(*, version: DokumentVersion, seiten: int, blatt: int) -> None:
+    """Page and sheet counts another system already established (xdomea hand-over) for the current version."""
+    with transaction.atomic():
+        DokumentVersion.objects.filter(pk=version.pk).update(seiten=seiten, blatt=blatt)
+        Dokument.objects.filter(pk=version.dokument_id).update(seiten=seiten, blatt=blatt)
 
 
 def ocr_status_setzen(*, dokument_id: int, status: str) -> None:

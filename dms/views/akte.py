@@ -3,8 +3,6 @@ upload, internal notes (Vermerk), moving documents and editing the file data wit
 
 from __future__ import annotations
 
-import io
-import textwrap
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +13,6 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dms import services
@@ -152,47 +149,6 @@ def dokument_hochladen(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("akte", pk=akte.pk)
 
 
-def vermerk_pdf(*, titel: str, text: str, akte: Akte, verfasser: str) -> tuple[bytes, int]:
-    """A plain A4 PDF with a real text layer (so it is searchable without OCR); returns bytes and page count."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.pdfgen import canvas
-
-    puffer = io.BytesIO()
-    c = canvas.Canvas(puffer, pagesize=A4, pageCompression=1)
-    c.setTitle(f"Vermerk: {titel}")
-    c.setAuthor(verfasser)
-    _breite, hoehe = A4
-    links, oben, unten = 25 * mm, hoehe - 25 * mm, 25 * mm
-    seiten = 1
-
-    def kopf() -> float:
-        c.setFont("Helvetica-Bold", 13)
-        c.drawString(links, oben, "Vermerk")
-        c.setFont("Helvetica", 10)
-        c.drawString(
-            links, oben - 16, f"Akte {akte.aktenzeichen} – {timezone.localtime():%d.%m.%Y %H:%M} – {verfasser}"
-        )
-        c.setFont("Helvetica-Bold", 11)
-        c.drawString(links, oben - 36, titel[:90])
-        c.setFont("Helvetica", 11)
-        return oben - 60
-
-    y = kopf()
-    for absatz in text.replace("\r\n", "\n").split("\n"):
-        zeilen = textwrap.wrap(absatz, width=90) or [""]
-        for zeile in zeilen:
-            if y < unten:
-                c.showPage()
-                seiten += 1
-                y = kopf()
-            c.drawString(links, y, zeile)
-            y -= 14
-    c.showPage()
-    c.save()
-    return puffer.getvalue(), seiten
-
-
 @login_required
 @require_POST
 def vermerk_anlegen(request: HttpRequest, pk: int) -> HttpResponse:
@@ -204,31 +160,15 @@ def vermerk_anlegen(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, f"Vermerk nicht gespeichert: {m}")
         return redirect("akte", pk=akte.pk)
     d = form.cleaned_data
-    verfasser = request.user.get_full_name() or request.user.get_username()
-    inhalt, seiten = vermerk_pdf(titel=d["titel"], text=d["text"], akte=akte, verfasser=verfasser)
     try:
-        dokument = services.dokument_anlegen(
+        services.vermerk_anlegen(
             akte=akte,
             register=d["register"],
             vorgang=d["vorgang"],
-            datei=io.BytesIO(inhalt),
-            dateiname="vermerk.pdf",
-            titel=f"Vermerk: {d['titel']}",
-            art="vermerk",
-            richtung=Dokument.Richtung.INTERN,
-            quelle=Dokument.Quelle.VERMERK,
+            titel=d["titel"],
+            text=d["text"],
             user=request.user,
             request=request,
-            verarbeiten=False,
-        )
-        # The text is known exactly: store it as the derived text instead of running OCR on our own PDF.
-        version = dokument.versionen.get()
-        services.ableitungen_speichern(
-            version=version,
-            text=f"{d['titel']}\n{d['text']}",
-            seiten=seiten,
-            blatt=seiten,
-            ocr_status=Dokument.OcrStatus.NICHT_NOETIG,
         )
     except ValidationError as exc:
         for m in fehlertexte(exc):

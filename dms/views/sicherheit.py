@@ -16,11 +16,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dms.models import Akte, Akteneinsicht, Behoerde
 from dms.permissions_matrix import darf
-from dms.services import berechtigungen
+from dms.services import anmeldung, berechtigungen
 
 from .common import form_fehler_uebernehmen
 
@@ -46,16 +45,11 @@ class TokenForm(forms.Form):
 def zweiter_faktor(request: HttpRequest) -> HttpResponse:
     """Set up (first time) or check the TOTP second factor, then continue where the user wanted to go."""
     ziel = _sicheres_ziel(request, request.GET.get("next") or request.POST.get("next"))
-    bestaetigt = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
-    geraet = bestaetigt or TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if geraet is None:
-        geraet = TOTPDevice.objects.create(user=request.user, name="Authenticator-App", confirmed=False)
+    geraet = anmeldung.totp_geraet(user=request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if geraet.verify_token(form.cleaned_data["token"]):
-            if not geraet.confirmed:
-                geraet.confirmed = True
-                geraet.save(update_fields=["confirmed"])
+            anmeldung.totp_geraet_bestaetigen(geraet=geraet)
             otp_login(request, geraet)
             return redirect(ziel)
         form.add_error("token", "Der Code ist falsch oder abgelaufen.")

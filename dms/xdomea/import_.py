@@ -23,7 +23,7 @@ from django.utils import timezone
 from dms.audit import Aktion, protokollieren
 from dms.models import Akte, Behoerde, Dokument, DokumentVersion, Person, Register, Vorgang, Vorgangsart
 from dms.services import akte_anlegen, dokument_anlegen, dokument_version_hinzufuegen, person_anlegen, vorgang_anlegen
-from dms.services.dokumente import ableitungen_speichern, verarbeitung_nach_commit
+from dms.services.dokumente import ableitungen_speichern, verarbeitung_nach_commit, zaehlung_uebernehmen
 
 from .paket import Entpackt, PaketFehler, entpacken, nachricht_finden, nachricht_lesen, zip_pruefen
 from .plan import AktePlan, DateiPlan, DokumentPlan, plan_lesen
@@ -127,11 +127,8 @@ class _Importlauf:
                 betreff=vp.betreff[:300],
                 wiedervorlage=vp.wiedervorlage,
                 wiedervorlage_grund=vp.wiedervorlage_grund[:300],
-            )
-            status = vp.status if vp.status in Vorgang.Status.values else Vorgang.Status.OFFEN
-            Vorgang.objects.filter(pk=vorgang.pk).update(
-                status=status,
-                begonnen_am=vp.begonnen_am or vorgang.begonnen_am,
+                status=vp.status if vp.status in Vorgang.Status.values else Vorgang.Status.OFFEN,
+                begonnen_am=vp.begonnen_am,
                 abgeschlossen_am=vp.abgeschlossen_am,
             )
             ergebnis.append(vorgang)
@@ -210,9 +207,7 @@ class _Importlauf:
                     pdf.datei.close()
         assert dokument is not None and version is not None
         if dp.seiten is not None or dp.blatt is not None:
-            zaehler = {"seiten": dp.seiten or 0, "blatt": dp.blatt or 0}
-            DokumentVersion.objects.filter(pk=version.pk).update(**zaehler)
-            Dokument.objects.filter(pk=dokument.pk).update(**zaehler)
+            zaehlung_uebernehmen(version=version, seiten=dp.seiten or 0, blatt=dp.blatt or 0)
         if verarbeiten:
             # Text, counts and thumbnails of the current version are derived by the OCR worker after commit.
             verarbeitung_nach_commit(version.pk)
@@ -225,10 +220,8 @@ class _Importlauf:
             request=request,
             medium=self.plan.medium,
             vertraulichkeit=self.plan.vertraulichkeit,
+            fruehere_aktenzeichen=[*self.plan.fruehere, self.plan.kennzeichen],
         )
-        fruehere = [a[:60] for a in [*self.plan.fruehere, self.plan.kennzeichen] if a]
-        Akte.objects.filter(pk=akte.pk).update(fruehere_aktenzeichen=list(dict.fromkeys(fruehere)))
-        akte.refresh_from_db()
         vorgaenge = self._vorgaenge(akte, user, request)
         for nummer, dp in enumerate(self.plan.dokumente, start=1):
             vorgang = vorgaenge[dp.vorgang] if dp.vorgang is not None else None

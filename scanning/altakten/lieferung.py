@@ -1,10 +1,11 @@
-"""Importing a scanning provider's delivery (docs/lieferformat.md): validate everything, then import.
+"""Reading a scanning provider's delivery (docs/lieferformat.md): where it may lie, opening it, validating all of it.
 
-Step 1 `lieferung_pruefen` reads the manifest and every PDF: checksum, page count (pikepdf), matching Akte in the lot.
+`lieferung_pruefen` reads the manifest and every PDF: checksum, page count (pikepdf), matching Akte in the lot.
 Any error -> the delivery is refused with every error by manifest line number; nothing is written.
-Step 2 `importieren` stores each file as the Akte's legacy part (dms.services.dokument_anlegen, quelle=altakte,
-register 14) with its Transfervermerk, one short transaction per file, skipping what is already there
-(sha256 + Akte), so a repeat or a resumed run changes nothing. OCR runs on the low-priority queue `altakten`.
+Importing is a service (`scanning.altakten.services.positionen_importieren`): each file becomes the Akte's legacy
+part (dms.services.dokument_anlegen, quelle=altakte, register 14) with its Transfervermerk, one short transaction per
+file, skipping what is already there (sha256 + Akte), so a repeat or a resumed run changes nothing. OCR runs on the
+low-priority queue `altakten`.
 """
 
 from __future__ import annotations
@@ -26,15 +27,12 @@ from typing import Any
 
 import pikepdf
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from dms import services as dms_services
-from dms.hintergrund import DOKUMENT_VERARBEITEN, aufgabe_senden
-from dms.models import Akte, Dokument, DokumentVersion, Register
+from dms.models import Akte, Dokument, DokumentVersion
 
-from .models import Digitalisierungslos, Lieferung, LosAkte, Scanauftrag
+from .models import Digitalisierungslos, LosAkte, Scanauftrag
 
 logger = logging.getLogger("scanning.altakten.lieferung")
 
@@ -327,100 +325,3 @@ def lieferung_pruefen(los: Digitalisierungslos, ordner: Path) -> Lieferpruefung:
     if not erg.positionen and not erg.fehler:
         erg.fehler_in(0, f"{MANIFEST} enthält keine Dateien.")
     return erg
-
-
-def _transfervermerk(los: Digitalisierungslos, lieferung: Lieferung, p: Position, user: Any) -> dict[str, Any]:
-    """TR-RESISCAN transfer note: who scanned with what and when, anomalies, checks done."""
-    return {
-        "art": "Altaktendigitalisierung (ersetzendes Scannen)",
-        "los": los.nummer,
-        "lieferung": lieferung.pk,
-        "manifest_zeile": p.zeile,
-        "dateiname": p.dateiname,
-        "scandatum": p.scandatum.isoformat(),
-        "operator": p.operator,
-        "scanner": p.scanner,
-        "aufloesung_dpi": p.dpi,
-        "seiten": p.seiten,
-        "blatt": p.blatt,
-        "sha256": p.sha256,
-        "auffaelligkeiten": p.bemerkung or "keine",
-        "eingangspruefung": "Prüfsumme und Seitenzahl beim Import geprüft: in Ordnung",
-        "qualitaetspruefung": f"Stichprobenprüfung des Loses {los.nummer} (Vier-Augen-Prinzip)",
-        "nachscan": p.nachscan,
-        "importiert_von": user.get_username() if user is not None else "",
-        "importiert_am": timezone.now().isoformat(timespec="seconds"),
-    }
-
-
-def _ocr_einplanen(version_id: int) -> None:
-    """Legacy OCR goes to its own queue so incoming mail (queue `ocr`) always comes first."""
-    transaction.on_commit(lambda: aufgabe_senden(DOKUMENT_VERARBEITEN, args=[version_id], queue=ALTAKTEN_QUEUE))
-
-
-def _eine_importieren(
-    los: Digitalisierungslos, lieferung: Lieferung, p: Position, register: Register, user: Any
-) -> None:
-    vermerk = _transfervermerk(los, lieferung, p, user)
-    with transaction.atomic():
-        los_akte = LosAkte.objects.select_for_update().select_related("akte").get(pk=p.los_akte_id)
-        # Re-checked under the row lock: a parallel run of the same delivery imports each file once.
-        if DokumentVersion.objects.filter(
-            dokument__akte_id=p.akte_id, dokument__quelle=Dokument.Quelle.ALTAKTE, sha256=p.sha256
-        ).exists():
-            return
-        with p.pfad.open("rb") as datei:
-            if p.nachscan and los_akte.dokument_id:
-                version = dms_services.dokument_version_hinzufuegen(
-                    dokument=los_akte.dokument,
-                    datei=datei,
-                    dateiname=p.dateiname,
-                    user=user,
-                    transfervermerk=vermerk,
-                    verarbeiten=False,
-                )
-                _ocr_einplanen(version.pk)  # a re-scan is legacy work too: queue `altakten`, not `ocr`
-            else:
-                dokument = dms_services.dokument_anlegen(
-                    akte=los_akte.akte,
-                    register=register,
-                    datei=datei,
-                    dateiname=p.dateiname,
-                    user=user,
-                    titel=f"Altakte (Papierakte, gescannt am {p.scandatum:%d.%m.%Y})",
-                    art="altakte",
-                    richtung=Dokument.Richtung.INTERN,
-                    eingangsdatum=p.scandatum,
-                    quelle=Dokument.Quelle.ALTAKTE,
-                    transfervermerk=vermerk,
-                    verarbeiten=False,
-                )
-                version = dokument.versionen.get()
-                _ocr_einplanen(version.pk)
-        # The verified counts are known now; the pipeline refines text and thumbnails later.
-        dms_services.ableitungen_speichern(
-            version=version, text="", seiten=p.seiten, blatt=p.blatt, ocr_status=Dokument.OcrStatus.AUSSTEHEND
-        )
-        LosAkte.objects.filter(pk=los_akte.pk).update(
-            dokument=version.dokument_id, importiert_am=timezone.now(), seiten=p.seiten, blatt=p.blatt
-        )
-        Scanauftrag.objects.filter(los_akte=los_akte, status=Scanauftrag.Status.OFFEN).update(
-            status=Scanauftrag.Status.ERLEDIGT, erledigt_am=timezone.now()
-        )
-
-
-def importieren(lieferung: Lieferung, positionen: list[Position], user: Any) -> tuple[int, int]:
-    """Import validated positions; returns (new, skipped)."""
-    los = lieferung.los
-    register = Register.objects.aktiv().get(nummer=ALTAKTEN_REGISTER)
-    neu = uebersprungen = 0
-    for i, p in enumerate(positionen, 1):
-        if p.schon_da:
-            uebersprungen += 1
-            continue
-        _eine_importieren(los, lieferung, p, register, user)
-        neu += 1
-        if i % 100 == 0:
-            Lieferung.objects.filter(pk=lieferung.pk).update(importiert=neu, uebersprungen=uebersprungen)
-            logger.info("Lieferung %s: %s von %s Dateien verarbeitet", lieferung.pk, i, len(positionen))
-    return neu, uebersprungen

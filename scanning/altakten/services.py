@@ -12,19 +12,20 @@ import random
 import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from dms import services as dms_services
 from dms.audit import Aktion, protokollieren
-from dms.hintergrund import aufgabe_senden
-from dms.models import Akte, Behoerde
+from dms.hintergrund import DOKUMENT_VERARBEITEN, aufgabe_senden
+from dms.models import Akte, Behoerde, Dokument, DokumentVersion, Register
 
 from . import zugriff
-from .lieferung import ALTAKTEN_QUEUE, geoeffnet, importieren, lieferung_pfad, lieferung_pruefen
+from .lieferung import ALTAKTEN_QUEUE, ALTAKTEN_REGISTER, Position, geoeffnet, lieferung_pfad, lieferung_pruefen
 from .models import Digitalisierungslos, Lieferung, LosAkte, LosStatuswechsel, Scanauftrag, Stichprobe
 
 if TYPE_CHECKING:
@@ -336,7 +337,7 @@ def lieferung_ausfuehren(*, lieferung_id: int) -> Lieferung:
                 lieferung.refresh_from_db()
                 return lieferung
             Lieferung.objects.filter(pk=lieferung.pk).update(anzahl=len(erg.positionen))
-            neu, alt = importieren(lieferung, erg.positionen, user)
+            neu, alt = positionen_importieren(lieferung, erg.positionen, user)
     except Exception as exc:  # any failure must end "in Arbeit" with a message, never silently
         logger.exception("Lieferung %s: Import unterbrochen", lieferung.pk)
         Lieferung.objects.filter(pk=lieferung.pk).update(
@@ -365,3 +366,104 @@ def lieferung_ausfuehren(*, lieferung_id: int) -> Lieferung:
     lieferung.refresh_from_db()
     logger.info("Lieferung %s importiert: %s neu, %s bereits vorhanden", lieferung.pk, neu, alt)
     return lieferung
+
+
+# ---------------------------------------------------------------- importing a validated delivery
+
+
+def _transfervermerk(los: Digitalisierungslos, lieferung: Lieferung, p: Position, user: Any) -> dict[str, Any]:
+    """TR-RESISCAN transfer note: who scanned with what and when, anomalies, checks done."""
+    return {
+        "art": "Altaktendigitalisierung (ersetzendes Scannen)",
+        "los": los.nummer,
+        "lieferung": lieferung.pk,
+        "manifest_zeile": p.zeile,
+        "dateiname": p.dateiname,
+        "scandatum": p.scandatum.isoformat(),
+        "operator": p.operator,
+        "scanner": p.scanner,
+        "aufloesung_dpi": p.dpi,
+        "seiten": p.seiten,
+        "blatt": p.blatt,
+        "sha256": p.sha256,
+        "auffaelligkeiten": p.bemerkung or "keine",
+        "eingangspruefung": "Prüfsumme und Seitenzahl beim Import geprüft: in Ordnung",
+        "qualitaetspruefung": f"Stichprobenprüfung des Loses {los.nummer} (Vier-Augen-Prinzip)",
+        "nachscan": p.nachscan,
+        "importiert_von": user.get_username() if user is not None else "",
+        "importiert_am": timezone.now().isoformat(timespec="seconds"),
+    }
+
+
+def _ocr_einplanen(version_id: int) -> None:
+    """Legacy OCR goes to its own queue so incoming mail (queue `ocr`) always comes first."""
+    transaction.on_commit(lambda: aufgabe_senden(DOKUMENT_VERARBEITEN, args=[version_id], queue=ALTAKTEN_QUEUE))
+
+
+def _eine_importieren(
+    los: Digitalisierungslos, lieferung: Lieferung, p: Position, register: Register, user: Any
+) -> None:
+    vermerk = _transfervermerk(los, lieferung, p, user)
+    with transaction.atomic():
+        los_akte = LosAkte.objects.select_for_update().select_related("akte").get(pk=p.los_akte_id)
+        # Re-checked under the row lock: a parallel run of the same delivery imports each file once.
+        if DokumentVersion.objects.filter(
+            dokument__akte_id=p.akte_id, dokument__quelle=Dokument.Quelle.ALTAKTE, sha256=p.sha256
+        ).exists():
+            return
+        with p.pfad.open("rb") as datei:
+            if p.nachscan and los_akte.dokument_id:
+                version = dms_services.dokument_version_hinzufuegen(
+                    dokument=los_akte.dokument,
+                    datei=datei,
+                    dateiname=p.dateiname,
+                    user=user,
+                    transfervermerk=vermerk,
+                    verarbeiten=False,
+                )
+                _ocr_einplanen(version.pk)  # a re-scan is legacy work too: queue `altakten`, not `ocr`
+            else:
+                dokument = dms_services.dokument_anlegen(
+                    akte=los_akte.akte,
+                    register=register,
+                    datei=datei,
+                    dateiname=p.dateiname,
+                    user=user,
+                    titel=f"Altakte (Papierakte, gescannt am {p.scandatum:%d.%m.%Y})",
+                    art="altakte",
+                    richtung=Dokument.Richtung.INTERN,
+                    eingangsdatum=p.scandatum,
+                    quelle=Dokument.Quelle.ALTAKTE,
+                    transfervermerk=vermerk,
+                    verarbeiten=False,
+                )
+                version = dokument.versionen.get()
+                _ocr_einplanen(version.pk)
+        # The verified counts are known now; the pipeline refines text and thumbnails later.
+        dms_services.ableitungen_speichern(
+            version=version, text="", seiten=p.seiten, blatt=p.blatt, ocr_status=Dokument.OcrStatus.AUSSTEHEND
+        )
+        LosAkte.objects.filter(pk=los_akte.pk).update(
+            dokument=version.dokument_id, importiert_am=timezone.now(), seiten=p.seiten, blatt=p.blatt
+        )
+        Scanauftrag.objects.filter(los_akte=los_akte, status=Scanauftrag.Status.OFFEN).update(
+            status=Scanauftrag.Status.ERLEDIGT, erledigt_am=timezone.now()
+        )
+
+
+def positionen_importieren(lieferung: Lieferung, positionen: list[Position], user: Any) -> tuple[int, int]:
+    """Import validated positions, one short transaction per file (each writes an audit entry; see
+    docs/architecture.md on the chain lock); returns (new, skipped)."""
+    los = lieferung.los
+    register = Register.objects.aktiv().get(nummer=ALTAKTEN_REGISTER)
+    neu = uebersprungen = 0
+    for i, p in enumerate(positionen, 1):
+        if p.schon_da:
+            uebersprungen += 1
+            continue
+        _eine_importieren(los, lieferung, p, register, user)
+        neu += 1
+        if i % 100 == 0:
+            Lieferung.objects.filter(pk=lieferung.pk).update(importiert=neu, uebersprungen=uebersprungen)
+            logger.info("Lieferung %s: %s von %s Dateien verarbeitet", lieferung.pk, i, len(positionen))
+    return neu, uebersprungen

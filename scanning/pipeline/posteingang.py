@@ -3,19 +3,16 @@ already done, so a step delivered twice (worker killed, sweeper, redelivery) lea
 
 from __future__ import annotations
 
-import io
 import logging
 import shutil
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
-from dms.audit import Aktion, protokollieren
 from dms.models import Akte, Dokumentart, DokumentVersion, Team, Vorgang
 
 from .. import services
@@ -60,9 +57,7 @@ def vorpruefen(posteingang_id: int) -> None:
     p = _laden(posteingang_id, S.NEU)
     if p is None:
         return
-    Posteingang.objects.filter(pk=p.pk).update(
-        status=Posteingang.Status.IN_VERARBEITUNG, versuche=p.versuche + 1, aktualisiert_am=timezone.now()
-    )
+    services.verarbeitung_beginnen(posteingang_id=p.pk)
     ab = _arbeitsbereich(p)
     try:
         if p.erkannte_merkmale.get("dateiname_unsicher"):
@@ -86,35 +81,15 @@ def vorpruefen(posteingang_id: int) -> None:
             .first()
         )
     if erstes is not None:
-        Posteingang.objects.filter(pk=p.pk).update(mime_type=ergebnis.mime_type, seiten=ergebnis.seiten)
-        datum = timezone.localtime(erstes.eingegangen_am)
-        services.posteingang_zur_pruefung(
-            posteingang_id=p.pk,
-            vorschlaege=[
-                {
-                    "akte": erstes.akte_id,
-                    "aktenzeichen": erstes.akte.aktenzeichen if erstes.akte else "",
-                    "grund": f"Duplikat von Posteingang Nr. {erstes.pk}",
-                    "konfidenz": 0.0,
-                }
-            ]
-            if erstes.akte_id
-            else [],
-            team=erstes.team,
-            hinweis=f"Diese Datei ist bereits am {datum:%d.%m.%Y um %H:%M} Uhr eingegangen (Posteingang Nr. "
-            f"{erstes.pk}) und wurde nicht noch einmal abgelegt. Bitte prüfen Sie, ob sie doppelt gescannt wurde.",
-            duplikat_von=erstes,
+        services.duplikat_melden(
+            posteingang_id=p.pk, erstes=erstes, mime_type=ergebnis.mime_type, seiten=ergebnis.seiten
         )
         ab.entfernen()
         return
     doppelt_im_dms = DokumentVersion.objects.filter(sha256=p.sha256, dokument__akte__behoerde_id=p.behoerde_id).exists()
     hinweis = "Eine Datei mit identischem Inhalt liegt bereits in einer Akte." if doppelt_im_dms else ""
-    Posteingang.objects.filter(pk=p.pk, schritt=S.NEU).update(
-        mime_type=ergebnis.mime_type,
-        seiten=ergebnis.seiten,
-        schritt=S.GEPRUEFT,
-        hinweis=hinweis,
-        aktualisiert_am=timezone.now(),
+    services.vorpruefung_speichern(
+        posteingang_id=p.pk, mime_type=ergebnis.mime_type, seiten=ergebnis.seiten, hinweis=hinweis
     )
 
 
@@ -124,51 +99,32 @@ def aufteilen(posteingang_id: int) -> None:
     if p is None:
         return
     if p.parent_id is not None:
-        Posteingang.objects.filter(pk=p.pk, schritt=S.GEPRUEFT).update(schritt=S.AUFGETEILT)
+        services.schritt_setzen(posteingang_id=p.pk, von=S.GEPRUEFT, nach=S.AUFGETEILT)
         return
     ab = _arbeitsbereich(p)
     pfad = _lokales_original(p, ab)
     funde = stapel.deckblaetter_finden(pfad, p.mime_type)
     if not funde:
-        Posteingang.objects.filter(pk=p.pk, schritt=S.GEPRUEFT).update(
-            schritt=S.AUFGETEILT, aktualisiert_am=timezone.now()
-        )
+        services.schritt_setzen(posteingang_id=p.pk, von=S.GEPRUEFT, nach=S.AUFGETEILT)
         return
     teile = stapel.teile_bilden(p.seiten, funde)
     logger.info("Posteingang %s: %s Deckblaetter, %s Teile", p.pk, len(funde), len(teile))
-    with transaction.atomic():
-        gesperrt = Posteingang.objects.select_for_update().get(pk=p.pk)
-        if gesperrt.schritt != S.GEPRUEFT:
-            return
-        vorhandene = set(gesperrt.teile.values_list("teil_nummer", flat=True))
-        for nummer, teil in enumerate(teile, 1):
-            if nummer in vorhandene:
-                continue
-            daten = stapel.teil_extrahieren(pfad, p.mime_type, teil.seiten)
-            endung = "pdf" if p.mime_type == "application/pdf" else "tif"
-            services.posteingang_annehmen(
-                behoerde=p.behoerde,
-                datei=io.BytesIO(daten),
-                dateiname=f"{Path(p.dateiname).stem}-teil-{nummer}.{endung}",
-                quelle=Posteingang.Quelle.DECKBLATT,
-                user=p.hochgeladen_von,
-                parent=gesperrt,
-                teil_nummer=nummer,
-                merkmale={"deckblatt": teil.aktenzeichen, "seiten_im_stapel": teil.seiten},
+    aufgeteilt = services.stapel_aufteilen(
+        posteingang_id=p.pk,
+        teile=[
+            services.Stapelteil(
+                nummer=nummer,
+                aktenzeichen=teil.aktenzeichen,
+                seiten=teil.seiten,
+                inhalt=partial(stapel.teil_extrahieren, pfad, p.mime_type, teil.seiten),
             )
-        gesperrt.status = Posteingang.Status.AUFGETEILT
-        gesperrt.schritt = S.ABGESCHLOSSEN
-        gesperrt.blatt = zaehlen.blatt_zaehlen(p.seiten)
-        gesperrt.erkannte_merkmale = {"deckblaetter": {str(k): v for k, v in funde.items()}}
-        gesperrt.verarbeitet_am = timezone.now()
-        gesperrt.save()
-        protokollieren(
-            aktion=Aktion.AENDERN,
-            objekt=gesperrt,
-            benutzername=services.SYSTEM,
-            details={"status": "aufgeteilt", "teile": len(teile)},
-        )
-    ab.entfernen()
+            for nummer, teil in enumerate(teile, 1)
+        ],
+        deckblaetter=funde,
+        blatt=zaehlen.blatt_zaehlen(p.seiten),
+    )
+    if aufgeteilt:
+        ab.entfernen()
 
 
 def _speichern(pfad: str, daten: bytes) -> str:
@@ -186,8 +142,7 @@ def erkennen(posteingang_id: int) -> None:
     pfad = _lokales_original(p, ab)
 
     def lebenszeichen(seite: int) -> None:
-        # Tells the sweeper this item is alive (it only re-queues items without progress).
-        Posteingang.objects.filter(pk=p.pk).update(aktualisiert_am=timezone.now())
+        services.lebenszeichen_setzen(posteingang_id=p.pk)
 
     try:
         e = texterkennung.datei_erkennen(pfad, p.mime_type, p.seiten, ab, titel=p.dateiname, fortschritt=lebenszeichen)
@@ -198,28 +153,23 @@ def erkennen(posteingang_id: int) -> None:
         _speichern(f"posteingang/{p.uuid}/vorschau/{i:05d}.png", v.read_bytes())
         for i, v in enumerate(e.vorschau_pfade, 1)
     ]
-    with transaction.atomic():
-        gesperrt = Posteingang.objects.select_for_update().get(pk=p.pk)
-        if gesperrt.schritt != S.AUFGETEILT:
-            return
-        if gesperrt.pdf:
-            gesperrt.pdf.delete(save=False)
-        with e.pdf_pfad.open("rb") as f:
-            gesperrt.pdf.save("durchsuchbar.pdf", File(f), save=False)
-        gesperrt.pdf_sha256 = e.pdf_sha256()
-        gesperrt.text = e.text
-        gesperrt.seiten = e.seiten
-        gesperrt.blatt = e.blatt
-        gesperrt.leere_seiten = e.leere_seiten
-        gesperrt.textquelle = e.textquelle
-        gesperrt.vorschaubilder = vorschau
-        merkmale = dict(gesperrt.erkannte_merkmale)
-        merkmale["seitentexte_laengen"] = [len(t) for t in e.seitentexte]
-        if e.drehungen:
-            merkmale["drehungen"] = {str(k): v for k, v in e.drehungen.items()}
-        gesperrt.erkannte_merkmale = merkmale
-        gesperrt.schritt = S.ERKANNT
-        gesperrt.save()
+    merkmale: dict[str, Any] = {"seitentexte_laengen": [len(t) for t in e.seitentexte]}
+    if e.drehungen:
+        merkmale["drehungen"] = {str(k): v for k, v in e.drehungen.items()}
+    gespeichert = services.erkennung_speichern(
+        posteingang_id=p.pk,
+        pdf=e.pdf_pfad,
+        pdf_sha256=e.pdf_sha256(),
+        text=e.text,
+        seiten=e.seiten,
+        blatt=e.blatt,
+        leere_seiten=e.leere_seiten,
+        textquelle=e.textquelle,
+        vorschaubilder=vorschau,
+        merkmale=merkmale,
+    )
+    if not gespeichert:
+        return
     # Page texts are needed for the reasons ("auf Seite 1") in the next step; kept in the working directory.
     ab.schreiben_json("seitentexte.json", e.seitentexte)
 
@@ -251,13 +201,13 @@ def zuordnen(posteingang_id: int) -> None:
     kandidaten = kandidaten_laden(p.behoerde_id, merkmale, p.text)
     entscheidung = bewerten(merkmale, p.text, kandidaten, seiten_der_azr(seitentexte, merkmale.azr_nummern))
     vorschlaege = [v.als_json() for v in entscheidung.vorschlaege]
-    Posteingang.objects.filter(pk=p.pk).update(
-        erkannte_merkmale={**p.erkannte_merkmale, **merkmale.als_json()},
+    p = services.merkmale_speichern(
+        posteingang_id=p.pk,
+        merkmale={**p.erkannte_merkmale, **merkmale.als_json()},
         vorschlaege=vorschlaege,
         dokumentart=art[0] if art else "schreiben",
         register_nummer=art[1] if art else "14",
     )
-    p.refresh_from_db()
     if entscheidung.akte_id is not None:
         # Only the item's own authority: the candidates were loaded with behoerde_id in SQL; checked again here.
         akte = Akte.objects.get(pk=entscheidung.akte_id, behoerde_id=p.behoerde_id)

@@ -12,15 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from dms import services as dms_services
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
-from dms.models import Akte, Behoerde, Register, Team, Vorgang
+from dms.models import Akte, Register, Team, Vorgang
 from dms.queries import akte_schnellsuche_q
 from dms.views.common import fehler_melden, ganzzahl, log
 from dms.views.dokument import BREITEN, seite_rendern
@@ -187,35 +185,30 @@ def eintrag_zuordnen(request: HttpRequest, pk: int) -> HttpResponse:
 def neue_akte(request: HttpRequest, pk: int) -> HttpResponse:
     """Create person and file from the item (pre-filled with what was recognised), then file it there."""
     e = _eintrag(request, pk)
-    z = zugang(request.user)
-    if not z.darf_aendern:
+    if not zugang(request.user).darf_aendern:
         raise PermissionDenied
     register = Register.objects.aktiv().filter(nummer=request.POST.get("register", "")).first()
     if register is None:
         messages.error(request, "Bitte wählen Sie ein Register.")
         return redirect("postkorb-eintrag", pk=e.pk)
-    daten: dict[str, Any] = {
-        "familienname": (request.POST.get("familienname") or "").strip()[:200],
-        "vornamen": (request.POST.get("vornamen") or "").strip()[:200],
-        "azr_nummer": (request.POST.get("azr_nummer") or "").strip() or None,
-    }
+    geburtsdatum = None
     if geb := (request.POST.get("geburtsdatum") or "").strip():
         try:
-            daten["geburtsdatum"] = dt.date.fromisoformat(geb)
+            geburtsdatum = dt.date.fromisoformat(geb)
         except ValueError:
             messages.error(request, "Das Geburtsdatum ist ungültig (Format JJJJ-MM-TT).")
             return redirect("postkorb-eintrag", pk=e.pk)
     try:
-        with transaction.atomic():
-            person = dms_services.person_anlegen(
-                behoerde=Behoerde.objects.get(pk=z.behoerde_id), user=request.user, request=request, **daten
-            )
-            akte = dms_services.akte_anlegen(
-                person=person, user=request.user, request=request, team=e.team, sachbearbeitung=request.user
-            )
-            services.posteingang_zuordnen(
-                posteingang=e, akte=akte, register=register, user=request.user, request=request
-            )
+        akte = services.akte_aus_posteingang_anlegen(
+            posteingang=e,
+            register=register,
+            user=request.user,
+            request=request,
+            familienname=(request.POST.get("familienname") or "").strip()[:200],
+            vornamen=(request.POST.get("vornamen") or "").strip()[:200],
+            geburtsdatum=geburtsdatum,
+            azr_nummer=(request.POST.get("azr_nummer") or "").strip() or None,
+        )
     except (ValidationError, PermissionDenied) as exc:
         fehler_melden(request, exc)
         return redirect("postkorb-eintrag", pk=e.pk)

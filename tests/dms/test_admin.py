@@ -17,7 +17,6 @@ from django.utils import timezone
 from dms.admin import basis as dms_admin
 from dms.aktenzeichen import naechste_nummer
 from dms.audit import Aktion, protokollieren
-from dms.management.commands.benutzer_anlegen import benutzer_anlegen
 from dms.models import (
     Akte,
     AkteFreigabe,
@@ -37,6 +36,7 @@ from dms.models import (
     Vorgang,
     Vorgangsart,
 )
+from dms.services.benutzer import benutzer_anlegen
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

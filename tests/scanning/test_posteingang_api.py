@@ -152,7 +152,7 @@ def test_sweeper_requeues_stuck_items_only(monkeypatch):
     neu = _posteingang()
     Posteingang.objects.filter(pk=alt.pk).update(aktualisiert_am=alt.aktualisiert_am - timedelta(minutes=5))
     eingereiht: list[int] = []
-    monkeypatch.setattr(services, "pipeline_einreihen", lambda pid: eingereiht.append(pid) or True)
+    monkeypatch.setattr("scanning.services.posteingang.pipeline_einreihen", lambda pid: eingereiht.append(pid) or True)
     assert services.haengende_einreihen() == 1
     assert eingereiht == [alt.pk] and neu.pk not in eingereiht
 

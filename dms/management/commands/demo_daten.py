@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from dms import services
 from dms.models import Behoerde, Person, Register, Rolle, Team, Vorgangsart
+from dms.services.benutzer import benutzer_anlegen
+from dms.services.organisation import team_einrichten
 
-from .benutzer_anlegen import benutzer_anlegen
 from .testbestand_erzeugen import namensvarianten, team_fuer
 
 DEMO_PASSWORT = "Demo-Passwort-2026"  # documented demo login, only for demo installations
@@ -135,12 +136,16 @@ class Command(BaseCommand):
     def _teams(self, behoerde: Behoerde) -> list[Team]:
         teams = []
         for name, von, bis, standard in TEAMS:
-            team, _ = Team.objects.update_or_create(
-                behoerde=behoerde,
-                name=name,
-                defaults={"buchstaben_von": von, "buchstaben_bis": bis, "ist_standard": standard},
+            teams.append(
+                team_einrichten(
+                    behoerde=behoerde,
+                    name=name,
+                    buchstaben_von=von,
+                    buchstaben_bis=bis,
+                    ist_standard=standard,
+                    benutzername="manage.py demo_daten",
+                )
             )
-            teams.append(team)
         return teams
 
     def _benutzer(self, kuerzel: str) -> dict[str, Any]:

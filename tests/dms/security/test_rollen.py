@@ -180,7 +180,7 @@ def _foerderung_eigene(lage: Lage) -> bool:
 
 def _verwaltung(lage: Lage) -> bool:
     """Django admin: the user made as in production (`benutzer_anlegen`); staff status alone is not enough."""
-    from dms.management.commands.benutzer_anlegen import benutzer_anlegen
+    from dms.services.benutzer import benutzer_anlegen
 
     user, _ = benutzer_anlegen(
         behoerde="OF",

@@ -1,4 +1,5 @@
-"""Write use cases of the Poststelle. Views, API, hot folder, tasks and the caseworkers' in-tray call these.
+"""Every state change of a mail item (Posteingang). Views, API, hot folder, pipeline steps, tasks and the in-tray
+call these; nothing else writes a Posteingang row.
 
 posteingang_annehmen      store the original and COMMIT first; queue the pipeline only on commit
 pipeline_einreihen        publish the pipeline chain; if the broker is down the item stays `eingegangen`
@@ -7,23 +8,32 @@ posteingang_zuordnen      file an item into an Akte as a Dokument (automatically
 posteingang_zur_pruefung  put an item into a team's in-tray (Postkorb) with suggestions
 posteingang_weiterleiten  hand an item to another team or person
 posteingang_fehler        bad input: status `fehler` with a German sentence; the original stays in quarantine
-deckblatt_erzeugen        the cover sheet PDF for an Akte or Vorgang
-Every function writes an audit entry (dms.audit.protokollieren) in the same transaction.
+akte_aus_posteingang_anlegen  create person and file from an item and file it there, in one transaction
+Pipeline progress (the steps in scanning/pipeline/posteingang.py record their results only through these):
+verarbeitung_beginnen, vorpruefung_speichern, duplikat_melden, schritt_setzen, stapel_aufteilen, lebenszeichen_setzen,
+erkennung_speichern, merkmale_speichern.
+Every use case writes an audit entry (dms.audit.protokollieren) in the same transaction; the progress markers of the
+pipeline do not (their outcomes do: filed, in-tray, split, refused).
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import re
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from dms import dateien
@@ -32,7 +42,7 @@ from dms.access import zugang
 from dms.audit import Aktion, protokollieren
 from dms.models import Akte, Behoerde, Dokument, Register, Team, Vorgang
 
-from .models import Posteingang
+from ..models import Posteingang
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -116,7 +126,7 @@ def posteingang_annehmen(
 def pipeline_einreihen(posteingang_id: int) -> bool:
     """Publish the pipeline chain for one item. Never raises: with the broker down the item stays `eingegangen`
     (committed, nothing lost) and the sweeper queues it later."""
-    from .tasks import pipeline_signatur
+    from ..tasks import pipeline_signatur
 
     try:
         pipeline_signatur(posteingang_id).apply_async(
@@ -153,7 +163,7 @@ def haengende_einreihen(
     eingereiht = 0
     for pid in ids:
         if pipeline_einreihen(pid):
-            Posteingang.objects.filter(pk=pid).update(aktualisiert_am=timezone.now())
+            lebenszeichen_setzen(posteingang_id=pid)
             eingereiht += 1
     if ids:
         logger.info("Sweeper: %s von %s haengenden Posteingaengen erneut eingereiht", eingereiht, len(ids))
@@ -173,6 +183,165 @@ def posteingang_fehler(*, posteingang_id: int, code: str, meldung: str) -> None:
         p.save(update_fields=["status", "fehler", "schritt", "verarbeitet_am", "aktualisiert_am"])
         protokollieren(aktion=Aktion.AENDERN, objekt=p, benutzername=SYSTEM, details={"status": "fehler", "code": code})
     logger.warning("Posteingang %s (%s) abgewiesen: %s – %s", posteingang_id, p.dateiname, code, meldung)
+
+
+# ---------------------------------------------------------------- pipeline progress (system writes)
+
+
+def verarbeitung_beginnen(*, posteingang_id: int) -> None:
+    """A worker took the item: `in_verarbeitung`, one more attempt."""
+    Posteingang.objects.filter(pk=posteingang_id).update(
+        status=Posteingang.Status.IN_VERARBEITUNG, versuche=F("versuche") + 1, aktualisiert_am=timezone.now()
+    )
+
+
+def lebenszeichen_setzen(*, posteingang_id: int) -> None:
+    """The item is alive (the sweeper only re-queues items without progress)."""
+    Posteingang.objects.filter(pk=posteingang_id).update(aktualisiert_am=timezone.now())
+
+
+def schritt_setzen(*, posteingang_id: int, von: str, nach: str) -> None:
+    """Advance the pipeline step, only from `von` (a step delivered twice changes nothing)."""
+    Posteingang.objects.filter(pk=posteingang_id, schritt=von).update(schritt=nach, aktualisiert_am=timezone.now())
+
+
+def vorpruefung_speichern(*, posteingang_id: int, mime_type: str, seiten: int, hinweis: str) -> None:
+    """The preflight passed: type and page count as checked, on to splitting."""
+    Posteingang.objects.filter(pk=posteingang_id, schritt=Posteingang.Schritt.NEU).update(
+        mime_type=mime_type,
+        seiten=seiten,
+        schritt=Posteingang.Schritt.GEPRUEFT,
+        hinweis=hinweis,
+        aktualisiert_am=timezone.now(),
+    )
+
+
+def duplikat_melden(*, posteingang_id: int, erstes: Posteingang, mime_type: str, seiten: int) -> Posteingang:
+    """The same file came in before: into the in-tray of the first one's team, pointing to it, never filed twice."""
+    datum = timezone.localtime(erstes.eingegangen_am)
+    vorschlaege = (
+        [
+            {
+                "akte": erstes.akte_id,
+                "aktenzeichen": erstes.akte.aktenzeichen if erstes.akte else "",
+                "grund": f"Duplikat von Posteingang Nr. {erstes.pk}",
+                "konfidenz": 0.0,
+            }
+        ]
+        if erstes.akte_id
+        else []
+    )
+    with transaction.atomic():
+        Posteingang.objects.filter(pk=posteingang_id).update(mime_type=mime_type, seiten=seiten)
+        return posteingang_zur_pruefung(
+            posteingang_id=posteingang_id,
+            vorschlaege=vorschlaege,
+            team=erstes.team,
+            hinweis=f"Diese Datei ist bereits am {datum:%d.%m.%Y um %H:%M} Uhr eingegangen (Posteingang Nr. "
+            f"{erstes.pk}) und wurde nicht noch einmal abgelegt. Bitte prüfen Sie, ob sie doppelt gescannt wurde.",
+            duplikat_von=erstes,
+        )
+
+
+@dataclass(frozen=True)
+class Stapelteil:
+    """One part of a stack cut at a cover sheet; `inhalt` reads its pages only when the part is not stored yet."""
+
+    nummer: int
+    aktenzeichen: str
+    seiten: list[int]
+    inhalt: Callable[[], bytes]
+
+
+def stapel_aufteilen(*, posteingang_id: int, teile: list[Stapelteil], deckblaetter: dict[int, str], blatt: int) -> bool:
+    """Each part becomes a child item (processed and filed on its own); the stack ends `aufgeteilt`.
+    Idempotent: parts already stored are skipped; False when another run finished the step first."""
+    with transaction.atomic():
+        p = Posteingang.objects.select_for_update().select_related("behoerde").get(pk=posteingang_id)
+        if p.schritt != Posteingang.Schritt.GEPRUEFT:
+            return False
+        vorhandene = set(p.teile.values_list("teil_nummer", flat=True))
+        endung = "pdf" if p.mime_type == dateien.PDF else "tif"
+        for teil in teile:
+            if teil.nummer in vorhandene:
+                continue
+            posteingang_annehmen(
+                behoerde=p.behoerde,
+                datei=io.BytesIO(teil.inhalt()),
+                dateiname=f"{Path(p.dateiname).stem}-teil-{teil.nummer}.{endung}",
+                quelle=Posteingang.Quelle.DECKBLATT,
+                user=p.hochgeladen_von,
+                parent=p,
+                teil_nummer=teil.nummer,
+                merkmale={"deckblatt": teil.aktenzeichen, "seiten_im_stapel": teil.seiten},
+            )
+        p.status = Posteingang.Status.AUFGETEILT
+        p.schritt = Posteingang.Schritt.ABGESCHLOSSEN
+        p.blatt = blatt
+        p.erkannte_merkmale = {"deckblaetter": {str(k): v for k, v in deckblaetter.items()}}
+        p.verarbeitet_am = timezone.now()
+        p.save()
+        protokollieren(
+            aktion=Aktion.AENDERN,
+            objekt=p,
+            benutzername=SYSTEM,
+            details={"status": Posteingang.Status.AUFGETEILT, "teile": len(teile)},
+        )
+    return True
+
+
+def erkennung_speichern(
+    *,
+    posteingang_id: int,
+    pdf: Path,
+    pdf_sha256: str,
+    text: str,
+    seiten: int,
+    blatt: int,
+    leere_seiten: int,
+    textquelle: str,
+    vorschaubilder: list[str],
+    merkmale: dict[str, Any],
+) -> bool:
+    """Store what the page loop derived (searchable PDF, text, counts, thumbnails); on to matching.
+    False when another run finished the step first."""
+    with transaction.atomic():
+        p = Posteingang.objects.select_for_update().get(pk=posteingang_id)
+        if p.schritt != Posteingang.Schritt.AUFGETEILT:
+            return False
+        if p.pdf:
+            p.pdf.delete(save=False)
+        with pdf.open("rb") as f:
+            p.pdf.save("durchsuchbar.pdf", File(f), save=False)
+        p.pdf_sha256 = pdf_sha256
+        p.text = text
+        p.seiten = seiten
+        p.blatt = blatt
+        p.leere_seiten = leere_seiten
+        p.textquelle = textquelle
+        p.vorschaubilder = vorschaubilder
+        p.erkannte_merkmale = {**p.erkannte_merkmale, **merkmale}
+        p.schritt = Posteingang.Schritt.ERKANNT
+        p.save()
+    return True
+
+
+def merkmale_speichern(
+    *,
+    posteingang_id: int,
+    merkmale: dict[str, Any],
+    vorschlaege: list[dict[str, Any]],
+    dokumentart: str,
+    register_nummer: str,
+) -> Posteingang:
+    """What identifier extraction and matching found, kept on the item before it is filed or put in the in-tray."""
+    Posteingang.objects.filter(pk=posteingang_id).update(
+        erkannte_merkmale=merkmale, vorschlaege=vorschlaege, dokumentart=dokumentart, register_nummer=register_nummer
+    )
+    return Posteingang.objects.get(pk=posteingang_id)
+
+
+# ---------------------------------------------------------------- filing and the in-tray
 
 
 def _vorschau_kopieren(pfade: list[str], ziel_praefix: str) -> list[str]:
@@ -374,6 +543,34 @@ def posteingang_weiterleiten(
     return p
 
 
+def akte_aus_posteingang_anlegen(
+    *,
+    posteingang: Posteingang,
+    register: Register,
+    user: AbstractBaseUser,
+    request: HttpRequest | None = None,
+    familienname: str,
+    vornamen: str = "",
+    geburtsdatum: date | None = None,
+    azr_nummer: str | None = None,
+) -> Akte:
+    """Create person and file from an item (data as recognised and corrected by the caseworker) and file the item
+    there, all in one transaction: a refusal at any point leaves neither person nor file behind."""
+    z = zugang(user)
+    if not z.darf_aendern or z.behoerde_id != posteingang.behoerde_id:
+        raise PermissionDenied
+    daten: dict[str, Any] = {"familienname": familienname, "vornamen": vornamen, "azr_nummer": azr_nummer or None}
+    if geburtsdatum is not None:
+        daten["geburtsdatum"] = geburtsdatum
+    with transaction.atomic():
+        person = dms_services.person_anlegen(behoerde=posteingang.behoerde, user=user, request=request, **daten)
+        akte = dms_services.akte_anlegen(
+            person=person, user=user, request=request, team=posteingang.team, sachbearbeitung=user
+        )
+        posteingang_zuordnen(posteingang=posteingang, akte=akte, register=register, user=user, request=request)
+    return akte
+
+
 def posteingang_original_gelesen(*, posteingang: Posteingang, user: AbstractBaseUser, request: HttpRequest) -> None:
     protokollieren(
         aktion=Aktion.HERUNTERLADEN,
@@ -382,26 +579,3 @@ def posteingang_original_gelesen(*, posteingang: Posteingang, user: AbstractBase
         objekt=posteingang,
         details={"original": True, "status": posteingang.status},
     )
-
-
-def deckblatt_erzeugen(
-    *, akte: Akte, user: AbstractBaseUser, request: HttpRequest | None = None, vorgang: Vorgang | None = None
-) -> bytes:
-    from .deckblatt import deckblatt_pdf
-
-    if vorgang is not None and vorgang.akte_id != akte.pk:
-        raise ValidationError({"vorgang": ["Der Vorgang gehört nicht zu dieser Akte."]})
-    pdf = deckblatt_pdf(
-        aktenzeichen=vorgang.aktenzeichen if vorgang else akte.aktenzeichen,
-        behoerde_name=akte.behoerde.name,
-        person=f"{akte.person.familienname}, {akte.person.vornamen}".strip(", "),
-        vorgang=str(vorgang.vorgangsart) if vorgang else "",
-    )
-    protokollieren(
-        aktion=Aktion.EXPORT,
-        user=user,
-        request=request,
-        objekt=akte,
-        details={"deckblatt": True, "vorgang": vorgang.pk if vorgang else None},
-    )
-    return pdf
