@@ -39,12 +39,13 @@ BEHOERDE_IMPORT, BEHOERDE_NACHWEIS = "WI", "KS"
 def lieferung_erzeugen(ordner: str, aktenzeichen: list[str], seiten: int) -> None:
     """Child process: one text PDF, copied per file with its own metadata, plus manifest.csv."""
     import csv
-    import hashlib
     import io
 
     import pikepdf
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
+
+    from dms.dateien import datei_sha256
 
     puffer = io.BytesIO()
     c = canvas.Canvas(puffer, pagesize=A4)
@@ -64,7 +65,7 @@ def lieferung_erzeugen(ordner: str, aktenzeichen: list[str], seiten: int) -> Non
                 vorlage.docinfo["/Title"] = f"Altakte {az}"
                 name = f"{az}.pdf"
                 vorlage.save(ziel / name)
-                sha = hashlib.sha256((ziel / name).read_bytes()).hexdigest()
+                sha = datei_sha256(ziel / name)
                 w.writerow(
                     [az, name, seiten, (seiten + 1) // 2, sha, "2026-07-22", "Bench", "Fujitsu fi-7900", 300, ""]
                 )

@@ -6,6 +6,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO
 
 import magic
@@ -63,6 +64,12 @@ def sha256_und_groesse(datei: IO[bytes], *, abbruch_ab: int | None = None) -> tu
             break
     datei.seek(0)
     return h.hexdigest(), groesse
+
+
+def datei_sha256(pfad: Path) -> str:
+    """SHA-256 (hex) of a file on disk, streamed."""
+    with pfad.open("rb") as f:
+        return sha256_und_groesse(f)[0]
 
 
 def datei_pruefen(datei: IO[bytes], *, erlaubt: frozenset[str] = SCAN_TYPEN, max_bytes: int | None = None) -> Dateiinfo:

@@ -7,8 +7,11 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
+from dms.access import AKTEN_ROLLEN, zugang
 from dms.models import Akte, Dokument, Register
 from dms.namen import name_normalisieren
 
@@ -70,4 +73,27 @@ def register_uebersicht(akte: Akte) -> list[dict[str, Any]]:
 def register_zaehler(akte: Akte) -> dict[int, int]:
     return dict(
         Dokument.objects.filter(akte=akte).values("register_id").annotate(n=Count("id")).values_list("register_id", "n")
+    )
+
+
+def kollegen(behoerde_id: int | None) -> QuerySet[Any]:
+    """Active users of one authority (choices for assignment and forwarding), by name."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, mitgliedschaft__behoerde_id=behoerde_id)
+        .order_by("last_name", "username")
+        .only("id", "username", "first_name", "last_name")
+    )
+
+
+def kollegen_mit_aktenzugang(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Any]:
+    """Active users of the user's authority who work with files (choices for substitutes and releases)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            mitgliedschaft__behoerde_id=zugang(user).behoerde_id,
+            mitgliedschaft__rolle__in=sorted(AKTEN_ROLLEN),
+        )
+        .order_by("username")
     )

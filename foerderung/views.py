@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from dms.audit import Aktion, protokollieren
 from dms.models import Behoerde
+from dms.views.common import fehlertexte
 
 from . import services, zugriff
 from .berechnung import abrechnung, foerderbetrag
@@ -21,10 +22,6 @@ from .export import als_csv, als_pdf
 from .forms import AntragForm, BescheidForm, LandAntragForm
 from .models import Foerderantrag, Verwendungsnachweis, Zuwendungsbescheid
 from .queries import aktives_programm, bewilligt_summe, digitalisiert, konformitaet
-
-
-def _fehlertexte(exc: ValidationError) -> list[str]:
-    return [str(m) for m in exc.messages]
 
 
 def _nur_berechtigte(request: HttpRequest) -> None:
@@ -77,7 +74,7 @@ def antrag_neu(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            for m in _fehlertexte(exc):
+            for m in fehlertexte(exc):
                 form.add_error(None, m)
         else:
             messages.success(request, "Der Förderantrag wurde eingereicht.")
@@ -139,7 +136,7 @@ def bescheid_erteilen(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.bescheid_erteilen(antrag=antrag, user=request.user, request=request, **form.cleaned_data)
     except ValidationError as exc:
-        for m in _fehlertexte(exc):
+        for m in fehlertexte(exc):
             messages.error(request, m)
     else:
         messages.success(request, "Der Zuwendungsbescheid wurde erteilt.")
@@ -153,7 +150,7 @@ def nachweis_erstellen(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         nachweis = services.verwendungsnachweis_erstellen(antrag=antrag, user=request.user, request=request)
     except ValidationError as exc:
-        for m in _fehlertexte(exc):
+        for m in fehlertexte(exc):
             messages.error(request, m)
     else:
         messages.success(request, f"Der Verwendungsnachweis zum Stichtag {nachweis.stichtag:%d.%m.%Y} wurde erstellt.")

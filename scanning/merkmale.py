@@ -264,23 +264,3 @@ def merkmale_finden(text: str, kuerzel: str, heute: date | None = None) -> Merkm
         namensangabe=hat_namensangabe(text),
         deckblatt=deckblatt_code_finden(text),
     )
-
-
-def team_fuer_name(familienname: str, teams: list[tuple[int, str, str, bool]]) -> int | None:
-    """The team whose letter range holds the surname, else the default team. `teams`: (id, von, bis, ist_standard).
-
-    Ranges compare the normalised upper-case name prefix: von='A', bis='K' holds 'Müller'? No: 'MUELLER' > 'K'.
-    """
-    schluessel = name_normalisieren(familienname).replace(" ", "").upper()
-    standard = None
-    passend: list[tuple[int, int]] = []
-    for team_id, von, bis, ist_standard in teams:
-        if ist_standard:
-            standard = team_id
-        if not schluessel or not von:
-            continue
-        von_u, bis_u = von.upper(), (bis or von).upper()
-        if von_u <= schluessel[: len(von_u)] and schluessel[: len(bis_u)] <= bis_u:
-            passend.append((-len(von_u), team_id))
-    # The most specific range wins ("Sch"-"Schz" before "S"-"Z").
-    return min(passend)[1] if passend else standard

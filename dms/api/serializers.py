@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from dms.access import zugang
 from dms.models import Akte, Behoerde, Dokument, Person, Register, Team, Vorgang, Vorgangsart
+from dms.services.akten import PERSON_FELDER
 
 User = get_user_model()
 
@@ -69,18 +70,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = [
-            "id",
-            "familienname",
-            "vornamen",
-            "geburtsname",
-            "geburtsdatum",
-            "geburtsort",
-            "staatsangehoerigkeiten",
-            "geschlecht",
-            "azr_nummer",
-            "namensvarianten",
-        ]
+        fields = ["id", *PERSON_FELDER]
         # The DB-level unique check is done by the service with a German message.
         validators: list[Any] = []
 

@@ -23,6 +23,14 @@ from dms.queries import akten_filtern, register_uebersicht
 from . import serializers as s
 
 
+def _version_fehlt() -> Response:
+    """A change without the version the client loaded could overwrite someone else's: refused."""
+    return Response(
+        {"version": ["Bitte senden Sie die geladene Version mit (Schutz vor Überschreiben)."]},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
 class DarfAendern(permissions.BasePermission):
     """Reading needs file access; writing needs a role that may change files (docs/permissions.md)."""
 
@@ -106,10 +114,7 @@ class AkteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         if "version" not in data:
-            return Response(
-                {"version": ["Bitte senden Sie die geladene Version mit (Schutz vor Überschreiben)."]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return _version_fehlt()
         version = data.pop("version")
         akte = services.akte_aendern(akte=akte, erwartete_version=version, user=request.user, request=request, **data)
         return Response(s.AkteSerializer(akte, context=self.get_serializer_context()).data)
@@ -151,10 +156,7 @@ class VorgangViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         if "version" not in data:
-            return Response(
-                {"version": ["Bitte senden Sie die geladene Version mit (Schutz vor Überschreiben)."]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return _version_fehlt()
         version = data.pop("version")
         vorgang = services.vorgang_aendern(
             vorgang=vorgang, erwartete_version=version, user=request.user, request=request, **data

@@ -31,6 +31,7 @@ from dms.models import (
     Team,
     Vorgang,
 )
+from dms.namen import team_fuer_name
 
 from .akten import PERSON_FELDER, person_anlegen
 from .fehler import feldfehler
@@ -72,15 +73,9 @@ def datei_b_loeschdatum(abgegeben_am: date, anlass: str = "fortzug") -> date:
 
 def team_fuer(behoerde: Behoerde, familienname: str) -> Team | None:
     """The receiving authority's team for the surname's letter range, else its standard team."""
-    buchstabe = (familienname or "").strip()[:1].upper()
-    buchstabe = {"Ä": "A", "Ö": "O", "Ü": "U"}.get(buchstabe, buchstabe)
-    teams = Team.objects.filter(behoerde=behoerde)
-    if buchstabe:
-        passend = teams.filter(buchstaben_von__lte=buchstabe, buchstaben_bis__gte=buchstabe).exclude(buchstaben_von="")
-        team = passend.order_by("buchstaben_von").first()
-        if team is not None:
-            return team
-    return teams.filter(ist_standard=True).first()
+    teams = list(Team.objects.filter(behoerde=behoerde).order_by("buchstaben_von", "id"))
+    team_id = team_fuer_name(familienname, [(t.pk, t.buchstaben_von, t.buchstaben_bis, t.ist_standard) for t in teams])
+    return next((t for t in teams if t.pk == team_id), None)
 
 
 def _person_name(person: Person) -> str:

@@ -10,13 +10,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from dms.access import AKTEN_ROLLEN, zugang, zugang_vergessen
+from dms.access import PERM_GESPERRT, zugang, zugang_vergessen
 from dms.audit import Aktion, protokollieren
 from dms.models import Akte, AkteFreigabe, Akteneinsicht, Behoerde, Mitgliedschaft, Vertretung
 from dms.permissions_matrix import EIGENES_TEAM, JA, NEIN, SELBST, erlaubnis
@@ -27,7 +26,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
     from django.http import HttpRequest
 
-PERM_GESPERRT = "view_gesperrte_akte"
 PERM_GESPERRT_VOLL = f"dms.{PERM_GESPERRT}"
 # An inspection grant is temporary by nature; a longer one has to be renewed on purpose.
 EINSICHT_HOECHSTDAUER = dt.timedelta(days=366)
@@ -323,17 +321,3 @@ def vertretungen_sichtbar(user: AbstractBaseUser) -> Any:
     if zelle == EIGENES_TEAM:
         return qs.filter(vertretene_person__mitgliedschaft__team_id=z.team_id) | qs.filter(vertretene_person_id=user.pk)
     return qs
-
-
-def kollegen(user: AbstractBaseUser) -> Any:
-    """Active users of the actor's authority who work with files (choices for substitutes and releases)."""
-    z = zugang(user)
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            mitgliedschaft__behoerde_id=z.behoerde_id,
-            mitgliedschaft__rolle__in=sorted(AKTEN_ROLLEN),
-        )
-        .order_by("username")
-    )

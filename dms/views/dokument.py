@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Callable
+from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
@@ -26,6 +28,7 @@ from .common import darf_aendern
 log = logging.getLogger("dms.views.dokument")
 
 BREITEN = {"klein": 600, "normal": 1100, "gross": 1800}
+ANZEIGBAR = frozenset({"application/pdf", "image/tiff", "image/png", "image/jpeg"})
 MAX_SEITEN_ANZEIGE = 500
 _WORT = re.compile(r"[\wÄÖÜäöüß]{2,}", re.UNICODE)
 
@@ -120,10 +123,45 @@ def seite_rendern(inhalt: bytes, mime: str, seite: int, breite: int) -> bytes:
     return puffer.getvalue()
 
 
+def seite_png(pfad: str, quelle: Callable[[], tuple[bytes, str]], seite: int, breite: int) -> bytes:
+    """One page as PNG from the storage cache at `pfad`, rendered from `quelle()` (bytes, MIME type) and cached on
+    first use, so each page is rendered once per size. Http404 for a page or a type that cannot be shown; any other
+    error propagates (the page answers 422 and logs it)."""
+    if default_storage.exists(pfad):
+        with default_storage.open(pfad, "rb") as fh:
+            return fh.read()
+    inhalt, mime = quelle()
+    if mime not in ANZEIGBAR:
+        raise Http404
+    try:
+        png = seite_rendern(inhalt, mime, seite, breite)
+    except IndexError as exc:
+        raise Http404 from exc
+    default_storage.save(pfad, ContentFile(png))
+    return png
+
+
+def seite_antwort(
+    pfad: str, quelle: Callable[[], tuple[bytes, str]], seite: int, breite: int, *, was: str, fehlertext: str
+) -> HttpResponse:
+    """The page image as a response (cached privately by the browser); a page that cannot be rendered is a 422 with
+    `fehlertext` for the user and the traceback in the log, naming `was` (e.g. "Dokument 12")."""
+    try:
+        png = seite_png(pfad, quelle, seite, breite)
+    except Http404:
+        raise
+    except Exception:
+        log.exception("%s: Seite %s konnte nicht gerendert werden", was, seite)
+        return HttpResponse(fehlertext, status=422, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 @login_required
 @require_GET
 def dokument_seite(request: HttpRequest, pk: int, seite: int) -> HttpResponse:
-    """One page image; cached in storage next to the version so each page is rendered once per size."""
+    """One page image of the current version."""
     dokument = _sichtbares_dokument(request, pk)
     version = dokument.versionen.order_by("-nummer").first()
     groesse = request.GET.get("g", "normal")
@@ -132,26 +170,14 @@ def dokument_seite(request: HttpRequest, pk: int, seite: int) -> HttpResponse:
         raise Http404
     quelle = "pdf" if version.pdf else "original"
     pfad = f"dokumente/{dokument.uuid}/{version.nummer}/seiten/{quelle}-{breite}-{seite}.png"
-    if default_storage.exists(pfad):
-        with default_storage.open(pfad, "rb") as fh:
-            png = fh.read()
-    else:
-        inhalt, mime = _quelle(version)
-        if mime not in {"application/pdf", "image/tiff", "image/png", "image/jpeg"}:
-            raise Http404
-        try:
-            png = seite_rendern(inhalt, mime, seite, breite)
-        except IndexError as exc:
-            raise Http404 from exc
-        except Exception:
-            log.exception("Seite %s von Dokument %s konnte nicht gerendert werden", seite, dokument.pk)
-            return HttpResponse(
-                "Diese Seite kann nicht angezeigt werden.", status=422, content_type="text/plain; charset=utf-8"
-            )
-        default_storage.save(pfad, ContentFile(png))
-    response = HttpResponse(png, content_type="image/png")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return seite_antwort(
+        pfad,
+        partial(_quelle, version),
+        seite,
+        breite,
+        was=f"Dokument {dokument.pk}",
+        fehlertext="Diese Seite kann nicht angezeigt werden.",
+    )
 
 
 @login_required

@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
 
 from dms.models import Akte, Dokument, Register, Team, Vorgang, Vorgangsart
+from dms.queries import kollegen
 
 User = get_user_model()
 
@@ -31,15 +31,6 @@ def kern(form: forms.Form) -> forms.Form:
         else:
             w.attrs.setdefault("class", "kern-form-input__input")
     return form
-
-
-def kollegen(behoerde_id: int | None) -> QuerySet[Any]:
-    """Active users of one authority (for assignment and substitution choices)."""
-    return (
-        User.objects.filter(is_active=True, mitgliedschaft__behoerde_id=behoerde_id)
-        .order_by("last_name", "username")
-        .only("id", "username", "first_name", "last_name")
-    )
 
 
 def _auswahl(form: forms.Form, name: str) -> forms.ModelChoiceField:

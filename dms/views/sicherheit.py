@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 
 from dms.models import Akte, Akteneinsicht, Behoerde
 from dms.permissions_matrix import darf
+from dms.queries import kollegen_mit_aktenzugang
 from dms.services import anmeldung, berechtigungen
 
 from .common import form_fehler_uebernehmen
@@ -78,7 +79,7 @@ class VertretungForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        kollegen = berechtigungen.kollegen(user)
+        kollegen = kollegen_mit_aktenzugang(user)
         self.fields["abwesend"].queryset = kollegen  # type: ignore[attr-defined]
         self.fields["vertretung"].queryset = kollegen  # type: ignore[attr-defined]
 

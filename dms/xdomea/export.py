@@ -25,9 +25,11 @@ from django.utils import timezone
 from lxml import etree
 
 from dms.audit import Aktion, protokollieren
+from dms.dateien import datei_sha256
 from dms.models import Akte, Behoerde, Dokument, DokumentVersion, Protokolleintrag, Register, Vorgang
 
 from . import elemente as x
+from .paket import CHUNK
 from .schema import (
     DATEIFORMAT,
     DATEIFORMAT_PDFA,
@@ -50,7 +52,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-CHUNK = 1024 * 1024
 # Formats that are already compressed are stored, everything else deflated.
 _GESPEICHERT = {"application/pdf", "image/jpeg", "image/png", "image/tiff"}
 
@@ -517,17 +518,13 @@ def akte_exportieren(
         raise
     finally:
         Path(xml_name).unlink(missing_ok=True)
-    h = hashlib.sha256()
-    with zip_pfad.open("rb") as f:
-        for chunk in iter(lambda: f.read(CHUNK), b""):
-            h.update(chunk)
     ergebnis = ExportErgebnis(
         pfad=zip_pfad,
         prozess_id=prozess_id,
         dokumente=anzahl,
         dateien=dateien,
         groesse=zip_pfad.stat().st_size,
-        sha256=h.hexdigest(),
+        sha256=datei_sha256(zip_pfad),
     )
     protokollieren(
         aktion=Aktion.EXPORT,

@@ -11,7 +11,6 @@ low-priority queue `altakten`.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import logging
 import re
@@ -30,6 +29,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from dms.dateien import datei_sha256
 from dms.models import Akte, Dokument, DokumentVersion
 
 from .models import Digitalisierungslos, LosAkte, Scanauftrag
@@ -151,14 +151,6 @@ def geoeffnet(pfad: Path) -> Iterator[Path]:
         shutil.rmtree(ziel, ignore_errors=True)
 
 
-def _sha256(pfad: Path) -> str:
-    h = hashlib.sha256()
-    with pfad.open("rb") as f:
-        for chunk in iter(lambda: f.read(1024 * 1024), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _seitenzahl(pfad: Path) -> int:
     with pikepdf.open(pfad) as pdf:
         return len(pdf.pages)
@@ -245,7 +237,7 @@ def _zeile_pruefen(
     if pfad.stat().st_size > settings.MAX_UPLOAD_BYTES:
         erg.fehler_in(nr, f"{name} ist größer als {settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB; bitte teilen.")
         return
-    if _sha256(pfad) != sha:
+    if datei_sha256(pfad) != sha:
         erg.fehler_in(nr, f"Die Prüfsumme von {name} stimmt nicht mit dem Manifest überein (Datei beschädigt?).")
         return
     try:

@@ -11,16 +11,24 @@ Writes go through scanning.services; reads start at `Posteingang.objects.visible
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from dms.models import Akte, Behoerde, Dokument, Team, Vorgang
+from dms.access import Zugang, zugang
+from dms.models import Akte, Behoerde, Dokument, Mitgliedschaft, Rolle, Team, Vorgang
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+def teams_der_vertretenen(z: Zugang) -> QuerySet[Mitgliedschaft, dict[str, Any]]:
+    """Subquery: the teams of the colleagues the user currently substitutes (their in-trays are hers too)."""
+    return Mitgliedschaft.objects.filter(
+        user_id__in=z.vertretene_ids, behoerde_id=z.behoerde_id, team__isnull=False
+    ).values("team_id")
 
 
 class PosteingangQuerySet(models.QuerySet["Posteingang"]):
@@ -28,9 +36,6 @@ class PosteingangQuerySet(models.QuerySet["Posteingang"]):
         """Own authority only, never an item filed into a restricted file the user is not named on. Mail room, team
         leads and admins see every item of their authority (with that exception); caseworkers see their team's items,
         items assigned to them, their own uploads, and those of colleagues they stand in for."""
-        from dms.access import zugang
-        from dms.models import Mitgliedschaft, Rolle
-
         z = zugang(user)
         if not z.hat_aktenzugang:
             return self.none()
@@ -43,10 +48,7 @@ class PosteingangQuerySet(models.QuerySet["Posteingang"]):
             return eigene
         teams = Q(team_id=z.team_id) if z.team_id else Q(pk__in=[])
         if z.vertretene_ids:
-            vertretene_teams = Mitgliedschaft.objects.filter(
-                user_id__in=z.vertretene_ids, behoerde_id=z.behoerde_id, team__isnull=False
-            ).values("team_id")
-            teams |= Q(team_id__in=vertretene_teams)
+            teams |= Q(team_id__in=teams_der_vertretenen(z))
         return eigene.filter(teams | Q(zugewiesen_an_id__in=z.handelnde_ids) | Q(hochgeladen_von_id=z.user_id))
 
     def im_postkorb(self) -> PosteingangQuerySet:

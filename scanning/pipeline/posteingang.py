@@ -14,9 +14,10 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 
 from dms.models import Akte, Dokumentart, DokumentVersion, Team, Vorgang
+from dms.namen import team_fuer_name
 
 from .. import services
-from ..merkmale import dokumentart_erkennen, merkmale_finden, team_fuer_name
+from ..merkmale import dokumentart_erkennen, merkmale_finden
 from ..models import Posteingang
 from ..zuordnung import bewerten, kandidaten_laden, seiten_der_azr
 from . import preflight, stapel, texterkennung, zaehlen

@@ -6,7 +6,6 @@ at the first unfinished page. Only one page image is in memory at a time.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 from collections.abc import Callable
@@ -17,7 +16,7 @@ import pikepdf
 from django.conf import settings
 from pdf2image import convert_from_path
 
-from dms.dateien import PDF
+from dms.dateien import PDF, datei_sha256
 
 from . import ausrichtung, leerseiten, ocr, textebene, vorschau, zaehlen
 from .arbeitsbereich import Arbeitsbereich
@@ -46,11 +45,7 @@ class Erkennungsergebnis:
         return "\n\f\n".join(self.seitentexte).strip()
 
     def pdf_sha256(self) -> str:
-        h = hashlib.sha256()
-        with self.pdf_pfad.open("rb") as f:
-            for chunk in iter(lambda: f.read(1024 * 1024), b""):
-                h.update(chunk)
-        return h.hexdigest()
+        return datei_sha256(self.pdf_pfad)
 
 
 def _seiten_gedreht(pfad: Path) -> set[int]:

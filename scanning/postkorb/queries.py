@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from dms.access import Zugang
-from dms.models import Mitgliedschaft
 
 from ..models import Posteingang
+from ..models.posteingang import teams_der_vertretenen
 
 LISTE = 10
 
@@ -24,10 +24,7 @@ def postkorb_q(z: Zugang, *, fuer: str) -> Q:
         return q
     if not z.vertretene_ids:
         return Q(pk__in=[])
-    teams = Mitgliedschaft.objects.filter(
-        user_id__in=z.vertretene_ids, behoerde_id=z.behoerde_id, team__isnull=False
-    ).values("team_id")
-    q = Q(zugewiesen_an_id__in=z.vertretene_ids) | Q(team_id__in=teams, zugewiesen_an__isnull=True)
+    q = Q(zugewiesen_an_id__in=z.vertretene_ids) | Q(team_id__in=teams_der_vertretenen(z), zugewiesen_an__isnull=True)
     if z.team_id:
         # Items of my own team are already in my own in-tray.
         q &= ~Q(team_id=z.team_id, zugewiesen_an__isnull=True)

@@ -5,13 +5,12 @@ or forward it. Every write is a service of the mail room (scanning.services)."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -19,10 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
 from dms.models import Akte, Register, Team, Vorgang
-from dms.queries import akte_schnellsuche_q
-from dms.views.common import fehler_melden, ganzzahl, log
-from dms.views.dokument import BREITEN, seite_rendern
-from dms.views.formulare import kollegen
+from dms.queries import akte_schnellsuche_q, kollegen
+from dms.views.common import fehler_melden, ganzzahl
+from dms.views.dokument import BREITEN, seite_antwort
 
 from .. import services
 from ..models import Posteingang, PosteingangQuerySet
@@ -117,25 +115,16 @@ def vorschau(request: HttpRequest, pk: int, seite: int) -> HttpResponse:
         raise Http404
     quelle = "pdf" if e.pdf else "original"
     pfad = f"posteingang/{e.uuid}/seiten/{quelle}-{breite}-{seite}.png"
-    if default_storage.exists(pfad):
-        with default_storage.open(pfad, "rb") as fh:
-            png = fh.read()
-    else:
-        datei = e.pdf or e.original
-        mime = "application/pdf" if e.pdf else e.mime_type
-        try:
-            with datei.open("rb") as fh:
-                inhalt = fh.read()
-            png = seite_rendern(inhalt, mime, seite, breite)
-        except IndexError as exc:
-            raise Http404 from exc
-        except Exception:
-            log.exception("Vorschau %s von Posteingang %s nicht darstellbar", seite, e.pk)
-            return HttpResponse("Keine Vorschau möglich.", status=422, content_type="text/plain; charset=utf-8")
-        default_storage.save(pfad, ContentFile(png))
-    response = HttpResponse(png, content_type="image/png")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return seite_antwort(
+        pfad, partial(_inhalt, e), seite, breite, was=f"Posteingang {e.pk}", fehlertext="Keine Vorschau möglich."
+    )
+
+
+def _inhalt(e: Posteingang) -> tuple[bytes, str]:
+    """The searchable PDF once the pipeline made it, else the original as received."""
+    datei = e.pdf or e.original
+    with datei.open("rb") as fh:
+        return fh.read(), "application/pdf" if e.pdf else e.mime_type
 
 
 @login_required

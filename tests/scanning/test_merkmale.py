@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from dms.namen import team_fuer_name
 from scanning.deckblatt import deckblatt_code, deckblatt_code_finden
 from scanning.merkmale import (
     aktenzeichen_finden,
@@ -14,7 +15,6 @@ from scanning.merkmale import (
     dokumentart_erkennen,
     hat_namensangabe,
     name_im_text,
-    team_fuer_name,
     text_woerter,
 )
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from dms.aktenzeichen import aktenzeichen_formatieren
 from dms.models import Akte, Behoerde, Dokument, Dokumentart, DokumentVersion, Person, Register, Team
-from dms.namen import name_normalisieren, namensschluessel
+from dms.namen import namensschluessel, team_fuer_name
 
 # --- Realistic names: (surnames, female first names, male first names, places of birth, nationality) -------------
 NAMENSGRUPPEN: list[tuple[list[str], list[str], list[str], list[str], str]] = [
@@ -244,15 +244,11 @@ def aktenzeichen_reservieren(behoerde_id: int, jahr: int, anzahl: int) -> int:
 
 
 def team_fuer(teams: Sequence[Team], familienname: str) -> Team | None:
-    """The team whose letter range holds the surname's first letter, else the default team."""
-    buchstabe = name_normalisieren(familienname)[:1].upper()
-    standard = None
-    for t in teams:
-        if t.buchstaben_von and t.buchstaben_von.upper() <= buchstabe <= (t.buchstaben_bis or "Z").upper():
-            return t
-        if t.ist_standard:
-            standard = t
-    return standard
+    """The team whose letter range holds the surname, else the default team (dms.namen.team_fuer_name)."""
+    nummer = team_fuer_name(
+        familienname, [(i, t.buchstaben_von, t.buchstaben_bis, t.ist_standard) for i, t in enumerate(teams)]
+    )
+    return teams[nummer] if nummer is not None else None
 
 
 def zufallsperson(rnd: random.Random) -> dict[str, Any]:

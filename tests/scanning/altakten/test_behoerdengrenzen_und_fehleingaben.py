@@ -1,5 +1,7 @@
-"""Review fixes: per-authority delivery folders, bad deliveries end in an error, NaN input, restricted files in
-lot lists, query count of the Land's overview."""
+"""Lots and deliveries stay inside their authority and survive bad input: each authority sees and imports only its
+own delivery folder, a broken delivery ends in an error with a message, non-finite numbers are refused, restricted
+files show no person data in lot lists, and the Land's overview needs the same queries for any number of
+authorities."""
 
 from __future__ import annotations
 
