@@ -70,7 +70,7 @@ def zugang(user: AbstractBaseUser | AnonymousUser | None) -> Zugang:
             team_id=mitgliedschaft["team_id"],
             vertretene_ids=vertretene,
         )
-    user._zugang_cache = result  # type: ignore[union-attr,attr-defined]
+    user._zugang_cache = result  # type: ignore[attr-defined]
     return result
 
 
@@ -140,5 +140,5 @@ def person_sichtbar_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
     if not z.hat_aktenzugang:
         return Q(pk__in=[])
     sichtbar = Exists(Akte.objects.filter(akte_sichtbar_q(user), person=OuterRef("pk")))
-    ohne_akte = Q(behoerde_id=z.behoerde_id) & ~Exists(Akte.objects.filter(person=OuterRef("pk")))
+    ohne_akte = Q(behoerde_id=z.behoerde_id) & ~Q(Exists(Akte.objects.filter(person=OuterRef("pk"))))
     return Q(sichtbar) | ohne_akte

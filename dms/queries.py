@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 
 from dms.access import AKTEN_ROLLEN, zugang
@@ -76,8 +77,19 @@ def register_zaehler(akte: Akte) -> dict[int, int]:
     )
 
 
+def eigene_behoerde_id(user: AbstractBaseUser | AnonymousUser | None) -> int:
+    """The authority of a member; PermissionDenied without one, so no lookup ever compares an authority with NULL
+    (on a join, `mitgliedschaft__behoerde_id=None` would match every user without a membership)."""
+    behoerde_id = zugang(user).behoerde_id
+    if behoerde_id is None:
+        raise PermissionDenied("Sie gehören keiner Behörde an.")
+    return behoerde_id
+
+
 def kollegen(behoerde_id: int | None) -> QuerySet[Any]:
-    """Active users of one authority (choices for assignment and forwarding), by name."""
+    """Active users of one authority (choices for assignment and forwarding), by name; none without one."""
+    if behoerde_id is None:
+        return get_user_model().objects.none()
     return (
         get_user_model()
         .objects.filter(is_active=True, mitgliedschaft__behoerde_id=behoerde_id)
@@ -88,11 +100,14 @@ def kollegen(behoerde_id: int | None) -> QuerySet[Any]:
 
 def kollegen_mit_aktenzugang(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Any]:
     """Active users of the user's authority who work with files (choices for substitutes and releases)."""
+    behoerde_id = zugang(user).behoerde_id
+    if behoerde_id is None:
+        return get_user_model().objects.none()
     return (
         get_user_model()
         .objects.filter(
             is_active=True,
-            mitgliedschaft__behoerde_id=zugang(user).behoerde_id,
+            mitgliedschaft__behoerde_id=behoerde_id,
             mitgliedschaft__rolle__in=sorted(AKTEN_ROLLEN),
         )
         .order_by("username")

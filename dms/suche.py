@@ -173,8 +173,9 @@ def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | Non
         rangliste = rangliste[:MAX_DOKUMENTE]
         if rangliste:
             reihenfolge = {pk: i for i, pk in enumerate(rangliste)}
-            treffer = list(
-                Dokument.objects.filter(pk__in=rangliste)
+            treffer = [
+                dict(t)
+                for t in Dokument.objects.filter(pk__in=rangliste)
                 .annotate(
                     headline=SearchHeadline(
                         "text",
@@ -189,7 +190,7 @@ def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | Non
                     )
                 )
                 .values("id", "akte_id", "titel", "register__nummer", "eingangsdatum", "headline")
-            )
+            ]
             treffer.sort(key=lambda t: reihenfolge[t["id"]])
     fehlende = {t["akte_id"] for t in treffer} - set(gruppen)
     if fehlende:

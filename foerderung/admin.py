@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Foerderantrag, Foerderprogramm, Verwendungsnachweis, Zuwendungsbescheid
 
@@ -15,10 +18,10 @@ class FoerderantragAdmin(admin.ModelAdmin):
     list_display = ["behoerde", "programm", "akten_geplant", "blatt_geplant", "betrag", "eingereicht_am", "status"]
     list_filter = ["programm", "status"]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -15,7 +15,7 @@ from dms.models import Behoerde
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-GELD = {"max_digits": 14, "decimal_places": 2}
+GELD: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 
 class Foerderprogramm(models.Model):

@@ -21,7 +21,7 @@ from .models import Foerderantrag, Foerderprogramm, Verwendungsnachweis, Zuwendu
 from .queries import aktives_programm, digitalisiert
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.http import HttpRequest
 
 
@@ -37,7 +37,7 @@ def antrag_stellen(
     behoerde: Behoerde,
     akten_geplant: int,
     blatt_geplant: int,
-    user: AbstractBaseUser,
+    user: User,
     request: HttpRequest | None = None,
     programm: Foerderprogramm | None = None,
     eingereicht_am: date | None = None,
@@ -99,7 +99,7 @@ def bescheid_erteilen(
     betrag: Decimal,
     nummer: str,
     datum: date,
-    user: AbstractBaseUser,
+    user: User,
     request: HttpRequest | None = None,
     ausgezahlt: Decimal = Decimal("0"),
 ) -> Zuwendungsbescheid:
@@ -156,7 +156,7 @@ def bescheid_erteilen(
 
 
 def verwendungsnachweis_erstellen(
-    *, antrag: Foerderantrag, user: AbstractBaseUser, request: HttpRequest | None = None
+    *, antrag: Foerderantrag, user: User, request: HttpRequest | None = None
 ) -> Verwendungsnachweis:
     """Freeze the counts the system actually holds and settle them against the grant."""
     if not zugriff.darf_alle_sehen(user) and zugriff.darf_beantragen(user) != antrag.behoerde_id:

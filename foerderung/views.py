@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from dms.audit import Aktion, protokollieren
+from dms.http import AuthenticatedHttpRequest
 from dms.models import Behoerde
 from dms.views.common import fehlertexte
 
@@ -24,13 +25,13 @@ from .models import Foerderantrag, Verwendungsnachweis, Zuwendungsbescheid
 from .queries import aktives_programm, bewilligt_summe, digitalisiert, konformitaet
 
 
-def _nur_berechtigte(request: HttpRequest) -> None:
+def _nur_berechtigte(request: AuthenticatedHttpRequest) -> None:
     if not zugriff.darf_foerderung_sehen(request.user):
         raise Http404
 
 
 @login_required
-def uebersicht(request: HttpRequest) -> HttpResponse:
+def uebersicht(request: AuthenticatedHttpRequest) -> HttpResponse:
     _nur_berechtigte(request)
     programm = aktives_programm()
     antraege = (
@@ -53,7 +54,7 @@ def uebersicht(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def antrag_neu(request: HttpRequest) -> HttpResponse:
+def antrag_neu(request: AuthenticatedHttpRequest) -> HttpResponse:
     ist_land = zugriff.darf_alle_sehen(request.user)
     eigene = zugriff.darf_beantragen(request.user)
     if not ist_land and eigene is None:
@@ -63,7 +64,11 @@ def antrag_neu(request: HttpRequest) -> HttpResponse:
     programm = aktives_programm()
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        behoerde = d["behoerde"] if ist_land else Behoerde.objects.get(pk=eigene)
+        if ist_land:
+            behoerde = d["behoerde"]
+        else:
+            assert eigene is not None  # neither the Land nor an authority that may apply: a 404 above
+            behoerde = Behoerde.objects.get(pk=eigene)
         try:
             antrag = services.antrag_stellen(
                 behoerde=behoerde,
@@ -82,14 +87,14 @@ def antrag_neu(request: HttpRequest) -> HttpResponse:
     return render(request, "foerderung/antrag_neu.html", {"form": form, "programm": programm})
 
 
-def _antrag(request: HttpRequest, pk: int) -> Foerderantrag:
+def _antrag(request: AuthenticatedHttpRequest, pk: int) -> Foerderantrag:
     return get_object_or_404(
         Foerderantrag.objects.visible_to(request.user).select_related("behoerde", "programm"), pk=pk
     )
 
 
 @login_required
-def antrag_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def antrag_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     antrag = _antrag(request, pk)
     bescheid = Zuwendungsbescheid.objects.filter(antrag=antrag).first()
     ist = digitalisiert(antrag.behoerde_id)
@@ -123,7 +128,7 @@ def antrag_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def bescheid_erteilen(request: HttpRequest, pk: int) -> HttpResponse:
+def bescheid_erteilen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     antrag = _antrag(request, pk)
     if not zugriff.darf_bescheiden(request.user):
         raise Http404
@@ -131,7 +136,7 @@ def bescheid_erteilen(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for fehler in form.errors.values():
             for m in fehler:
-                messages.error(request, m)
+                messages.error(request, str(m))
         return redirect("foerderung-antrag", pk=antrag.pk)
     try:
         services.bescheid_erteilen(antrag=antrag, user=request.user, request=request, **form.cleaned_data)
@@ -145,7 +150,7 @@ def bescheid_erteilen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def nachweis_erstellen(request: HttpRequest, pk: int) -> HttpResponse:
+def nachweis_erstellen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     antrag = _antrag(request, pk)
     try:
         nachweis = services.verwendungsnachweis_erstellen(antrag=antrag, user=request.user, request=request)
@@ -157,7 +162,7 @@ def nachweis_erstellen(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("foerderung-antrag", pk=antrag.pk)
 
 
-def _nachweis(request: HttpRequest, pk: int) -> Verwendungsnachweis:
+def _nachweis(request: AuthenticatedHttpRequest, pk: int) -> Verwendungsnachweis:
     return get_object_or_404(
         Verwendungsnachweis.objects.filter(antrag__in=Foerderantrag.objects.visible_to(request.user)).select_related(
             "antrag__behoerde", "antrag__programm", "antrag__bescheid"
@@ -167,7 +172,7 @@ def _nachweis(request: HttpRequest, pk: int) -> Verwendungsnachweis:
 
 
 @login_required
-def nachweis_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def nachweis_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     n = _nachweis(request, pk)
     protokollieren(aktion=Aktion.EXPORT, request=request, objekt=n, details={"format": "pdf"})
     antwort = HttpResponse(als_pdf(n), content_type="application/pdf")
@@ -177,7 +182,7 @@ def nachweis_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def nachweis_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def nachweis_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     n = _nachweis(request, pk)
     protokollieren(aktion=Aktion.EXPORT, request=request, objekt=n, details={"format": "csv"})
     antwort = HttpResponse(als_csv(n).encode("utf-8-sig"), content_type="text/csv; charset=utf-8")

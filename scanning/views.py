@@ -7,20 +7,22 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from dms.access import zugang
+from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Behoerde, Vorgang
+from dms.queries import eigene_behoerde_id
 
 from . import services
 from .api.views import original_antwort, posteingang_filtern
 from .models import Posteingang
 
 
-def _pruefe_zugang(request: HttpRequest) -> None:
+def _pruefe_zugang(request: AuthenticatedHttpRequest) -> None:
     if not zugang(request.user).hat_aktenzugang:
         raise PermissionDenied("Ihre Rolle hat keinen Zugang zum Posteingang.")
 
@@ -34,7 +36,7 @@ def _status_json(p: Posteingang) -> dict[str, object]:
         "fehler": p.fehler,
         "hinweis": p.hinweis,
         "seiten": p.seiten,
-        "aktenzeichen": p.akte.aktenzeichen if p.akte_id else "",  # type: ignore[union-attr]
+        "aktenzeichen": p.akte.aktenzeichen if p.akte is not None else "",
         "team": str(p.team) if p.team_id else "",
         "original": reverse("scanning:original", args=[p.pk]),
     }
@@ -42,7 +44,7 @@ def _status_json(p: Posteingang) -> dict[str, object]:
 
 @login_required
 @require_GET
-def poststelle(request: HttpRequest) -> HttpResponse:
+def poststelle(request: AuthenticatedHttpRequest) -> HttpResponse:
     _pruefe_zugang(request)
     heute = (
         Posteingang.objects.visible_to(request.user)
@@ -55,7 +57,7 @@ def poststelle(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def hochladen(request: HttpRequest) -> JsonResponse:
+def hochladen(request: AuthenticatedHttpRequest) -> JsonResponse:
     """One file per request (the page sends each file on its own, with a progress bar)."""
     _pruefe_zugang(request)
     datei = request.FILES.get("datei")
@@ -63,7 +65,7 @@ def hochladen(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"fehler": "Bitte wählen Sie eine Datei aus."}, status=400)
     if meldung := services.zu_gross(datei.size):
         return JsonResponse({"fehler": meldung}, status=413)
-    behoerde = Behoerde.objects.get(pk=zugang(request.user).behoerde_id)
+    behoerde = Behoerde.objects.get(pk=eigene_behoerde_id(request.user))
     p = services.posteingang_annehmen(
         behoerde=behoerde, datei=datei, dateiname=datei.name or "scan", user=request.user, request=request
     )
@@ -72,7 +74,7 @@ def hochladen(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_GET
-def status(request: HttpRequest) -> JsonResponse:
+def status(request: AuthenticatedHttpRequest) -> JsonResponse:
     """Live status of the items the page shows (?ids=1,2,3); only items the user may see."""
     _pruefe_zugang(request)
     ids = [int(x) for x in request.GET.get("ids", "").split(",") if x.strip().isascii() and x.strip().isdigit()][:200]
@@ -82,7 +84,7 @@ def status(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_GET
-def buch(request: HttpRequest) -> HttpResponse:
+def buch(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Posteingangsbuch: every item received, when, by whom, with its result; filter by date and status."""
     _pruefe_zugang(request)
     qs = posteingang_filtern(Posteingang.objects.visible_to(request.user), request.GET)
@@ -104,7 +106,7 @@ def buch(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def original(request: HttpRequest, pk: int) -> FileResponse:
+def original(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     _pruefe_zugang(request)
     p = get_object_or_404(Posteingang.objects.visible_to(request.user), pk=pk)
     return original_antwort(request, p)
@@ -112,7 +114,7 @@ def original(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_GET
-def deckblatt(request: HttpRequest, akte_id: int) -> HttpResponse:
+def deckblatt(request: AuthenticatedHttpRequest, akte_id: int) -> HttpResponse:
     """The cover sheet of a file (optionally a procedure: ?vorgang=ID) as a PDF to print."""
     akte = get_object_or_404(Akte.objects.visible_to(request.user).select_related("person", "behoerde"), pk=akte_id)
     vorgang = None

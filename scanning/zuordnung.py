@@ -48,11 +48,15 @@ class Vorschlag:
     konfidenz: float
     gruende: list[str] = field(default_factory=list)
 
+    @property
+    def grund(self) -> str:
+        return "; ".join(self.gruende)
+
     def als_json(self) -> dict[str, object]:
         return {
             "akte": self.akte_id,
             "aktenzeichen": self.aktenzeichen,
-            "grund": "; ".join(self.gruende),
+            "grund": self.grund,
             "konfidenz": round(self.konfidenz, 2),
         }
 

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 
 from dms import services
+from dms.http import angemeldeter_benutzer
 from dms.models import (
     Akte,
     Dokument,
@@ -65,10 +66,15 @@ class PersonAdmin(BehoerdeMixin, admin.ModelAdmin):
         if change:
             daten = {f: form.cleaned_data[f] for f in form.changed_data if f in PERSON_FELDER}
             if daten:
-                uebernehmen(obj, services.person_aendern(person=obj, user=request.user, request=request, **daten))
+                uebernehmen(
+                    obj,
+                    services.person_aendern(person=obj, user=angemeldeter_benutzer(request), request=request, **daten),
+                )
             return
         daten = {f: form.cleaned_data[f] for f in PERSON_FELDER if f in form.cleaned_data}
-        person = services.person_anlegen(behoerde=obj.behoerde, user=request.user, request=request, **daten)
+        person = services.person_anlegen(
+            behoerde=obj.behoerde, user=angemeldeter_benutzer(request), request=request, **daten
+        )
         uebernehmen(obj, person)
 
 
@@ -121,7 +127,7 @@ class AkteAdmin(BehoerdeMixin, admin.ModelAdmin):
                 akte = services.akte_aendern(
                     akte=obj,
                     erwartete_version=d["erwartete_version"],
-                    user=request.user,
+                    user=angemeldeter_benutzer(request),
                     request=request,
                     **aenderungen,
                 )
@@ -129,7 +135,7 @@ class AkteAdmin(BehoerdeMixin, admin.ModelAdmin):
             return
         akte = services.akte_anlegen(
             person=d["person"],
-            user=request.user,
+            user=angemeldeter_benutzer(request),
             request=request,
             team=d.get("team"),
             sachbearbeitung=d.get("sachbearbeitung"),
@@ -172,7 +178,7 @@ class VorgangAdmin(BehoerdeMixin, admin.ModelAdmin):
                 vorgang = services.vorgang_aendern(
                     vorgang=obj,
                     erwartete_version=d["erwartete_version"],
-                    user=request.user,
+                    user=angemeldeter_benutzer(request),
                     request=request,
                     **aenderungen,
                 )
@@ -181,7 +187,7 @@ class VorgangAdmin(BehoerdeMixin, admin.ModelAdmin):
         vorgang = services.vorgang_anlegen(
             akte=d["akte"],
             vorgangsart=d["vorgangsart"],
-            user=request.user,
+            user=angemeldeter_benutzer(request),
             request=request,
             betreff=d.get("betreff") or "",
             sachbearbeitung=d.get("sachbearbeitung"),
@@ -191,14 +197,31 @@ class VorgangAdmin(BehoerdeMixin, admin.ModelAdmin):
         uebernehmen(obj, vorgang)
 
 
+VERSION_FELDER = (
+    "nummer",
+    "dateiname",
+    "mime_type",
+    "groesse",
+    "sha256",
+    "seiten",
+    "blatt",
+    "angelegt_am",
+    "angelegt_von",
+)
+DOKUMENT_FELDER = (
+    "titel", "akte", "register", "vorgang", "art", "richtung", "eingangsdatum", "quelle", "ocr_status",
+    "seiten", "blatt", "angelegt_am", "angelegt_von", "text",
+)  # fmt: skip
+
+
 class DokumentVersionInline(admin.TabularInline):
     """Originals are immutable: versions are shown, never edited or removed."""
 
     model = DokumentVersion
     extra = 0
     can_delete = False
-    fields = ["nummer", "dateiname", "mime_type", "groesse", "sha256", "seiten", "blatt", "angelegt_am", "angelegt_von"]
-    readonly_fields = fields
+    fields = VERSION_FELDER
+    readonly_fields = VERSION_FELDER
     show_change_link = True
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -219,11 +242,8 @@ class DokumentAdmin(BehoerdeMixin, admin.ModelAdmin):
     autocomplete_fields = ["register", "vorgang"]
     ordering = ["-id"]
     inlines = [DokumentVersionInline]
-    fields = [
-        "titel", "akte", "register", "vorgang", "art", "richtung", "eingangsdatum", "quelle", "ocr_status",
-        "seiten", "blatt", "angelegt_am", "angelegt_von", "text",
-    ]  # fmt: skip
-    readonly_fields = [f for f in fields if f not in ("register", "vorgang")]
+    fields = DOKUMENT_FELDER
+    readonly_fields = [f for f in DOKUMENT_FELDER if f not in ("register", "vorgang")]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # documents are uploaded into a file (page, API, Poststelle), never created empty
@@ -238,7 +258,7 @@ class DokumentAdmin(BehoerdeMixin, admin.ModelAdmin):
         alt = Dokument.objects.get(pk=obj.pk)
         dokument = services.dokument_ablage_aendern(
             dokument=alt,
-            user=request.user,
+            user=angemeldeter_benutzer(request),
             request=request,
             register=d.get("register"),
             vorgang=d.get("vorgang"),

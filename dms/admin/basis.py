@@ -79,7 +79,7 @@ class BehoerdeMixin:
     fremde_erlaubt: frozenset[str] = frozenset()
     list_per_page = 50
     show_full_result_count = False
-    paginator = SchaetzenderPaginator
+    paginator: type[Paginator] = SchaetzenderPaginator
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)  # type: ignore[misc]
@@ -132,7 +132,9 @@ class BehoerdeMixin:
 
 
 def eigene_auswahl(model: type[models.Model], behoerde_id: int | None) -> QuerySet[Any] | None:
-    """The choices a non-superuser may pick for a foreign key: only her authority's rows."""
+    """The choices a non-superuser may pick for a foreign key: only her authority's rows (none without one)."""
+    if behoerde_id is None:
+        return model._default_manager.none()
     if model is Behoerde:
         return Behoerde.objects.filter(pk=behoerde_id)
     if model in (Team, Person, Akte):
@@ -199,7 +201,7 @@ class VersionForm(forms.ModelForm):
             self.fields["erwartete_version"].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
-        daten = super().clean()
+        daten = super().clean() or {}
         if self.instance.pk:
             aktuell = type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list("version", flat=True)
             if daten.get("erwartete_version") != aktuell.first():

@@ -9,6 +9,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
 from dms.audit import Aktion
+from dms.http import angemeldeter_benutzer
 from dms.models import (
     Mitgliedschaft,
     Rolle,
@@ -62,7 +63,7 @@ class VertretungAdmin(ProtokollierendMixin, BehoerdeMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Vertretung, form: Any, change: bool) -> None:
         if not change:
-            obj.angelegt_von = request.user
+            obj.angelegt_von = angemeldeter_benutzer(request)
         super().save_model(request, obj, form, change)
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 from django.http import HttpRequest
 
 from dms.audit import Aktion
+from dms.http import angemeldeter_benutzer
 from dms.models import (
     Akte,
     AkteFreigabe,
@@ -47,7 +48,7 @@ class AkteneinsichtAdmin(ProtokollierendMixin, BehoerdeMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Akteneinsicht, form: Any, change: bool) -> None:
         if not change:
-            obj.erteilt_von = request.user
+            obj.erteilt_von = angemeldeter_benutzer(request)
         super().save_model(request, obj, form, change)
 
 

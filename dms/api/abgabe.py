@@ -13,14 +13,15 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.parsers import MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dms import services
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
+from dms.http import AuthenticatedRequest
 from dms.models import Akte, Aktenabgabe, Behoerde, DateiBEintrag, Team
+from dms.queries import eigene_behoerde_id
 from dms.services.abgabe import BereitsEntschieden
 from dms.xdomea.export import ExportFehler, akte_exportieren
 from dms.xdomea.import_ import ImportAbgelehnt, paket_importieren
@@ -42,8 +43,12 @@ class ExportKonflikt(APIException):
 
 
 class AktenabgabeSerializer(serializers.ModelSerializer):
-    von_behoerde = serializers.SlugRelatedField(slug_field="kuerzel", read_only=True)
-    an_behoerde = serializers.SlugRelatedField(slug_field="kuerzel", read_only=True)
+    von_behoerde: serializers.SlugRelatedField[Behoerde] = serializers.SlugRelatedField(
+        slug_field="kuerzel", read_only=True
+    )
+    an_behoerde: serializers.SlugRelatedField[Behoerde] = serializers.SlugRelatedField(
+        slug_field="kuerzel", read_only=True
+    )
     richtung = serializers.SerializerMethodField()
 
     class Meta:
@@ -91,7 +96,9 @@ class AblehnenSerializer(serializers.Serializer):
 
 
 class DateiBEintragSerializer(serializers.ModelSerializer):
-    ziel_behoerde = serializers.SlugRelatedField(slug_field="kuerzel", read_only=True)
+    ziel_behoerde: serializers.SlugRelatedField[Behoerde] = serializers.SlugRelatedField(
+        slug_field="kuerzel", read_only=True
+    )
 
     class Meta:
         model = DateiBEintrag
@@ -119,6 +126,8 @@ class DateiBEintragSerializer(serializers.ModelSerializer):
 class AktenabgabeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Hand-overs the caller's authority sends or receives; the receiver sees the offer, not the file, until then."""
 
+    request: AuthenticatedRequest  # IsAuthenticated runs first (dms.http)
+
     permission_classes = [permissions.IsAuthenticated, DarfAendern]
     serializer_class = AktenabgabeSerializer
 
@@ -135,7 +144,7 @@ class AktenabgabeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         return qs.order_by("-angeboten_am", "-id")
 
     @extend_schema(request=AbgabeAnbietenSerializer, responses={201: AktenabgabeSerializer})
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         eingabe = AbgabeAnbietenSerializer(data=request.data)
         eingabe.is_valid(raise_exception=True)
         daten = eingabe.validated_data
@@ -151,12 +160,12 @@ class AktenabgabeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         )
         return Response(self.get_serializer(abgabe).data, status=status.HTTP_201_CREATED)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         abgabe = self.get_object()
         protokollieren(aktion=Aktion.LESEN, request=request, objekt=abgabe, akte=abgabe.akte)
         return Response(self.get_serializer(abgabe).data)
 
-    def _entscheiden(self, request: Request, funktion: Any, **kwargs: Any) -> Any:
+    def _entscheiden(self, request: AuthenticatedRequest, funktion: Any, **kwargs: Any) -> Any:
         abgabe = self.get_object()
         try:
             return funktion(abgabe=abgabe, user=request.user, request=request, **kwargs)
@@ -165,14 +174,14 @@ class AktenabgabeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
     @extend_schema(request=AnnehmenSerializer, responses={200: AktenabgabeSerializer, 409: OpenApiResponse()})
     @action(detail=True, methods=["post"])
-    def annehmen(self, request: Request, pk: str | None = None) -> Response:
+    def annehmen(self, request: AuthenticatedRequest, pk: str) -> Response:
         self.get_object()  # 404 before looking at the input
         eingabe = AnnehmenSerializer(data=request.data)
         eingabe.is_valid(raise_exception=True)
         team_id = eingabe.validated_data.get("team")
         team = None
         if team_id is not None:
-            team = get_object_or_404(Team.objects.filter(behoerde_id=zugang(request.user).behoerde_id), pk=team_id)
+            team = get_object_or_404(Team.objects.filter(behoerde_id=eigene_behoerde_id(request.user)), pk=team_id)
         akte = self._entscheiden(request, services.abgabe_annehmen, team=team)
         abgabe = Aktenabgabe.objects.get(pk=pk)
         daten = {**self.get_serializer(abgabe).data, "akte": akte.pk, "aktenzeichen": akte.aktenzeichen}
@@ -180,7 +189,7 @@ class AktenabgabeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
     @extend_schema(request=AblehnenSerializer, responses={200: AktenabgabeSerializer, 409: OpenApiResponse()})
     @action(detail=True, methods=["post"])
-    def ablehnen(self, request: Request, pk: str | None = None) -> Response:
+    def ablehnen(self, request: AuthenticatedRequest, pk: str) -> Response:
         self.get_object()  # 404 before looking at the input
         eingabe = AblehnenSerializer(data=request.data)
         eingabe.is_valid(raise_exception=True)
@@ -189,7 +198,7 @@ class AktenabgabeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
     @extend_schema(request=None, responses={200: AktenabgabeSerializer, 409: OpenApiResponse()})
     @action(detail=True, methods=["post"])
-    def zurueckziehen(self, request: Request, pk: str | None = None) -> Response:
+    def zurueckziehen(self, request: AuthenticatedRequest, pk: str) -> Response:
         abgabe = self._entscheiden(request, services.abgabe_zurueckziehen)
         return Response(self.get_serializer(abgabe).data)
 
@@ -197,13 +206,15 @@ class AktenabgabeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 class DateiBViewSet(viewsets.ReadOnlyModelViewSet):
     """The sending authority's minimal records of handed-over files (§§ 67, 68 AufenthV)."""
 
+    request: AuthenticatedRequest  # IsAuthenticated runs first (dms.http)
+
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = DateiBEintragSerializer
 
     def get_queryset(self) -> QuerySet[DateiBEintrag]:
         return DateiBEintrag.objects.visible_to(self.request.user).select_related("ziel_behoerde")
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         eintrag = self.get_object()
         protokollieren(aktion=Aktion.LESEN, request=request, objekt=eintrag, details={"datei_b": eintrag.aktenzeichen})
         return Response(self.get_serializer(eintrag).data)
@@ -224,6 +235,8 @@ class _TempZip(FileResponse):
 class XdomeaExportView(APIView):
     """GET or POST /api/v1/akten/{id}/xdomea-export/: the file as an xdomea 3.0.0 `Abgabe.Abgabe.0401` zip (audited)."""
 
+    request: AuthenticatedRequest  # IsAuthenticated runs first (dms.http)
+
     permission_classes = [permissions.IsAuthenticated, DarfAendern]
 
     @extend_schema(
@@ -231,7 +244,7 @@ class XdomeaExportView(APIView):
         parameters=[OpenApiParameter("empfaenger", str, description="Kürzel der empfangenden Behörde (optional)")],
         responses={(200, "application/zip"): bytes},
     )
-    def get(self, request: Request, pk: int) -> FileResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> FileResponse:
         return self._exportieren(request, pk)
 
     @extend_schema(
@@ -239,10 +252,10 @@ class XdomeaExportView(APIView):
         parameters=[OpenApiParameter("empfaenger", str, description="Kürzel der empfangenden Behörde (optional)")],
         responses={(200, "application/zip"): bytes},
     )
-    def post(self, request: Request, pk: int) -> FileResponse:
+    def post(self, request: AuthenticatedRequest, pk: int) -> FileResponse:
         return self._exportieren(request, pk)
 
-    def _exportieren(self, request: Request, pk: int) -> FileResponse:
+    def _exportieren(self, request: AuthenticatedRequest, pk: int) -> FileResponse:
         # Only the holding authority exports (a copy of the whole file); others get 404.
         if not zugang(request.user).darf_aendern:
             raise Http404
@@ -280,6 +293,8 @@ class XdomeaExportView(APIView):
 class XdomeaImportView(APIView):
     """POST /api/v1/xdomea/import/ (multipart `paket`): import a 0401 package into the caller's authority."""
 
+    request: AuthenticatedRequest  # IsAuthenticated runs first (dms.http)
+
     permission_classes = [permissions.IsAuthenticated, DarfAendern]
     parser_classes = [MultiPartParser]
 
@@ -289,12 +304,11 @@ class XdomeaImportView(APIView):
         },
         responses={201: OpenApiResponse(description="akte, aktenzeichen, importbestaetigung (0402)"), 400: None},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         paket = request.FILES.get("paket")
         if paket is None:
             return Response({"paket": ["Bitte laden Sie ein xdomea-Paket (ZIP) hoch."]}, status=400)
-        z = zugang(request.user)
-        behoerde = Behoerde.objects.get(pk=z.behoerde_id)
+        behoerde = Behoerde.objects.get(pk=eigene_behoerde_id(request.user))
         # Uploaded files above FILE_UPLOAD_MAX_MEMORY_SIZE are on disk already; smaller ones are read from memory.
         quelle: Any = paket.temporary_file_path() if hasattr(paket, "temporary_file_path") else paket
         try:

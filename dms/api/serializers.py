@@ -9,15 +9,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from dms.access import zugang
 from dms.models import Akte, Behoerde, Dokument, Person, Register, Team, Vorgang, Vorgangsart
+from dms.queries import eigene_behoerde_id
 from dms.services.akten import PERSON_FELDER
 
 User = get_user_model()
 
 
-def _request_user(serializer: serializers.Serializer) -> Any:
-    request = serializer.context.get("request")
+def _request_user(serializer: serializers.BaseSerializer[Any] | None) -> Any:
+    request = serializer.context.get("request") if serializer is not None else None
     return request.user if request is not None else None
 
 
@@ -33,19 +33,25 @@ class AenderbareAkteField(serializers.PrimaryKeyRelatedField):
         return Akte.objects.changeable_by(_request_user(self.parent))
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class AenderbarerVorgangField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self) -> Any:
+        return Vorgang.objects.filter(akte__in=Akte.objects.changeable_by(_request_user(self.parent)))
+
+
 class EigenePersonField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
-        return Person.objects.filter(behoerde_id=zugang(_request_user(self.parent)).behoerde_id)
+        return Person.objects.filter(behoerde_id=eigene_behoerde_id(_request_user(self.parent)))
 
 
 class EigenesTeamField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
-        return Team.objects.filter(behoerde_id=zugang(_request_user(self.parent)).behoerde_id)
+        return Team.objects.filter(behoerde_id=eigene_behoerde_id(_request_user(self.parent)))
 
 
 class EigenerBenutzerField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
-        return User.objects.filter(mitgliedschaft__behoerde_id=zugang(_request_user(self.parent)).behoerde_id)
+        return User.objects.filter(mitgliedschaft__behoerde_id=eigene_behoerde_id(_request_user(self.parent)))
 
 
 class BehoerdeSerializer(serializers.ModelSerializer):
@@ -86,7 +92,9 @@ class AkteSerializer(serializers.ModelSerializer):
     person = EigenePersonField()
     team = EigenesTeamField(required=False, allow_null=True)
     sachbearbeitung = EigenerBenutzerField(required=False, allow_null=True)
-    behoerde = serializers.SlugRelatedField(slug_field="kuerzel", read_only=True)
+    behoerde: serializers.SlugRelatedField[Behoerde] = serializers.SlugRelatedField(
+        slug_field="kuerzel", read_only=True
+    )
 
     class Meta:
         model = Akte
@@ -163,8 +171,8 @@ class VorgangUpdateSerializer(serializers.ModelSerializer):
 
 
 class DokumentSerializer(serializers.ModelSerializer):
-    akte = serializers.PrimaryKeyRelatedField(read_only=True)
-    register = serializers.SlugRelatedField(slug_field="nummer", read_only=True)
+    akte: serializers.PrimaryKeyRelatedField[Akte] = serializers.PrimaryKeyRelatedField(read_only=True)
+    register: serializers.SlugRelatedField[Register] = serializers.SlugRelatedField(slug_field="nummer", read_only=True)
     sha256 = serializers.SerializerMethodField()
 
     class Meta:
@@ -196,14 +204,8 @@ class DokumentUploadSerializer(serializers.Serializer):
     datei = serializers.FileField(allow_empty_file=True)
     akte = AenderbareAkteField()
     register = serializers.SlugRelatedField(slug_field="nummer", queryset=Register.objects.aktiv())
-    vorgang = serializers.PrimaryKeyRelatedField(queryset=Vorgang.objects.none(), required=False, allow_null=True)
+    vorgang = AenderbarerVorgangField(required=False, allow_null=True)
     titel = serializers.CharField(max_length=300, required=False, allow_blank=True)
     art = serializers.CharField(max_length=50, required=False, allow_blank=True)
     richtung = serializers.ChoiceField(choices=Dokument.Richtung.choices, required=False)
     eingangsdatum = serializers.DateField(required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["vorgang"].queryset = Vorgang.objects.filter(  # type: ignore[attr-defined]
-            akte__in=Akte.objects.changeable_by(_request_user(self))
-        )

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
+from dms.http import AuthenticatedRequest
 from dms.models import Akte, Protokolleintrag
 from dms.permissions_matrix import darf
 
@@ -118,13 +119,15 @@ def protokoll_filtern(qs: QuerySet[Protokolleintrag], params: Any) -> QuerySet[P
 class ProtokollListe(generics.ListAPIView):
     """Search the audit trail of the own authority (role revision only)."""
 
+    request: AuthenticatedRequest  # IsAuthenticated runs first (dms.http)
+
     serializer_class = ProtokolleintragSerializer
     permission_classes = [permissions.IsAuthenticated, DarfProtokollLesen]
 
     def get_queryset(self) -> QuerySet[Protokolleintrag]:
         return protokoll_filtern(protokoll_der_behoerde(self.request.user), self.request.query_params)
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+    def list(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Any:
         response = super().list(request, *args, **kwargs)
         # One entry per search, never one per row.
         protokollieren(aktion=Aktion.SUCHE, request=request, details={"protokoll": dict(request.query_params.items())})
@@ -187,10 +190,12 @@ def _csv_zeilen(qs: QuerySet[Protokolleintrag]) -> Iterator[str]:
 class ProtokollExport(APIView):
     """The same entries as CSV (semicolon, UTF-8 with BOM for spreadsheet programs); the export itself is audited."""
 
+    request: AuthenticatedRequest  # IsAuthenticated runs first (dms.http)
+
     permission_classes = [permissions.IsAuthenticated, DarfProtokollLesen]
     renderer_classes = [renderers.JSONRenderer, CsvRenderer]
 
-    def get(self, request: Request) -> StreamingHttpResponse:
+    def get(self, request: AuthenticatedRequest) -> StreamingHttpResponse:
         qs = protokoll_filtern(protokoll_der_behoerde(request.user), request.query_params)
         protokollieren(
             aktion=Aktion.EXPORT, request=request, details={"protokoll_export": dict(request.query_params.items())}

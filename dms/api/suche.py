@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dms.audit import Aktion, protokollieren
+from dms.http import AuthenticatedRequest
 from dms.suche import Filter, protokoll_details, suchen
 
 
 class SucheView(APIView):
+    request: AuthenticatedRequest  # IsAuthenticated runs first (dms.http)
+
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
@@ -25,7 +27,7 @@ class SucheView(APIView):
         ],
         responses={200: dict},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         q = (request.query_params.get("q") or "").strip()
         if not q:
             return Response({"q": ["Bitte geben Sie einen Suchbegriff an."]}, status=400)

@@ -17,8 +17,9 @@ from rest_framework.response import Response
 from dms import services
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
+from dms.http import AuthenticatedRequest
 from dms.models import Akte, Behoerde, Dokument, DokumentVersion, Person, Vorgang
-from dms.queries import akten_filtern, register_uebersicht
+from dms.queries import akten_filtern, eigene_behoerde_id, register_uebersicht
 
 from . import serializers as s
 
@@ -45,11 +46,15 @@ class DarfAendern(permissions.BasePermission):
 class BehoerdeViewSet(viewsets.ReadOnlyModelViewSet):
     """The authorities of the Land (public directory data, no personal data)."""
 
+    request: AuthenticatedRequest  # IsAuthenticated runs first (dms.http)
+
     queryset = Behoerde.objects.filter(aktiv=True).order_by("kuerzel")
     serializer_class = s.BehoerdeSerializer
 
 
 class PersonViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    request: AuthenticatedRequest  # IsAuthenticated runs first (dms.http)
+
     serializer_class = s.PersonSerializer
     permission_classes = [permissions.IsAuthenticated, DarfAendern]
 
@@ -58,8 +63,7 @@ class PersonViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Person.objects.visible_to(self.request.user).order_by("familienname", "id")
 
     def perform_create(self, serializer: s.PersonSerializer) -> None:
-        z = zugang(self.request.user)
-        behoerde = Behoerde.objects.get(pk=z.behoerde_id)
+        behoerde = Behoerde.objects.get(pk=eigene_behoerde_id(self.request.user))
         serializer.instance = services.person_anlegen(
             behoerde=behoerde, user=self.request.user, request=self.request, **serializer.validated_data
         )
@@ -75,6 +79,8 @@ class PersonViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     ]
 )
 class AkteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    request: AuthenticatedRequest  # IsAuthenticated runs first (dms.http)
+
     permission_classes = [permissions.IsAuthenticated, DarfAendern]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -89,7 +95,7 @@ class AkteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
             return s.AkteUpdateSerializer
         return s.AkteSerializer
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         akte = self.get_object()
         protokollieren(aktion=Aktion.LESEN, request=request, objekt=akte)
         context = {**self.get_serializer_context(), "register_uebersicht": register_uebersicht(akte)}
@@ -108,7 +114,7 @@ class AkteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
             gesperrt=data.get("gesperrt", False),
         )
 
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         akte = get_object_or_404(Akte.objects.changeable_by(request.user), pk=kwargs["pk"])
         serializer = s.AkteUpdateSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -121,6 +127,8 @@ class AkteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
 
 
 class VorgangViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    request: AuthenticatedRequest  # IsAuthenticated runs first (dms.http)
+
     permission_classes = [permissions.IsAuthenticated, DarfAendern]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -147,7 +155,7 @@ class VorgangViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
             wiedervorlage_grund=data.get("wiedervorlage_grund", ""),
         )
 
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         vorgang = get_object_or_404(
             Vorgang.objects.filter(akte__in=Akte.objects.changeable_by(request.user)).select_related("akte"),
             pk=kwargs["pk"],
@@ -171,10 +179,12 @@ def _mit_aktueller_sha(qs: QuerySet[Dokument]) -> QuerySet[Dokument]:
 
 @extend_schema(parameters=[OpenApiParameter("akte", int), OpenApiParameter("q", str)])
 class DokumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    request: AuthenticatedRequest  # IsAuthenticated runs first (dms.http)
+
     permission_classes = [permissions.IsAuthenticated, DarfAendern]
 
     def get_queryset(self) -> QuerySet[Dokument]:
-        qs = Dokument.objects.visible_to(self.request.user).select_related("register")
+        qs: QuerySet[Dokument] = Dokument.objects.visible_to(self.request.user).select_related("register")
         akte = self.request.query_params.get("akte")
         if akte is not None:
             qs = qs.filter(akte_id=int(akte)) if akte.isdigit() else qs.none()
@@ -188,13 +198,13 @@ class DokumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self) -> type:
         return s.DokumentUploadSerializer if self.action == "create" else s.DokumentSerializer
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         dokument = self.get_object()
         protokollieren(aktion=Aktion.LESEN, request=request, objekt=dokument, akte=dokument.akte)
         return Response(s.DokumentSerializer(dokument).data)
 
     @extend_schema(request={"multipart/form-data": s.DokumentUploadSerializer}, responses={201: s.DokumentSerializer})
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         serializer = s.DokumentUploadSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -220,7 +230,7 @@ class DokumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         responses={(200, "application/octet-stream"): bytes},
     )
     @action(detail=True, methods=["get"])
-    def datei(self, request: Request, pk: str | None = None) -> FileResponse:
+    def datei(self, request: AuthenticatedRequest, pk: str | None = None) -> FileResponse:
         dokument = self.get_object()
         version = dokument.aktuelle_version
         if version is None:

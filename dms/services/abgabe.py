@@ -37,7 +37,7 @@ from .akten import PERSON_FELDER, person_anlegen
 from .fehler import feldfehler
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def abgabe_anbieten(
     *,
     akte: Akte,
     ziel_behoerde: Behoerde,
-    user: AbstractBaseUser,
+    user: User,
     request: HttpRequest | None = None,
     grund: str = Aktenabgabe.Grund.FORTZUG,
     bemerkung: str = "",
@@ -135,7 +135,7 @@ def abgabe_anbieten(
     return abgabe
 
 
-def _entscheidung_sperren(abgabe: Aktenabgabe, user: AbstractBaseUser) -> Aktenabgabe:
+def _entscheidung_sperren(abgabe: Aktenabgabe, user: User) -> Aktenabgabe:
     """Lock the row; exactly one of several concurrent decisions gets past this."""
     z = zugang(user)
     gesperrt = Aktenabgabe.objects.select_for_update().get(pk=abgabe.pk)
@@ -146,7 +146,7 @@ def _entscheidung_sperren(abgabe: Aktenabgabe, user: AbstractBaseUser) -> Aktena
     return gesperrt
 
 
-def _person_uebernehmen(alt: Person, ziel: Behoerde, user: AbstractBaseUser, request: HttpRequest | None) -> Person:
+def _person_uebernehmen(alt: Person, ziel: Behoerde, user: User, request: HttpRequest | None) -> Person:
     if alt.azr_nummer:
         vorhanden = Person.objects.filter(behoerde=ziel, azr_nummer=alt.azr_nummer).first()
         if vorhanden is not None:
@@ -167,7 +167,7 @@ def _alte_person_entfernen(person: Person) -> None:
 
 
 def abgabe_annehmen(
-    *, abgabe: Aktenabgabe, user: AbstractBaseUser, request: HttpRequest | None = None, team: Team | None = None
+    *, abgabe: Aktenabgabe, user: User, request: HttpRequest | None = None, team: Team | None = None
 ) -> Akte:
     """Take the file over: new Aktenzeichen in the receiver's scheme, every document, version and procedure kept."""
     with transaction.atomic():
@@ -246,9 +246,7 @@ def abgabe_annehmen(
     return akte
 
 
-def abgabe_ablehnen(
-    *, abgabe: Aktenabgabe, user: AbstractBaseUser, grund: str, request: HttpRequest | None = None
-) -> Aktenabgabe:
+def abgabe_ablehnen(*, abgabe: Aktenabgabe, user: User, grund: str, request: HttpRequest | None = None) -> Aktenabgabe:
     """Decline: the file stays with the sender, who sees the reason."""
     if not grund.strip():
         raise feldfehler("ablehnungsgrund", "Bitte geben Sie einen Grund für die Ablehnung an.")
@@ -272,9 +270,7 @@ def abgabe_ablehnen(
     return abgabe
 
 
-def abgabe_zurueckziehen(
-    *, abgabe: Aktenabgabe, user: AbstractBaseUser, request: HttpRequest | None = None
-) -> Aktenabgabe:
+def abgabe_zurueckziehen(*, abgabe: Aktenabgabe, user: User, request: HttpRequest | None = None) -> Aktenabgabe:
     """The sender withdraws an offer that has not been decided yet."""
     z = zugang(user)
     with transaction.atomic():

@@ -21,7 +21,7 @@ from .fehler import feldfehler
 from .locking import update_if_unchanged
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.http import HttpRequest
 
 PERSON_FELDER = (
@@ -55,7 +55,7 @@ def _azr_pruefen(behoerde_id: int, azr: str | None, ausser_person_id: int | None
 
 
 def person_anlegen(
-    *, behoerde: Behoerde, user: AbstractBaseUser | None, request: HttpRequest | None = None, **daten: Any
+    *, behoerde: Behoerde, user: User | None, request: HttpRequest | None = None, **daten: Any
 ) -> Person:
     unbekannt = set(daten) - set(PERSON_FELDER)
     if unbekannt:
@@ -72,9 +72,7 @@ def person_anlegen(
     return person
 
 
-def person_aendern(
-    *, person: Person, user: AbstractBaseUser | None, request: HttpRequest | None = None, **daten: Any
-) -> Person:
+def person_aendern(*, person: Person, user: User | None, request: HttpRequest | None = None, **daten: Any) -> Person:
     unbekannt = set(daten) - set(PERSON_FELDER)
     if unbekannt:
         raise ValidationError(f"Unbekannte Felder: {', '.join(sorted(unbekannt))}")
@@ -99,10 +97,10 @@ def person_aendern(
 def akte_anlegen(
     *,
     person: Person,
-    user: AbstractBaseUser | None,
+    user: User | None,
     request: HttpRequest | None = None,
     team: Team | None = None,
-    sachbearbeitung: AbstractBaseUser | None = None,
+    sachbearbeitung: User | None = None,
     medium: str = Akte.Medium.ELEKTRONISCH,
     vertraulichkeit: str = Akte.Vertraulichkeit.VS_NFD,
     gesperrt: bool = False,
@@ -143,7 +141,7 @@ def akte_aendern(
     *,
     akte: Akte,
     erwartete_version: int,
-    user: AbstractBaseUser | None,
+    user: User | None,
     request: HttpRequest | None = None,
     **aenderungen: Any,
 ) -> Akte:
@@ -178,10 +176,10 @@ def vorgang_anlegen(
     *,
     akte: Akte,
     vorgangsart: Vorgangsart,
-    user: AbstractBaseUser | None,
+    user: User | None,
     request: HttpRequest | None = None,
     betreff: str = "",
-    sachbearbeitung: AbstractBaseUser | None = None,
+    sachbearbeitung: User | None = None,
     wiedervorlage: date | None = None,
     wiedervorlage_grund: str = "",
     status: str = Vorgang.Status.OFFEN,
@@ -226,7 +224,7 @@ def vorgang_aendern(
     *,
     vorgang: Vorgang,
     erwartete_version: int,
-    user: AbstractBaseUser | None,
+    user: User | None,
     request: HttpRequest | None = None,
     **aenderungen: Any,
 ) -> Vorgang:

@@ -8,10 +8,10 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
-def totp_geraet(*, user: AbstractBaseUser) -> TOTPDevice:
+def totp_geraet(*, user: User) -> TOTPDevice:
     """Her confirmed device, else the one being set up, else a new unconfirmed one (shown as a QR code)."""
     with transaction.atomic():
         geraet = (

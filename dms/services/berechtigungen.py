@@ -23,7 +23,7 @@ from dms.permissions_matrix import EIGENES_TEAM, JA, NEIN, SELBST, erlaubnis
 from .fehler import feldfehler
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.http import HttpRequest
 
 PERM_GESPERRT_VOLL = f"dms.{PERM_GESPERRT}"
@@ -31,7 +31,7 @@ PERM_GESPERRT_VOLL = f"dms.{PERM_GESPERRT}"
 EINSICHT_HOECHSTDAUER = dt.timedelta(days=366)
 
 
-def _rolle_pruefen(user: AbstractBaseUser | None, aktion: str, meldung: str) -> str:
+def _rolle_pruefen(user: User | None, aktion: str, meldung: str) -> str:
     z = zugang(user)
     zelle = erlaubnis(z.rolle, aktion)
     if z.behoerde_id is None or zelle == NEIN:
@@ -39,7 +39,7 @@ def _rolle_pruefen(user: AbstractBaseUser | None, aktion: str, meldung: str) -> 
     return zelle
 
 
-def sperrvermerk_recht_pruefen(*, user: AbstractBaseUser | None) -> None:
+def sperrvermerk_recht_pruefen(*, user: User | None) -> None:
     """Refuse setting or lifting a restriction for roles that may not (used by akte_anlegen/akte_aendern too).
 
     `user=None` is the system itself (imports, commands) and is allowed.
@@ -50,19 +50,19 @@ def sperrvermerk_recht_pruefen(*, user: AbstractBaseUser | None) -> None:
         raise feldfehler("gesperrt", "Ihre Rolle darf keinen Sperrvermerk setzen oder aufheben.")
 
 
-def _eigene_akte(akte: Akte, user: AbstractBaseUser) -> None:
+def _eigene_akte(akte: Akte, user: User) -> None:
     if akte.behoerde_id != zugang(user).behoerde_id:
         raise PermissionDenied("Diese Akte gehört nicht zu Ihrer Behörde.")
 
 
-def _kollege(person: AbstractBaseUser, behoerde_id: int, feld: str) -> Mitgliedschaft:
+def _kollege(person: User, behoerde_id: int, feld: str) -> Mitgliedschaft:
     m = Mitgliedschaft.objects.filter(user_id=person.pk, behoerde_id=behoerde_id).first()
     if m is None or not person.is_active:
         raise feldfehler(feld, "Diese Person gehört nicht zu Ihrer Behörde.")
     return m
 
 
-def _freigeben(akte: Akte, person: AbstractBaseUser) -> bool:
+def _freigeben(akte: Akte, person: User) -> bool:
     """Name a user on a restricted file; True when she was not named before."""
     if AkteFreigabe.objects.filter(content_object=akte, user_id=person.pk, permission__codename=PERM_GESPERRT).exists():
         return False
@@ -73,16 +73,16 @@ def _freigeben(akte: Akte, person: AbstractBaseUser) -> bool:
 def sperrvermerk_setzen(
     *,
     akte: Akte,
-    user: AbstractBaseUser,
+    user: User,
     request: HttpRequest | None = None,
-    freigeben: Iterable[AbstractBaseUser] = (),
+    freigeben: Iterable[User] = (),
 ) -> Akte:
     """Restrict a file. The actor and the responsible caseworker stay named, so nobody loses a file by accident."""
     _rolle_pruefen(user, "sperrvermerk_setzen", "Ihre Rolle darf keinen Sperrvermerk setzen.")
     _eigene_akte(akte, user)
-    personen: dict[int, AbstractBaseUser] = {user.pk: user}
-    if akte.sachbearbeitung_id is not None:
-        personen[akte.sachbearbeitung_id] = akte.sachbearbeitung  # type: ignore[assignment]
+    personen: dict[int, User] = {user.pk: user}
+    if akte.sachbearbeitung is not None:
+        personen[akte.sachbearbeitung.pk] = akte.sachbearbeitung
     for p in freigeben:
         _kollege(p, akte.behoerde_id, "freigeben")
         personen[p.pk] = p
@@ -100,7 +100,7 @@ def sperrvermerk_setzen(
     return akte
 
 
-def sperrvermerk_aufheben(*, akte: Akte, user: AbstractBaseUser, request: HttpRequest | None = None) -> Akte:
+def sperrvermerk_aufheben(*, akte: Akte, user: User, request: HttpRequest | None = None) -> Akte:
     """Lift a restriction. Named releases stay on record (and apply again if the file is restricted again)."""
     _rolle_pruefen(user, "sperrvermerk_setzen", "Ihre Rolle darf keinen Sperrvermerk aufheben.")
     _eigene_akte(akte, user)
@@ -113,9 +113,7 @@ def sperrvermerk_aufheben(*, akte: Akte, user: AbstractBaseUser, request: HttpRe
     return akte
 
 
-def freigabe_erteilen(
-    *, akte: Akte, person: AbstractBaseUser, user: AbstractBaseUser, request: HttpRequest | None = None
-) -> bool:
+def freigabe_erteilen(*, akte: Akte, person: User, user: User, request: HttpRequest | None = None) -> bool:
     """Name `person` on a restricted file (guardian object permission, direct-FK model AkteFreigabe)."""
     _rolle_pruefen(user, "sperrvermerk_setzen", "Ihre Rolle darf keine Freigaben erteilen.")
     _eigene_akte(akte, user)
@@ -132,9 +130,7 @@ def freigabe_erteilen(
     return neu
 
 
-def freigabe_entziehen(
-    *, akte: Akte, person: AbstractBaseUser, user: AbstractBaseUser, request: HttpRequest | None = None
-) -> bool:
+def freigabe_entziehen(*, akte: Akte, person: User, user: User, request: HttpRequest | None = None) -> bool:
     _rolle_pruefen(user, "sperrvermerk_setzen", "Ihre Rolle darf keine Freigaben entziehen.")
     _eigene_akte(akte, user)
     with transaction.atomic():
@@ -156,11 +152,11 @@ def freigabe_entziehen(
 def akteneinsicht_erteilen(
     *,
     akte: Akte,
-    user: AbstractBaseUser,
+    user: User,
     bis: dt.datetime | dt.date,
     grund: str,
     behoerde: Behoerde | None = None,
-    person: AbstractBaseUser | None = None,
+    person: User | None = None,
     request: HttpRequest | None = None,
 ) -> Akteneinsicht:
     """Read access to one file for another authority or one user, until `bis`; ends by itself."""
@@ -205,7 +201,7 @@ def akteneinsicht_erteilen(
 
 
 def akteneinsicht_widerrufen(
-    *, einsicht: Akteneinsicht, user: AbstractBaseUser, request: HttpRequest | None = None
+    *, einsicht: Akteneinsicht, user: User, request: HttpRequest | None = None
 ) -> Akteneinsicht:
     _rolle_pruefen(user, "akteneinsicht_erteilen", "Ihre Rolle darf keine Akteneinsicht widerrufen.")
     akte = einsicht.akte
@@ -225,7 +221,7 @@ def akteneinsicht_widerrufen(
     return einsicht
 
 
-def _vertretung_erlaubt(user: AbstractBaseUser, abwesend: Mitgliedschaft) -> None:
+def _vertretung_erlaubt(user: User, abwesend: Mitgliedschaft) -> None:
     z = zugang(user)
     zelle = _rolle_pruefen(user, "vertretung_setzen", "Ihre Rolle darf keine Vertretungen festlegen.")
     if abwesend.behoerde_id != z.behoerde_id:
@@ -240,11 +236,11 @@ def _vertretung_erlaubt(user: AbstractBaseUser, abwesend: Mitgliedschaft) -> Non
 
 def vertretung_anlegen(
     *,
-    abwesend: AbstractBaseUser,
-    vertretung: AbstractBaseUser,
+    abwesend: User,
+    vertretung: User,
     von: dt.date,
     bis: dt.date,
-    user: AbstractBaseUser,
+    user: User,
     request: HttpRequest | None = None,
 ) -> Vertretung:
     """While `abwesend` is away, `vertretung` sees her cases and acts on her behalf (audited as such)."""
@@ -283,7 +279,7 @@ def vertretung_anlegen(
     return v
 
 
-def vertretung_beenden(*, vertretung: Vertretung, user: AbstractBaseUser, request: HttpRequest | None = None) -> None:
+def vertretung_beenden(*, vertretung: Vertretung, user: User, request: HttpRequest | None = None) -> None:
     """End a substitution now: a running one ends yesterday, one not yet begun is removed."""
     m_abwesend = Mitgliedschaft.objects.filter(user_id=vertretung.vertretene_person_id).first()
     if m_abwesend is None:
@@ -309,15 +305,15 @@ def vertretung_beenden(*, vertretung: Vertretung, user: AbstractBaseUser, reques
             protokollieren(aktion=Aktion.BERECHTIGUNG, user=user, request=request, objekt=vertretung, details=details)
 
 
-def vertretungen_sichtbar(user: AbstractBaseUser) -> Any:
+def vertretungen_sichtbar(user: User) -> Any:
     """The substitutions the user may see and manage (own authority; own team or herself per the matrix)."""
     z = zugang(user)
     zelle = erlaubnis(z.rolle, "vertretung_setzen")
-    qs = Vertretung.objects.filter(vertretene_person__mitgliedschaft__behoerde_id=z.behoerde_id)
     if z.behoerde_id is None or zelle == NEIN:
         return Vertretung.objects.none()
-    if zelle == SELBST:
-        return qs.filter(vertretene_person_id=user.pk)
-    if zelle == EIGENES_TEAM:
+    qs = Vertretung.objects.filter(vertretene_person__mitgliedschaft__behoerde_id=z.behoerde_id)
+    if zelle == EIGENES_TEAM and z.team_id is not None:
         return qs.filter(vertretene_person__mitgliedschaft__team_id=z.team_id) | qs.filter(vertretene_person_id=user.pk)
+    if zelle in (SELBST, EIGENES_TEAM):  # a team lead without a team: only her own
+        return qs.filter(vertretene_person_id=user.pk)
     return qs

@@ -20,7 +20,7 @@ from dms.vermerk import vermerk_pdf
 from .fehler import feldfehler
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.http import HttpRequest
 
 
@@ -42,7 +42,7 @@ def _version_speichern(
     datei: IO[bytes],
     dateiname: str,
     info: dateien.Dateiinfo,
-    user: AbstractBaseUser | None,
+    user: User | None,
     transfervermerk: dict[str, Any] | None = None,
 ) -> DokumentVersion:
     nummer = (dokument.versionen.aggregate(m=Max("nummer"))["m"] or 0) + 1
@@ -68,7 +68,7 @@ def dokument_anlegen(
     register: Register,
     datei: IO[bytes],
     dateiname: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     request: HttpRequest | None = None,
     vorgang: Vorgang | None = None,
     titel: str = "",
@@ -117,7 +117,7 @@ def dokument_version_hinzufuegen(
     dokument: Dokument,
     datei: IO[bytes],
     dateiname: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     request: HttpRequest | None = None,
     erlaubt: frozenset[str] = dateien.SCAN_TYPEN,
     transfervermerk: dict[str, Any] | None = None,
@@ -147,7 +147,7 @@ def dokument_version_hinzufuegen(
 def dokument_ablage_aendern(
     *,
     dokument: Dokument,
-    user: AbstractBaseUser | None,
+    user: User | None,
     request: HttpRequest | None = None,
     register: Register | None = None,
     vorgang: Vorgang | None = None,
@@ -177,13 +177,13 @@ def vermerk_anlegen(
     register: Register,
     titel: str,
     text: str,
-    user: AbstractBaseUser,
+    user: User,
     request: HttpRequest | None = None,
     vorgang: Vorgang | None = None,
 ) -> Dokument:
     """An internal note, filed as a PDF with a real text layer. Its text is known exactly, so it is stored as the
     derived text at once (no OCR run); document and derived data are written in one transaction."""
-    verfasser = user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+    verfasser = user.get_full_name() or user.get_username()
     inhalt, seiten = vermerk_pdf(titel=titel, text=text, akte=akte, verfasser=verfasser)
     with transaction.atomic():
         dokument = dokument_anlegen(

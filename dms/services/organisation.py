@@ -10,7 +10,7 @@ from dms.audit import Aktion, protokollieren
 from dms.models import Behoerde, Team
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 def team_einrichten(
@@ -20,7 +20,7 @@ def team_einrichten(
     buchstaben_von: str = "",
     buchstaben_bis: str = "",
     ist_standard: bool = False,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     benutzername: str = "",
 ) -> Team:
     """The team `name` of the authority with this letter range, created or brought up to date (idempotent)."""

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from dms import services
 from dms.access import zugang
+from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Aktenabgabe, Behoerde, DateiBEintrag
+from dms.queries import eigene_behoerde_id
 from dms.services.abgabe import BereitsEntschieden
 
 from .common import fehler_melden, form_fehler_uebernehmen
+from .formulare import auswahlfeld
 
 
 class AbgabeForm(forms.Form):
@@ -30,11 +35,9 @@ class AbgabeForm(forms.Form):
         label="Bemerkung", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: object, eigene_behoerde_id: int | None = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["ziel_behoerde"].queryset = Behoerde.objects.filter(aktiv=True).exclude(  # type: ignore[attr-defined]
-            pk=eigene_behoerde_id
-        )
+    def __init__(self, *args: Any, eigene_behoerde_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        auswahlfeld(self, "ziel_behoerde").queryset = Behoerde.objects.filter(aktiv=True).exclude(pk=eigene_behoerde_id)
 
 
 class AblehnenForm(forms.Form):
@@ -42,7 +45,7 @@ class AblehnenForm(forms.Form):
 
 
 @login_required
-def abgaben(request: HttpRequest) -> HttpResponse:
+def abgaben(request: AuthenticatedHttpRequest) -> HttpResponse:
     z = zugang(request.user)
     if not z.hat_aktenzugang:
         raise Http404
@@ -57,13 +60,13 @@ def abgaben(request: HttpRequest) -> HttpResponse:
     return render(request, "abgabe/liste.html", kontext)
 
 
-def _abgabe_fuer(request: HttpRequest, pk: int) -> Aktenabgabe:
+def _abgabe_fuer(request: AuthenticatedHttpRequest, pk: int) -> Aktenabgabe:
     return get_object_or_404(Aktenabgabe.objects.visible_to(request.user), pk=pk)
 
 
 @login_required
 @require_POST
-def annehmen(request: HttpRequest, pk: int) -> HttpResponse:
+def annehmen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     abgabe = _abgabe_fuer(request, pk)
     try:
         akte = services.abgabe_annehmen(abgabe=abgabe, user=request.user, request=request)
@@ -82,7 +85,7 @@ def annehmen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ablehnen(request: HttpRequest, pk: int) -> HttpResponse:
+def ablehnen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     abgabe = _abgabe_fuer(request, pk)
     form = AblehnenForm(request.POST)
     if not form.is_valid():
@@ -103,7 +106,7 @@ def ablehnen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def zurueckziehen(request: HttpRequest, pk: int) -> HttpResponse:
+def zurueckziehen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     abgabe = _abgabe_fuer(request, pk)
     try:
         services.abgabe_zurueckziehen(abgabe=abgabe, user=request.user, request=request)
@@ -115,10 +118,9 @@ def zurueckziehen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def akte_abgeben(request: HttpRequest, pk: int) -> HttpResponse:
+def akte_abgeben(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     akte = get_object_or_404(Akte.objects.changeable_by(request.user).with_person(), pk=pk)
-    z = zugang(request.user)
-    form = AbgabeForm(request.POST or None, eigene_behoerde_id=z.behoerde_id)
+    form = AbgabeForm(request.POST or None, eigene_behoerde_id=eigene_behoerde_id(request.user))
     if request.method == "POST" and form.is_valid():
         daten = form.cleaned_data
         try:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dms.access import zugang
+from dms.http import AuthenticatedHttpRequest
 from dms.models import Vertretung
 from dms.services.berechtigungen import vertretung_anlegen, vertretung_beenden
 
@@ -20,7 +21,7 @@ from .common import form_fehler_uebernehmen
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def abwesenheit(request: HttpRequest) -> HttpResponse:
+def abwesenheit(request: AuthenticatedHttpRequest) -> HttpResponse:
     z = zugang(request.user)
     status = 200
     if request.method == "POST":
@@ -64,7 +65,7 @@ def abwesenheit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def abwesenheit_beenden(request: HttpRequest, pk: int) -> HttpResponse:
+def abwesenheit_beenden(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     vertretung = get_object_or_404(Vertretung, pk=pk, vertretene_person=request.user)
     try:
         vertretung_beenden(vertretung=vertretung, user=request.user, request=request)

@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dms import services
 from dms.audit import Aktion
+from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Dokument, Protokolleintrag, Register, Vorgang, Vorgangsart
 from dms.services import Konflikt
 
@@ -63,7 +64,7 @@ def _register_baum(akte: Akte, register: list[Register]) -> tuple[list[dict[str,
     return baum, sum(zaehler.values())
 
 
-def _dokumente_kontext(request: HttpRequest, akte: Akte) -> dict[str, Any]:
+def _dokumente_kontext(request: AuthenticatedHttpRequest, akte: Akte) -> dict[str, Any]:
     qs, filter_ = dokumente_gefiltert(akte, request.GET)
     seite = Paginator(qs, SEITENGROESSE).get_page(request.GET.get("seite"))
     return {
@@ -78,17 +79,18 @@ def _dokumente_kontext(request: HttpRequest, akte: Akte) -> dict[str, Any]:
 
 
 @login_required
-def akte_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def akte_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     akte = sichtbare_akte(request, pk)
     dokumente = _dokumente_kontext(request, akte)
     baum, gesamt = _register_baum(akte, dokumente["register"])
     aenderbar = darf_aendern(request, akte)
-    verlauf = list(
-        Protokolleintrag.objects.filter(akte_id_wert=akte.pk, objekt_typ="akte")
+    verlauf: list[dict[str, Any]] = [
+        dict(e)
+        for e in Protokolleintrag.objects.filter(akte_id_wert=akte.pk, objekt_typ="akte")
         .exclude(aktion__in=[Aktion.LESEN, Aktion.HERUNTERLADEN])
         .order_by("-id")
         .values("zeitpunkt", "benutzername", "aktion", "details")[:10]
-    )
+    ]
     aktionen = dict(Protokolleintrag.Aktion.choices)
     for e in verlauf:
         e["aktion_text"] = aktionen.get(e["aktion"], e["aktion"])
@@ -108,7 +110,7 @@ def akte_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def akte_dokumente(request: HttpRequest, pk: int) -> HttpResponse:
+def akte_dokumente(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The document table alone (htmx: sorting, filtering and paging in place)."""
     akte = sichtbare_akte(request, pk, lesen_protokollieren=False)
     ctx = {**_dokumente_kontext(request, akte), "darf_aendern": darf_aendern(request, akte)}
@@ -119,7 +121,7 @@ def akte_dokumente(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def dokument_hochladen(request: HttpRequest, pk: int) -> HttpResponse:
+def dokument_hochladen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     akte = sichtbare_akte(request, pk, aendern=True, lesen_protokollieren=False)
     form = f.HochladenForm(request.POST, request.FILES, akte=akte)
     if form.is_valid():
@@ -151,7 +153,7 @@ def dokument_hochladen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def vermerk_anlegen(request: HttpRequest, pk: int) -> HttpResponse:
+def vermerk_anlegen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     akte = sichtbare_akte(request, pk, aendern=True, lesen_protokollieren=False)
     form = f.VermerkForm(request.POST, akte=akte)
     if not form.is_valid():
@@ -180,7 +182,7 @@ def vermerk_anlegen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def dokument_ablage(request: HttpRequest, pk: int) -> HttpResponse:
+def dokument_ablage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Move a document to another register and/or procedure of the same file."""
     dokument = get_object_or_404(
         Dokument.objects.filter(akte__in=Akte.objects.changeable_by(request.user)).select_related("akte"), pk=pk
@@ -242,7 +244,7 @@ def akte_anzeige(akte: Akte) -> dict[str, str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def akte_bearbeiten(request: HttpRequest, pk: int) -> HttpResponse:
+def akte_bearbeiten(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     akte = sichtbare_akte(request, pk, aendern=True, lesen_protokollieren=request.method == "GET")
     konflikt: dict[str, Any] | None = None
     if request.method == "POST":

@@ -10,18 +10,19 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from dms.access import Zugang, zugang
 from dms.audit import Aktion
+from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Protokolleintrag, Vorgang
 
 LISTE = 10
 ZULETZT_TAGE = 30
 
-Abschnitt = Callable[[HttpRequest, Zugang], dict[str, Any]]
+Abschnitt = Callable[[AuthenticatedHttpRequest, Zugang], dict[str, Any]]
 ABSCHNITTE: list[Abschnitt] = []
 
 
@@ -32,23 +33,25 @@ def abschnitt_registrieren(abschnitt: Abschnitt) -> None:
         ABSCHNITTE.append(abschnitt)
 
 
-def zuletzt_geoeffnet(request: HttpRequest, limit: int = LISTE) -> list[Akte]:
+def zuletzt_geoeffnet(request: AuthenticatedHttpRequest, limit: int = LISTE) -> list[Akte]:
     """Files I opened in the last days, newest first, from the audit trail (index on user, -zeitpunkt)."""
     seit = timezone.now() - timedelta(days=ZULETZT_TAGE)
-    ids = list(
-        Protokolleintrag.objects.filter(
+    ids = [
+        akte_id
+        for akte_id in Protokolleintrag.objects.filter(
             user_id=request.user.pk, aktion=Aktion.LESEN, objekt_typ="akte", zeitpunkt__gte=seit
         )
         .values("akte_id_wert")
         .annotate(z=Max("zeitpunkt"))
         .order_by("-z")
         .values_list("akte_id_wert", flat=True)[:limit]
-    )
+        if akte_id is not None
+    ]
     akten = {a.pk: a for a in Akte.objects.visible_to(request.user).filter(pk__in=ids).with_person()}
     return [akten[i] for i in ids if i in akten]
 
 
-def wiedervorlagen(request: HttpRequest, z: Zugang) -> list[Vorgang]:
+def wiedervorlagen(request: AuthenticatedHttpRequest, z: Zugang) -> list[Vorgang]:
     """Resubmissions due today or overdue, of procedures assigned to me or to colleagues I cover."""
     heute = timezone.localdate()
     return list(
@@ -61,7 +64,7 @@ def wiedervorlagen(request: HttpRequest, z: Zugang) -> list[Vorgang]:
 
 
 @login_required
-def arbeitsplatz(request: HttpRequest) -> HttpResponse:
+def arbeitsplatz(request: AuthenticatedHttpRequest) -> HttpResponse:
     z = zugang(request.user)
     heute = timezone.localdate()
     vertretene = (

@@ -12,12 +12,15 @@ from django.shortcuts import get_object_or_404
 
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
+from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte
 
 log = logging.getLogger("dms.views")
 
 
-def sichtbare_akte(request: HttpRequest, pk: int, *, aendern: bool = False, lesen_protokollieren: bool = True) -> Akte:
+def sichtbare_akte(
+    request: AuthenticatedHttpRequest, pk: int, *, aendern: bool = False, lesen_protokollieren: bool = True
+) -> Akte:
     """The file if the user may see (or change) it, else 404; writes the read audit entry."""
     qs = Akte.objects.changeable_by(request.user) if aendern else Akte.objects.visible_to(request.user)
     akte = get_object_or_404(qs.with_person(), pk=pk)
@@ -26,7 +29,7 @@ def sichtbare_akte(request: HttpRequest, pk: int, *, aendern: bool = False, lese
     return akte
 
 
-def darf_aendern(request: HttpRequest, akte: Akte) -> bool:
+def darf_aendern(request: AuthenticatedHttpRequest, akte: Akte) -> bool:
     z = zugang(request.user)
     return z.darf_aendern and akte.behoerde_id == z.behoerde_id and akte.status != Akte.Status.ABGEGEBEN
 

@@ -12,7 +12,8 @@ from functools import partial
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from dms.api.views import PdfNochNichtFertig, datei_antwort
 from dms.audit import Aktion, protokollieren
+from dms.http import AuthenticatedHttpRequest
 from dms.models import Dokument, DokumentVersion
 
 from . import formulare as f
@@ -33,7 +35,7 @@ MAX_SEITEN_ANZEIGE = 500
 _WORT = re.compile(r"[\wÄÖÜäöüß]{2,}", re.UNICODE)
 
 
-def _sichtbares_dokument(request: HttpRequest, pk: int) -> Dokument:
+def _sichtbares_dokument(request: AuthenticatedHttpRequest, pk: int) -> Dokument:
     return get_object_or_404(
         Dokument.objects.visible_to(request.user).select_related(
             "akte", "akte__person", "register", "vorgang", "vorgang__vorgangsart"
@@ -61,7 +63,7 @@ def hervorheben(text: str, begriff: str) -> SafeString:
 
 @login_required
 @require_GET
-def dokument_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def dokument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dokument = _sichtbares_dokument(request, pk)
     version = dokument.versionen.order_by("-nummer").first()
     protokollieren(aktion=Aktion.LESEN, request=request, objekt=dokument, akte=dokument.akte)
@@ -160,7 +162,7 @@ def seite_antwort(
 
 @login_required
 @require_GET
-def dokument_seite(request: HttpRequest, pk: int, seite: int) -> HttpResponse:
+def dokument_seite(request: AuthenticatedHttpRequest, pk: int, seite: int) -> HttpResponse:
     """One page image of the current version."""
     dokument = _sichtbares_dokument(request, pk)
     version = dokument.versionen.order_by("-nummer").first()
@@ -182,7 +184,7 @@ def dokument_seite(request: HttpRequest, pk: int, seite: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def dokument_datei(request: HttpRequest, pk: int) -> HttpResponse:
+def dokument_datei(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     dokument = _sichtbares_dokument(request, pk)
     version = dokument.versionen.order_by("-nummer").first()
     if version is None:

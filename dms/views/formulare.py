@@ -33,7 +33,8 @@ def kern(form: forms.Form) -> forms.Form:
     return form
 
 
-def _auswahl(form: forms.Form, name: str) -> forms.ModelChoiceField:
+def auswahlfeld(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    """A form's choice field by name, typed, to set its queryset per request."""
     feld = form.fields[name]
     assert isinstance(feld, forms.ModelChoiceField)
     return feld
@@ -57,8 +58,8 @@ class AkteBearbeitenForm(forms.Form):
 
     def __init__(self, *args: Any, behoerde_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _auswahl(self, "team").queryset = Team.objects.filter(behoerde_id=behoerde_id)
-        _auswahl(self, "sachbearbeitung").queryset = kollegen(behoerde_id)
+        auswahlfeld(self, "team").queryset = Team.objects.filter(behoerde_id=behoerde_id)
+        auswahlfeld(self, "sachbearbeitung").queryset = kollegen(behoerde_id)
         kern(self)
 
 
@@ -72,8 +73,8 @@ class HochladenForm(forms.Form):
 
     def __init__(self, *args: Any, akte: Akte, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _auswahl(self, "register").queryset = Register.objects.aktiv().order_by("nummer")
-        _auswahl(self, "vorgang").queryset = Vorgang.objects.filter(akte=akte).select_related("vorgangsart")
+        auswahlfeld(self, "register").queryset = Register.objects.aktiv().order_by("nummer")
+        auswahlfeld(self, "vorgang").queryset = Vorgang.objects.filter(akte=akte).select_related("vorgangsart")
         kern(self)
 
 
@@ -85,8 +86,8 @@ class VermerkForm(forms.Form):
 
     def __init__(self, *args: Any, akte: Akte, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _auswahl(self, "register").queryset = Register.objects.aktiv().order_by("nummer")
-        _auswahl(self, "vorgang").queryset = Vorgang.objects.filter(akte=akte).select_related("vorgangsart")
+        auswahlfeld(self, "register").queryset = Register.objects.aktiv().order_by("nummer")
+        auswahlfeld(self, "vorgang").queryset = Vorgang.objects.filter(akte=akte).select_related("vorgangsart")
         kern(self)
 
 
@@ -98,8 +99,8 @@ class AblageForm(forms.Form):
 
     def __init__(self, *args: Any, akte: Akte, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _auswahl(self, "register").queryset = Register.objects.aktiv().order_by("nummer")
-        _auswahl(self, "vorgang").queryset = Vorgang.objects.filter(akte=akte).select_related("vorgangsart")
+        auswahlfeld(self, "register").queryset = Register.objects.aktiv().order_by("nummer")
+        auswahlfeld(self, "vorgang").queryset = Vorgang.objects.filter(akte=akte).select_related("vorgangsart")
         kern(self)
 
 
@@ -111,7 +112,7 @@ class VorgangAnlegenForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _auswahl(self, "vorgangsart").queryset = Vorgangsart.objects.filter(aktiv=True).order_by("bezeichnung")
+        auswahlfeld(self, "vorgangsart").queryset = Vorgangsart.objects.filter(aktiv=True).order_by("bezeichnung")
         kern(self)
 
 
@@ -127,7 +128,7 @@ class VorgangForm(forms.Form):
 
     def __init__(self, *args: Any, behoerde_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _auswahl(self, "sachbearbeitung").queryset = kollegen(behoerde_id)
+        auswahlfeld(self, "sachbearbeitung").queryset = kollegen(behoerde_id)
         kern(self)
 
 
@@ -138,7 +139,7 @@ class AbwesenheitForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, behoerde_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _auswahl(self, "vertretung").queryset = kollegen(behoerde_id).exclude(pk=user.pk)
+        auswahlfeld(self, "vertretung").queryset = kollegen(behoerde_id).exclude(pk=user.pk)
         kern(self)
 
     def clean(self) -> dict[str, Any]:

@@ -17,12 +17,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Akteneinsicht, Behoerde
 from dms.permissions_matrix import darf
 from dms.queries import kollegen_mit_aktenzugang
 from dms.services import anmeldung, berechtigungen
 
 from .common import form_fehler_uebernehmen
+from .formulare import auswahlfeld
 
 User = get_user_model()
 
@@ -43,7 +45,7 @@ class TokenForm(forms.Form):
 
 
 @login_required
-def zweiter_faktor(request: HttpRequest) -> HttpResponse:
+def zweiter_faktor(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up (first time) or check the TOTP second factor, then continue where the user wanted to go."""
     ziel = _sicheres_ziel(request, request.GET.get("next") or request.POST.get("next"))
     geraet = anmeldung.totp_geraet(user=request.user)
@@ -80,12 +82,12 @@ class VertretungForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kollegen = kollegen_mit_aktenzugang(user)
-        self.fields["abwesend"].queryset = kollegen  # type: ignore[attr-defined]
-        self.fields["vertretung"].queryset = kollegen  # type: ignore[attr-defined]
+        auswahlfeld(self, "abwesend").queryset = kollegen
+        auswahlfeld(self, "vertretung").queryset = kollegen
 
 
 @login_required
-def vertretungen(request: HttpRequest) -> HttpResponse:
+def vertretungen(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not darf(request.user, "vertretung_setzen"):
         raise PermissionDenied("Ihre Rolle darf keine Vertretungen festlegen.")
     form = VertretungForm(request.POST or None, user=request.user)
@@ -110,7 +112,7 @@ def vertretungen(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def vertretung_beenden(request: HttpRequest, pk: int) -> HttpResponse:
+def vertretung_beenden(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     v = get_object_or_404(berechtigungen.vertretungen_sichtbar(request.user), pk=pk)
     try:
         berechtigungen.vertretung_beenden(vertretung=v, user=request.user, request=request)
@@ -131,9 +133,7 @@ class EinsichtForm(forms.Form):
 
     def __init__(self, *args: Any, akte: Akte, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["behoerde"].queryset = Behoerde.objects.filter(aktiv=True).exclude(  # type: ignore[attr-defined]
-            pk=akte.behoerde_id
-        )
+        auswahlfeld(self, "behoerde").queryset = Behoerde.objects.filter(aktiv=True).exclude(pk=akte.behoerde_id)
 
     def clean_person(self) -> Any:
         name = self.cleaned_data.get("person", "").strip()
@@ -146,7 +146,7 @@ class EinsichtForm(forms.Form):
 
 
 @login_required
-def akteneinsichten(request: HttpRequest, akte_id: int) -> HttpResponse:
+def akteneinsichten(request: AuthenticatedHttpRequest, akte_id: int) -> HttpResponse:
     """Grants on one file: list, grant and revoke (only for those who may change the file)."""
     akte = get_object_or_404(Akte.objects.changeable_by(request.user), pk=akte_id)
     if not darf(request.user, "akteneinsicht_erteilen"):
@@ -180,7 +180,7 @@ def akteneinsichten(request: HttpRequest, akte_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def akteneinsicht_widerrufen(request: HttpRequest, akte_id: int, pk: int) -> HttpResponse:
+def akteneinsicht_widerrufen(request: AuthenticatedHttpRequest, akte_id: int, pk: int) -> HttpResponse:
     akte = get_object_or_404(Akte.objects.changeable_by(request.user), pk=akte_id)
     einsicht = get_object_or_404(Akteneinsicht.objects.filter(akte=akte), pk=pk)
     try:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from dms.audit import Aktion, protokollieren
+from dms.http import AuthenticatedHttpRequest
 from dms.models import Register, Vorgangsart
 from dms.suche import Filter, protokoll_details, suchen
 
 
 @login_required
 @require_GET
-def suche(request: HttpRequest) -> HttpResponse:
+def suche(request: AuthenticatedHttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()[:500]
     filter_ = Filter.aus(request.GET)
     ergebnis = suchen(request.user, q, filter_) if q else None

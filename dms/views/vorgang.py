@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dms import services
 from dms.audit import Aktion, protokollieren
+from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Dokument, Vorgang
 from dms.services import Konflikt
 
@@ -22,7 +23,7 @@ from .common import darf_aendern, fehlertexte, form_fehler_uebernehmen, log, sic
 
 @login_required
 @require_POST
-def vorgang_anlegen(request: HttpRequest, pk: int) -> HttpResponse:
+def vorgang_anlegen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     akte = sichtbare_akte(request, pk, aendern=True, lesen_protokollieren=False)
     form = f.VorgangAnlegenForm(request.POST)
     if not form.is_valid():
@@ -67,7 +68,7 @@ def _geaendert(v: Vorgang, daten: dict[str, Any]) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def vorgang_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def vorgang_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     vorgang = get_object_or_404(
         Vorgang.objects.visible_to(request.user).select_related(
             "akte", "akte__person", "vorgangsart", "sachbearbeitung"

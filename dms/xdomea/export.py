@@ -47,7 +47,7 @@ from .schema import (
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
@@ -491,7 +491,7 @@ def akte_exportieren(
     *,
     akte: Akte,
     ziel: str | Path,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     request: HttpRequest | None = None,
     empfaenger: Behoerde | None = None,
     hinweis: str = "",

@@ -31,7 +31,7 @@ from .quittung import importbestaetigung
 from .schema import DATEIFORMAT
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ class _Importlauf:
                 logger.exception("xdomea-Import: Datei %s konnte nicht entfernt werden", name)
 
     def _merken(self, version: DokumentVersion) -> None:
-        self.gespeichert += [f.name for f in (version.original, version.pdf) if f]
+        self.gespeichert += [f.name for f in (version.original, version.pdf) if f and f.name]
 
     def _entpacken(self, datei: DateiPlan) -> Entpackt:
         info = self.namen.get(datei.name)
@@ -243,7 +243,7 @@ def paket_importieren(
     *,
     paket: str | Path | IO[bytes],
     behoerde: Behoerde | str,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     request: HttpRequest | None = None,
     benutzername: str = "",
     verarbeiten: bool = True,

@@ -8,13 +8,14 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dms.audit import Aktion, protokollieren
+from dms.http import AuthenticatedRequest
+from dms.models import Behoerde
 from foerderung.berechnung import MAX_ANZAHL, foerderbetrag
-from foerderung.models import Foerderantrag
+from foerderung.models import Foerderantrag, Foerderprogramm
 from foerderung.queries import aktives_programm
 
 _GANZZAHL = re.compile(r"^\s*-?\d+\s*$")
@@ -49,6 +50,8 @@ BerechnungSerializer = inline_serializer(
 class BerechnungView(APIView):
     """The amount for N files and M sheets under the active programme (amounts as strings, two decimals)."""
 
+    request: AuthenticatedRequest  # IsAuthenticated runs first (dms.http)
+
     @extend_schema(
         parameters=[
             OpenApiParameter("akten", int, required=True, description="Zahl der Akten"),
@@ -56,7 +59,7 @@ class BerechnungView(APIView):
         ],
         responses={200: BerechnungSerializer},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         akten, fehler_akten = _anzahl(request.query_params, "akten", "die Zahl der Akten")
         blatt, fehler_blatt = _anzahl(request.query_params, "blatt", "die Zahl der Blätter")
         fehler = {k: [v] for k, v in (("akten", fehler_akten), ("blatt", fehler_blatt)) if v}
@@ -79,8 +82,10 @@ class BerechnungView(APIView):
 
 
 class FoerderantragSerializer(serializers.ModelSerializer):
-    behoerde = serializers.SlugRelatedField(slug_field="kuerzel", read_only=True)
-    programm = serializers.StringRelatedField()
+    behoerde: serializers.SlugRelatedField[Behoerde] = serializers.SlugRelatedField(
+        slug_field="kuerzel", read_only=True
+    )
+    programm: serializers.StringRelatedField[Foerderprogramm] = serializers.StringRelatedField()
     betrag_akten = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     betrag_blatt = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     betrag = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
@@ -110,6 +115,8 @@ class FoerderantragSerializer(serializers.ModelSerializer):
 class FoerderantragViewSet(viewsets.ReadOnlyModelViewSet):
     """Applications: the Land sees all, an authority its own; others get an empty list and 404."""
 
+    request: AuthenticatedRequest  # IsAuthenticated runs first (dms.http)
+
     serializer_class = FoerderantragSerializer
 
     def get_queryset(self) -> QuerySet[Foerderantrag]:
@@ -119,7 +126,7 @@ class FoerderantragViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("behoerde__kuerzel", "id")
         )
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         antrag = self.get_object()
         protokollieren(aktion=Aktion.LESEN, request=request, objekt=antrag)
         return Response(self.get_serializer(antrag).data)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -148,7 +149,7 @@ def fortschritt(
 
 
 def _fortschritt_aus(
-    summen: dict[str, Any], je_woche: dict[date, int], *, akten_geplant: int | None, blatt_geplant: int, wochen: int
+    summen: Mapping[str, Any], je_woche: dict[date, int], *, akten_geplant: int | None, blatt_geplant: int, wochen: int
 ) -> Fortschritt:
     heute = timezone.localdate()
     reihe = wochen_reihe(je_woche, bis=heute, wochen=wochen)

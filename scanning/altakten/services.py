@@ -29,20 +29,20 @@ from .lieferung import ALTAKTEN_QUEUE, ALTAKTEN_REGISTER, Position, geoeffnet, l
 from .models import Digitalisierungslos, Lieferung, LosAkte, LosStatuswechsel, Scanauftrag, Stichprobe
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.http import HttpRequest
 
 logger = logging.getLogger("scanning.altakten")
 
 S = Digitalisierungslos.Status
-REIHENFOLGE = [S.VORBEREITET, S.ABGEHOLT, S.GESCANNT, S.GELIEFERT, S.IMPORTIERT, S.GEPRUEFT, S.ABGESCHLOSSEN]
+REIHENFOLGE: list[str] = [S.VORBEREITET, S.ABGEHOLT, S.GESCANNT, S.GELIEFERT, S.IMPORTIERT, S.GEPRUEFT, S.ABGESCHLOSSEN]
 # The paper is at the provider in these states: a file needed now must be scanned on demand.
 UNTERWEGS = {S.ABGEHOLT, S.GESCANNT, S.GELIEFERT}
 MAX_AKTEN_JE_LOS = 5000
 LIEFERUNG_IMPORTIEREN = "scanning.altakten.lieferung_importieren"  # stable: messages may be queued
 
 
-def _darf_fuehren(user: AbstractBaseUser, behoerde_id: int) -> None:
+def _darf_fuehren(user: User, behoerde_id: int) -> None:
     if not zugriff.darf_lose_fuehren(user, behoerde_id):
         raise ValidationError("Digitalisierungslose führen nur Projektleitung, Teamleitung und Poststelle der Behörde.")
 
@@ -51,7 +51,7 @@ def los_anlegen(
     *,
     behoerde: Behoerde,
     akten: Iterable[Akte],
-    user: AbstractBaseUser,
+    user: User,
     request: HttpRequest | None = None,
     bezeichnung: str = "",
     blatt_geplant: int = 0,
@@ -103,7 +103,7 @@ def _alle_importiert(los: Digitalisierungslos) -> bool:
     return not los.akten.filter(importiert_am__isnull=True).exists()
 
 
-def _wechseln(los: Digitalisierungslos, nach: str, user: AbstractBaseUser | None, bemerkung: str, request=None) -> None:
+def _wechseln(los: Digitalisierungslos, nach: str, user: User | None, bemerkung: str, request=None) -> None:
     von = los.status
     Digitalisierungslos.objects.filter(pk=los.pk).update(status=nach)
     LosStatuswechsel.objects.create(
@@ -117,7 +117,7 @@ def los_status_setzen(
     *,
     los: Digitalisierungslos,
     nach: str,
-    user: AbstractBaseUser,
+    user: User,
     request: HttpRequest | None = None,
     bemerkung: str = "",
 ) -> Digitalisierungslos:
@@ -143,9 +143,7 @@ def los_status_setzen(
     return los
 
 
-def stichproben_ziehen(
-    *, los: Digitalisierungslos, user: AbstractBaseUser, request: HttpRequest | None = None
-) -> list[Stichprobe]:
+def stichproben_ziehen(*, los: Digitalisierungslos, user: User, request: HttpRequest | None = None) -> list[Stichprobe]:
     """Draw the sampling plan: the configured share of the lot's files (at least one), at random. Idempotent."""
     _darf_fuehren(user, los.behoerde_id)
     with transaction.atomic():
@@ -171,7 +169,7 @@ def stichprobe_erfassen(
     *,
     stichprobe: Stichprobe,
     ergebnis: str,
-    user: AbstractBaseUser,
+    user: User,
     request: HttpRequest | None = None,
     mangel: str = "",
     notiz: str = "",
@@ -232,9 +230,7 @@ def stichprobe_erfassen(
     return probe
 
 
-def eilscan_anfordern(
-    *, akte: Akte, grund: str, user: AbstractBaseUser, request: HttpRequest | None = None
-) -> Scanauftrag:
+def eilscan_anfordern(*, akte: Akte, grund: str, user: User, request: HttpRequest | None = None) -> Scanauftrag:
     """A file is needed while its lot is at the provider: order it scanned on demand, urgently."""
     la = LosAkte.objects.select_related("los").filter(akte=akte).first()
     if la is None or not zugriff.darf_inhalt_sehen(user, la.los.behoerde_id):
@@ -262,7 +258,7 @@ def lieferung_annehmen(
     *,
     los: Digitalisierungslos,
     quelle: str,
-    user: AbstractBaseUser,
+    user: User,
     request: HttpRequest | None = None,
     im_hintergrund: bool = True,
 ) -> Lieferung:
@@ -405,14 +401,14 @@ def _eine_importieren(
 ) -> None:
     vermerk = _transfervermerk(los, lieferung, p, user)
     with transaction.atomic():
-        los_akte = LosAkte.objects.select_for_update().select_related("akte").get(pk=p.los_akte_id)
+        los_akte = LosAkte.objects.select_for_update().select_related("akte", "dokument").get(pk=p.los_akte_id)
         # Re-checked under the row lock: a parallel run of the same delivery imports each file once.
         if DokumentVersion.objects.filter(
             dokument__akte_id=p.akte_id, dokument__quelle=Dokument.Quelle.ALTAKTE, sha256=p.sha256
         ).exists():
             return
         with p.pfad.open("rb") as datei:
-            if p.nachscan and los_akte.dokument_id:
+            if p.nachscan and los_akte.dokument is not None:
                 version = dms_services.dokument_version_hinzufuegen(
                     dokument=los_akte.dokument,
                     datei=datei,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
+from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Behoerde, Rolle
 from foerderung.queries import geplante_mengen
 
@@ -48,7 +49,7 @@ def _ausfuehren(
 
 
 @login_required
-def uebersicht(request: HttpRequest) -> HttpResponse:
+def uebersicht(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not zugriff.darf_fortschritt_sehen(request.user):
         raise Http404
     z = zugang(request.user)
@@ -77,7 +78,7 @@ def uebersicht(request: HttpRequest) -> HttpResponse:
     ]
     darf_fuehren = z.behoerde_id is not None and zugriff.darf_lose_fuehren(request.user, z.behoerde_id)
     kandidaten = 0
-    if darf_fuehren:
+    if darf_fuehren and z.behoerde_id is not None:
         kandidaten = (
             Akte.objects.filter(behoerde_id=z.behoerde_id, medium__in=[Akte.Medium.PAPIER, Akte.Medium.HYBRID])
             .exclude(digitalisierung__isnull=False)
@@ -100,7 +101,7 @@ def uebersicht(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def los_neu(request: HttpRequest) -> HttpResponse:
+def los_neu(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The next N paper files (by Aktenzeichen) not yet in a lot form a new lot."""
     z = zugang(request.user)
     if z.behoerde_id is None or not zugriff.darf_lose_fuehren(request.user, z.behoerde_id):
@@ -139,7 +140,7 @@ def los_neu(request: HttpRequest) -> HttpResponse:
     return redirect("scanning:altakten-los", pk=los.pk)
 
 
-def _los(request: HttpRequest, pk: int) -> Digitalisierungslos:
+def _los(request: AuthenticatedHttpRequest, pk: int) -> Digitalisierungslos:
     """A lot whose file list the user may see (own authority's file roles); everyone else gets 404."""
     los = get_object_or_404(Digitalisierungslos.objects.visible_to(request.user).select_related("behoerde"), pk=pk)
     if not zugriff.darf_inhalt_sehen(request.user, los.behoerde_id):
@@ -152,7 +153,7 @@ def _eingangsordner(los: Digitalisierungslos) -> list[str]:
     return eingang_auflisten(los.behoerde.kuerzel)
 
 
-def _akten_zeilen(request: HttpRequest, los: Digitalisierungslos) -> list[dict[str, Any]]:
+def _akten_zeilen(request: AuthenticatedHttpRequest, los: Digitalisierungslos) -> list[dict[str, Any]]:
     """The lot's files; person data only where the user may see the Akte (restricted files: Aktenzeichen only)."""
     las = list(LosAkte.objects.filter(los=los).select_related("akte__person").order_by("position")[:200])
     sichtbar = set(
@@ -174,7 +175,7 @@ def _akten_zeilen(request: HttpRequest, los: Digitalisierungslos) -> list[dict[s
 
 
 @login_required
-def los_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def los_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     los = _los(request, pk)
     protokollieren(aktion=Aktion.LESEN, request=request, objekt=los)
     s = Digitalisierungslos.Status
@@ -202,7 +203,7 @@ def los_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def los_status(request: HttpRequest, pk: int) -> HttpResponse:
+def los_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     los = _los(request, pk)
     return _ausfuehren(
         request,
@@ -220,7 +221,7 @@ def los_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def lieferung_starten(request: HttpRequest, pk: int) -> HttpResponse:
+def lieferung_starten(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Only starts the import (Celery, queue `altakten`); the page shows the outcome on reload."""
     los = _los(request, pk)
     return _ausfuehren(
@@ -235,7 +236,7 @@ def lieferung_starten(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def stichproben(request: HttpRequest, pk: int) -> HttpResponse:
+def stichproben(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     los = _los(request, pk)
     return _ausfuehren(
         request,
@@ -247,7 +248,7 @@ def stichproben(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def stichprobe_erfassen(request: HttpRequest, pk: int, probe_pk: int) -> HttpResponse:
+def stichprobe_erfassen(request: AuthenticatedHttpRequest, pk: int, probe_pk: int) -> HttpResponse:
     los = _los(request, pk)
     probe = get_object_or_404(Stichprobe, pk=probe_pk, los=los)
     return _ausfuehren(
@@ -267,7 +268,7 @@ def stichprobe_erfassen(request: HttpRequest, pk: int, probe_pk: int) -> HttpRes
 
 @login_required
 @require_POST
-def eilscan(request: HttpRequest, pk: int) -> HttpResponse:
+def eilscan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     los = _los(request, pk)
     az = request.POST.get("aktenzeichen", "").strip()
     akte = Akte.objects.visible_to(request.user).filter(aktenzeichen__iexact=az, digitalisierung__los=los).first()
@@ -285,7 +286,7 @@ def eilscan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def uebergabeliste(request: HttpRequest, pk: int) -> HttpResponse:
+def uebergabeliste(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     los = _los(request, pk)
     protokollieren(aktion=Aktion.EXPORT, request=request, objekt=los, details={"uebergabeliste": True})
     antwort = HttpResponse(uebergabeliste_pdf(los, user=request.user), content_type="application/pdf")
@@ -296,7 +297,7 @@ def uebergabeliste(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def lieferung_status(request: HttpRequest, pk: int, lieferung_pk: int) -> HttpResponse:
+def lieferung_status(request: AuthenticatedHttpRequest, pk: int, lieferung_pk: int) -> HttpResponse:
     los = _los(request, pk)
     lieferung = get_object_or_404(Lieferung, pk=lieferung_pk, los=los)
     return render(request, "altakten/lieferung.html", {"los": los, "lieferung": lieferung})

@@ -16,7 +16,9 @@ from rest_framework.response import Response
 
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
+from dms.http import AuthenticatedRequest
 from dms.models import Behoerde
+from dms.queries import eigene_behoerde_id
 
 from .. import services
 from ..models import Posteingang
@@ -54,6 +56,8 @@ def posteingang_filtern(qs: QuerySet[Posteingang], params: Any) -> QuerySet[Post
     ]
 )
 class PosteingangViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    request: AuthenticatedRequest  # IsAuthenticated runs first (dms.http)
+
     permission_classes = [permissions.IsAuthenticated, HatAktenzugang]
     serializer_class = s.PosteingangSerializer
     parser_classes = [MultiPartParser]  # scanners post files; nothing here takes JSON
@@ -62,7 +66,7 @@ class PosteingangViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         qs = Posteingang.objects.visible_to(self.request.user).select_related("hochgeladen_von")
         return posteingang_filtern(qs, self.request.query_params).prefetch_related("teile").order_by("-id")
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         p = self.get_object()
         protokollieren(aktion=Aktion.LESEN, request=request, objekt=p, akte=p.akte)
         return Response(s.PosteingangSerializer(p).data)
@@ -70,13 +74,13 @@ class PosteingangViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     @extend_schema(
         request={"multipart/form-data": s.PosteingangUploadSerializer}, responses={201: s.PosteingangSerializer}
     )
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         upload = s.PosteingangUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         datei = upload.validated_data["datei"]
         if meldung := services.zu_gross(datei.size):
             return Response({"datei": [meldung]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-        behoerde = Behoerde.objects.get(pk=zugang(request.user).behoerde_id)
+        behoerde = Behoerde.objects.get(pk=eigene_behoerde_id(request.user))
         p = services.posteingang_annehmen(
             behoerde=behoerde,
             datei=datei,
@@ -89,7 +93,7 @@ class PosteingangViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])
-    def original(self, request: Request, pk: str | None = None) -> FileResponse:
+    def original(self, request: AuthenticatedRequest, pk: str | None = None) -> FileResponse:
         """The original bytes, unchanged (also for items in quarantine); always a download, never rendered."""
         p = self.get_object()
         return original_antwort(request, p)

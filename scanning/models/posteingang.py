@@ -24,11 +24,14 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 
-def teams_der_vertretenen(z: Zugang) -> QuerySet[Mitgliedschaft, dict[str, Any]]:
+def teams_der_vertretenen(z: Zugang) -> QuerySet[Mitgliedschaft, Any]:
     """Subquery: the teams of the colleagues the user currently substitutes (their in-trays are hers too)."""
-    return Mitgliedschaft.objects.filter(
-        user_id__in=z.vertretene_ids, behoerde_id=z.behoerde_id, team__isnull=False
-    ).values("team_id")
+    mitgliedschaften = Mitgliedschaft.objects.filter(user_id__in=z.vertretene_ids, team__isnull=False)
+    if z.behoerde_id is None:
+        mitgliedschaften = mitgliedschaften.none()
+    else:
+        mitgliedschaften = mitgliedschaften.filter(behoerde_id=z.behoerde_id)
+    return mitgliedschaften.values("team_id")
 
 
 class PosteingangQuerySet(models.QuerySet["Posteingang"]):
@@ -210,6 +213,6 @@ class Posteingang(models.Model):
 
     @property
     def eingeliefert_von_anzeige(self) -> str:
-        if self.hochgeladen_von_id:
-            return self.hochgeladen_von.get_username()  # type: ignore[union-attr]
+        if self.hochgeladen_von is not None:
+            return self.hochgeladen_von.get_username()
         return self.get_quelle_display()

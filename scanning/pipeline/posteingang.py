@@ -221,7 +221,7 @@ def zuordnen(posteingang_id: int) -> None:
             user=None,
             vorgang=vorgang,
             automatisch=True,
-            grund=entscheidung.vorschlaege[0].als_json()["grund"] if entscheidung.vorschlaege else "",
+            grund=entscheidung.vorschlaege[0].grund if entscheidung.vorschlaege else "",
         )
     else:
         team_id = None

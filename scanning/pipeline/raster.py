@@ -33,10 +33,15 @@ def _eingebettetes_bild(pdf: pikepdf.Pdf, seite: int) -> Image.Image | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # Page.images: still the API of pikepdf 9
             bilder = list(page.images.values())
-        if len(bilder) != 1:
+        if len(bilder) != 1 or not isinstance(bilder[0], pikepdf.Stream):
             return None
         inhalt = page.obj.get("/Contents")
-        roh = b"".join(c.read_bytes() for c in inhalt) if isinstance(inhalt, pikepdf.Array) else inhalt.read_bytes()
+        if isinstance(inhalt, pikepdf.Array):
+            roh = b"".join(c.read_bytes() for c in inhalt)
+        elif isinstance(inhalt, pikepdf.Stream):
+            roh = inhalt.read_bytes()
+        else:  # no content stream: nothing draws the image
+            return None
         if b"Tj" in roh or b"TJ" in roh or len(roh) > 400:  # text or drawing operators: not a bare scan
             return None
         box = page.mediabox

@@ -17,12 +17,13 @@ from . import textebene
 from .raster import bild_dpi, seite_rastern, seitenzahl
 
 SUCH_DPI = 100
+QR_CODE = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
 
 
 def code_auf_seite(bild: Image.Image) -> str | None:
     """The Aktenzeichen of a cover-sheet QR code on the page, if any."""
     try:
-        treffer = zxingcpp.read_barcodes(bild, formats=zxingcpp.BarcodeFormat.QRCode)
+        treffer = zxingcpp.read_barcodes(bild, formats=QR_CODE)
     except (ValueError, RuntimeError):
         return None
     for t in treffer:

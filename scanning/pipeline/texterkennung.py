@@ -110,7 +110,7 @@ def datei_erkennen(
                 if fortschritt:
                     fortschritt(s)
             _sammeln(ab, s, info, teile, texte, drehungen, quellen)
-            leere += int(info["leer"])
+            leere += 1 if info["leer"] else 0
     finally:
         if quelle_pdf is not None:
             quelle_pdf.close()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
-from django.http import HttpRequest
 
 from dms.access import Zugang
+from dms.http import AuthenticatedHttpRequest
 
 from ..models import Posteingang
 from ..models.posteingang import teams_der_vertretenen
@@ -31,7 +31,9 @@ def postkorb_q(z: Zugang, *, fuer: str) -> Q:
     return q
 
 
-def postkorb_liste(request: HttpRequest, z: Zugang, fuer: str, limit: int = LISTE) -> tuple[list[Posteingang], int]:
+def postkorb_liste(
+    request: AuthenticatedHttpRequest, z: Zugang, fuer: str, limit: int = LISTE
+) -> tuple[list[Posteingang], int]:
     """The oldest `limit` items of one in-tray and how many there are in all (no COUNT while the list is short)."""
     qs = Posteingang.objects.visible_to(request.user).im_postkorb().filter(postkorb_q(z, fuer=fuer))
     eintraege = list(qs.select_related("team", "zugewiesen_an").order_by("eingegangen_am", "id")[: limit + 1])
@@ -40,7 +42,7 @@ def postkorb_liste(request: HttpRequest, z: Zugang, fuer: str, limit: int = LIST
     return eintraege[:limit], qs.count()
 
 
-def arbeitsplatz_abschnitt(request: HttpRequest, z: Zugang) -> dict[str, Any]:
+def arbeitsplatz_abschnitt(request: AuthenticatedHttpRequest, z: Zugang) -> dict[str, Any]:
     """The in-tray part of the start page: my in-tray and that of the colleagues I substitute."""
     postkorb, postkorb_anzahl = postkorb_liste(request, z, "ich")
     vertretung, vertretung_anzahl = postkorb_liste(request, z, "vertretung")

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
+from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Register, Team, Vorgang
-from dms.queries import akte_schnellsuche_q, kollegen
+from dms.queries import akte_schnellsuche_q, eigene_behoerde_id, kollegen
 from dms.views.common import fehler_melden, ganzzahl
 from dms.views.dokument import BREITEN, seite_antwort
 
@@ -29,17 +30,17 @@ from .queries import postkorb_q
 LISTE = 100
 
 
-def _posteingaenge(request: HttpRequest) -> PosteingangQuerySet:
+def _posteingaenge(request: AuthenticatedHttpRequest) -> PosteingangQuerySet:
     return Posteingang.objects.visible_to(request.user)
 
 
-def _eintrag(request: HttpRequest, pk: int) -> Posteingang:
+def _eintrag(request: AuthenticatedHttpRequest, pk: int) -> Posteingang:
     return get_object_or_404(_posteingaenge(request).select_related("team", "zugewiesen_an", "akte"), pk=pk)
 
 
 @login_required
 @require_GET
-def postkorb(request: HttpRequest) -> HttpResponse:
+def postkorb(request: AuthenticatedHttpRequest) -> HttpResponse:
     z = zugang(request.user)
     fuer = request.GET.get("fuer", "ich")
     if fuer not in {"ich", "vertretung", "alle"}:
@@ -88,7 +89,7 @@ def _vorbelegung(eintrag: Posteingang) -> dict[str, str]:
 
 @login_required
 @require_GET
-def eintrag(request: HttpRequest, pk: int) -> HttpResponse:
+def eintrag(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     e = _eintrag(request, pk)
     protokollieren(aktion=Aktion.LESEN, request=request, objekt=e)
     z = zugang(request.user)
@@ -100,7 +101,7 @@ def eintrag(request: HttpRequest, pk: int) -> HttpResponse:
         "register": Register.objects.aktiv().order_by("nummer"),
         "vorbelegung": _vorbelegung(e),
         "kollegen": kollegen(z.behoerde_id),
-        "teams": Team.objects.filter(behoerde_id=z.behoerde_id).order_by("name"),
+        "teams": Team.objects.filter(behoerde_id=eigene_behoerde_id(request.user)).order_by("name"),
         "darf_aendern": z.darf_aendern and e.status == Posteingang.Status.ZU_PRUEFEN,
     }
     return render(request, "scanning/postkorb_eintrag.html", ctx)
@@ -108,7 +109,7 @@ def eintrag(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def vorschau(request: HttpRequest, pk: int, seite: int) -> HttpResponse:
+def vorschau(request: AuthenticatedHttpRequest, pk: int, seite: int) -> HttpResponse:
     e = _eintrag(request, pk)
     breite = BREITEN["normal"]
     if seite < 1 or seite > 50:
@@ -129,7 +130,7 @@ def _inhalt(e: Posteingang) -> tuple[bytes, str]:
 
 @login_required
 @require_GET
-def akten_suche(request: HttpRequest) -> HttpResponse:
+def akten_suche(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Search-as-you-type for the filing form: name, AZR-Nummer, Aktenzeichen or date of birth."""
     q = (request.GET.get("q") or "").strip()[:100]
     akten: list[Akte] = []
@@ -145,7 +146,7 @@ def akten_suche(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def eintrag_zuordnen(request: HttpRequest, pk: int) -> HttpResponse:
+def eintrag_zuordnen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """File the item into a chosen Akte (register and optional procedure)."""
     e = _eintrag(request, pk)
     akte = Akte.objects.changeable_by(request.user).filter(pk=ganzzahl(request.POST.get("akte")) or 0).first()
@@ -171,7 +172,7 @@ def eintrag_zuordnen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def neue_akte(request: HttpRequest, pk: int) -> HttpResponse:
+def neue_akte(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Create person and file from the item (pre-filled with what was recognised), then file it there."""
     e = _eintrag(request, pk)
     if not zugang(request.user).darf_aendern:
@@ -207,7 +208,7 @@ def neue_akte(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def weiterleiten(request: HttpRequest, pk: int) -> HttpResponse:
+def weiterleiten(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Forward the item to a colleague or a team of the same authority."""
     e = _eintrag(request, pk)
     z = zugang(request.user)
@@ -216,7 +217,7 @@ def weiterleiten(request: HttpRequest, pk: int) -> HttpResponse:
     if ziel.startswith("u") and (uid := ganzzahl(ziel[1:])):
         person = kollegen(z.behoerde_id).filter(pk=uid).first()
     elif ziel.startswith("t") and (tid := ganzzahl(ziel[1:])):
-        team = Team.objects.filter(behoerde_id=z.behoerde_id, pk=tid).first()
+        team = Team.objects.filter(behoerde_id=eigene_behoerde_id(request.user), pk=tid).first()
     if person is None and team is None:
         messages.error(request, "Bitte wählen Sie eine Kollegin, einen Kollegen oder ein Team Ihrer Behörde.")
         return redirect("postkorb-eintrag", pk=e.pk)
@@ -232,6 +233,6 @@ def weiterleiten(request: HttpRequest, pk: int) -> HttpResponse:
     except (ValidationError, PermissionDenied) as exc:
         fehler_melden(request, exc)
         return redirect("postkorb-eintrag", pk=e.pk)
-    name = person.get_username() if person is not None else f"Team {team.name}"  # type: ignore[union-attr]
+    name = person.get_username() if person is not None else f"Team {team.name if team is not None else ''}"
     messages.success(request, f"Das Schriftstück wurde an {name} weitergeleitet.")
     return redirect("postkorb")

@@ -12,12 +12,12 @@ from dms.models import Akte, Vorgang
 from ..deckblatt import deckblatt_pdf
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.http import HttpRequest
 
 
 def deckblatt_erzeugen(
-    *, akte: Akte, user: AbstractBaseUser, request: HttpRequest | None = None, vorgang: Vorgang | None = None
+    *, akte: Akte, user: User, request: HttpRequest | None = None, vorgang: Vorgang | None = None
 ) -> bytes:
     if vorgang is not None and vorgang.akte_id != akte.pk:
         raise ValidationError({"vorgang": ["Der Vorgang gehört nicht zu dieser Akte."]})

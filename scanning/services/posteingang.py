@@ -45,7 +45,7 @@ from dms.models import Akte, Behoerde, Dokument, Register, Team, Vorgang
 from ..models import Posteingang
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.http import HttpRequest
 
 logger = logging.getLogger("scanning")
@@ -78,7 +78,7 @@ def posteingang_annehmen(
     datei: IO[bytes],
     dateiname: str,
     quelle: str = Posteingang.Quelle.UPLOAD,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     request: HttpRequest | None = None,
     parent: Posteingang | None = None,
     teil_nummer: int | None = None,
@@ -248,7 +248,7 @@ class Stapelteil:
     """One part of a stack cut at a cover sheet; `inhalt` reads its pages only when the part is not stored yet."""
 
     nummer: int
-    aktenzeichen: str
+    aktenzeichen: str | None
     seiten: list[int]
     inhalt: Callable[[], bytes]
 
@@ -364,7 +364,7 @@ def posteingang_zuordnen(
     *,
     posteingang: Posteingang,
     akte: Akte,
-    user: AbstractBaseUser | None,
+    user: User | None,
     request: HttpRequest | None = None,
     register: Register | None = None,
     vorgang: Vorgang | None = None,
@@ -376,8 +376,8 @@ def posteingang_zuordnen(
     if akte.behoerde_id != posteingang.behoerde_id:
         raise ValidationError({"akte": ["Die Akte gehört nicht zu Ihrer Behörde."]})
     if not automatisch:
-        z = zugang(user)
-        if z.behoerde_id != posteingang.behoerde_id or not Akte.objects.visible_to(user).filter(pk=akte.pk).exists():
+        sichtbar = user is not None and Akte.objects.visible_to(user).filter(pk=akte.pk).exists()
+        if zugang(user).behoerde_id != posteingang.behoerde_id or not sichtbar:
             raise ValidationError({"akte": ["Diese Akte ist nicht vorhanden oder für Sie nicht sichtbar."]})
     if vorgang is not None and vorgang.akte_id != akte.pk:
         raise ValidationError({"vorgang": ["Der Vorgang gehört nicht zu dieser Akte."]})
@@ -458,7 +458,7 @@ def _titel(p: Posteingang) -> str:
     return f"{art} vom {timezone.localdate(p.eingegangen_am):%d.%m.%Y}"[:300]
 
 
-def _transfervermerk(p: Posteingang, user: AbstractBaseUser | None, automatisch: bool) -> dict[str, Any]:
+def _transfervermerk(p: Posteingang, user: User | None, automatisch: bool) -> dict[str, Any]:
     """TR-RESISCAN transfer note: who scanned, with what, when, anomalies, quality check."""
     return {
         "posteingang": p.pk,
@@ -512,10 +512,10 @@ def posteingang_zur_pruefung(
 def posteingang_weiterleiten(
     *,
     posteingang: Posteingang,
-    user: AbstractBaseUser,
+    user: User,
     request: HttpRequest | None = None,
     team: Team | None = None,
-    zugewiesen_an: AbstractBaseUser | None = None,
+    zugewiesen_an: User | None = None,
     notiz: str = "",
 ) -> Posteingang:
     """Hand an unfiled item to another team and/or person of the same authority."""
@@ -547,7 +547,7 @@ def akte_aus_posteingang_anlegen(
     *,
     posteingang: Posteingang,
     register: Register,
-    user: AbstractBaseUser,
+    user: User,
     request: HttpRequest | None = None,
     familienname: str,
     vornamen: str = "",
@@ -571,7 +571,7 @@ def akte_aus_posteingang_anlegen(
     return akte
 
 
-def posteingang_original_gelesen(*, posteingang: Posteingang, user: AbstractBaseUser, request: HttpRequest) -> None:
+def posteingang_original_gelesen(*, posteingang: Posteingang, user: User, request: HttpRequest) -> None:
     protokollieren(
         aktion=Aktion.HERUNTERLADEN,
         user=user,

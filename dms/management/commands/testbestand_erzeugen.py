@@ -199,8 +199,14 @@ def _zeilen(
     return "\n".join(teile) + "\n"
 
 
+def _spalte(f: models.Field) -> str:
+    """The database column of a concrete field (never None for one)."""
+    assert f.column is not None
+    return f.column
+
+
 def _spaltennamen(spalten: list[models.Field]) -> str:
-    return ", ".join(connection.ops.quote_name(f.column) for f in spalten)
+    return ", ".join(connection.ops.quote_name(_spalte(f)) for f in spalten)
 
 
 def _copy(
@@ -351,8 +357,11 @@ class Command(BaseCommand):
         register = {r.nummer: r.pk for r in Register.objects.aktiv()}
         if not register:
             raise CommandError("Es gibt keinen aktiven Aktenplan. Bitte zuerst `manage.py migrate` ausführen.")
-        arten = [(d.schluessel, d.bezeichnung, register.get(d.register_nummer)) for d in Dokumentart.objects.all()]
-        arten = [a for a in arten if a[2]] or [("sonstiges", "Schreiben", next(iter(register.values())))]
+        arten = [
+            (d.schluessel, d.bezeichnung, register_id)
+            for d in Dokumentart.objects.all()
+            if (register_id := register.get(d.register_nummer))
+        ] or [("sonstiges", "Schreiben", next(iter(register.values())))]
         rnd = random.Random(o["seed"])  # noqa: S311 - test data, not security
         koerper = [zufallstext(rnd, "", 1900).strip() for _ in range(KOERPER)]
         with connection.cursor() as cursor:
@@ -542,7 +551,7 @@ class Command(BaseCommand):
                 "ALTER TABLE tb_dokument ADD COLUMN kopf text, ADD COLUMN koerper integer"
             )
         _copy("tb_dokument", spalten, dokumente, jetzt, extra=("kopf", "koerper"))
-        d_namen = ", ".join(f"d.{connection.ops.quote_name(f.column)}" for f in spalten)
+        d_namen = ", ".join(f"d.{connection.ops.quote_name(_spalte(f))}" for f in spalten)
         with connection.cursor() as cursor:
             # Same result as to_tsvector over the whole text: the header's vector followed by the body's (positions
             # shifted by ||); each distinct body was analysed once per run (tb_koerper), which makes this fast.
