@@ -17,3 +17,6 @@ class PosteingangAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
+
+
+from .eingang import admin as _eingang_admin  # noqa: E402, F401  (mailboxes, platforms, postcodes)
