@@ -219,7 +219,7 @@ def ruecklaeufer_einstellen(*, schreiben_id: int) -> Posteingang | None:
     meldung = (
         f"Der Brief „{s.titel}“ (Sendung {s.sendungsnummer}) konnte nicht zugestellt werden. Grund laut "
         f"Versanddienstleister: {s.anbieter_meldung or 'nicht angegeben'}. Bitte prüfen Sie die Anschrift in der Akte "
-        f"{s.akte.aktenzeichen} und versenden Sie das Schreiben erneut."
+        f"{s.akte.aktenzeichen} und verfassen Sie das Schreiben mit der richtigen Anschrift neu."
     )
     hinweis = satz_pdf(
         Satz(
