@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import shutil
 import statistics
 import sys
 import tempfile
@@ -104,6 +105,7 @@ def mails_messen(anzahl: int) -> dict[str, float]:
         assert ergebnis.neu == anzahl, ergebnis
     finally:
         stoppen(proc)
+        shutil.rmtree(verzeichnis, ignore_errors=True)
     proben = mails[: min(anzahl, 15)]
     start = time.perf_counter()
     for roh in proben:

@@ -3,7 +3,10 @@ port with its own configuration and mail directory (no system service touched), 
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -11,10 +14,14 @@ from tests.scanning.eingang.dovecot import KENNWORT, Dovecot, starten, stoppen
 
 
 @pytest.fixture(scope="session")
-def dovecot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dovecot]:
-    server, proc = starten(tmp_path_factory.mktemp("dovecot"))
+def dovecot() -> Iterator[Dovecot]:
+    # Its own directory right under /tmp, not pytest's basetemp: other pytest sessions on the machine rotate and
+    # re-protect /tmp/pytest-of-<user>, and dovecot's mail user must be able to reach the mail directory.
+    verzeichnis = Path(tempfile.mkdtemp(prefix="akte-dovecot-"))
+    server, proc = starten(verzeichnis)
     yield server
     stoppen(proc)
+    shutil.rmtree(verzeichnis, ignore_errors=True)
 
 
 @pytest.fixture
