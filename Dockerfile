@@ -16,7 +16,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # OCR and PDF tools used by the scanning pipeline; libmagic for content-based type detection.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        tesseract-ocr tesseract-ocr-deu poppler-utils qpdf ghostscript libmagic1 fonts-dejavu-core \
+        tesseract-ocr tesseract-ocr-deu poppler-utils qpdf ghostscript libmagic1 fonts-dejavu-core libreoffice-writer-nogui \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -167,7 +167,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_IMPORTS = ["scanning.altakten.tasks"]  # legacy-file import task; its OCR runs on queue `altakten`
+# legacy-file import task (its OCR runs on queue `altakten`); letter dispatch; e-mail and online intake
+CELERY_IMPORTS = ["scanning.altakten.tasks", "dms.postausgang.tasks", "scanning.eingang.tasks"]
 CELERY_TASK_ROUTES = {
     "scanning.tasks.*": {"queue": "ocr"},
 }
@@ -179,7 +180,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {"sweeper": {"task": "scanning.tasks.posteingang_sweeper", "schedule": 60}}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "sweeper": {"task": "scanning.tasks.posteingang_sweeper", "schedule": 60},
+    "postausgang-sweeper": {"task": "dms.postausgang.sweeper", "schedule": 120},
+    "postfaecher-abrufen": {"task": "scanning.eingang.postfaecher_abrufen", "schedule": env.int("IMAP_INTERVALL", 60)},
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 OCR_LANGUAGE = env.str("OCR_LANGUAGE", default="deu")
@@ -187,6 +192,24 @@ OCR_DPI = env.int("OCR_DPI", default=300)
 OCR_WORK_DIR = env.str("OCR_WORK_DIR", default="")  # per-page working files; empty: $TMPDIR/auslaenderakte-ocr
 HOTFOLDER_PATH = env.str("HOTFOLDER_PATH", default=str(BASE_DIR / "hotfolder"))
 LIEFERUNGEN_PATH = env.str("LIEFERUNGEN_PATH", default=str(BASE_DIR / "lieferungen"))  # provider deliveries
+
+# LibreOffice headless (DOCX/ODT/RTF -> PDF/A): time and memory limit per conversion.
+SOFFICE_ZEITLIMIT = env.int("SOFFICE_ZEITLIMIT", default=120)
+SOFFICE_MAX_SPEICHER = env.int("SOFFICE_MAX_SPEICHER", default=2 * 1024**3)
+
+# Hybrid-mail provider (Postausgang, docs/postausgang.md). Empty URL: only local printing.
+HYBRIDPOST_URL = env.str("HYBRIDPOST_URL", default="")
+HYBRIDPOST_TOKEN = env.str("HYBRIDPOST_TOKEN", default="")
+HYBRIDPOST_RUECKMELDUNG_SCHLUESSEL = env.str("HYBRIDPOST_RUECKMELDUNG_SCHLUESSEL", default="")
+HYBRIDPOST_ZEITLIMIT = env.float("HYBRIDPOST_ZEITLIMIT", default=15.0)
+
+# E-mail intake (scanning/eingang, docs/eingang.md): mails larger than this are not fetched (they stay in the
+# mailbox, moved to the folder IMAP_ORDNER_ZU_GROSS, and a notice lands in the in-tray).
+EINGANG_MAX_MAIL_BYTES = env.int("EINGANG_MAX_MAIL_BYTES", default=50 * 1024 * 1024)
+IMAP_ZEITLIMIT = env.float("IMAP_ZEITLIMIT", default=30.0)
+# Online applications: submissions per client address and hour; signed platform submissions' clock tolerance.
+ONLINE_RATE_LIMIT = env.int("ONLINE_RATE_LIMIT", default=10)
+PLATTFORM_ZEITFENSTER = env.int("PLATTFORM_ZEITFENSTER", default=300)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -215,6 +238,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AkteStatusEnum": "dms.models.akte.Akte.Status",
         "VorgangStatusEnum": "dms.models.akte.Vorgang.Status",
+        "VersandwegEnum": "dms.postausgang.models.Ausgangsschreiben.Versandweg",
     },
 }
 

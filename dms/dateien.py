@@ -19,7 +19,27 @@ PNG = "image/png"
 JPEG = "image/jpeg"
 SCAN_TYPEN = frozenset({PDF, TIFF, PNG, JPEG})
 
-ENDUNG = {PDF: "pdf", TIFF: "tif", PNG: "png", JPEG: "jpg", "text/plain": "txt", "application/xml": "xml"}
+# Office documents and e-mails: accepted wherever a document is, converted to PDF/A for reading (original kept).
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ODT = "application/vnd.oasis.opendocument.text"
+RTF = "text/rtf"
+EML = "message/rfc822"
+BUERO_TYPEN = frozenset({DOCX, ODT, RTF})
+UMWANDELBARE_TYPEN = BUERO_TYPEN | {EML}
+DOKUMENT_TYPEN = SCAN_TYPEN | UMWANDELBARE_TYPEN
+
+ENDUNG = {
+    PDF: "pdf",
+    TIFF: "tif",
+    PNG: "png",
+    JPEG: "jpg",
+    DOCX: "docx",
+    ODT: "odt",
+    RTF: "rtf",
+    EML: "eml",
+    "text/plain": "txt",
+    "application/xml": "xml",
+}
 
 _UNSICHER = re.compile(r"[^\w.\- ()äöüÄÖÜß]+")
 
@@ -43,11 +63,30 @@ def sicherer_dateiname(name: str, fallback: str = "datei") -> str:
     return name[:200] or fallback
 
 
+_MAILKOPF = re.compile(rb"^[A-Za-z][A-Za-z0-9-]{0,60}:[^\r\n]*\r?\n")
+
+
+def ist_mailkopf(kopf: bytes) -> bool:
+    """An RFC 5322 header block (libmagic calls a mail starting with MIME-Version: plain text)."""
+    namen = set()
+    rest = kopf
+    while (m := _MAILKOPF.match(rest)) is not None:
+        namen.add(m.group(0).split(b":", 1)[0].lower())
+        rest = rest[m.end() :]
+        while rest[:1] in (b" ", b"\t"):  # folded continuation lines
+            zeile_ende = rest.find(b"\n")
+            rest = rest[zeile_ende + 1 :] if zeile_ende >= 0 else b""
+    return b"from" in namen and bool(namen & {b"date", b"message-id", b"subject"})
+
+
 def mime_erkennen(kopf: bytes) -> str:
     """Judge the type by content, never by the file name."""
     if not kopf:
         return "application/x-empty"
-    return magic.from_buffer(kopf, mime=True)
+    mime = magic.from_buffer(kopf, mime=True)
+    if mime == "text/plain" and ist_mailkopf(kopf):
+        return EML
+    return mime
 
 
 def sha256_und_groesse(datei: IO[bytes], *, abbruch_ab: int | None = None) -> tuple[str, int]:

@@ -37,6 +37,7 @@ AKTIONEN: dict[str, str] = {
     "foerderung_alle": "Förder- und Digitalisierungszahlen aller Behörden",
     "foerderung_eigene": "Förder- und Digitalisierungszahlen der eigenen Behörde",
     "verwaltung": "Verwaltung (Django-Admin: Teams, Benutzer, Buchstabenbereiche) der eigenen Behörde",
+    "schreiben_freigeben": "Schreiben mit Vier-Augen-Prinzip freigeben (nicht die eigenen)",
 }
 
 ROLLEN: tuple[str, ...] = (
@@ -62,6 +63,7 @@ MATRIX: dict[str, dict[str, str]] = {
         "foerderung_alle": NEIN,
         "foerderung_eigene": NEIN,
         "verwaltung": NEIN,
+        "schreiben_freigeben": NEIN,
     },
     Rolle.SACHBEARBEITUNG: {
         "akten_sehen": JA,
@@ -76,6 +78,7 @@ MATRIX: dict[str, dict[str, str]] = {
         "foerderung_alle": NEIN,
         "foerderung_eigene": NEIN,
         "verwaltung": NEIN,
+        "schreiben_freigeben": NEIN,
     },
     Rolle.TEAMLEITUNG: {
         "akten_sehen": JA,
@@ -90,6 +93,7 @@ MATRIX: dict[str, dict[str, str]] = {
         "foerderung_alle": NEIN,
         "foerderung_eigene": JA,
         "verwaltung": NEIN,
+        "schreiben_freigeben": JA,
     },
     Rolle.BEHOERDENADMIN: {
         "akten_sehen": JA,
@@ -104,6 +108,7 @@ MATRIX: dict[str, dict[str, str]] = {
         "foerderung_alle": NEIN,
         "foerderung_eigene": JA,
         "verwaltung": JA,
+        "schreiben_freigeben": JA,
     },
     Rolle.LAND: {
         "akten_sehen": NEIN,
@@ -118,6 +123,7 @@ MATRIX: dict[str, dict[str, str]] = {
         "foerderung_alle": JA,
         "foerderung_eigene": JA,
         "verwaltung": NEIN,
+        "schreiben_freigeben": NEIN,
     },
     Rolle.REVISION: {
         "akten_sehen": NEIN,
@@ -132,6 +138,7 @@ MATRIX: dict[str, dict[str, str]] = {
         "foerderung_alle": NEIN,
         "foerderung_eigene": JA,
         "verwaltung": NEIN,
+        "schreiben_freigeben": NEIN,
     },
 }
 

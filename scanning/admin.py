@@ -20,3 +20,6 @@ class PosteingangAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+from .eingang import admin as _eingang_admin  # noqa: E402, F401  (mailboxes, platforms, postcodes)

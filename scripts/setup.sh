@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES="tesseract-ocr tesseract-ocr-deu poppler-utils libmagic1 qpdf ghostscript chromium fonts-dejavu-core postgresql redis-server"
+APT_PACKAGES="tesseract-ocr tesseract-ocr-deu poppler-utils libmagic1 qpdf ghostscript chromium fonts-dejavu-core postgresql redis-server dovecot-imapd libreoffice-writer-nogui"
 missing=""
 for p in $APT_PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -12,8 +12,8 @@ done
 if [ -n "$missing" ]; then
   echo "==> Installiere Systempakete:$missing"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+  $SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq $missing >/dev/null
 fi
 
 # PostgreSQL and Redis: use DATABASE_URL / REDIS_URL when set, else localhost, starting local ones if none answers.

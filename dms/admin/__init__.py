@@ -9,4 +9,7 @@
 from . import akten, landesdaten, organisation, zugriff  # noqa: F401  (registers the ModelAdmins)
 from .basis import BEHOERDENADMIN_GRUPPE, behoerdenadmin_gruppe
 
+# isort: split
+from dms.postausgang import admin as _postausgang_admin  # noqa: F401  (letter templates)
+
 __all__ = ["BEHOERDENADMIN_GRUPPE", "behoerdenadmin_gruppe"]

@@ -228,6 +228,8 @@ BEHOERDENADMIN_RECHTE: dict[str, tuple[str, ...]] = {
     "aktefreigabe": ("view", "add", "change", "delete"),
     "protokolleintrag": ("view",),
     "aktenzeichenzaehler": ("view",),
+    "briefvorlage": ("view", "add", "change"),  # letter templates of the Postausgang
+    "ausgangsschreiben": ("view",),
 }
 
 

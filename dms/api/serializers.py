@@ -200,10 +200,19 @@ class DokumentSerializer(serializers.ModelSerializer):
         return version.sha256 if version else None
 
 
+class RegisterNummerField(serializers.SlugRelatedField):
+    """A register by its number; a NUL byte (multipart fields pass the NUL middleware) is 'not found', not a 500."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if "\x00" in str(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value="?")
+        return super().to_internal_value(data)
+
+
 class DokumentUploadSerializer(serializers.Serializer):
     datei = serializers.FileField(allow_empty_file=True)
     akte = AenderbareAkteField()
-    register = serializers.SlugRelatedField(slug_field="nummer", queryset=Register.objects.aktiv())
+    register = RegisterNummerField(slug_field="nummer", queryset=Register.objects.aktiv())
     vorgang = AenderbarerVorgangField(required=False, allow_null=True)
     titel = serializers.CharField(max_length=300, required=False, allow_blank=True)
     art = serializers.CharField(max_length=50, required=False, allow_blank=True)

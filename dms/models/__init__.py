@@ -5,14 +5,20 @@ from .organisation import Behoerde, Mitgliedschaft, Rolle, Team, Vertretung
 from .protokoll import Protokolleintrag
 from .struktur import Aktenplan, Aussonderungsart, Dokumentart, Register, Vorgangsart
 
+# isort: split
+# Capability sub-packages register their models here (after the core models they point to).
+from dms.postausgang.models import Ausgangsschreiben, Briefvorlage
+
 __all__ = [
     "Akte",
     "AkteFreigabe",
     "Akteneinsicht",
     "Aktenplan",
     "AktenzeichenZaehler",
+    "Ausgangsschreiben",
     "Aussonderungsart",
     "Behoerde",
+    "Briefvorlage",
     "Dokument",
     "DokumentVersion",
     "Dokumentart",

@@ -53,6 +53,9 @@ class Person(models.Model):
     azr_nummer = models.CharField(
         "AZR-Nummer", max_length=12, null=True, blank=True, validators=[azr_validator], help_text="12 Ziffern."
     )
+    anschrift = models.TextField(
+        "Anschrift", blank=True, default="", help_text="Postanschrift für Schreiben, eine Zeile je Adresszeile."
+    )
     namensvarianten = ArrayField(
         models.CharField(max_length=200),
         verbose_name="Namensvarianten",
@@ -146,6 +149,13 @@ class Akte(models.Model):
         related_name="akten",
         verbose_name="Sachbearbeitung",
     )
+    fachverfahren_kennung = models.CharField(
+        "Kennung im Fachverfahren",
+        max_length=100,
+        null=True,
+        blank=True,
+        help_text="Die Fallnummer des Fachverfahrens (ADVIS, OK.VISA, LaDiVA); öffnet die Akte per Direktlink.",
+    )
     gesperrt = models.BooleanField(
         "Sperrvermerk",
         default=False,
@@ -164,6 +174,11 @@ class Akte(models.Model):
         verbose_name_plural = "Akten"
         ordering = ["-angelegt_am"]
         permissions = [("view_gesperrte_akte", "Gesperrte Akte sehen")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["behoerde", "fachverfahren_kennung"], name="fachverfahren_kennung_je_behoerde"
+            )
+        ]
         indexes = [
             models.Index(fields=["behoerde", "status"]),
             models.Index(fields=["behoerde", "-angelegt_am"]),

@@ -35,6 +35,9 @@ class Dokument(models.Model):
         ABGABE = "abgabe", "Abgabe-Import"
         FACHVERFAHREN = "fachverfahren", "Fachverfahren"
         VERMERK = "vermerk", "Vermerk"
+        POSTAUSGANG = "postausgang", "Postausgang (Schreiben aus Vorlage)"
+        EMAIL = "email", "E-Mail"
+        ONLINE = "online", "Online-Antrag"
 
     class OcrStatus(models.TextChoices):
         AUSSTEHEND = "ausstehend", "ausstehend"

@@ -76,7 +76,7 @@ def dokument_anlegen(
     richtung: str = Dokument.Richtung.EINGANG,
     eingangsdatum: date | None = None,
     quelle: str = Dokument.Quelle.UPLOAD,
-    erlaubt: frozenset[str] = dateien.SCAN_TYPEN,
+    erlaubt: frozenset[str] = dateien.DOKUMENT_TYPEN,
     transfervermerk: dict[str, Any] | None = None,
     verarbeiten: bool = True,
 ) -> Dokument:
@@ -119,7 +119,7 @@ def dokument_version_hinzufuegen(
     dateiname: str,
     user: User | None,
     request: HttpRequest | None = None,
-    erlaubt: frozenset[str] = dateien.SCAN_TYPEN,
+    erlaubt: frozenset[str] = dateien.DOKUMENT_TYPEN,
     transfervermerk: dict[str, Any] | None = None,
     verarbeiten: bool = True,
 ) -> DokumentVersion:

@@ -11,3 +11,11 @@ from scanning.altakten.models import (  # noqa: F401  (registered here: Django l
     Scanauftrag,
     Stichprobe,
 )
+from scanning.eingang.models import (  # noqa: F401
+    EingangsMail,
+    Onlineanlage,
+    Onlineantrag,
+    Plattform,
+    Postfach,
+    Zustaendigkeit,
+)

@@ -85,6 +85,9 @@ class Posteingang(models.Model):
         API = "api", "Schnittstelle (Scanner)"
         HOTFOLDER = "hotfolder", "Hotfolder"
         DECKBLATT = "deckblatt", "Teil eines Stapels"
+        EMAIL = "email", "E-Mail (Funktionspostfach)"
+        ONLINE = "online", "Online-Antrag"
+        RUECKLAUF = "ruecklauf", "unzustellbarer Brief (Hybridpost)"
 
     class Schritt(models.TextChoices):
         """The last pipeline step that finished; a step re-run after a crash skips what is done."""

@@ -16,7 +16,7 @@ from dms import services as dms_services
 from dms.dateien import SCAN_TYPEN
 from dms.models import Dokument, DokumentVersion
 
-from . import preflight, texterkennung
+from . import konvertieren, preflight, texterkennung
 from .arbeitsbereich import Arbeitsbereich
 from .fehler import EingabeFehler
 
@@ -29,7 +29,7 @@ def verarbeiten(version_id: int) -> None:
         logger.warning("Dokumentversion %s nicht gefunden (geloescht?); nichts zu tun", version_id)
         return
     dokument = version.dokument
-    if version.mime_type not in SCAN_TYPEN:
+    if version.mime_type not in SCAN_TYPEN and not konvertieren.ist_umwandelbar(version.mime_type):
         text = ""
         if version.mime_type.startswith("text/") or version.mime_type.endswith("xml"):
             with version.original.open("rb") as f:
@@ -48,6 +48,10 @@ def verarbeiten(version_id: int) -> None:
         tmp.replace(pfad)
     try:
         pruef = preflight.pruefen(pfad)
+        if konvertieren.ist_umwandelbar(pruef.mime_type):
+            # DOCX/ODT/RTF/e-mail: the pages come from the PDF/A reading copy; the original stays as it is.
+            pfad = konvertieren.umwandeln(pfad, pruef.mime_type, ab.datei("lesefassung.pdf"), titel=dokument.titel)
+            pruef = preflight.pruefen(pfad)
         e = texterkennung.datei_erkennen(pfad, pruef.mime_type, pruef.seiten, ab, titel=dokument.titel)
     except EingabeFehler as exc:
         logger.warning("Dokumentversion %s: Texterkennung nicht moeglich: %s", version_id, exc)

@@ -20,7 +20,7 @@ from .. import services
 from ..merkmale import dokumentart_erkennen, merkmale_finden
 from ..models import Posteingang
 from ..zuordnung import bewerten, kandidaten_laden, seiten_der_azr
-from . import preflight, stapel, texterkennung, zaehlen
+from . import konvertieren, preflight, stapel, texterkennung, zaehlen
 from .arbeitsbereich import Arbeitsbereich
 from .fehler import EingabeFehler
 
@@ -41,6 +41,33 @@ def _lokales_original(p: Posteingang, ab: Arbeitsbereich) -> Path:
             shutil.copyfileobj(quelle, aus, 1024 * 1024)
         tmp.replace(ziel)
     return ziel
+
+
+def _lesefassung_speicherpfad(p: Posteingang) -> str:
+    return f"posteingang/{p.uuid}/lesefassung.pdf"
+
+
+def _lesefassung(p: Posteingang, ab: Arbeitsbereich) -> tuple[Path, str]:
+    """The file the page steps work on: the original, or for DOCX/ODT/RTF/e-mail its converted PDF (kept in storage,
+    so a step on another worker finds it)."""
+    if not konvertieren.ist_umwandelbar(p.mime_type):
+        return _lokales_original(p, ab), p.mime_type
+    ziel = ab.datei("lesefassung.pdf")
+    if not ziel.exists():
+        tmp = ab.datei("lesefassung.tmp")
+        with default_storage.open(_lesefassung_speicherpfad(p), "rb") as quelle, tmp.open("wb") as aus:
+            shutil.copyfileobj(quelle, aus, 1024 * 1024)
+        tmp.replace(ziel)
+    return ziel, "application/pdf"
+
+
+def _umwandeln(p: Posteingang, ab: Arbeitsbereich, original: Path, mime: str) -> preflight.Pruefergebnis:
+    """Convert a DOCX/ODT/RTF/e-mail item once, store the reading copy, and run the preflight on it."""
+    ziel = ab.datei("lesefassung.pdf")
+    konvertieren.umwandeln(original, mime, ziel, titel=p.dateiname)
+    ergebnis = preflight.pruefen(ziel)
+    _speichern(_lesefassung_speicherpfad(p), ziel.read_bytes())
+    return preflight.Pruefergebnis(mime_type=mime, seiten=ergebnis.seiten)
 
 
 def _laden(posteingang_id: int, schritt: str) -> Posteingang | None:
@@ -68,7 +95,10 @@ def vorpruefen(posteingang_id: int) -> None:
                 f"Sicherheitsgründen abgewiesen (gespeichert als „{p.dateiname}“). Bitte benennen Sie die Datei um "
                 "(nur Buchstaben, Ziffern, Bindestrich) und laden Sie sie erneut hoch.",
             )
-        ergebnis = preflight.pruefen(_lokales_original(p, ab))
+        original = _lokales_original(p, ab)
+        ergebnis = preflight.pruefen(original)
+        if konvertieren.ist_umwandelbar(ergebnis.mime_type):
+            ergebnis = _umwandeln(p, ab, original, ergebnis.mime_type)
     except EingabeFehler as exc:
         services.posteingang_fehler(posteingang_id=p.pk, code=exc.code, meldung=exc.meldung)
         ab.entfernen()
@@ -88,7 +118,10 @@ def vorpruefen(posteingang_id: int) -> None:
         ab.entfernen()
         return
     doppelt_im_dms = DokumentVersion.objects.filter(sha256=p.sha256, dokument__akte__behoerde_id=p.behoerde_id).exists()
-    hinweis = "Eine Datei mit identischem Inhalt liegt bereits in einer Akte." if doppelt_im_dms else ""
+    hinweise = [str(w) for w in p.erkannte_merkmale.get("warnungen", [])]  # e.g. an unconfirmed e-mail sender
+    if doppelt_im_dms:
+        hinweise.append("Eine Datei mit identischem Inhalt liegt bereits in einer Akte.")
+    hinweis = " ".join(hinweise)[:2000]
     services.vorpruefung_speichern(
         posteingang_id=p.pk, mime_type=ergebnis.mime_type, seiten=ergebnis.seiten, hinweis=hinweis
     )
@@ -99,7 +132,8 @@ def aufteilen(posteingang_id: int) -> None:
     p = _laden(posteingang_id, S.GEPRUEFT)
     if p is None:
         return
-    if p.parent_id is not None:
+    if p.parent_id is not None or konvertieren.ist_umwandelbar(p.mime_type):
+        # Parts are never split again; a converted document or mail is one item (its original stays whole).
         services.schritt_setzen(posteingang_id=p.pk, von=S.GEPRUEFT, nach=S.AUFGETEILT)
         return
     ab = _arbeitsbereich(p)
@@ -140,13 +174,13 @@ def erkennen(posteingang_id: int) -> None:
     if p is None:
         return
     ab = _arbeitsbereich(p)
-    pfad = _lokales_original(p, ab)
+    pfad, mime = _lesefassung(p, ab)
 
     def lebenszeichen(seite: int) -> None:
         services.lebenszeichen_setzen(posteingang_id=p.pk)
 
     try:
-        e = texterkennung.datei_erkennen(pfad, p.mime_type, p.seiten, ab, titel=p.dateiname, fortschritt=lebenszeichen)
+        e = texterkennung.datei_erkennen(pfad, mime, p.seiten, ab, titel=p.dateiname, fortschritt=lebenszeichen)
     except EingabeFehler as exc:
         services.posteingang_fehler(posteingang_id=p.pk, code=exc.code, meldung=exc.meldung)
         return
@@ -209,7 +243,7 @@ def zuordnen(posteingang_id: int) -> None:
         dokumentart=art[0] if art else "schreiben",
         register_nummer=art[1] if art else "14",
     )
-    if entscheidung.akte_id is not None:
+    if entscheidung.akte_id is not None and not p.erkannte_merkmale.get("nicht_automatisch"):
         # Only the item's own authority: the candidates were loaded with behoerde_id in SQL; checked again here.
         akte = Akte.objects.get(pk=entscheidung.akte_id, behoerde_id=p.behoerde_id)
         vorgang = None
@@ -231,6 +265,8 @@ def zuordnen(posteingang_id: int) -> None:
                 team_id = beste.team_id or team_fuer_name(beste.person.familienname, _teams(p.behoerde_id))
         if team_id is None:
             team_id = team_fuer_name("", _teams(p.behoerde_id))
+        if p.team_id is not None:  # set at intake (a returned letter goes back to its author's team)
+            team_id = p.team_id
         team = Team.objects.filter(Q(pk=team_id) & Q(behoerde_id=p.behoerde_id)).first() if team_id else None
         services.posteingang_zur_pruefung(posteingang_id=p.pk, vorschlaege=vorschlaege, team=team, hinweis=p.hinweis)
     ab.entfernen()

@@ -14,7 +14,7 @@ import pikepdf
 from django.conf import settings
 from PIL import Image
 
-from dms.dateien import JPEG, PDF, PNG, SCAN_TYPEN, TIFF, mime_erkennen
+from dms.dateien import JPEG, PDF, PNG, SCAN_TYPEN, TIFF, UMWANDELBARE_TYPEN, mime_erkennen
 
 from .fehler import EingabeFehler
 
@@ -146,11 +146,15 @@ def pruefen(pfad: Path, *, max_bytes: int | None = None, max_seiten: int | None 
     with pfad.open("rb") as f:
         kopf = f.read(8192)
     mime = mime_erkennen(kopf)
+    if mime in UMWANDELBARE_TYPEN:
+        # DOCX, ODT, RTF, e-mail: judged and converted by pipeline/konvertieren.py; its PDF passes this check again.
+        return Pruefergebnis(mime_type=mime, seiten=0)
     if mime not in SCAN_TYPEN:
         raise EingabeFehler(
             "falscher_typ",
-            f"Die Datei ist keine PDF-, TIFF-, PNG- oder JPEG-Datei, sondern {_lesbarer_typ(mime)} – der Typ wird am "
-            "Inhalt erkannt, nicht am Dateinamen. Bitte speichern Sie den Scan als PDF und laden Sie ihn erneut hoch.",
+            f"Die Datei ist keine PDF-, TIFF-, PNG-, JPEG-, DOCX-, ODT-, RTF- oder E-Mail-Datei, sondern "
+            f"{_lesbarer_typ(mime)} – der Typ wird am Inhalt erkannt, nicht am Dateinamen. Bitte speichern Sie das "
+            "Dokument als PDF und laden Sie es erneut hoch.",
         )
     seiten = _pdf_pruefen(pfad, max_seiten) if mime == PDF else _bild_pruefen(pfad, max_seiten)
     assert mime in (PDF, TIFF, PNG, JPEG)

@@ -40,9 +40,9 @@ from dms import dateien
 from dms import services as dms_services
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
-from dms.models import Akte, Behoerde, Dokument, Register, Team, Vorgang
+from dms.models import Akte, Behoerde, Dokument, Register, Team, Vorgang, Vorgangsart
 
-from ..models import Posteingang
+from ..models import Onlineantrag, Posteingang
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -84,6 +84,8 @@ def posteingang_annehmen(
     teil_nummer: int | None = None,
     merkmale: dict[str, Any] | None = None,
     einreihen: bool = True,
+    team: Team | None = None,
+    zugewiesen_an: User | None = None,
 ) -> Posteingang:
     """Accept ANY file (even empty or malformed: the pipeline judges it and keeps it in quarantine).
 
@@ -107,6 +109,8 @@ def posteingang_annehmen(
             parent=parent,
             teil_nummer=teil_nummer,
             erkannte_merkmale=merkmale,
+            team=team,
+            zugewiesen_an=zugewiesen_an,
         )
         p.original.save("original", File(datei), save=False)
         p.save()
@@ -389,7 +393,20 @@ def posteingang_zuordnen(
             raise ValidationError("Dieser Posteingang kann nicht zugeordnet werden (aufgeteilt oder fehlerhaft).")
         if p.schritt not in (Posteingang.Schritt.ERKANNT, Posteingang.Schritt.ABGESCHLOSSEN):
             raise ValidationError("Die Texterkennung läuft noch. Bitte versuchen Sie es gleich noch einmal.")
+        register_gewaehlt = register is not None
         register = register or _register(p.register_nummer)
+        if vorgang is None and (schluessel := p.erkannte_merkmale.get("vorgangsart")):
+            # An online application opens its procedure (e.g. Verpflichtungserklärung) in the file it is filed into.
+            vorgang = dms_services.vorgang_anlegen(
+                akte=akte,
+                vorgangsart=Vorgangsart.objects.get(schluessel=schluessel),
+                user=user,
+                request=request,
+                betreff=f"Online-Antrag vom {timezone.localdate(p.eingegangen_am):%d.%m.%Y}",
+            )
+            Onlineantrag.objects.filter(posteingang=p).update(vorgang=vorgang)
+            if not register_gewaehlt and vorgang.vorgangsart.register is not None:
+                register = _register(vorgang.vorgangsart.register.nummer)
         with p.original.open("rb") as original:
             dokument = dms_services.dokument_anlegen(
                 akte=akte,

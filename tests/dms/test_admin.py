@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -36,8 +38,11 @@ from dms.models import (
     Vorgang,
     Vorgangsart,
 )
+from dms.postausgang import services as postausgang
+from dms.postausgang.models import Briefvorlage
 from dms.services.benutzer import benutzer_anlegen
 from tests import factories as f
+from tests.dms.postausgang.vorlagen import vorlage_docx
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -79,6 +84,10 @@ def bestand():
     )
     protokollieren(aktion=Aktion.LESEN, user=sb, objekt=akte)
     protokollieren(aktion=Aktion.LESEN, user=f.benutzer("HP", Rolle.SACHBEARBEITUNG), objekt=fremde)
+    vorlage = postausgang.vorlage_anlegen(
+        behoerde=f.behoerde("OF"), name="Anhörung Öztürk", datei=io.BytesIO(vorlage_docx()), user=None
+    )
+    postausgang.schreiben_anlegen(akte=akte, vorlage=vorlage, user=sb)
     return {"akte": akte, "vorgang": vorgang, "version": version, "fremde": fremde, "sb": sb}
 
 
@@ -183,6 +192,20 @@ def test_land_wide_data_is_read_only_for_authority_admin(admin_client, bestand):
     r = admin_client.post(_url(Behoerde, "change", of.pk), {"kuerzel": "OF", "name": "Gekapert", "art": "kommunal"})
     assert r.status_code == 403
     assert Behoerde.objects.get(pk=of.pk).name != "Gekapert"
+
+
+def test_authority_admin_adds_letter_template_and_broken_one_is_refused(admin_client):
+    url = _url(Briefvorlage, "add")
+    daten = {"behoerde": f.behoerde("OF").pk, "betreff": "", "standardtext": "", "register_nummer": "12",
+             "dokumentart": "schreiben", "aktiv": "on"}  # fmt: skip
+    kaputt = SimpleUploadedFile("kaputt.docx", vorlage_docx("Hallo {{ name }"))
+    r = admin_client.post(url, {**daten, "name": "Kaputt", "datei": kaputt})
+    assert r.status_code == 200 and "fehlerhaftes Feld" in r.content.decode()
+    gut = SimpleUploadedFile("gut.docx", vorlage_docx())
+    r = admin_client.post(url, {**daten, "name": "Anhörung", "datei": gut})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    vorlage = Briefvorlage.objects.get(name="Anhörung")
+    assert vorlage.behoerde.kuerzel == "OF" and "text" in vorlage.felder
 
 
 def test_other_roles_get_no_admin(bestand):

@@ -25,6 +25,9 @@ OEFFENTLICH: dict[str, str] = {
     "admin:javascript-catalog": "Übersetzungen der Verwaltungsoberfläche, keine Daten",
     "/static/": "statische Dateien (CSS/JS), keine Daten",
     "/media-intern/": "nie direkt ausgeliefert (kein Muster), nur zur Sicherheit aufgeführt",
+    "/online/": "öffentliche Online-Dienste für Bürgerinnen und Bürger (OZG), ohne Anmeldung; CSRF und Rate-Limit",
+    "postausgang-rueckmeldung": "Statusmeldungen des Hybridpost-Dienstleisters, per HMAC-Signatur geprüft",
+    "eingang-einreichung": "Einreichungen von Antragsplattformen, per Ed25519-Signatur der Plattform geprüft",
 }
 
 _GRUPPE = re.compile(r"\(\?P<(\w+)>((?:[^()]|\([^()]*\))*)\)")
@@ -99,6 +102,8 @@ def id_wert(pk: int) -> Callable[[str], str | int]:
             return "dms"
         if gruppe in {"model_name"}:
             return "akte"
+        if gruppe in {"einreichung"}:  # a uuid
+            return f"00000000-0000-0000-0000-{pk:012d}"
         return pk
 
     return wert

@@ -195,6 +195,23 @@ def _verwaltung(lage: Lage) -> bool:
     return r.status_code == 200
 
 
+def _schreiben_freigeben(lage: Lage) -> bool:
+    """A colleague's four-eyes letter, approved (or not) through the API by the role under test."""
+    from dms.postausgang import services as postausgang
+    from tests.dms.postausgang.vorlagen import vorlage_docx
+
+    vorlage = postausgang.vorlage_anlegen(
+        behoerde=f.behoerde("OF"), name=f"Vier Augen {lage.user.pk}", datei=io.BytesIO(vorlage_docx()), user=None,
+        vier_augen=True,
+    )  # fmt: skip
+    s = postausgang.schreiben_anlegen(akte=lage.akte, vorlage=vorlage, user=lage.kollegin)
+    s = postausgang.schreiben_freigeben(schreiben=s, user=lage.kollegin)
+    assert s.status == "zur_freigabe"
+    r = lage.api.post(f"/api/v1/postausgang/{s.pk}/freigeben/")
+    assert r.status_code in (200, 403, 404), r.content
+    return r.status_code == 200 and r.json()["status"] == "freigegeben"
+
+
 PRUEFUNGEN = {
     "akten_sehen": _akten_sehen,
     "akten_aendern": _akten_aendern,
@@ -208,6 +225,7 @@ PRUEFUNGEN = {
     "foerderung_alle": _foerderung_alle,
     "foerderung_eigene": _foerderung_eigene,
     "verwaltung": _verwaltung,
+    "schreiben_freigeben": _schreiben_freigeben,
 }
 
 
