@@ -300,25 +300,23 @@ def paket_importieren(
         grund = exc.grund if isinstance(exc, PaketFehler) else "; ".join(exc.messages)
         if lauf is not None:
             lauf.aufraeumen()
+        # No package name, Aktenzeichen or reason text in the log: they can carry names (the reason is in the
+        # negative receipt and shown to the user).
         logger.warning(
-            "xdomea-Import abgelehnt: paket=%s behoerde=%s grund=%s",
-            paketname,
-            ziel.kuerzel if ziel else behoerde,
-            grund,
+            "xdomea-Import abgelehnt: behoerde=%s fehler=%s", ziel.kuerzel if ziel else behoerde, type(exc).__name__
         )
         raise ImportAbgelehnt(grund, _negative_quittung(nachricht, ziel, grund)) from exc
     except BaseException:
         if lauf is not None:
             lauf.aufraeumen()
-        logger.exception("xdomea-Import fehlgeschlagen: paket=%s", paketname)
+        logger.exception("xdomea-Import fehlgeschlagen: behoerde=%s", ziel.kuerzel if ziel else behoerde)
         raise
     logger.info(
-        "xdomea-Import: paket=%s -> Akte %s (%s Dokumente, %s Dateien, früher %s)",
-        paketname,
-        akte.aktenzeichen,
+        "xdomea-Import: Akte %s (%s Dokumente, %s Dateien, Prozess %s)",
+        akte.pk,
         len(plan.dokumente),
         lauf.dateien,
-        plan.kennzeichen,
+        plan.prozess_id,
     )
     return ImportErgebnis(
         akte=akte, prozess_id=plan.prozess_id, dokumente=len(plan.dokumente), dateien=lauf.dateien, quittung=quittung

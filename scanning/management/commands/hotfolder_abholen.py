@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from dms.betrieb.protokollierung import anfrage_kontext
 from dms.models import Behoerde
 from scanning import services
 from scanning.models import Posteingang
@@ -79,15 +80,17 @@ def abholen(
 def _speichern(pfad: Path, behoerde: Behoerde) -> int:
     name = pfad.name.split("__", 1)[-1]
     try:
-        with pfad.open("rb") as f:
+        # Each picked-up file gets its own request id, followed through its pipeline like an upload's.
+        with anfrage_kontext(quelle="hotfolder"), pfad.open("rb") as f:
             p = services.posteingang_annehmen(
                 behoerde=behoerde, datei=f, dateiname=name, quelle=Posteingang.Quelle.HOTFOLDER
             )
     except Exception:
-        logger.exception("Hotfolder: %s konnte nicht gespeichert werden; bleibt in %s", name, pfad.parent)
+        # The scanner's file name may name a person: the log names the folder only.
+        logger.exception("Hotfolder: Datei konnte nicht gespeichert werden; bleibt in %s", pfad.parent)
         return 0
     pfad.unlink()  # stored and committed: now it may go
-    logger.info("Hotfolder: %s als Posteingang %s gespeichert", name, p.pk)
+    logger.info("Hotfolder: Datei als Posteingang %s gespeichert", p.pk)
     return 1
 
 
