@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 import redis
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest, multiprocess
+from prometheus_client import CollectorRegistry, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -36,6 +36,8 @@ _WARTESCHLANGEN: set[str] = set()
 # kombu's Redis transport keeps a message of priority p>0 in `<queue>\x06\x16<p>` (kombu.transport.redis).
 _PRIORITAETEN = (0, 3, 6, 9)
 _PRIORITAET_TRENNER = "\x06\x16"
+# The classic text format every Prometheus version reads (our names need none of 1.0.0's escaping).
+INHALTSTYP = "text/plain; version=0.0.4; charset=utf-8"
 
 ANFRAGEDAUER = Histogram(
     "akte_http_anfrage_sekunden",
@@ -157,4 +159,4 @@ def metriken(request: HttpRequest) -> HttpResponse:
         )
     if not erlaubt:
         raise Http404
-    return HttpResponse(generate_latest(registry_bauen()), content_type=CONTENT_TYPE_LATEST)
+    return HttpResponse(generate_latest(registry_bauen()), content_type=INHALTSTYP)
