@@ -293,7 +293,9 @@ LOGGING = {
         "json": {"()": "dms.betrieb.protokollierung.json_formatter"},
         "text": {"()": "dms.betrieb.protokollierung.text_formatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "text" if LOG_FORMAT == "text" else "json"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "text" if LOG_FORMAT == "text" else "json"}
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "pikepdf": {"level": "WARNING"}},
 }

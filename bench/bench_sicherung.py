@@ -127,14 +127,15 @@ def main() -> None:
         "| Schritt | Menge | Zeit | hochgerechnet je 10 GB |",
         "|---|---|---|---|",
         f"| Sicherung: `pg_dump -Fc` im Snapshot + Dateiliste | Datenbank {db_bytes / 1e6:.0f} MB "
-        f"(Dump {dump_bytes / 1e6:.0f} MB) | {sek_dump:.1f} s | {pro10(sek_dump, db_bytes):.1f} min je 10 GB Datenbank |",
+        f"(Dump {dump_bytes / 1e6:.0f} MB) | {sek_dump:.1f} s | "
+        f"{pro10(sek_dump, db_bytes):.1f} min je 10 GB Datenbank |",
         f"| Sicherung: Dateien kopieren und gegen SHA-256 prüfen | {dateibytes / 1e6:.0f} MB | {sek_kopie:.1f} s | "
         f"{pro10(sek_kopie, dateibytes):.1f} min je 10 GB Dateien |",
         f"| Sicherung gesamt (Befehl) | | {sek_sicherung:.1f} s | |",
         f"| Wiederherstellung: `pg_restore --jobs=2` | | {sek_restore_db:.1f} s | "
         f"{pro10(sek_restore_db, db_bytes):.1f} min je 10 GB Datenbank |",
-        f"| Wiederherstellung: Dateien einspielen (mit SHA-256) | {dateibytes / 1e6:.0f} MB | {sek_restore_dateien:.1f} s"
-        f" | {pro10(sek_restore_dateien, dateibytes):.1f} min je 10 GB Dateien |",
+        f"| Wiederherstellung: Dateien einspielen (mit SHA-256) | {dateibytes / 1e6:.0f} MB | "
+        f"{sek_restore_dateien:.1f} s | {pro10(sek_restore_dateien, dateibytes):.1f} min je 10 GB Dateien |",
         f"| Wiederherstellung gesamt (Befehl) | | {sek_wieder:.1f} s | |",
         f"| danach Integritätsprüfung aller Dateien | {dateibytes / 1e6:.0f} MB | {sek_pruefung:.1f} s | "
         f"{pro10(sek_pruefung, dateibytes):.1f} min je 10 GB Dateien |",

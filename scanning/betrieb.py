@@ -56,7 +56,9 @@ def registrieren() -> None:
     from .models import Posteingang
 
     dateien.dateiquelle_registrieren(
-        dateien.modellquelle("posteingang", Posteingang, [("original", "sha256"), ("pdf", "pdf_sha256")], "vorschaubilder")
+        dateien.modellquelle(
+            "posteingang", Posteingang, [("original", "sha256"), ("pdf", "pdf_sha256")], "vorschaubilder"
+        )
     )
     metriken.sammler_registrieren("posteingang", _posteingang_sammeln)
     metriken.warteschlangen_registrieren(ALTAKTEN_QUEUE)

@@ -67,7 +67,9 @@ def zaehler(name: str, hilfe: str, labels: tuple[str, ...] = ()) -> Zaehler:
     return z
 
 
-def verteilung(name: str, hilfe: str, labels: tuple[str, ...] = (), grenzen: tuple[float, ...] | None = None) -> Verteilung:
+def verteilung(
+    name: str, hilfe: str, labels: tuple[str, ...] = (), grenzen: tuple[float, ...] | None = None
+) -> Verteilung:
     v = Verteilung(name, hilfe, labels, grenzen) if grenzen else Verteilung(name, hilfe, labels)
     _REGISTER.verteilungen[name] = v
     return v

@@ -27,7 +27,6 @@ KOPF = "request_id"
 _GUELTIGE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
-
 def _anfrage_kuerzen(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:
     """Django's own records carry the request object, whose repr includes the query string (search terms, names):
     keep method and path only."""

@@ -20,7 +20,9 @@ def _integritaet_sammeln() -> Iterator[Metric]:
         befunde.add_metric(["veraendert"], lauf.veraendert)
         yield befunde
         yield GaugeMetricFamily(
-            "akte_integritaet_geprueft_dateien", "Geprüfte Dateien der letzten vollständigen Prüfung.", value=lauf.geprueft
+            "akte_integritaet_geprueft_dateien",
+            "Geprüfte Dateien der letzten vollständigen Prüfung.",
+            value=lauf.geprueft,
         )
         assert lauf.beendet_am is not None
         yield GaugeMetricFamily(
@@ -41,7 +43,9 @@ def _protokoll_sammeln() -> Iterator[Metric]:
     if ergebnis is None:
         return
     yield GaugeMetricFamily(
-        "akte_protokollkette_ok", "1, wenn die letzte Prüfung der Protokollkette fehlerfrei war.", value=int(ergebnis.ok)
+        "akte_protokollkette_ok",
+        "1, wenn die letzte Prüfung der Protokollkette fehlerfrei war.",
+        value=int(ergebnis.ok),
     )
     yield GaugeMetricFamily(
         "akte_protokollkette_befunde", "Befunde der letzten Prüfung der Protokollkette.", value=ergebnis.befunde

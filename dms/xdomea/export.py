@@ -541,7 +541,5 @@ def akte_exportieren(
             "sha256": ergebnis.sha256,
         },
     )
-    logger.info(
-        "xdomea-Export: Akte %s, %s Dokumente, %s Dateien, Prozess %s", akte.pk, anzahl, dateien, prozess_id
-    )
+    logger.info("xdomea-Export: Akte %s, %s Dokumente, %s Dateien, Prozess %s", akte.pk, anzahl, dateien, prozess_id)
     return ergebnis

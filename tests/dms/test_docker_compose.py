@@ -128,7 +128,9 @@ def test_dockerfile_matches_the_project():
     for paket in ("tesseract-ocr-deu", "poppler-utils", "libmagic1", "postgresql-client"):
         assert paket in text
     # Reproducible: exact versions with hashes from the lock, never the ranges.
-    assert "pip install --require-hashes -r requirements.lock" in text and "COPY pyproject.toml requirements.lock" in text
+    assert (
+        "pip install --require-hashes -r requirements.lock" in text and "COPY pyproject.toml requirements.lock" in text
+    )
     assert "pip install ." not in text
     cmd = re.search(r"^CMD (\[.*\])$", text, re.MULTILINE)[1]
     assert "auslaenderakte.wsgi:application" in cmd
@@ -195,6 +197,8 @@ def test_lock_check_names_the_fix_when_pyproject_changed(tmp_path):
     for name in ("requirements.lock", "requirements-dev.lock"):
         shutil.copy(ROOT / name, tmp_path / name)
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    (tmp_path / "pyproject.toml").write_text(text.replace('"whitenoise>=6.8,<7",', '"whitenoise>=6.8,<7",\n    "neu>=1",'))
+    (tmp_path / "pyproject.toml").write_text(
+        text.replace('"whitenoise>=6.8,<7",', '"whitenoise>=6.8,<7",\n    "neu>=1",')
+    )
     r = subprocess.run([sys.executable, str(tmp_path / "scripts" / "lock_pruefen.py")], capture_output=True, text=True)
     assert r.returncode == 1 and "make lock" in r.stderr

@@ -34,7 +34,9 @@ def test_request_id_follows_the_mail_item_through_every_step_and_metrics_show_it
     client, _ = poststelle_api()
     pdf = scans.pdf_aus_bildern([scans.brief_bild(scans.Brief(name=f"Can {akte.person.familienname}",
                                                               aktenzeichen=akte.aktenzeichen), seed=7)])  # fmt: skip
-    r = client.post("/api/v1/posteingang/", {"datei": _datei(pdf)}, format="multipart", HTTP_X_REQUEST_ID="upload-0815-abcd")
+    r = client.post(
+        "/api/v1/posteingang/", {"datei": _datei(pdf)}, format="multipart", HTTP_X_REQUEST_ID="upload-0815-abcd"
+    )
     assert r.status_code == 201, r.content
     assert r["X-Request-ID"] == "upload-0815-abcd"
     p = warten(r.json()["id"])
@@ -67,7 +69,9 @@ def test_a_refused_item_is_counted_by_reason(e2e, settings):
 
     def abgewiesen() -> float:
         w = werte(metriken.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode())
-        return sum(v for k, v in w.items() if k[0] == "akte_verarbeitung_fehler_total" and ("art", "posteingang") in k[1])
+        return sum(
+            v for k, v in w.items() if k[0] == "akte_verarbeitung_fehler_total" and ("art", "posteingang") in k[1]
+        )
 
     vorher = abgewiesen()
     p = warten(hochladen(client, b"", name="leer.pdf")["id"])

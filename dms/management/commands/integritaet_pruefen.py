@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
-            "--fortsetzen", action="store_true", help="Den laufenden (geplanten) Prüflauf fortsetzen statt neu zu beginnen."
+            "--fortsetzen",
+            action="store_true",
+            help="Den laufenden (geplanten) Prüflauf fortsetzen statt neu zu beginnen.",
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:

@@ -8,7 +8,7 @@ import io
 import json
 
 from dms.models import Behoerde, Register
-from dms.services import akte_anlegen, ableitungen_speichern, dokument_anlegen, person_anlegen
+from dms.services import ableitungen_speichern, akte_anlegen, dokument_anlegen, person_anlegen
 from scanning.models import Posteingang
 from scanning.services import posteingang_annehmen
 

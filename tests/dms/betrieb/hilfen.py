@@ -26,10 +26,7 @@ def geschlossener_port() -> int:
 def db_url(name: str | None = None) -> str:
     db = settings.DATABASES["default"]
     passwort = db.get("PASSWORD") or ""
-    return (
-        f"postgres://{db['USER']}:{passwort}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
-        f"{name or db['NAME']}"
-    )
+    return f"postgres://{db['USER']}:{passwort}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name or db['NAME']}"
 
 
 def umgebung(**werte: str) -> dict[str, str]:
@@ -43,7 +40,10 @@ def umgebung(**werte: str) -> dict[str, str]:
 
 def django_ausfuehren(code: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run Python with Django set up in a fresh process."""
-    kopf = "import django, os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'auslaenderakte.settings')\ndjango.setup()\n"
+    kopf = (
+        "import django, os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'auslaenderakte.settings')\n"
+        "django.setup()\n"
+    )
     return subprocess.run([PY, "-c", kopf + code], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=timeout, check=False)  # fmt: skip
 

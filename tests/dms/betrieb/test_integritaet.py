@@ -28,7 +28,9 @@ def _version(inhalt: bytes, pdf: bytes | None = None) -> DokumentVersion:
     if pdf is not None:
         v.pdf.save("durchsuchbar.pdf", ContentFile(pdf), save=False)
         v.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-        v.vorschaubilder = [default_storage.save(f"dokumente/{v.dokument.uuid}/1/vorschau/00001.png", ContentFile(b"png"))]
+        v.vorschaubilder = [
+            default_storage.save(f"dokumente/{v.dokument.uuid}/1/vorschau/00001.png", ContentFile(b"png"))
+        ]
         v.save()
     return v
 

@@ -61,7 +61,9 @@ def test_request_latency_by_view_and_items_by_status(client, settings, sachbearb
     assert client.get("/").status_code == 200
     text = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode()
     w = werte(text)
-    assert w[("akte_http_anfrage_sekunden_count", (("methode", "GET"), ("status", "2xx"), ("view", "arbeitsplatz")))] >= 1
+    assert (
+        w[("akte_http_anfrage_sekunden_count", (("methode", "GET"), ("status", "2xx"), ("view", "arbeitsplatz")))] >= 1
+    )
     assert ("akte_posteingang", (("status", "zu_pruefen"),)) in w
     fehler = {k[1][0][1]: v for k, v in w.items() if k[0] == "akte_metriken_sammler_fehler"}
     assert fehler and set(fehler.values()) == {0.0}, fehler
@@ -71,11 +73,15 @@ def test_queue_depth_per_queue_under_this_runs_prefix(client, settings):
     """A message on `altakten` (no worker of the tests reads it) shows as depth 1 there, under this run's prefix."""
     settings.METRICS_TOKEN = TOKEN
     with current_app.connection_for_write() as verbindung:
-        verbindung.default_channel.client.delete(f"{settings.CELERY_BROKER_TRANSPORT_OPTIONS['global_keyprefix']}altakten")
+        verbindung.default_channel.client.delete(
+            f"{settings.CELERY_BROKER_TRANSPORT_OPTIONS['global_keyprefix']}altakten"
+        )
         vorher = werte(client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode())
         assert vorher[("akte_warteschlange_laenge", (("warteschlange", "altakten"),))] == 0
         current_app.send_task("scanning.tasks.dokument_verarbeiten", args=[0], queue="altakten", connection=verbindung)
         w = werte(client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode())
         assert w[("akte_warteschlange_laenge", (("warteschlange", "altakten"),))] == 1
         assert {("akte_warteschlange_laenge", (("warteschlange", q),)) for q in ("ocr", "default")} <= set(w)
-        verbindung.default_channel.client.delete(f"{settings.CELERY_BROKER_TRANSPORT_OPTIONS['global_keyprefix']}altakten")
+        verbindung.default_channel.client.delete(
+            f"{settings.CELERY_BROKER_TRANSPORT_OPTIONS['global_keyprefix']}altakten"
+        )

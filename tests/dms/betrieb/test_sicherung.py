@@ -84,6 +84,6 @@ def test_backup_refuses_to_call_itself_complete_when_a_file_was_changed(datenban
     manifest = json.loads((ordner / "manifest.json").read_text())
     assert not manifest["vollstaendig"] and len(manifest["dateien"]["abweichend"]) == 1
     assert hashlib.sha256(b"nachtraeglich veraendert").hexdigest() not in json.dumps(manifest["dateien"]["fehlend"])
-    r = manage("sicherung_wiederherstellen", str(ordner),
-               env=umgebung(DATABASE_URL=db_url(datenbanken.neu("nie")), MEDIA_ROOT=str(tmp_path / "leer")))  # fmt: skip
+    leer = umgebung(DATABASE_URL=db_url(datenbanken.neu("nie")), MEDIA_ROOT=str(tmp_path / "leer"))
+    r = manage("sicherung_wiederherstellen", str(ordner), env=leer)
     assert r.returncode != 0 and "unvollständig" in r.stderr

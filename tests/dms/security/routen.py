@@ -25,9 +25,9 @@ OEFFENTLICH: dict[str, str] = {
     "admin:javascript-catalog": "Übersetzungen der Verwaltungsoberfläche, keine Daten",
     "/static/": "statische Dateien (CSS/JS), keine Daten",
     "/media-intern/": "nie direkt ausgeliefert (kein Muster), nur zur Sicherheit aufgeführt",
-    "healthz": "Lebenszeichen für Lastverteiler, antwortet nur {\"status\": \"ok\"}",
+    "healthz": 'Lebenszeichen für Lastverteiler, antwortet nur {"status": "ok"}',
     "readyz": "Bereitschaft für Lastverteiler: nennt nur Komponenten (Datenbank, Redis, Speicher), keine Daten",
-    "metriken": "Maschinenschnittstelle: ohne Betreiber-Anmeldung oder METRICS_TOKEN 401, sonst 404 (tests/dms/betrieb)",
+    "metriken": "Maschinenschnittstelle: ohne Betreiber-Anmeldung/METRICS_TOKEN 401, sonst 404 (tests/dms/betrieb)",
 }
 
 _GRUPPE = re.compile(r"\(\?P<(\w+)>((?:[^()]|\([^()]*\))*)\)")
