@@ -3,47 +3,49 @@ that fills up or a bucket that refuses writes shows on the dashboard before user
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from django.core.files.storage import FileSystemStorage
+from storages.backends.s3 import S3Storage
 
 from . import ereignisse
 from .metriken import SPEICHERFEHLER
 
-F = TypeVar("F", bound=Callable[..., Any])
 
-
-def _gezaehlt(vorgang: str) -> Callable[[F], F]:
-    def deko(methode: F) -> F:
-        @wraps(methode)
-        def aufruf(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return methode(*args, **kwargs)
-            except Exception as exc:
-                ereignisse.zaehlen(SPEICHERFEHLER, vorgang=vorgang, art=type(exc).__name__)
-                raise
-
-        return aufruf  # type: ignore[return-value]
-
-    return deko
+@contextmanager
+def _gezaehlt(vorgang: str) -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        ereignisse.zaehlen(SPEICHERFEHLER, vorgang=vorgang, art=type(exc).__name__)
+        raise
 
 
 class DateisystemSpeicher(FileSystemStorage):
-    _open = _gezaehlt("lesen")(FileSystemStorage._open)
-    _save = _gezaehlt("schreiben")(FileSystemStorage._save)
-    delete = _gezaehlt("loeschen")(FileSystemStorage.delete)
+    def _open(self, name: str, mode: str = "rb") -> Any:
+        with _gezaehlt("lesen"):
+            return super()._open(name, mode)  # type: ignore[misc]
+
+    def _save(self, name: str, content: Any) -> str:
+        with _gezaehlt("schreiben"):
+            return super()._save(name, content)  # type: ignore[misc]
+
+    def delete(self, name: str) -> None:
+        with _gezaehlt("loeschen"):
+            super().delete(name)
 
 
-try:
-    from storages.backends.s3 import S3Storage
-except ImportError:  # pragma: no cover - django-storages[s3] is a dependency
-    S3Storage = None  # type: ignore[assignment,misc]
+class S3Speicher(S3Storage):
+    def _open(self, name: str, mode: str = "rb") -> Any:
+        with _gezaehlt("lesen"):
+            return super()._open(name, mode)
 
-if S3Storage is not None:
+    def _save(self, name: str, content: Any) -> str:
+        with _gezaehlt("schreiben"):
+            return super()._save(name, content)
 
-    class S3Speicher(S3Storage):
-        _open = _gezaehlt("lesen")(S3Storage._open)
-        _save = _gezaehlt("schreiben")(S3Storage._save)
-        delete = _gezaehlt("loeschen")(S3Storage.delete)
+    def delete(self, name: str) -> None:
+        with _gezaehlt("loeschen"):
+            super().delete(name)

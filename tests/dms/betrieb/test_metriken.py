@@ -85,3 +85,18 @@ def test_queue_depth_per_queue_under_this_runs_prefix(client, settings):
         verbindung.default_channel.client.delete(
             f"{settings.CELERY_BROKER_TRANSPORT_OPTIONS['global_keyprefix']}altakten"
         )
+
+
+def test_storage_errors_are_counted_by_operation(client, settings):
+    from django.core.files.storage import default_storage
+
+    settings.METRICS_TOKEN = TOKEN
+
+    def fehler() -> float:
+        w = werte(client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode())
+        return w.get(("akte_speicher_fehler_total", (("art", "FileNotFoundError"), ("vorgang", "lesen"))), 0.0)
+
+    vorher = fehler()
+    with pytest.raises(FileNotFoundError):
+        default_storage.open("dokumente/gibt-es-nicht/1/original", "rb")
+    assert fehler() == vorher + 1
