@@ -19,11 +19,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PROMETHEUS_MULTIPROC_DIR=/tmp/akte-metriken
 
 # OCR and PDF tools used by the scanning pipeline; libmagic for content-based type detection; the PostgreSQL
-# client (pg_dump/pg_restore 15, matching the postgres:15 service) for `manage.py sicherung_erstellen`.
+# client (pg_dump/pg_restore 15, matching the postgres:15 service) for `manage.py sicherung_erstellen`; tzdata for
+# zoneinfo (Celery and Django's Europe/Berlin; slim bookworm images come without it).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         tesseract-ocr tesseract-ocr-deu poppler-utils qpdf ghostscript libmagic1 fonts-dejavu-core \
-        postgresql-client \
+        postgresql-client tzdata \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -125,7 +125,7 @@ def test_dockerfile_matches_the_project():
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert re.search(r"^ARG BASIS=python:3\.11-slim-bookworm$", text, re.MULTILINE)
     assert re.search(r"^FROM \$\{BASIS\}$", text, re.MULTILINE)
-    for paket in ("tesseract-ocr-deu", "poppler-utils", "libmagic1", "postgresql-client"):
+    for paket in ("tesseract-ocr-deu", "poppler-utils", "libmagic1", "postgresql-client", "tzdata"):
         assert paket in text
     # Reproducible: exact versions with hashes from the lock, never the ranges.
     assert (

@@ -9,6 +9,8 @@ nothing is deleted before it is stored.
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -110,8 +112,12 @@ class Command(BaseCommand):
             self.stdout.write(f"{n} Datei(en) übernommen.")
             return
         vorher: dict[Path, tuple[int, float]] | None = None
-        while True:
+        # A service stopped with SIGTERM (docker stop, make run's Ctrl-C) ends after the current pass; as PID 1 in a
+        # container it would otherwise ignore the signal and be killed mid-file.
+        stopp = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stopp.set())
+        while not stopp.is_set():
             n, vorher = abholen(basis, ruhe=opts["ruhe"], vorher=vorher or {})
             if n:
                 self.stdout.write(f"{n} Datei(en) übernommen.")
-            time.sleep(opts["intervall"])
+            stopp.wait(opts["intervall"])
