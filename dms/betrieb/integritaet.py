@@ -8,7 +8,6 @@ and done again by the next one. Findings go to the log (one line each) and to `/
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from dataclasses import dataclass
@@ -17,6 +16,8 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dms.dateien import sha256_und_groesse
+
 from .dateien import Datei, dateiquellen
 from .models import Integritaetsbefund, Integritaetslauf
 
@@ -24,7 +25,6 @@ logger = logging.getLogger("dms.betrieb.integritaet")
 
 _SPERRE = 4711_0018
 FERTIG = -1  # position of a source that has been checked completely
-BLOCK = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -41,20 +41,15 @@ def lauf_starten() -> Integritaetslauf:
 
 def _hash(pfad: str) -> tuple[str, int] | None:
     """(SHA-256, size) of a stored file; None when it is missing."""
-    h = hashlib.sha256()
-    groesse = 0
     try:
         with default_storage.open(pfad, "rb") as f:
-            for block in iter(lambda: f.read(BLOCK), b""):
-                h.update(block)
-                groesse += len(block)
+            return sha256_und_groesse(f)  # streamed in 1 MB blocks
     except FileNotFoundError:
         return None
     except Exception:
         if not default_storage.exists(pfad):  # S3 reports a missing key by its own error types
             return None
         raise
-    return h.hexdigest(), groesse
 
 
 def _pruefen(datei: Datei) -> tuple[str, str, int]:

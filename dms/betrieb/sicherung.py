@@ -34,6 +34,8 @@ from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from dms.dateien import sha256_und_groesse
+
 from .dateien import alle_dateien
 
 logger = logging.getLogger("dms.betrieb.sicherung")
@@ -74,11 +76,8 @@ def _pg_umgebung() -> tuple[list[str], dict[str, str]]:
 
 
 def _sha256_datei(pfad: Path) -> str:
-    h = hashlib.sha256()
     with pfad.open("rb") as f:
-        for block in iter(lambda: f.read(BLOCK), b""):
-            h.update(block)
-    return h.hexdigest()
+        return sha256_und_groesse(f)[0]
 
 
 def _kopieren(quelle: IO[bytes], ziel: Path) -> tuple[str, int]:
@@ -308,14 +307,12 @@ def stichprobe_oeffnen(anzahl: int = 20) -> list[str]:
         for pfad, erwartet in ((original, sha), (pdf, pdf_sha)):
             if not pfad:
                 continue
-            h = hashlib.sha256()
             try:
                 with default_storage.open(pfad, "rb") as f:
-                    for block in iter(lambda: f.read(BLOCK), b""):
-                        h.update(block)
+                    gefunden, _ = sha256_und_groesse(f)
             except FileNotFoundError:
                 fehler.append(f"Dokumentversion {pk}: {pfad} fehlt")
                 continue
-            if erwartet and h.hexdigest() != erwartet:
+            if erwartet and gefunden != erwartet:
                 fehler.append(f"Dokumentversion {pk}: {pfad} weicht ab")
     return fehler
