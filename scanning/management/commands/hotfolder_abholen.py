@@ -80,20 +80,21 @@ def abholen(
 
 
 def _speichern(pfad: Path, behoerde: Behoerde) -> int:
-    name = pfad.name.split("__", 1)[-1]
-    try:
-        # Each picked-up file gets its own request id, followed through its pipeline like an upload's.
-        with anfrage_kontext(quelle="hotfolder"), pfad.open("rb") as f:
-            p = services.posteingang_annehmen(
-                behoerde=behoerde, datei=f, dateiname=name, quelle=Posteingang.Quelle.HOTFOLDER
-            )
-    except Exception:
-        # The scanner's file name may name a person: the log names the folder only.
-        logger.exception("Hotfolder: Datei konnte nicht gespeichert werden; bleibt in %s", pfad.parent)
-        return 0
-    pfad.unlink()  # stored and committed: now it may go
-    logger.info("Hotfolder: Datei als Posteingang %s gespeichert", p.pk)
-    return 1
+    # Each picked-up file gets its own request id, followed through its pipeline like an upload's.
+    with anfrage_kontext(quelle="hotfolder"):
+        name = pfad.name.split("__", 1)[-1]
+        try:
+            with pfad.open("rb") as f:
+                p = services.posteingang_annehmen(
+                    behoerde=behoerde, datei=f, dateiname=name, quelle=Posteingang.Quelle.HOTFOLDER
+                )
+        except Exception:
+            # The scanner's file name may name a person: the log names the folder only.
+            logger.exception("Hotfolder: Datei konnte nicht gespeichert werden; bleibt in %s", pfad.parent)
+            return 0
+        pfad.unlink()  # stored and committed: now it may go
+        logger.info("Hotfolder: Datei als Posteingang %s gespeichert", p.pk)
+        return 1
 
 
 class Command(BaseCommand):
