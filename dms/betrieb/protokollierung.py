@@ -69,6 +69,21 @@ def text_formatter() -> logging.Formatter:
     )
 
 
+_ZITATE = re.compile(r"„[^“]*“|'[^']*'|\"[^\"]*\"")
+
+
+def ohne_werte(text: str) -> str:
+    """A user-facing sentence made fit for the log: quoted values (file names, element content) become `…` and the
+    detail after the first colon goes. What kind of problem it was stays readable.
+
+    >>> ohne_werte("Die Primärdatei „a.pdf“ („Bescheid Müller.pdf“) fehlt im Paket.")
+    'Die Primärdatei „…“ („…“) fehlt im Paket.'
+    """
+    gekuerzt = _ZITATE.sub(lambda m: m[0][0] + "…" + m[0][-1], text)
+    kopf, doppelpunkt, _ = gekuerzt.partition(": ")
+    return kopf + (": …" if doppelpunkt else "")
+
+
 def neue_anfrage_id() -> str:
     return uuid.uuid4().hex
 

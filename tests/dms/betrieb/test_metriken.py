@@ -100,3 +100,17 @@ def test_storage_errors_are_counted_by_operation(client, settings):
     with pytest.raises(FileNotFoundError):
         default_storage.open("dokumente/gibt-es-nicht/1/original", "rb")
     assert fehler() == vorher + 1
+
+
+def test_log_sentences_lose_their_quoted_values():
+    from dms.betrieb.protokollierung import ohne_werte
+
+    assert ohne_werte("Die Primärdatei „x.pdf“ („Bescheid Öztürk.pdf“) fehlt im Paket.") == (
+        "Die Primärdatei „…“ („…“) fehlt im Paket."
+    )
+    assert ohne_werte("Das Paket enthält einen unzulässigen Pfad ('../Müller.pdf').") == (
+        "Das Paket enthält einen unzulässigen Pfad ('…')."
+    )
+    assert ohne_werte("Die Nachricht ist kein wohlgeformtes XML: Zeile 3 Ayşe") == (
+        "Die Nachricht ist kein wohlgeformtes XML: …"
+    )
