@@ -98,7 +98,7 @@ def _kopieren(quelle: IO[bytes], ziel: Path) -> tuple[str, int]:
 def speicher_pfade() -> Iterator[str]:
     """Every object in the storage (local files or S3 bucket), streamed."""
     if hasattr(default_storage, "bucket"):
-        bucket = default_storage.bucket  # type: ignore[attr-defined]
+        bucket = default_storage.bucket
         praefix = getattr(default_storage, "location", "") or ""
         for obj in bucket.objects.filter(Prefix=praefix):
             yield obj.key[len(praefix) :].lstrip("/") if praefix else obj.key
