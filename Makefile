@@ -2,10 +2,14 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export OMP_THREAD_LIMIT ?= 1
 
-.PHONY: setup run test test-fast lint bench migrate demo screenshots
+.PHONY: setup run test test-fast lint bench migrate demo screenshots lock
 
 setup:
 	bash scripts/setup.sh
+
+## lock: regenerate requirements.lock / requirements-dev.lock (hashed) after changing dependencies in pyproject.toml
+lock:
+	bash scripts/lock.sh
 
 migrate: setup
 	$(PY) manage.py migrate --noinput
@@ -14,7 +18,8 @@ migrate: setup
 demo: migrate
 	$(PY) manage.py demo_daten
 
-## run: set everything up, then serve at http://127.0.0.1:8000 with an OCR worker and beat (Ctrl-C stops all)
+## run: set everything up, then serve at http://127.0.0.1:$${PORT:-8000} with the workers, beat and the hot folder
+##      (Ctrl-C stops all); a second checkout: `make run PORT=8001`
 run: demo
 	bash scripts/run.sh
 

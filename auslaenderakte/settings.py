@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: answers /healthz and /readyz, request id, one log line and the latency metric per request.
+    "dms.betrieb.middleware.BetriebMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,6 +95,8 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/auslaenderakte")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database that does not answer fails a request (and /readyz) after this many seconds instead of hanging.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL muss auf PostgreSQL zeigen (postgres://...).")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -142,9 +146,9 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = True
     AWS_S3_FILE_OVERWRITE = False
-    DEFAULT_FILE_STORAGE_BACKEND = "storages.backends.s3.S3Storage"
+    DEFAULT_FILE_STORAGE_BACKEND = "dms.betrieb.speicher.S3Speicher"
 else:
-    DEFAULT_FILE_STORAGE_BACKEND = "django.core.files.storage.FileSystemStorage"
+    DEFAULT_FILE_STORAGE_BACKEND = "dms.betrieb.speicher.DateisystemSpeicher"  # FileSystemStorage, errors counted
 STORAGES = {
     "default": {"BACKEND": DEFAULT_FILE_STORAGE_BACKEND},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -167,8 +171,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# legacy-file import task (its OCR runs on queue `altakten`); letter dispatch; e-mail and online intake
-CELERY_IMPORTS = ["scanning.altakten.tasks", "dms.postausgang.tasks", "scanning.eingang.tasks"]
+# legacy-file import task (its OCR runs on queue `altakten`); letter dispatch; e-mail and online intake; operations
+CELERY_IMPORTS = ["scanning.altakten.tasks", "dms.postausgang.tasks", "scanning.eingang.tasks", "dms.betrieb.tasks"]
 CELERY_TASK_ROUTES = {
     "scanning.tasks.*": {"queue": "ocr"},
 }
@@ -184,7 +188,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "sweeper": {"task": "scanning.tasks.posteingang_sweeper", "schedule": 60},
     "postausgang-sweeper": {"task": "dms.postausgang.sweeper", "schedule": 120},
     "postfaecher-abrufen": {"task": "scanning.eingang.postfaecher_abrufen", "schedule": env.int("IMAP_INTERVALL", 60)},
+    # Starts a storage integrity run when one is due and restarts a broken chain of steps (dms/betrieb/tasks.py).
+    "integritaet": {"task": "dms.betrieb.integritaet_pruefen", "schedule": 600},
 }
+# Logs go through Django's LOGGING (JSON lines with the request id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+INTEGRITAET_INTERVALL_STUNDEN = env.float("INTEGRITAET_INTERVALL_STUNDEN", default=24)
+INTEGRITAET_SCHRITT_SEKUNDEN = env.float("INTEGRITAET_SCHRITT_SEKUNDEN", default=20)
 CELERY_TIMEZONE = TIME_ZONE
 
 OCR_LANGUAGE = env.str("OCR_LANGUAGE", default="deu")
@@ -293,12 +303,21 @@ GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = None
 
+# Operators' token for /metrics (`Authorization: Bearer …`); empty: only logged-in operators may read metrics.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")  # json (one object per line) or text
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "json": {"()": "dms.betrieb.protokollierung.json_formatter"},
+        "text": {"()": "dms.betrieb.protokollierung.text_formatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "text" if LOG_FORMAT == "text" else "json"}
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "pikepdf": {"level": "WARNING"}},
 }

@@ -9,6 +9,7 @@ admin.site.site_title = "Ausländerakte Verwaltung"
 admin.site.index_title = "Verwaltung"
 
 urlpatterns = [
+    path("", include("dms.betrieb.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

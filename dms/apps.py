@@ -8,3 +8,6 @@ class DmsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (login/logout audit only: a decoupled side concern)
+        from .betrieb import registrierung
+
+        registrierung.registrieren()

@@ -9,7 +9,9 @@ class ScanningConfig(AppConfig):
     def ready(self) -> None:
         from dms.views.arbeitsplatz import abschnitt_registrieren
 
+        from . import betrieb
         from .postkorb.queries import arbeitsplatz_abschnitt
 
         # The start page lives in dms, which never imports the mail room: the in-tray part is registered here.
         abschnitt_registrieren(arbeitsplatz_abschnitt)
+        betrieb.registrieren()  # file sources, metrics and queues for dms/betrieb

@@ -38,11 +38,13 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> Lege virtualenv an"
   python3 -m venv .venv
 fi
-stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+# Exact versions with hashes from the lock (made by `make lock` from the ranges in pyproject.toml); refuse to go on
+# when pyproject.toml was changed without regenerating it, so a missed `make lock` is obvious.
+python3 scripts/lock_pruefen.py
+stamp=.venv/.installed-$(cat requirements-dev.lock | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
-  echo "==> Installiere Python-Pakete"
-  .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e '.[dev]'
+  echo "==> Installiere Python-Pakete (requirements-dev.lock)"
+  .venv/bin/pip install -q --require-hashes -r requirements-dev.lock
   rm -f .venv/.installed-*; touch "$stamp"
 fi
 

@@ -1,3 +1,5 @@
+from dms.betrieb.models import Integritaetsbefund, Integritaetslauf  # noqa: F401 - operations (dms/betrieb)
+
 from .abgabe import Aktenabgabe, DateiBEintrag  # noqa: F401 - re-exported (issue 7)
 from .akte import Akte, AkteFreigabe, Akteneinsicht, AktenzeichenZaehler, Person, Vorgang, azr_validator
 from .dokument import Dokument, DokumentVersion

@@ -514,7 +514,7 @@ def akte_exportieren(
             zf.write(xml_name, f"{paketname(prozess_id)}.xml", compress_type=zipfile.ZIP_DEFLATED)
     except BaseException:
         zip_pfad.unlink(missing_ok=True)
-        logger.exception("xdomea-Export der Akte %s fehlgeschlagen", akte.aktenzeichen)
+        logger.exception("xdomea-Export der Akte %s fehlgeschlagen", akte.pk)
         raise
     finally:
         Path(xml_name).unlink(missing_ok=True)
@@ -541,7 +541,5 @@ def akte_exportieren(
             "sha256": ergebnis.sha256,
         },
     )
-    logger.info(
-        "xdomea-Export: Akte %s, %s Dokumente, %s Dateien -> %s", akte.aktenzeichen, anzahl, dateien, zip_pfad.name
-    )
+    logger.info("xdomea-Export: Akte %s, %s Dokumente, %s Dateien, Prozess %s", akte.pk, anzahl, dateien, prozess_id)
     return ergebnis

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dms.audit import Aktion, protokollieren
+from dms.betrieb.protokollierung import ohne_werte
 from dms.models import Akte, Behoerde, Dokument, DokumentVersion, Person, Register, Vorgang, Vorgangsart
 from dms.services import akte_anlegen, dokument_anlegen, dokument_version_hinzufuegen, person_anlegen, vorgang_anlegen
 from dms.services.dokumente import ableitungen_speichern, verarbeitung_nach_commit, zaehlung_uebernehmen
@@ -93,7 +94,7 @@ class _Importlauf:
     def _entpacken(self, datei: DateiPlan) -> Entpackt:
         info = self.namen.get(datei.name)
         if info is None:
-            raise PaketFehler(f"Die Primärdatei „{datei.name}“ ({datei.original_name}) fehlt im Paket.")
+            raise PaketFehler(f"Die Primärdatei „{datei.name}“ („{datei.original_name}“) fehlt im Paket.")
         self.dateien += 1
         return entpacken(self.zf, info, erwartet_sha256=datei.sha256, erwartet_groesse=datei.groesse)
 
@@ -272,7 +273,7 @@ def paket_importieren(
             fehlend = [d for d in plan.dateien() if d.name not in namen]
             if fehlend:
                 raise PaketFehler(
-                    f"Die Primärdatei „{fehlend[0].name}“ ({fehlend[0].original_name}) fehlt im Paket"
+                    f"Die Primärdatei „{fehlend[0].name}“ („{fehlend[0].original_name}“) fehlt im Paket"
                     + (f" (insgesamt {len(fehlend)} fehlende Dateien)." if len(fehlend) > 1 else ".")
                 )
             lauf = _Importlauf(plan, zf, namen, ziel)
@@ -300,25 +301,23 @@ def paket_importieren(
         grund = exc.grund if isinstance(exc, PaketFehler) else "; ".join(exc.messages)
         if lauf is not None:
             lauf.aufraeumen()
+        # No package name or Aktenzeichen in the log, and the reason without its quoted values (file names, element
+        # content): they can carry names. The full reason is in the negative receipt and shown to the user.
         logger.warning(
-            "xdomea-Import abgelehnt: paket=%s behoerde=%s grund=%s",
-            paketname,
-            ziel.kuerzel if ziel else behoerde,
-            grund,
+            "xdomea-Import abgelehnt: behoerde=%s grund=%s", ziel.kuerzel if ziel else behoerde, ohne_werte(grund)
         )
         raise ImportAbgelehnt(grund, _negative_quittung(nachricht, ziel, grund)) from exc
     except BaseException:
         if lauf is not None:
             lauf.aufraeumen()
-        logger.exception("xdomea-Import fehlgeschlagen: paket=%s", paketname)
+        logger.exception("xdomea-Import fehlgeschlagen: behoerde=%s", ziel.kuerzel if ziel else behoerde)
         raise
     logger.info(
-        "xdomea-Import: paket=%s -> Akte %s (%s Dokumente, %s Dateien, früher %s)",
-        paketname,
-        akte.aktenzeichen,
+        "xdomea-Import: Akte %s (%s Dokumente, %s Dateien, Prozess %s)",
+        akte.pk,
         len(plan.dokumente),
         lauf.dateien,
-        plan.kennzeichen,
+        plan.prozess_id,
     )
     return ImportErgebnis(
         akte=akte, prozess_id=plan.prozess_id, dokumente=len(plan.dokumente), dateien=lauf.dateien, quittung=quittung

@@ -16,6 +16,7 @@ from dms import services as dms_services
 from dms.dateien import SCAN_TYPEN
 from dms.models import Dokument, DokumentVersion
 
+from ..betrieb import fehler_gezaehlt
 from . import konvertieren, preflight, texterkennung
 from .arbeitsbereich import Arbeitsbereich
 from .fehler import EingabeFehler
@@ -54,7 +55,8 @@ def verarbeiten(version_id: int) -> None:
             pruef = preflight.pruefen(pfad)
         e = texterkennung.datei_erkennen(pfad, pruef.mime_type, pruef.seiten, ab, titel=dokument.titel)
     except EingabeFehler as exc:
-        logger.warning("Dokumentversion %s: Texterkennung nicht moeglich: %s", version_id, exc)
+        logger.warning("Dokumentversion %s: Texterkennung nicht moeglich: %s", version_id, exc.code)
+        fehler_gezaehlt(art="dokument", code=exc.code)
         dms_services.ocr_status_setzen(dokument_id=dokument.pk, status=Dokument.OcrStatus.FEHLER)
         ab.entfernen()
         return
@@ -62,6 +64,7 @@ def verarbeiten(version_id: int) -> None:
         raise  # retried by the task
     except Exception:
         logger.exception("Dokumentversion %s: Texterkennung abgebrochen", version_id)
+        fehler_gezaehlt(art="dokument", code="intern")
         dms_services.ocr_status_setzen(dokument_id=dokument.pk, status=Dokument.OcrStatus.FEHLER)
         return
     praefix = f"dokumente/{dokument.uuid}/{version.nummer}/vorschau"

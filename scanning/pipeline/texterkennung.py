@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from pdf2image import convert_from_path
 
 from dms.dateien import PDF, datei_sha256
 
+from ..betrieb import seite_erkannt
 from . import ausrichtung, leerseiten, ocr, textebene, vorschau, zaehlen
 from .arbeitsbereich import Arbeitsbereich
 from .raster import bild_dpi, seite_rastern
@@ -103,9 +105,11 @@ def datei_erkennen(
         for s in range(1, seiten + 1):
             info = ab.lesen_json(f"seite-{s:05d}.json")
             if info is None:
+                start = time.perf_counter()
                 info = _seite_verarbeiten(
                     pfad, mime, s, texte_ebene[s - 1], dpi_standard, s in gedreht_im_pdf, ab, quelle_pdf
                 )
+                seite_erkannt(sekunden=time.perf_counter() - start, quelle=str(info["quelle"]))
                 ab.schreiben_json(f"seite-{s:05d}.json", info)
                 if fortschritt:
                     fortschritt(s)

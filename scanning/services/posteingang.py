@@ -42,6 +42,7 @@ from dms.access import zugang
 from dms.audit import Aktion, protokollieren
 from dms.models import Akte, Behoerde, Dokument, Register, Team, Vorgang, Vorgangsart
 
+from .. import betrieb
 from ..models import Onlineantrag, Posteingang
 
 if TYPE_CHECKING:
@@ -186,7 +187,9 @@ def posteingang_fehler(*, posteingang_id: int, code: str, meldung: str) -> None:
         p.verarbeitet_am = timezone.now()
         p.save(update_fields=["status", "fehler", "schritt", "verarbeitet_am", "aktualisiert_am"])
         protokollieren(aktion=Aktion.AENDERN, objekt=p, benutzername=SYSTEM, details={"status": "fehler", "code": code})
-    logger.warning("Posteingang %s (%s) abgewiesen: %s – %s", posteingang_id, p.dateiname, code, meldung)
+    # Ids and the code only: the file name and the German sentence may carry personal data.
+    logger.warning("Posteingang %s abgewiesen: %s", posteingang_id, code)
+    betrieb.fehler_gezaehlt(art="posteingang", code=code)
 
 
 # ---------------------------------------------------------------- pipeline progress (system writes)

@@ -1,4 +1,5 @@
-"""docker-compose.yml and Dockerfile: no Docker engine here, so check the files against the code they start."""
+"""docker-compose.yml, Dockerfile and scripts/run.sh checked against the code they start. A real `podman-compose up`
+was run by hand (docs/operations.md, "Container"); this suite runs where no container engine is installed."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.core.management import get_commands
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_TEXT = (ROOT / "auslaenderakte" / "settings.py").read_text(encoding="utf-8")
-APP_SERVICES = ("web", "worker", "beat", "migrate")
+APP_SERVICES = ("web", "worker", "worker-altakten", "beat", "migrate", "hotfolder")
 _VARIABLE = re.compile(r"\$\{(?P<name>\w+)(?::(?P<op>[-?])(?P<wert>[^}]*))?\}")
 
 
@@ -122,10 +123,15 @@ def test_management_commands_named_exist(compose):
 
 def test_dockerfile_matches_the_project():
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
-    assert re.search(r"^FROM python:3\.1[12]", text, re.MULTILINE)
-    for paket in ("tesseract-ocr-deu", "poppler-utils", "libmagic1"):
+    assert re.search(r"^ARG BASIS=python:3\.11-slim-bookworm$", text, re.MULTILINE)
+    assert re.search(r"^FROM \$\{BASIS\}$", text, re.MULTILINE)
+    for paket in ("tesseract-ocr-deu", "poppler-utils", "libmagic1", "postgresql-client", "tzdata"):
         assert paket in text
-    assert "pip install ." in text and "COPY pyproject.toml" in text
+    # Reproducible: exact versions with hashes from the lock, never the ranges.
+    assert (
+        "pip install --require-hashes -r requirements.lock" in text and "COPY pyproject.toml requirements.lock" in text
+    )
+    assert "pip install ." not in text
     cmd = re.search(r"^CMD (\[.*\])$", text, re.MULTILINE)[1]
     assert "auslaenderakte.wsgi:application" in cmd
     assert "USER akte" in text  # not root
@@ -142,3 +148,57 @@ def test_operations_doc_lists_every_setting_variable():
     doku = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     fehlend = sorted(v for v in gelesen if f"`{v}`" not in doku)
     assert fehlend == [], f"in docs/operations.md nicht beschrieben: {fehlend}"
+
+
+def test_every_part_is_started_by_compose_and_run_sh(compose):
+    """Hot folder, both workers, beat and web: in docker-compose.yml and in `make run` alike."""
+    befehle = {name: " ".join(_befehl(s)) for name, s in compose["services"].items() if "command" in s}
+    assert "manage.py hotfolder_abholen" in befehle["hotfolder"]
+    hotfolder = compose["services"]["hotfolder"]
+    assert f"hotfolder:{hotfolder['environment']['HOTFOLDER_PATH']}" in hotfolder["volumes"]
+    assert f"media:{hotfolder['environment']['MEDIA_ROOT']}" in hotfolder["volumes"]
+    assert "-Q altakten" in befehle["worker-altakten"]
+    assert "python:dms.betrieb.gunicorn_konfig" in befehle["web"]
+    assert "/readyz" in " ".join(compose["services"]["web"]["healthcheck"]["test"])
+    run = (ROOT / "scripts" / "run.sh").read_text(encoding="utf-8")
+    for teil in ("manage.py hotfolder_abholen", "-Q ocr,default", "-Q altakten", " beat ", "gunicorn_konfig"):
+        assert teil in run, teil
+    assert '--bind "127.0.0.1:$PORT"' in run  # a second checkout: make run PORT=8001
+
+
+def test_postgres_major_version_matches_the_images_pg_dump(compose):
+    """Backups run pg_dump from the app image (Debian bookworm: PostgreSQL 15); pg_dump refuses newer servers."""
+    assert compose["services"]["postgres"]["image"] == "postgres:15"
+
+
+def test_lock_files_match_pyproject():
+    """`make setup` refuses to install when pyproject.toml changed without `make lock` (scripts/lock_pruefen.py)."""
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "lock_pruefen.py")], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    for name in ("requirements.lock", "requirements-dev.lock"):
+        zeilen = (ROOT / name).read_text(encoding="utf-8").splitlines()
+        pakete = [z for z in zeilen if re.match(r"^[a-z0-9][a-z0-9._-]*==", z)]
+        assert pakete and all(z.endswith("\\") for z in pakete), name  # every pin is followed by its hashes
+    laufzeit = {z.split("==")[0] for z in (ROOT / "requirements.lock").read_text().splitlines() if "==" in z}
+    assert {"django", "celery", "gunicorn", "structlog", "prometheus-client"} <= laufzeit
+    assert "pytest" not in laufzeit  # the image gets no test tools
+
+
+def test_lock_check_names_the_fix_when_pyproject_changed(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "lock_pruefen.py", tmp_path / "scripts")
+    for name in ("requirements.lock", "requirements-dev.lock"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        text.replace('"whitenoise>=6.8,<7",', '"whitenoise>=6.8,<7",\n    "neu>=1",')
+    )
+    r = subprocess.run([sys.executable, str(tmp_path / "scripts" / "lock_pruefen.py")], capture_output=True, text=True)
+    assert r.returncode == 1 and "make lock" in r.stderr

@@ -9,6 +9,8 @@ nothing is deleted before it is stored.
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from dms.betrieb.protokollierung import anfrage_kontext
 from dms.models import Behoerde
 from scanning import services
 from scanning.models import Posteingang
@@ -77,18 +80,21 @@ def abholen(
 
 
 def _speichern(pfad: Path, behoerde: Behoerde) -> int:
-    name = pfad.name.split("__", 1)[-1]
-    try:
-        with pfad.open("rb") as f:
-            p = services.posteingang_annehmen(
-                behoerde=behoerde, datei=f, dateiname=name, quelle=Posteingang.Quelle.HOTFOLDER
-            )
-    except Exception:
-        logger.exception("Hotfolder: %s konnte nicht gespeichert werden; bleibt in %s", name, pfad.parent)
-        return 0
-    pfad.unlink()  # stored and committed: now it may go
-    logger.info("Hotfolder: %s als Posteingang %s gespeichert", name, p.pk)
-    return 1
+    # Each picked-up file gets its own request id, followed through its pipeline like an upload's.
+    with anfrage_kontext(quelle="hotfolder"):
+        name = pfad.name.split("__", 1)[-1]
+        try:
+            with pfad.open("rb") as f:
+                p = services.posteingang_annehmen(
+                    behoerde=behoerde, datei=f, dateiname=name, quelle=Posteingang.Quelle.HOTFOLDER
+                )
+        except Exception:
+            # The scanner's file name may name a person: the log names the folder only.
+            logger.exception("Hotfolder: Datei konnte nicht gespeichert werden; bleibt in %s", pfad.parent)
+            return 0
+        pfad.unlink()  # stored and committed: now it may go
+        logger.info("Hotfolder: Datei als Posteingang %s gespeichert", p.pk)
+        return 1
 
 
 class Command(BaseCommand):
@@ -107,8 +113,12 @@ class Command(BaseCommand):
             self.stdout.write(f"{n} Datei(en) übernommen.")
             return
         vorher: dict[Path, tuple[int, float]] | None = None
-        while True:
+        # A service stopped with SIGTERM (docker stop, make run's Ctrl-C) ends after the current pass; as PID 1 in a
+        # container it would otherwise ignore the signal and be killed mid-file.
+        stopp = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stopp.set())
+        while not stopp.is_set():
             n, vorher = abholen(basis, ruhe=opts["ruhe"], vorher=vorher or {})
             if n:
                 self.stdout.write(f"{n} Datei(en) übernommen.")
-            time.sleep(opts["intervall"])
+            stopp.wait(opts["intervall"])

@@ -28,6 +28,9 @@ OEFFENTLICH: dict[str, str] = {
     "/online/": "öffentliche Online-Dienste für Bürgerinnen und Bürger (OZG), ohne Anmeldung; CSRF und Rate-Limit",
     "postausgang-rueckmeldung": "Statusmeldungen des Hybridpost-Dienstleisters, per HMAC-Signatur geprüft",
     "eingang-einreichung": "Einreichungen von Antragsplattformen, per Ed25519-Signatur der Plattform geprüft",
+    "healthz": 'Lebenszeichen für Lastverteiler, antwortet nur {"status": "ok"}',
+    "readyz": "Bereitschaft für Lastverteiler: nennt nur Komponenten (Datenbank, Redis, Speicher), keine Daten",
+    "metriken": "Maschinenschnittstelle: ohne Betreiber-Anmeldung/METRICS_TOKEN 401, sonst 404 (tests/dms/betrieb)",
 }
 
 _GRUPPE = re.compile(r"\(\?P<(\w+)>((?:[^()]|\([^()]*\))*)\)")
