@@ -120,6 +120,14 @@ class Aktenabgabe(models.Model):
     def __str__(self) -> str:
         return f"Abgabe {self.aktenzeichen_alt} an {self.an_behoerde_id} ({self.get_status_display()})"
 
+    @property
+    def ist_angeboten(self) -> bool:
+        return self.status == self.Status.ANGEBOTEN
+
+    @property
+    def ist_angenommen(self) -> bool:
+        return self.status == self.Status.ANGENOMMEN
+
 
 class DateiBEintragQuerySet(models.QuerySet["DateiBEintrag"]):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> DateiBEintragQuerySet:

@@ -191,6 +191,10 @@ class Akte(models.Model):
     def __str__(self) -> str:
         return self.aktenzeichen
 
+    @property
+    def ist_aktiv(self) -> bool:
+        return self.status == self.Status.AKTIV
+
 
 class AktenzeichenZaehler(models.Model):
     """Per authority and year: the last number issued. Incremented atomically in SQL."""
@@ -256,6 +260,10 @@ class Vorgang(models.Model):
 
     def __str__(self) -> str:
         return f"{self.aktenzeichen} {self.vorgangsart}"
+
+    @property
+    def ist_abgeschlossen(self) -> bool:
+        return self.status == self.Status.ABGESCHLOSSEN
 
 
 class AkteFreigabe(UserObjectPermissionBase):

@@ -92,6 +92,14 @@ class Dokument(models.Model):
         return self.titel
 
     @property
+    def ist_vermerk(self) -> bool:
+        return self.quelle == self.Quelle.VERMERK
+
+    @property
+    def texterkennung_laeuft(self) -> bool:
+        return self.ocr_status in (self.OcrStatus.AUSSTEHEND, self.OcrStatus.IN_ARBEIT)
+
+    @property
     def aktuelle_version(self) -> DokumentVersion | None:
         return self.versionen.order_by("-nummer").first()
 

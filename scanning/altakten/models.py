@@ -69,6 +69,10 @@ class Digitalisierungslos(models.Model):
     def __str__(self) -> str:
         return f"Los {self.nummer} ({self.behoerde.kuerzel})"
 
+    @property
+    def ist_importiert(self) -> bool:
+        return self.status == self.Status.IMPORTIERT
+
 
 class LosStatuswechsel(models.Model):
     """Who moved a lot to which status, when (append-only history)."""
@@ -147,6 +151,10 @@ class Lieferung(models.Model):
 
     def __str__(self) -> str:
         return f"Lieferung {self.pk} zu {self.los}"
+
+    @property
+    def ist_abgelehnt(self) -> bool:
+        return self.status == self.Status.ABGELEHNT
 
 
 class Stichprobe(models.Model):

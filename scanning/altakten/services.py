@@ -401,16 +401,17 @@ def _eine_importieren(
 ) -> None:
     vermerk = _transfervermerk(los, lieferung, p, user)
     with transaction.atomic():
-        los_akte = LosAkte.objects.select_for_update().select_related("akte", "dokument").get(pk=p.los_akte_id)
+        los_akte = LosAkte.objects.select_for_update().select_related("akte").get(pk=p.los_akte_id)
         # Re-checked under the row lock: a parallel run of the same delivery imports each file once.
         if DokumentVersion.objects.filter(
             dokument__akte_id=p.akte_id, dokument__quelle=Dokument.Quelle.ALTAKTE, sha256=p.sha256
         ).exists():
             return
         with p.pfad.open("rb") as datei:
-            if p.nachscan and los_akte.dokument is not None:
+            bisher = los_akte.dokument if p.nachscan and los_akte.dokument_id else None
+            if bisher is not None:
                 version = dms_services.dokument_version_hinzufuegen(
-                    dokument=los_akte.dokument,
+                    dokument=bisher,
                     datei=datei,
                     dateiname=p.dateiname,
                     user=user,

@@ -12,7 +12,7 @@ from dms.http import AuthenticatedHttpRequest
 from ..models import Posteingang
 from ..models.posteingang import teams_der_vertretenen
 
-LISTE = 10
+AUF_DEM_ARBEITSPLATZ = 10  # items of each in-tray shown on the start page
 
 
 def postkorb_q(z: Zugang, *, fuer: str) -> Q:
@@ -32,7 +32,7 @@ def postkorb_q(z: Zugang, *, fuer: str) -> Q:
 
 
 def postkorb_liste(
-    request: AuthenticatedHttpRequest, z: Zugang, fuer: str, limit: int = LISTE
+    request: AuthenticatedHttpRequest, z: Zugang, fuer: str, limit: int = AUF_DEM_ARBEITSPLATZ
 ) -> tuple[list[Posteingang], int]:
     """The oldest `limit` items of one in-tray and how many there are in all (no COUNT while the list is short)."""
     qs = Posteingang.objects.visible_to(request.user).im_postkorb().filter(postkorb_q(z, fuer=fuer))
