@@ -39,9 +39,10 @@ RUN --mount=type=secret,id=ca \
 
 COPY . .
 # collectstatic needs settings but no database; the build-time key is never used at run time.
-RUN SECRET_KEY=nur-fuer-collectstatic-beim-bauen python manage.py collectstatic --noinput -v 0 \
+RUN SECRET_KEY=nur-fuer-collectstatic-beim-bauen AUDIT_HMAC_KEYS=bau:nur-fuer-collectstatic-beim-bauen-kein-schluessel \
+    python manage.py collectstatic --noinput -v 0 \
     && useradd --system --uid 1000 --home /app akte \
-    && mkdir -p /data/media /data/hotfolder /data/lieferungen \
+    && mkdir -p /data/media /data/hotfolder /data/lieferungen /data/protokoll-anker \
     && chown -R akte /data
 
 USER akte

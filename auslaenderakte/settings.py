@@ -171,8 +171,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# legacy-file import task (its OCR runs on queue `altakten`); letter dispatch; e-mail and online intake; operations
-CELERY_IMPORTS = ["scanning.altakten.tasks", "dms.postausgang.tasks", "scanning.eingang.tasks", "dms.betrieb.tasks"]
+# legacy-file import task (its OCR runs on queue `altakten`); letter dispatch; e-mail and online intake;
+# operations; the audit trail's checkpoint and check tasks
+CELERY_IMPORTS = [
+    "scanning.altakten.tasks",
+    "dms.postausgang.tasks",
+    "scanning.eingang.tasks",
+    "dms.betrieb.tasks",
+    "dms.protokoll.tasks",
+]
 CELERY_TASK_ROUTES = {
     "scanning.tasks.*": {"queue": "ocr"},
 }
@@ -195,6 +202,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 INTEGRITAET_INTERVALL_STUNDEN = env.float("INTEGRITAET_INTERVALL_STUNDEN", default=24)
 INTEGRITAET_SCHRITT_SEKUNDEN = env.float("INTEGRITAET_SCHRITT_SEKUNDEN", default=20)
+# The audit schedule is added after the AUDIT_* settings below.
 CELERY_TIMEZONE = TIME_ZONE
 
 OCR_LANGUAGE = env.str("OCR_LANGUAGE", default="deu")
@@ -291,6 +299,74 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP", "REMOTE_ADDR") if TRUST_X
 # Audit entries written in their own transaction (reads, downloads, logins) wait for the WAL flush by default.
 # AUDIT_SYNCHRONOUS_COMMIT=0 trades that for speed (a database crash may lose the last second of such entries).
 AUDIT_SYNCHRONOUS_COMMIT = env.bool("AUDIT_SYNCHRONOUS_COMMIT", default=True)
+
+# Audit chain keys (HMAC-SHA256, docs/protokoll.md): "id:key,id:key" from AUDIT_HMAC_KEYS or from the secret file
+# AUDIT_HMAC_KEYS_FILE (same format, commas or lines). The database never holds them. The LAST listed key writes
+# (append a new one to rotate) unless AUDIT_HMAC_WRITE_KEY_ID names another; older keys stay listed so their entries
+# still verify. Like SECRET_KEY, start-up refuses a missing or example key when DEBUG is off.
+EXAMPLE_AUDIT_HMAC_KEYS = "beispiel:unsicher-nur-fuer-entwicklung-und-tests-protokoll"
+
+
+def _audit_hmac_keys(text: str) -> dict[str, str]:
+    import re
+
+    keys: dict[str, str] = {}
+    for teil in re.split(r"[,\n]", text):
+        if not teil.strip():
+            continue
+        key_id, _, key = teil.strip().partition(":")
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,16}", key_id) or len(key) < 32 or key_id in keys:
+            raise ImproperlyConfigured(
+                "AUDIT_HMAC_KEYS: jeder Eintrag lautet 'id:schluessel' mit einer eindeutigen id (bis 16 Zeichen "
+                "A-Z a-z 0-9 _ . -) und einem Schlüssel von mindestens 32 Zeichen (siehe docs/protokoll.md)."
+            )
+        keys[key_id] = key
+    return keys
+
+
+_audit_keys_file = env.str("AUDIT_HMAC_KEYS_FILE", default="")
+AUDIT_HMAC_KEYS = _audit_hmac_keys(
+    Path(_audit_keys_file).read_text(encoding="utf-8") if _audit_keys_file else env.str("AUDIT_HMAC_KEYS", default="")
+)
+if not AUDIT_HMAC_KEYS and (DEBUG or ALLOW_EXAMPLE_SECRET_KEY):
+    AUDIT_HMAC_KEYS = _audit_hmac_keys(EXAMPLE_AUDIT_HMAC_KEYS)
+if (
+    not DEBUG
+    and not ALLOW_EXAMPLE_SECRET_KEY
+    and (not AUDIT_HMAC_KEYS or EXAMPLE_AUDIT_HMAC_KEYS.partition(":")[2] in AUDIT_HMAC_KEYS.values())
+):
+    raise ImproperlyConfigured(
+        "AUDIT_HMAC_KEYS fehlt oder ist der Beispielwert. Setzen Sie AUDIT_HMAC_KEYS oder AUDIT_HMAC_KEYS_FILE "
+        "(siehe docs/operations.md)."
+    )
+AUDIT_HMAC_WRITE_KEY_ID = env.str("AUDIT_HMAC_WRITE_KEY_ID", default="") or next(reversed(AUDIT_HMAC_KEYS), "")
+if AUDIT_HMAC_WRITE_KEY_ID not in AUDIT_HMAC_KEYS:
+    raise ImproperlyConfigured("AUDIT_HMAC_WRITE_KEY_ID nennt keinen Schlüssel aus AUDIT_HMAC_KEYS.")
+
+# Checkpoints of every chain head, written outside the database (`protokoll_verankern`, beat): "datei" appends a
+# JSON line to AUDIT_ANCHOR_FILE (make it append-only: chattr +a, or ship it off the machine), "s3" writes one object
+# per checkpoint with Object Lock retention (a bucket created with Object Lock; credentials that may only PutObject).
+AUDIT_ANCHOR_TARGETS = env.list("AUDIT_ANCHOR_TARGETS", default=["datei"])
+AUDIT_ANCHOR_FILE = env.str("AUDIT_ANCHOR_FILE", default=str(BASE_DIR / "protokoll-anker.jsonl"))
+AUDIT_ANCHOR_S3_BUCKET = env.str("AUDIT_ANCHOR_S3_BUCKET", default="")
+AUDIT_ANCHOR_S3_PREFIX = env.str("AUDIT_ANCHOR_S3_PREFIX", default="protokoll-anker/")
+AUDIT_ANCHOR_S3_ENDPOINT_URL = env.str("AUDIT_ANCHOR_S3_ENDPOINT_URL", default="") or None
+AUDIT_ANCHOR_S3_REGION_NAME = env.str("AUDIT_ANCHOR_S3_REGION_NAME", default="") or None
+AUDIT_ANCHOR_S3_ACCESS_KEY_ID = env.str("AUDIT_ANCHOR_S3_ACCESS_KEY_ID", default="") or None
+AUDIT_ANCHOR_S3_SECRET_ACCESS_KEY = env.str("AUDIT_ANCHOR_S3_SECRET_ACCESS_KEY", default="") or None
+AUDIT_ANCHOR_S3_RETENTION_DAYS = env.int("AUDIT_ANCHOR_S3_RETENTION_DAYS", default=3650)
+# Optional RFC 3161 time-stamp of each checkpoint from a time-stamping authority (empty: none).
+AUDIT_TSA_URL = env.str("AUDIT_TSA_URL", default="")
+AUDIT_ANCHOR_INTERVAL = env.int("AUDIT_ANCHOR_INTERVAL", default=300)
+# The full check reads every entry (about 3 min per million on 2 busy cores); the quick one only the newest.
+AUDIT_CHECK_INTERVAL = env.int("AUDIT_CHECK_INTERVAL", default=86400)
+AUDIT_CHECK_RECENT_INTERVAL = env.int("AUDIT_CHECK_RECENT_INTERVAL", default=900)
+CELERY_BEAT_SCHEDULE["protokoll-verankern"] = {"task": "dms.protokoll.verankern", "schedule": AUDIT_ANCHOR_INTERVAL}
+CELERY_BEAT_SCHEDULE["protokoll-pruefen"] = {"task": "dms.protokoll.pruefen", "schedule": AUDIT_CHECK_INTERVAL}
+CELERY_BEAT_SCHEDULE["protokoll-pruefen-neue"] = {
+    "task": "dms.protokoll.pruefen_neue",
+    "schedule": AUDIT_CHECK_RECENT_INTERVAL,
+}
 
 # Second factor (TOTP, django-otp): optional per user, mandatory for authorities with Behoerde.totp_pflicht.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Elektronische Ausländerakte")

@@ -1,17 +1,15 @@
-"""Writing and checking the hash-chained, append-only audit trail.
+"""Writing the audit trail: append-only entries in keyed hash chains, one chain per authority.
 
-Each entry stores the hash of the previous entry and its own hash over its content plus that previous hash.
-Inserts are serialised by a transaction-level advisory lock so the chain has no forks. A database trigger
-(migration dms 0002) refuses UPDATE and DELETE on the table; `protokoll_pruefen` re-computes the chain.
+Each entry is sealed with an HMAC key the database never holds (`dms.protokoll.kette`) and linked to the previous
+entry of its chain. Inserts into one chain are serialised by that chain's transaction-level advisory lock (no forks;
+authorities do not wait for each other). A trigger refuses UPDATE/DELETE/TRUNCATE except a pseudonymisation;
+checkpoints of every chain head go outside the database and `protokoll_pruefen` checks both (docs/protokoll.md).
 """
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -20,6 +18,8 @@ from django.utils import timezone
 
 from .access import Zugang, zugang
 from .models.protokoll import Protokolleintrag
+from .protokoll.kette import GENESIS_HASH, OHNE_BEHOERDE, kanonisch, schreibschluessel, versiegeln
+from .protokoll.pruefung import Befund, kette_pruefen
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -27,32 +27,9 @@ if TYPE_CHECKING:
 
     from .models.akte import Akte
 
-GENESIS_HASH = "0" * 64
-_ADVISORY_LOCK_KEY = 4711_0001
+__all__ = ["GENESIS_HASH", "Aktion", "Befund", "client_ip", "im_auftrag_von", "kette_pruefen", "protokollieren"]
 
 Aktion = Protokolleintrag.Aktion
-
-
-def _entry_hash(fields: dict[str, Any], vorheriger_hash: str) -> str:
-    payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
-    return hashlib.sha256(f"{vorheriger_hash}|{payload}".encode()).hexdigest()
-
-
-def _hashed_fields(e: Protokolleintrag) -> dict[str, Any]:
-    return {
-        "zeitpunkt": e.zeitpunkt.isoformat(),
-        "user_id": e.user_id,
-        "benutzername": e.benutzername,
-        "im_auftrag_von_id": e.im_auftrag_von_id,
-        "behoerde_id": e.behoerde_id_wert,
-        "aktion": e.aktion,
-        "objekt_typ": e.objekt_typ,
-        "objekt_id": e.objekt_id,
-        "akte_id": e.akte_id_wert,
-        "aktenzeichen": e.aktenzeichen,
-        "ip_adresse": e.ip_adresse,
-        "details": e.details,
-    }
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -113,9 +90,9 @@ def protokollieren(
     if user is None and request is not None:
         user = getattr(request, "user", None)
     angemeldet = user is not None and user.is_authenticated
-    user_id = user.pk if angemeldet else None
-    if not benutzername and angemeldet:
-        benutzername = user.get_username()  # type: ignore[union-attr]
+    user_id = user.pk if user is not None and angemeldet else None
+    if not benutzername and user is not None and angemeldet:
+        benutzername = user.get_username()
     if akte is None:
         akte = _akte_zu(objekt)
     z = zugang(user) if angemeldet else None
@@ -133,52 +110,39 @@ def protokollieren(
         akte_id_wert=akte.pk if akte is not None else None,
         aktenzeichen=akte.aktenzeichen if akte is not None else "",
         ip_adresse=client_ip(request),
-        details=details or {},
+        # Stored as JSON and hashed as read back: normalise now (tuples, dates, non-string keys).
+        details=json.loads(kanonisch(details or {})),
     )
+    entry.kette = kette_fuer(z, akte, objekt)
+    schluessel_id, key = schreibschluessel()
     # Opt-in (docs/security.md): a standalone entry (a read, a login) need not wait for the WAL flush; a database
     # crash may then lose the last fraction of a second of such entries, never corrupt the chain. Inside a use
     # case's transaction the change and its entry always commit together, synchronously.
     asynchron = not connection.in_atomic_block and not getattr(settings, "AUDIT_SYNCHRONOUS_COMMIT", True)
     with transaction.atomic():
         with connection.cursor() as cursor:
-            # One round trip: advisory lock (no forks in the chain), then the last hash (migration dms 0004).
-            cursor.execute("SELECT dms_protokoll_vorgaenger(%s::bigint, %s)", [_ADVISORY_LOCK_KEY, asynchron])
-            zeile = cursor.fetchone()
-        entry.vorheriger_hash = zeile[0] if zeile and zeile[0] else GENESIS_HASH
-        entry.hash = _entry_hash(_hashed_fields(entry), entry.vorheriger_hash)
+            # One round trip (migration dms 0006): the chain's advisory lock, its head, the next number and id.
+            cursor.execute(
+                "SELECT vorheriger, nummer, neue_id FROM dms_protokoll_kopf(%s, %s)", [entry.kette, asynchron]
+            )
+            vorheriger, nummer, neue_id = cursor.fetchone()
+        entry.id = neue_id
+        entry.nummer = nummer
+        entry.vorheriger_hash = vorheriger or GENESIS_HASH
+        versiegeln(entry, schluessel_id, key)
         entry.save(force_insert=True)
     return entry
 
 
-_MAX_LUECKE = 100
+def kette_fuer(z: Zugang | None, akte: Akte | None, objekt: Any) -> int:
+    """The chain an entry joins: the acting user's authority, else the file's or the object's, else the one without.
 
-
-@dataclass(frozen=True)
-class Befund:
-    eintrag_id: int
-    grund: str
-
-
-def kette_pruefen(batch_size: int = 5000) -> Iterator[Befund]:
-    """Yield every entry whose content or link to its predecessor does not match.
-
-    An altered entry fails its own hash. A removed entry breaks the link of its successor; the successor is named,
-    and so are the missing ids when they fall between two entries (ids can also skip after a rolled-back
-    transaction, so a gap alone is no finding, only a gap together with a broken link).
+    One user's entries (and so one use case's) stay in one chain, so a transaction takes one chain lock.
     """
-    vorheriger = GENESIS_HASH
-    vorherige_id = 0
-    for e in Protokolleintrag.objects.order_by("id").iterator(chunk_size=batch_size):
-        if e.vorheriger_hash != vorheriger:
-            if vorherige_id and e.id > vorherige_id + 1:
-                fehlend = range(vorherige_id + 1, e.id)
-                for eintrag_id in fehlend[:_MAX_LUECKE]:
-                    yield Befund(eintrag_id, f"Eintrag entfernt: Eintrag {e.id} verweist auf einen anderen Vorgänger")
-                if len(fehlend) > _MAX_LUECKE:
-                    yield Befund(e.id, f"Verkettung unterbrochen: {len(fehlend)} Einträge davor fehlen")
-            else:
-                yield Befund(e.id, "Verkettung unterbrochen: der vorherige Eintrag wurde entfernt oder verändert")
-        if _entry_hash(_hashed_fields(e), e.vorheriger_hash) != e.hash:
-            yield Befund(e.id, "Inhalt verändert: der gespeicherte Hash passt nicht zum Inhalt")
-        vorheriger = e.hash
-        vorherige_id = e.id
+    if z is not None and z.behoerde_id is not None:
+        return z.behoerde_id
+    for quelle in (akte, objekt):
+        behoerde_id = getattr(quelle, "behoerde_id", None)
+        if isinstance(behoerde_id, int):
+            return behoerde_id
+    return OHNE_BEHOERDE

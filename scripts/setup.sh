@@ -51,6 +51,10 @@ fi
 if [ ! -f .env ]; then
   printf 'SECRET_KEY=%s\n' "$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
 fi
+# The audit chain's HMAC key (docs/protokoll.md); added to an older .env that lacks it. Never committed.
+if ! grep -q '^AUDIT_HMAC_KEYS=' .env; then
+  printf 'AUDIT_HMAC_KEYS=k1:%s\n' "$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))')" >> .env
+fi
 
 if [ -f package.json ] && [ ! -d static/vendor ] && command -v npm >/dev/null 2>&1; then
   bash scripts/vendor.sh

@@ -20,10 +20,27 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
         test["NAME"] = f"{test.get('NAME') or 'test_' + db['NAME']}_{LAUF}"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, and before they are dropped: end the connections that live-server threads
+    and worker processes left open, or the drop fails and every run leaves its databases behind."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.AXES_ENABLED = False
+    # Audit checkpoints of this test only (never the checkout's file written by `make run`'s beat).
+    settings.AUDIT_ANCHOR_FILE = str(tmp_path / "protokoll-anker.jsonl")
+    settings.AUDIT_ANCHOR_TARGETS = ["datei"]
 
 
 @pytest.fixture(autouse=True)

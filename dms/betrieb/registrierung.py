@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 
+from ..protokoll.pruefung import letzte_pruefung
 from . import dateien, integritaet, metriken, protokollierung
-from .protokollpruefung import letzte_protokollpruefung
 
 
 def _integritaet_sammeln() -> Iterator[Metric]:
@@ -39,13 +39,13 @@ def _integritaet_sammeln() -> Iterator[Metric]:
 
 
 def _protokoll_sammeln() -> Iterator[Metric]:
-    ergebnis = letzte_protokollpruefung()
+    ergebnis = letzte_pruefung()
     if ergebnis is None:
         return
     yield GaugeMetricFamily(
         "akte_protokollkette_ok",
         "1, wenn die letzte Prüfung der Protokollkette fehlerfrei war.",
-        value=int(ergebnis.ok),
+        value=int(ergebnis.in_ordnung),
     )
     yield GaugeMetricFamily(
         "akte_protokollkette_befunde", "Befunde der letzten Prüfung der Protokollkette.", value=ergebnis.befunde

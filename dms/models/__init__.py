@@ -4,7 +4,7 @@ from .abgabe import Aktenabgabe, DateiBEintrag  # noqa: F401 - re-exported (issu
 from .akte import Akte, AkteFreigabe, Akteneinsicht, AktenzeichenZaehler, Person, Vorgang, azr_validator
 from .dokument import Dokument, DokumentVersion
 from .organisation import Behoerde, Mitgliedschaft, Rolle, Team, Vertretung
-from .protokoll import Protokolleintrag
+from .protokoll import Protokolleintrag, ProtokollPruefung
 from .struktur import Aktenplan, Aussonderungsart, Dokumentart, Register, Vorgangsart
 
 # isort: split
@@ -26,6 +26,7 @@ __all__ = [
     "Dokumentart",
     "Mitgliedschaft",
     "Person",
+    "ProtokollPruefung",
     "Protokolleintrag",
     "Register",
     "Rolle",

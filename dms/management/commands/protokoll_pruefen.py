@@ -1,24 +1,47 @@
-"""`python manage.py protokoll_pruefen`: re-compute the audit trail's hash chain and name every broken entry."""
+"""`python manage.py protokoll_pruefen`: check every audit chain and the latest checkpoint; name every bad entry."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dms.audit import kette_pruefen
-from dms.models import Protokolleintrag
+from dms.protokoll.pruefung import pruefung_ausfuehren
 
 
 class Command(BaseCommand):
-    help = "Prüft die Hash-Kette des Protokolls; nennt jeden veränderten oder entfernten Eintrag (Exit-Code 1)."
+    help = (
+        "Prüft die Schlüssel-Hash-Ketten des Protokolls und den letzten Ankerpunkt außerhalb der Datenbank; nennt "
+        "jeden veränderten, entfernten oder hinzugefügten Eintrag zuerst den ersten (Exit-Code 1)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--nur-neue",
+            action="store_true",
+            help="nur die Einträge seit dem vorletzten Ankerpunkt (schnell; die volle Prüfung läuft nachts)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        befunde = 0
-        for befund in kette_pruefen():
-            befunde += 1
-            self.stderr.write(f"Eintrag {befund.eintrag_id}: {befund.grund}")
-        anzahl = Protokolleintrag.objects.count()
-        if befunde:
-            raise CommandError(f"Protokoll NICHT in Ordnung: {befunde} Befund(e) bei {anzahl} Einträgen.", returncode=1)
-        self.stdout.write(f"Protokoll in Ordnung: {anzahl} Einträge geprüft, Hash-Kette vollständig und unverändert.")
+        ergebnis = pruefung_ausfuehren(nur_neue=options["nur_neue"])
+        for befund in ergebnis.befunde:
+            self.stderr.write(str(befund))
+        if ergebnis.anzahl_befunde > len(ergebnis.befunde):
+            self.stderr.write(f"… und {ergebnis.anzahl_befunde - len(ergebnis.befunde)} weitere Befunde")
+        p = ergebnis.pruefung
+        anker = (
+            f"Ankerpunkt {p.anker_nummer} vom {p.anker_zeitpunkt:%d.%m.%Y %H:%M}"
+            if p.anker_zeitpunkt
+            else "kein Ankerpunkt"
+        )
+        if not ergebnis.in_ordnung:
+            raise CommandError(
+                f"Protokoll NICHT in Ordnung: {ergebnis.anzahl_befunde} Befund(e) bei {ergebnis.eintraege} Einträgen; "
+                f"erster: {ergebnis.befunde[0]}",
+                returncode=1,
+            )
+        self.stdout.write(
+            f"Protokoll in Ordnung: {ergebnis.eintraege} Einträge in {ergebnis.ketten} Ketten geprüft"
+            f"{'' if p.vollstaendig else ' (seit dem vorletzten Ankerpunkt)'}, "
+            f"Schlüssel-Hashes und Verkettung vollständig, passt zum {anker}."
+        )

@@ -114,3 +114,22 @@ def test_log_sentences_lose_their_quoted_values():
     assert ohne_werte("Die Nachricht ist kein wohlgeformtes XML: Zeile 3 Ayşe") == (
         "Die Nachricht ist kein wohlgeformtes XML: …"
     )
+
+
+def test_audit_chain_check_result_is_exported(client, settings):
+    """The last `protokoll_pruefen` result reaches operators: 1/0 for the chain, findings, time of the check."""
+    from django.utils import timezone
+
+    from dms.models import ProtokollPruefung
+    from dms.protokoll.pruefung import pruefung_ausfuehren
+
+    settings.METRICS_TOKEN = TOKEN
+    ergebnis = pruefung_ausfuehren()
+    assert ergebnis.in_ordnung
+    w = werte(client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode())
+    assert w[("akte_protokollkette_ok", ())] == 1
+    assert w[("akte_protokollkette_befunde", ())] == 0
+    ProtokollPruefung.objects.create(zeitpunkt=timezone.now(), in_ordnung=False, befunde=2, erster_befund="Eintrag 7")
+    w = werte(client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode())
+    assert w[("akte_protokollkette_ok", ())] == 0
+    assert w[("akte_protokollkette_befunde", ())] == 2
