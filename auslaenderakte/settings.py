@@ -188,6 +188,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Every broker key starts with this prefix: instances (and test runs) sharing one Redis never see each other's
     # queues. Tests set it per run (tests/testlauf.py).
     "global_keyprefix": env.str("CELERY_KEY_PREFIX", default=""),
+    # How often a worker looks for messages of a dead worker whose visibility timeout ran out: every
+    # 10 s x this factor (kombu's default 10, i.e. about 100 s). The two-worker test sets 1.
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -208,6 +211,9 @@ CELERY_TIMEZONE = TIME_ZONE
 OCR_LANGUAGE = env.str("OCR_LANGUAGE", default="deu")
 OCR_DPI = env.int("OCR_DPI", default=300)
 OCR_WORK_DIR = env.str("OCR_WORK_DIR", default="")  # per-page working files; empty: $TMPDIR/auslaenderakte-ocr
+# A scanned document version longer than this is processed page-parallel: one task per block of this many pages on
+# any worker, then a join (scanning/pipeline/verteilung.py); 0 turns it off.
+OCR_SEITEN_JE_AUFGABE = env.int("OCR_SEITEN_JE_AUFGABE", default=10)
 HOTFOLDER_PATH = env.str("HOTFOLDER_PATH", default=str(BASE_DIR / "hotfolder"))
 LIEFERUNGEN_PATH = env.str("LIEFERUNGEN_PATH", default=str(BASE_DIR / "lieferungen"))  # provider deliveries
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from celery import chain, shared_task
+from celery import Task, chain, shared_task
 from celery.canvas import Signature
 from django.db import InterfaceError, OperationalError
 
@@ -111,9 +111,53 @@ def posteingang_sweeper(eingegangen_seit: int | None = None, in_verarbeitung_sei
     return services.haengende_einreihen(**kwargs)
 
 
-@shared_task(name="scanning.tasks.dokument_verarbeiten", **SCHRITT)
-def dokument_verarbeiten(version_id: int) -> None:
-    """Derive the searchable PDF, text, counts and thumbnails of one document version."""
+def _queue(aufgabe: Task) -> str | None:
+    """The queue this message came in on (`altakten` for legacy files, else `ocr`): a document's page blocks and
+    join stay on it."""
+    info = aufgabe.request.delivery_info or {}
+    return info.get("routing_key") or None
+
+
+@shared_task(name="scanning.tasks.dokument_verarbeiten", bind=True, **SCHRITT)
+def dokument_verarbeiten(self: Task, version_id: int) -> None:
+    """Derive the searchable PDF, text, counts and thumbnails of one document version (long scans page-parallel)."""
     from .pipeline.dokument import verarbeiten
 
-    verarbeiten(version_id)
+    verarbeiten(version_id, queue=_queue(self))
+
+
+def _dokument_fehler(version_id: int) -> None:
+    from dms import services as dms_services
+    from dms.models import Dokument, DokumentVersion
+
+    dokument_id = DokumentVersion.objects.filter(pk=version_id).values_list("dokument_id", flat=True).first()
+    if dokument_id is not None:
+        dms_services.ocr_status_setzen(dokument_id=dokument_id, status=Dokument.OcrStatus.FEHLER)
+
+
+@shared_task(name="scanning.tasks.dokument_seiten_erkennen", bind=True, **SCHRITT)
+def dokument_seiten_erkennen(self: Task, version_id: int, von: int, bis: int, bloecke: int) -> None:
+    """One block of pages of a long scan (pipeline/verteilung.py); the last block queues the join."""
+    from .pipeline import verteilung
+
+    try:
+        verteilung.block_erkennen(version_id, von, bis, bloecke, _queue(self))
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception:
+        logger.exception("Dokumentversion %s: Seiten %s-%s fehlgeschlagen", version_id, von, bis)
+        _dokument_fehler(version_id)
+
+
+@shared_task(name="scanning.tasks.dokument_zusammenfuehren", bind=True, **SCHRITT)
+def dokument_zusammenfuehren(self: Task, version_id: int, bloecke: int) -> None:
+    """The join of a page-parallel scan: searchable PDF, text, counts (idempotent)."""
+    from .pipeline import verteilung
+
+    try:
+        verteilung.bloecke_zusammenfuehren(version_id, bloecke)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception:
+        logger.exception("Dokumentversion %s: Zusammenfuehren fehlgeschlagen", version_id)
+        _dokument_fehler(version_id)

@@ -20,6 +20,12 @@ def basis() -> Path:
     )
 
 
+def _tmp(ziel: Path) -> Path:
+    """A temporary name of this process: two pool processes working on blocks of the same file (or a block delivered
+    twice) never write into each other's half-written file."""
+    return ziel.with_suffix(f"{ziel.suffix}.{os.getpid()}.tmp")
+
+
 class Arbeitsbereich:
     def __init__(self, schluessel: str) -> None:
         self.pfad = basis() / schluessel
@@ -40,15 +46,25 @@ class Arbeitsbereich:
     def schreiben_json(self, name: str, daten: Any) -> None:
         # Written to a temporary name and renamed, so a kill -9 never leaves a half file behind.
         ziel = self.datei(name)
-        tmp = ziel.with_suffix(ziel.suffix + ".tmp")
+        tmp = _tmp(ziel)
         tmp.write_text(json.dumps(daten, ensure_ascii=False), encoding="utf-8")
         tmp.replace(ziel)
 
     def schreiben_bytes(self, name: str, daten: bytes) -> Path:
         ziel = self.datei(name)
-        tmp = ziel.with_suffix(ziel.suffix + ".tmp")
+        tmp = _tmp(ziel)
         tmp.write_bytes(daten)
         tmp.replace(ziel)
+        return ziel
+
+    def original_holen(self, quelle: Any) -> Path:
+        """A local copy of a stored file (storage may be S3) as `original`, fetched once per machine."""
+        ziel = self.datei("original")
+        if not ziel.exists():
+            tmp = _tmp(ziel)
+            with quelle.open("rb") as ein, tmp.open("wb") as aus:
+                shutil.copyfileobj(ein, aus, 1024 * 1024)
+            tmp.replace(ziel)
         return ziel
 
     def entfernen(self) -> None:

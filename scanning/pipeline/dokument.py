@@ -6,7 +6,6 @@ Idempotent: `ableitungen_speichern` overwrites the derived fields; the original 
 from __future__ import annotations
 
 import logging
-import shutil
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -17,14 +16,16 @@ from dms.dateien import SCAN_TYPEN
 from dms.models import Dokument, DokumentVersion
 
 from ..betrieb import fehler_gezaehlt
-from . import konvertieren, preflight, texterkennung
+from . import konvertieren, preflight, texterkennung, verteilung
 from .arbeitsbereich import Arbeitsbereich
 from .fehler import EingabeFehler
 
 logger = logging.getLogger("scanning.pipeline")
 
 
-def verarbeiten(version_id: int) -> None:
+def verarbeiten(version_id: int, *, queue: str | None = None) -> None:
+    """The whole derivation in this task, or for a long scan its fan-out to page blocks on `queue`
+    (`pipeline/verteilung.py`; the join stores the result)."""
     version = DokumentVersion.objects.select_related("dokument").filter(pk=version_id).first()
     if version is None:
         logger.warning("Dokumentversion %s nicht gefunden (geloescht?); nichts zu tun", version_id)
@@ -41,14 +42,14 @@ def verarbeiten(version_id: int) -> None:
         return
     dms_services.ocr_status_setzen(dokument_id=dokument.pk, status=Dokument.OcrStatus.IN_ARBEIT)
     ab = Arbeitsbereich(f"version-{version.uuid}")
-    pfad = ab.datei("original")
-    if not pfad.exists():
-        tmp = ab.datei("original.tmp")
-        with version.original.open("rb") as quelle, tmp.open("wb") as aus:
-            shutil.copyfileobj(quelle, aus, 1024 * 1024)
-        tmp.replace(pfad)
+    pfad = ab.original_holen(version.original)
     try:
         pruef = preflight.pruefen(pfad)
+        if verteilung.lohnt_sich(pruef.mime_type, pruef.seiten) and not texterkennung.nur_textebene(
+            pfad, pruef.mime_type, pruef.seiten
+        ):
+            verteilung.verteilen(version, pruef.seiten, queue)
+            return
         if konvertieren.ist_umwandelbar(pruef.mime_type):
             # DOCX/ODT/RTF/e-mail: the pages come from the PDF/A reading copy; the original stays as it is.
             pfad = konvertieren.umwandeln(pfad, pruef.mime_type, ab.datei("lesefassung.pdf"), titel=dokument.titel)
@@ -67,13 +68,20 @@ def verarbeiten(version_id: int) -> None:
         fehler_gezaehlt(art="dokument", code="intern")
         dms_services.ocr_status_setzen(dokument_id=dokument.pk, status=Dokument.OcrStatus.FEHLER)
         return
-    praefix = f"dokumente/{dokument.uuid}/{version.nummer}/vorschau"
-    vorschau = []
-    for i, v in enumerate(e.vorschau_pfade, 1):
-        ziel = f"{praefix}/{i:05d}.png"
-        if default_storage.exists(ziel):
-            default_storage.delete(ziel)
-        vorschau.append(default_storage.save(ziel, ContentFile(v.read_bytes())))
+    vorschau = [vorschau_speichern(version, i, v.read_bytes()) for i, v in enumerate(e.vorschau_pfade, 1)]
+    ergebnis_speichern(version, e, vorschau)
+    ab.entfernen()
+
+
+def vorschau_speichern(version: DokumentVersion, seite: int, png: bytes) -> str:
+    """The thumbnail of one page at its final storage path (written again on a re-run)."""
+    ziel = f"dokumente/{version.dokument.uuid}/{version.nummer}/vorschau/{seite:05d}.png"
+    if default_storage.exists(ziel):
+        default_storage.delete(ziel)
+    return default_storage.save(ziel, ContentFile(png))
+
+
+def ergebnis_speichern(version: DokumentVersion, e: texterkennung.Erkennungsergebnis, vorschau: list[str]) -> None:
     with e.pdf_pfad.open("rb") as pdf:
         dms_services.ableitungen_speichern(
             version=version,
@@ -87,4 +95,3 @@ def verarbeiten(version_id: int) -> None:
             vorschaubilder=vorschau,
             ocr_status=Dokument.OcrStatus.NICHT_NOETIG if e.textquelle == "textebene" else Dokument.OcrStatus.FERTIG,
         )
-    ab.entfernen()

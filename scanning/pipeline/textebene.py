@@ -9,11 +9,12 @@ from pathlib import Path
 MIN_ZEICHEN = 20
 
 
-def seitentexte(pfad: Path, seiten: int, timeout: int = 300) -> list[str]:
-    """The text layer of every page (empty strings for pages without one), one pdftotext run for the file."""
+def seitentexte(pfad: Path, seiten: int, timeout: int = 300, *, ab_seite: int = 1) -> list[str]:
+    """The text layer of `seiten` pages from `ab_seite` on (empty strings for pages without one), one pdftotext run."""
+    bereich = ["-f", str(ab_seite), "-l", str(ab_seite + seiten - 1)]
     try:
         out = subprocess.run(
-            ["pdftotext", "-enc", "UTF-8", "-layout", str(pfad), "-"],
+            ["pdftotext", "-enc", "UTF-8", "-layout", *bereich, str(pfad), "-"],
             capture_output=True,
             timeout=timeout,
             check=False,

@@ -89,41 +89,77 @@ def datei_erkennen(
     titel: str = "Scan",
     fortschritt: Callable[[int], None] | None = None,
 ) -> Erkennungsergebnis:
-    dpi_standard = settings.OCR_DPI
     texte_ebene = textebene.seitentexte(pfad, seiten) if mime == PDF else [""] * seiten
     if mime == PDF and all(textebene.hat_textebene(t) for t in texte_ebene):
         return _textebene_verwenden(pfad, seiten, texte_ebene, ab)
-    gedreht_im_pdf = _seiten_gedreht(pfad) if mime == PDF else set()
+    infos = seiten_erkennen(pfad, mime, 1, seiten, ab, texte_ebene=texte_ebene, fortschritt=fortschritt)
+    return ergebnis_bilden(pfad, mime, infos, ab, titel=titel)
 
-    teile: list[SeitenTeil] = []
-    texte: list[str] = []
-    leere = 0
-    drehungen: dict[int, int] = {}
-    quellen: set[str] = set()
+
+def nur_textebene(pfad: Path, mime: str, seiten: int) -> bool:
+    """Does every page carry a text layer (born-digital PDF: no OCR at all)?"""
+    return mime == PDF and all(textebene.hat_textebene(t) for t in textebene.seitentexte(pfad, seiten))
+
+
+def seiten_erkennen(
+    pfad: Path,
+    mime: str,
+    von: int,
+    bis: int,
+    ab: Arbeitsbereich,
+    *,
+    texte_ebene: list[str] | None = None,
+    fortschritt: Callable[[int], None] | None = None,
+) -> list[dict]:
+    """Pages `von`..`bis` (1-based, inclusive) through the page loop; one info dict per page, in page order.
+
+    Each page's result lands in the working directory (`seite-NNNNN.json`, `.pdf`, `vorschau-NNNNN.png`) before
+    the next page starts, so a re-run resumes at the first unfinished page. `texte_ebene` are the text layers of
+    the whole file (index 0 = page 1); without them only this range is read.
+    """
+    if texte_ebene is None:
+        anzahl = bis - von + 1
+        bereich = textebene.seitentexte(pfad, anzahl, ab_seite=von) if mime == PDF else [""] * anzahl
+        texte_ebene = [""] * (von - 1) + bereich
+    gedreht_im_pdf = _seiten_gedreht(pfad) if mime == PDF else set()
+    infos: list[dict] = []
     quelle_pdf = pikepdf.open(pfad) if mime == PDF else None
     try:
-        for s in range(1, seiten + 1):
+        for s in range(von, bis + 1):
             info = ab.lesen_json(f"seite-{s:05d}.json")
             if info is None:
                 start = time.perf_counter()
                 info = _seite_verarbeiten(
-                    pfad, mime, s, texte_ebene[s - 1], dpi_standard, s in gedreht_im_pdf, ab, quelle_pdf
+                    pfad, mime, s, texte_ebene[s - 1], settings.OCR_DPI, s in gedreht_im_pdf, ab, quelle_pdf
                 )
                 seite_erkannt(sekunden=time.perf_counter() - start, quelle=str(info["quelle"]))
                 ab.schreiben_json(f"seite-{s:05d}.json", info)
                 if fortschritt:
                     fortschritt(s)
-            _sammeln(ab, s, info, teile, texte, drehungen, quellen)
-            leere += 1 if info["leer"] else 0
+            infos.append(info)
     finally:
         if quelle_pdf is not None:
             quelle_pdf.close()
+    return infos
+
+
+def ergebnis_bilden(
+    pfad: Path, mime: str, infos: list[dict], ab: Arbeitsbereich, *, titel: str = "Scan"
+) -> Erkennungsergebnis:
+    """Merge the pages' results (page 1 first; page PDFs in the working directory) into the searchable PDF."""
+    teile: list[SeitenTeil] = []
+    texte: list[str] = []
+    drehungen: dict[int, int] = {}
+    quellen: set[str] = set()
+    for s, info in enumerate(infos, 1):
+        _sammeln(ab, s, info, teile, texte, drehungen, quellen)
     ziel = ab.datei("durchsuchbar.pdf")
     zusammenfuehren(pfad if mime == PDF else None, teile, ziel, titel=titel)
     textquelle = "gemischt" if len(quellen) > 1 else (quellen.pop() if quellen else "ocr")
+    seiten = len(infos)
     return Erkennungsergebnis(
         seiten=seiten,
-        leere_seiten=leere,
+        leere_seiten=sum(1 for i in infos if i["leer"]),
         blatt=zaehlen.blatt_zaehlen(seiten),
         seitentexte=texte,
         textquelle=textquelle,

@@ -24,9 +24,11 @@ ROOT = Path(__file__).resolve().parents[2]
 class Worker:
     """`celery -A auslaenderakte worker -Q ocr,default -c 1 -P prefork` against the test database."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, name: str = "e2e", queues: str = "ocr,default") -> None:
         self.env = env
         self.log = log
+        self.name = name
+        self.queues = queues
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -34,9 +36,9 @@ class Worker:
         start_pos = self.log.stat().st_size if self.log.exists() else 0
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
-                [str(ROOT / ".venv/bin/celery"), "-A", "auslaenderakte", "worker", "-Q", "ocr,default", "-c", "1",
+                [str(ROOT / ".venv/bin/celery"), "-A", "auslaenderakte", "worker", "-Q", self.queues, "-c", "1",
                  "-P", "prefork", "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-                 "-n", f"e2e-{os.getpid()}@%h"],
+                 "-n", f"{self.name}-{os.getpid()}@%h"],
                 cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
         frist = time.monotonic() + 60
