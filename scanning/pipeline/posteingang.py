@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import time
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from .fehler import EingabeFehler
 
 logger = logging.getLogger("scanning.pipeline")
 S = Posteingang.Schritt
+LEBENSZEICHEN_SEKUNDEN = 30
 
 
 def _arbeitsbereich(p: Posteingang) -> Arbeitsbereich:
@@ -176,8 +178,13 @@ def erkennen(posteingang_id: int) -> None:
     ab = _arbeitsbereich(p)
     pfad, mime = _lesefassung(p, ab)
 
+    zuletzt = [time.monotonic()]
+
     def lebenszeichen(seite: int) -> None:
-        services.lebenszeichen_setzen(posteingang_id=p.pk)
+        # At most every LEBENSZEICHEN_SEKUNDEN (the sweeper waits 15 minutes): no database commit per page.
+        if time.monotonic() - zuletzt[0] >= LEBENSZEICHEN_SEKUNDEN:
+            services.lebenszeichen_setzen(posteingang_id=p.pk)
+            zuletzt[0] = time.monotonic()
 
     try:
         e = texterkennung.datei_erkennen(pfad, mime, p.seiten, ab, titel=p.dateiname, fortschritt=lebenszeichen)

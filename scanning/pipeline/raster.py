@@ -24,8 +24,9 @@ def seitenzahl(pfad: Path, mime: str) -> int:
         return int(getattr(img, "n_frames", 1))
 
 
-def _eingebettetes_bild(pdf: pikepdf.Pdf, seite: int) -> Image.Image | None:
-    """The page's single full-page scan image, or None when the page is anything else."""
+def _eingebettetes_bild(pdf: pikepdf.Pdf, seite: int, ziel_dpi: int) -> Image.Image | None:
+    """The page's single full-page scan image, or None when the page is anything else. A JPEG scan wanted at a
+    lower resolution (the cover-sheet search) is decoded at 1/2, 1/4 or 1/8 scale by the JPEG decoder itself."""
     try:
         page = pdf.pages[seite - 1]
         if int(page.obj.get("/Rotate", 0)) % 360:
@@ -53,9 +54,14 @@ def _eingebettetes_bild(pdf: pikepdf.Pdf, seite: int) -> Image.Image | None:
         if not 150 <= dpi <= 600 or abs(bild.height / (float(box[3] - box[1]) / 72) - dpi) > 5:
             return None
         pil = bild.as_pil_image()
-    except (pikepdf.PdfError, NotImplementedError, ValueError, KeyError, TypeError, AttributeError):
+        voll = pil.width
+        if ziel_dpi < dpi and pil.format == "JPEG":
+            pil.draft("L", (round(pil.width * ziel_dpi / dpi), round(pil.height * ziel_dpi / dpi)))
+        pil.load()
+    except (pikepdf.PdfError, NotImplementedError, ValueError, KeyError, TypeError, AttributeError, OSError):
         return None
-    gray = pil.convert("L")
+    dpi = dpi * pil.width / voll if voll else dpi
+    gray = pil if pil.mode == "L" else pil.convert("L")  # no copy of a grayscale scan
     gray.info["dpi"] = (round(dpi), round(dpi))
     return gray
 
@@ -69,7 +75,7 @@ def seite_rastern(
     """
     if mime == PDF:
         if pdf is not None and graustufen:
-            direkt = _eingebettetes_bild(pdf, seite)
+            direkt = _eingebettetes_bild(pdf, seite, dpi)
             if direkt is not None:
                 return direkt
         bilder = convert_from_path(

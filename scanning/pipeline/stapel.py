@@ -54,7 +54,7 @@ def deckblaetter_finden(pfad: Path, mime: str) -> dict[int, str]:
                 az = deckblatt_code_finden(texte[seite - 1])
             else:
                 bild = seite_rastern(pfad, mime, seite, SUCH_DPI, pdf=quelle)
-                faktor = max(1, round(bild_dpi(bild, SUCH_DPI) / SUCH_DPI))
+                faktor = max(1, bild_dpi(bild, SUCH_DPI) // SUCH_DPI)  # a JPEG scan comes at 1/2 scale already
                 az = code_auf_seite(bild.reduce(faktor) if faktor > 1 else bild)
                 bild.close()
             if az:

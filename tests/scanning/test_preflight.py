@@ -98,3 +98,21 @@ def test_sha256_und_groesse_streams_whole_file_and_rewinds(groesse):
     datei.seek(3 if groesse > 3 else 0)
     assert sha256_und_groesse(datei) == (hashlib.sha256(daten).hexdigest(), groesse)
     assert datei.tell() == 0
+
+
+def test_cover_sheet_found_in_a_scanned_stack_from_a_half_scale_jpeg_decode(tmp_path):
+    import pikepdf
+
+    from scanning.pipeline.raster import seite_rastern
+    from scanning.pipeline.stapel import deckblaetter_finden
+
+    brief = scans.brief_bild(scans.Brief(), seed=3)
+    pfad = tmp_path / "stapel.pdf"
+    pfad.write_bytes(scans.pdf_aus_bildern([brief, scans.deckblatt_bild("OF-2026-000321"), brief]))
+    assert deckblaetter_finden(pfad, "application/pdf") == {2: "OF-2026-000321"}
+    with pikepdf.open(pfad) as pdf:
+        # The search asks for 100 dpi: the JPEG decoder itself delivers half scale; OCR gets every pixel.
+        klein = seite_rastern(pfad, "application/pdf", 2, 100, pdf=pdf)
+        voll = seite_rastern(pfad, "application/pdf", 2, 300, pdf=pdf)
+    assert voll.info["dpi"] == (300, 300) and voll.width > 2400
+    assert klein.info["dpi"] == (150, 150) and abs(klein.width - voll.width / 2) <= 1
