@@ -161,7 +161,7 @@ def bericht(r: dict) -> str:
         ziel = {2: 1.8, 4: 3.4}.get(n)
         bewertung = erreicht(faktor >= ziel) + f" (Ziel ≥ {ziel:.1f}x)" if ziel else ""
         zeilen.append(
-            f"| {n} | {w['gesamt_s']:.0f} s | {r['seiten'] / w['gesamt_s'] * 3600:.0f} | {faktor:.2f}x {bewertung} | {w['zusammenfuehren_s']:.1f} s | {w['last']:.1f} |"
+            f"| {n} | {w['gesamt_s']:.0f} s | {r['seiten'] / w['gesamt_s'] * 3600:.0f} | {faktor:.2f}x {bewertung} | {w['zusammenfuehren_s']:.1f} s | {w['cpu_s']:.0f} s | {w['last']:.1f} |"
         )
     # Extrapolation for machines with one free core per worker: the pages' CPU time divides, the join does not.
     join = eins["zusammenfuehren_s"]
@@ -171,17 +171,18 @@ def bericht(r: dict) -> str:
     tabelle = "\n".join(zeilen)
     return f"""## Große Altakte seitenparallel (bench/bench_verteilung.py)
 
-{maschine("Last beim Schreiben")}, gemessen am {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.
+{maschine("Last beim Schreiben")}, geschrieben am {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.
 `.venv/bin/python bench/bench_verteilung.py --seiten {r["seiten"]} --je-block {r["je_block"]}`: ein gescanntes PDF mit
 {r["seiten"]} 300-dpi-Briefseiten (12 verschiedene Briefe wiederholt), Blöcke zu {r["je_block"]} Seiten; jeder Worker ist ein eigener
 Prozess mit eigenem Arbeitsordner und holt sich den nächsten Block (wie `dokument_seiten_erkennen`), danach einmal das
 Zusammenführen (wie `dokument_zusammenfuehren`). Zeit = vom Start bis zum fertigen durchsuchbaren PDF.
 
-| Worker-Prozesse | Zeit bis durchsuchbar | Seiten/Stunde | Faktor zu 1 Worker | davon Zusammenführen | Last (1 min) beim Start |
-|---|---|---|---|---|---|
+| Worker-Prozesse | Zeit bis durchsuchbar | Seiten/Stunde | Faktor zu 1 Worker | davon Zusammenführen | CPU-Zeit aller Worker | Last (1 min) beim Start |
+|---|---|---|---|---|---|---|
 {tabelle}
 
-CPU-Zeit je Seite (Worker + Tesseract, 1 Worker): {cpu_je_seite:.2f} s. Diese Maschine hat {kerne} Kerne und wird von anderen
+CPU-Zeit je Seite (Worker + Tesseract, 1 Worker): {cpu_je_seite:.2f} s; die Verteilung selbst kostet kaum CPU (die
+Spalte CPU-Zeit wächst mit den Workern nur um deren Start: Django-Setup je Prozess). Diese Maschine hat {kerne} Kerne und wird von anderen
 Entwicklern mitbenutzt: mehr Worker als freie Kerne teilen sich die Kerne, der Faktor ab 4 Workern misst die
 Konkurrenz, nicht die Verteilung. **Hochrechnung** für 8 Worker mit je einem freien Kern (Seiten-CPU geteilt durch 8,
 Zusammenführen seriell): {r["seiten"]} Seiten in {acht:.0f} s; eine 500-Seiten-Akte in etwa {fuenfhundert_acht / 60:.1f} Minuten
