@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -69,3 +70,22 @@ class Arbeitsbereich:
 
     def entfernen(self) -> None:
         shutil.rmtree(self.pfad, ignore_errors=True)
+
+
+def alte_entfernen(ausser: str, stunden: float = 24) -> int:
+    """Remove working folders untouched for `stunden` (a page-parallel file leaves its original on every machine
+    that did one of its blocks; only the join's machine knows when the file is done). Returns how many."""
+    grenze = time.time() - stunden * 3600
+    entfernt = 0
+    try:
+        ordner = list(basis().iterdir())
+    except FileNotFoundError:
+        return 0
+    for pfad in ordner:
+        try:
+            if pfad.name != ausser and pfad.is_dir() and pfad.stat().st_mtime < grenze:
+                shutil.rmtree(pfad, ignore_errors=True)
+                entfernt += 1
+        except FileNotFoundError:  # removed by another process meanwhile
+            continue
+    return entfernt

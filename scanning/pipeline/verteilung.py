@@ -26,7 +26,7 @@ from django.core.files.storage import default_storage
 from dms.dateien import SCAN_TYPEN
 from dms.models import Dokument, DokumentVersion
 
-from . import texterkennung
+from . import arbeitsbereich, texterkennung
 from .arbeitsbereich import Arbeitsbereich
 
 logger = logging.getLogger("scanning.pipeline")
@@ -99,6 +99,10 @@ def block_erkennen(version_id: int, von: int, bis: int, bloecke: int, queue: str
             info["vorschau"] = vorschau_speichern(version, s, ab.datei(f"vorschau-{s:05d}.png").read_bytes())
         daten = json.dumps({"von": von, "bis": bis, "seiten": infos, "pdf": pdfs}, ensure_ascii=False)
         _speichern(_block_name(version, von), daten.encode("utf-8"))  # the block's one write, after its work
+        for s in range(von, bis + 1):  # in the store now; the local original stays for this machine's next block
+            for name in (f"seite-{s:05d}.json", f"seite-{s:05d}.pdf", f"vorschau-{s:05d}.png"):
+                ab.datei(name).unlink(missing_ok=True)
+        arbeitsbereich.alte_entfernen(f"version-{version.uuid}")
     if len(_vorhandene_bloecke(version)) >= bloecke:
         from ..tasks import dokument_zusammenfuehren
 

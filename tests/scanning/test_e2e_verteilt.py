@@ -198,5 +198,5 @@ def test_long_scan_runs_page_parallel_on_two_workers_and_survives_one_killed(zwe
     assert not [k for k in bucket if k.startswith("arbeit/")]
     for name in ("a", "b"):
         assert not any((zwei_worker["tmp"] / name / "media").rglob("*"))
-    # The killed worker had fetched the original into its own working folder; the survivor cleaned only its own.
-    assert any((zwei_worker["tmp"] / ("a" if opfer is a else "b") / "ocr").rglob("original"))
+    # The killed worker had begun in its own working folder (nothing of it reached the other worker but the queue).
+    assert (zwei_worker["tmp"] / ("a" if opfer is a else "b") / "ocr" / f"version-{version.uuid}").is_dir()

@@ -92,3 +92,19 @@ def test_bloecke_in_beliebiger_reihenfolge_und_zu_fruehes_zusammenfuehren(dokume
     verteilung.block_erkennen(version.pk, 1, 1, 3, None)
     verteilung.block_erkennen(version.pk, 2, 2, 3, None)  # the last one queues the join
     _pruefen(dokument)
+
+
+def test_alte_arbeitsordner_werden_entfernt_der_laufende_nicht(settings, tmp_path):
+    import os
+    import time
+
+    from scanning.pipeline.arbeitsbereich import Arbeitsbereich, alte_entfernen
+
+    settings.OCR_WORK_DIR = str(tmp_path / "arbeit")
+    alt, frisch, laufend = Arbeitsbereich("version-alt"), Arbeitsbereich("version-frisch"), Arbeitsbereich("version-x")
+    alt.schreiben_bytes("original", b"%PDF")
+    vor_zwei_tagen = time.time() - 48 * 3600
+    for ordner in (alt.pfad, laufend.pfad):
+        os.utime(ordner, (vor_zwei_tagen, vor_zwei_tagen))
+    assert alte_entfernen("version-x") == 1
+    assert not alt.pfad.exists() and frisch.pfad.exists() and laufend.pfad.exists()
