@@ -115,6 +115,15 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Argon2id at (at least) the OWASP parameters; PBKDF2 hashes of earlier installs still verify and are re-hashed at the
+# next login (dms/passwort.py, docs/security.md).
+PASSWORD_HASHERS = [
+    "dms.passwort.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+PASSWORT_ARGON2_SPEICHER_KIB = env.int("PASSWORT_ARGON2_SPEICHER_KIB", default=19 * 1024)
+PASSWORT_ARGON2_DURCHLAEUFE = env.int("PASSWORT_ARGON2_DURCHLAEUFE", default=2)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -56,19 +57,23 @@ def zugang(user: AbstractBaseUser | AnonymousUser | None) -> Zugang:
     cached = getattr(user, "_zugang_cache", None)
     if cached is not None:
         return cached
-    mitgliedschaft = Mitgliedschaft.objects.filter(user_id=user.pk).values("behoerde_id", "rolle", "team_id").first()
+    # One query per request (membership and current substitutions together), not two: it runs on every page.
+    vertretene = Vertretung.objects.aktiv().filter(vertretung_id=OuterRef("user_id")).order_by("-von")
+    mitgliedschaft = (
+        Mitgliedschaft.objects.filter(user_id=user.pk)
+        .annotate(vertretene=ArraySubquery(vertretene.values("vertretene_person_id")))
+        .values("behoerde_id", "rolle", "team_id", "vertretene")
+        .first()
+    )
     if mitgliedschaft is None:
         result = Zugang(user_id=user.pk, behoerde_id=None, rolle=None, team_id=None, vertretene_ids=())
     else:
-        vertretene = tuple(
-            Vertretung.objects.aktiv().filter(vertretung_id=user.pk).values_list("vertretene_person_id", flat=True)
-        )
         result = Zugang(
             user_id=user.pk,
             behoerde_id=mitgliedschaft["behoerde_id"],
             rolle=mitgliedschaft["rolle"],
             team_id=mitgliedschaft["team_id"],
-            vertretene_ids=vertretene,
+            vertretene_ids=tuple(mitgliedschaft["vertretene"] or ()),
         )
     user._zugang_cache = result  # type: ignore[attr-defined]
     return result

@@ -15,6 +15,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpR
 from django.urls import reverse
 
 IDLE_KEY = "_zuletzt_aktiv"
+IDLE_SCHREIBABSTAND = 60
+"""Seconds between two writes of the activity stamp: a session is saved at most once a minute for it, not on every
+request (a database UPDATE per page view), so the idle logout comes between SESSION_IDLE_TIMEOUT and one minute
+later (docs/security.md)."""
 logger = logging.getLogger(__name__)
 
 
@@ -69,21 +73,19 @@ class EingabePruefungMiddleware:
 
 
 class IdleTimeoutMiddleware:
-    """Log a session out after SESSION_IDLE_TIMEOUT seconds without a request."""
+    """Log a session out after SESSION_IDLE_TIMEOUT seconds without a request (stamp refreshed once a minute)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            request.user.is_authenticated
-            and hasattr(request, "session")
-            and IDLE_KEY in request.session
-            and time.time() - float(request.session[IDLE_KEY]) > settings.SESSION_IDLE_TIMEOUT
-        ):
-            logout(request)
         if request.user.is_authenticated and hasattr(request, "session"):
-            request.session[IDLE_KEY] = time.time()
+            jetzt = time.time()
+            zuletzt = request.session.get(IDLE_KEY)
+            if zuletzt is not None and jetzt - float(zuletzt) > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+            elif zuletzt is None or jetzt - float(zuletzt) >= IDLE_SCHREIBABSTAND:
+                request.session[IDLE_KEY] = jetzt
         return self.get_response(request)
 
 

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 
 from dms.access import AKTEN_ROLLEN, zugang
-from dms.models import Akte, Dokument, Register
+from dms.models import Akte, Dokument, Person, Register
 from dms.namen import name_normalisieren
 
 AZR_RE = re.compile(r"^\d{12}$")
@@ -48,11 +48,15 @@ def akte_schnellsuche_q(q: str) -> Q:
             return Q(person__geburtsdatum=date(int(m[3]), int(m[2]), int(m[1])))
         except ValueError:
             return Q(pk__in=[])
-    bedingung = Q(aktenzeichen__istartswith=q)
+    # Each branch on its own index (akte_aktenzeichen_upper, person_familienname_upper, person_namen_gin), joined as
+    # UNION ALL of ids: an OR across the join of files and persons forces a scan of every file of the authority.
+    nach_aktenzeichen = Akte.objects.filter(aktenzeichen__istartswith=q).order_by().values("pk")
     norm = name_normalisieren(q)
-    if norm:
-        bedingung |= Q(person__familienname__istartswith=q) | Q(person__namen_normalisiert__contains=[norm])
-    return bedingung
+    if not norm:
+        return Q(pk__in=nach_aktenzeichen)
+    personen = Person.objects.filter(Q(familienname__istartswith=q) | Q(namen_normalisiert__contains=[norm]))
+    nach_name = Akte.objects.filter(person__in=personen.order_by().values("pk")).order_by().values("pk")
+    return Q(pk__in=nach_aktenzeichen.union(nach_name, all=True))
 
 
 def register_uebersicht(akte: Akte) -> list[dict[str, Any]]:

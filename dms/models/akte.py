@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from guardian.models import UserObjectPermissionBase
 
 from .organisation import Behoerde, Team
@@ -81,6 +82,8 @@ class Person(models.Model):
             models.Index(fields=["behoerde", "familienname"]),
             models.Index(fields=["geburtsdatum"]),
             GinIndex(fields=["namen_normalisiert"], name="person_namen_gin"),
+            # The search box's name prefix (`familienname__istartswith` is UPPER(...) LIKE 'X%').
+            models.Index(OpClass(Upper("familienname"), name="text_pattern_ops"), name="person_familienname_upper"),
         ]
 
     def __str__(self) -> str:
@@ -186,6 +189,8 @@ class Akte(models.Model):
             # The file list's order across the permission filter's OR (own authority | inspection grants):
             # lets PostgreSQL walk the newest files and stop after one page instead of sorting all visible ones.
             models.Index(fields=["-angelegt_am", "-id"], name="akte_neueste"),
+            # The search box's Aktenzeichen prefix (`aktenzeichen__istartswith`).
+            models.Index(OpClass(Upper("aktenzeichen"), name="text_pattern_ops"), name="akte_aktenzeichen_upper"),
         ]
 
     def __str__(self) -> str:

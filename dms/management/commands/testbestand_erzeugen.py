@@ -284,9 +284,11 @@ def zufallstext(rnd: random.Random, kopf: str, laenge: int = 2000) -> str:
 
 
 ANALYSE = {
-    "dms_person": "id, behoerde_id, familienname, geburtsdatum",
-    "dms_akte": "id, behoerde_id, person_id, status, team_id",
-    "dms_dokument": "id, akte_id, register_id",
+    "dms_person": "id, behoerde_id, familienname, geburtsdatum, namen_normalisiert",
+    "dms_akte": "id, behoerde_id, person_id, status, team_id, aktenzeichen",
+    # suchvektor too: without its statistics the planner takes every word for rare (1,000 rows) and hashes all
+    # matching documents of a common word instead of stopping after the ranked candidates (docs/benchmarks.md).
+    "dms_dokument": "id, akte_id, register_id, suchvektor",
     "dms_dokumentversion": "id, dokument_id",
 }
 AZR_SCHRITT = 5000  # largest gap between two generated AZR numbers
@@ -397,7 +399,7 @@ class Command(BaseCommand):
         parallel = 1 if connection.in_atomic_block else min(o["parallel"], len(stapel) or 1)
         self._ausfuehren(v, stapel, parallel, o["verbosity"])
         with connection.cursor() as cursor:
-            # Fresh row estimates for the admin's paginator and the planner; only cheap columns (no 2 KB texts).
+            # Fresh row estimates for the admin's paginator and the planner; not the 2 KB texts themselves.
             for tabelle, spalten in ANALYSE.items():
                 cursor.execute(f"ANALYZE {tabelle} ({spalten})")
         dauer = time.monotonic() - start
