@@ -92,9 +92,18 @@ def _bestand(akten: int) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
 
     konten = [f"last.sb{i:02d}" for i in range(KONTEN)]
-    vorhandene = set(get_user_model().objects.filter(username__in=konten).values_list("username", flat=True))
+    from django.contrib.auth.hashers import get_hasher, identify_hasher
+
+    hasher = get_hasher()
+    vorhandene = dict(get_user_model().objects.filter(username__in=konten).values_list("username", "password"))
     for name in konten:
-        if name not in vorhandene:
+        # Re-set when missing or hashed by another method (a run before a change of PASSWORD_HASHERS): every
+        # run measures the login with the configured hash, not a one-off upgrade.
+        if (
+            name not in vorhandene
+            or identify_hasher(vorhandene[name]).algorithm != hasher.algorithm
+            or hasher.must_update(vorhandene[name])
+        ):
             benutzer_anlegen(behoerde="OF", rolle="sachbearbeitung", username=name, password=PASSWORT)
     sichtbar = Akte.objects.filter(behoerde=behoerde, gesperrt=False, status=Akte.Status.AKTIV)
     akte_ids = list(sichtbar.order_by("?").values_list("pk", flat=True)[:2000])
