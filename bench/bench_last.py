@@ -58,6 +58,10 @@ def _zahl(text: str, standard: int) -> int:
     return int(text) if text else standard
 
 
+def _tausend(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
 def _freier_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -379,11 +383,11 @@ def _bericht(args: argparse.Namespace, daten: dict[str, Any], seiten: dict[str, 
         f"Gemessen am {jetzt} mit `.venv/bin/python bench/bench_last.py --akten {args.akten} --dauer {args.dauer} "
         f"--nutzer {args.nutzer} --worker {args.worker}` auf: {maschine()}.",
         "",
-        f"Bestand: {daten['akten_gesamt']:,} Akten, {daten['dokumente_gesamt']:,} Dokumente in einer Behörde "
-        f"(`testbestand_erzeugen`, {erzeugt}). gunicorn wie `scripts/run.sh` ({args.worker} Sync-Worker, "
+        f"Bestand: {_tausend(daten['akten_gesamt'])} Akten, {_tausend(daten['dokumente_gesamt'])} Dokumente in einer "
+        f"Behörde (`testbestand_erzeugen`, {erzeugt}). gunicorn wie `scripts/run.sh` ({args.worker} Sync-Worker, "
         "django-axes an); locust auf derselben Maschine (seine CPU steht unten). Je simulierter Person: "
         "Anmeldung mit Sitzung, dann Arbeitsplatz 3, Akte 3, Dokument 3, Suche 2, Hochladen 1 (Gewichte), "
-        "Denkzeit 1–3 s. Gezählt wird nur das Messfenster nach dem Hochlaufen (alle angemeldet).".replace(",", "."),
+        "Denkzeit 1–3 s. Gezählt wird nur das Messfenster nach dem Hochlaufen (alle angemeldet).",
         "",
         "### CPU je Seitenaufruf (eine Person nacheinander, ohne Konkurrenz)",
         "",
