@@ -7,7 +7,7 @@ for one caseworker of that authority, and how long generation and index build to
         [--wiederholungen 30] [--kein-schreiben]
 
 Environment for `make bench`: BENCH_LAND_AKTEN, BENCH_LAND_BUDGET_MIN, BENCH_LAND_VOLL=1 (1,000,000 files =
-20,000,000 documents; hours and ~60 GB on this machine). Database: `akte_bench_land` on the server of DATABASE_URL
+20,000,000 documents; hours and ~90 GB on this machine). Database: `akte_bench_land` on the server of DATABASE_URL
 (override with BENCH_LAND_DATABASE_URL); the data stays and a second run continues where the first stopped.
 Generation stops at the time budget; the report names the size actually reached.
 
