@@ -1,7 +1,7 @@
 """What a page view costs the database, per caseworker page (issue 18, Land scale): a ceiling of queries each, no
 session write on an ordinary page view, one query for the access facts, and the cheaper password hash.
 
-The ceilings are the counts measured in December 2026 (docs/benchmarks.md, "Last") plus one of headroom. A page
+The ceilings are the counts measured in December 2026 plus one of headroom (docs/benchmarks.md, "Last"). A page
 that needs more fails here first; raise a ceiling only with a reason in the commit.
 """
 
@@ -30,8 +30,8 @@ pytestmark = pytest.mark.django_db
 
 # Session, user, access facts (1 query), the page's own reads, and where the page reads a file, a document or
 # searches, the audit entry (chain head + insert; in a test also SAVEPOINT and RELEASE, counted here).
-# Before issue 18's cuts: 9, 16, 14, 15, 13 (a session UPDATE on every view, a second query for substitutions,
-# the register list and the document COUNT twice on the file page).
+# Before issue 18's cuts each page had two or three queries more (a session UPDATE on every view, a second query for
+# the substitutions, a second document COUNT on the file page; docs/benchmarks.md, "vorher und nachher").
 DECKE = {
     "arbeitsplatz": 8,
     "akte": 14,
