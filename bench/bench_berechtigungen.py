@@ -65,9 +65,9 @@ def bestand_anlegen(anzahl: int) -> dict[str, Any]:
                 """
                 INSERT INTO dms_person (uuid, behoerde_id, familienname, vornamen, geburtsname, geburtsdatum,
                     geburtsort, staatsangehoerigkeiten, geschlecht, azr_nummer, namensvarianten, namen_normalisiert,
-                    angelegt_am, geaendert_am)
+                    anschrift, angelegt_am, geaendert_am)
                 SELECT gen_random_uuid(), %s, 'Bench' || g, 'Vorname', '', DATE '1960-01-01' + (g %% 20000),
-                    'Ort', ARRAY['türkisch'], 'x', NULL, '{}', ARRAY['bench' || g], now(), now()
+                    'Ort', ARRAY['türkisch'], 'x', NULL, '{}', ARRAY['bench' || g], '', now(), now()
                 FROM generate_series(1, %s) AS g
                 """,
                 [behoerde.pk, n],

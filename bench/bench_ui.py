@@ -167,9 +167,10 @@ def _korpus(ziel: int, budget_s: float, sb: Any) -> int:
             c.execute(
                 """
                 INSERT INTO dms_person (uuid, behoerde_id, familienname, vornamen, geburtsname, geburtsort,
-                    staatsangehoerigkeiten, geschlecht, namensvarianten, namen_normalisiert, angelegt_am, geaendert_am)
+                    staatsangehoerigkeiten, geschlecht, namensvarianten, namen_normalisiert, anschrift, angelegt_am,
+                    geaendert_am)
                 SELECT gen_random_uuid(), CASE WHEN g %% 5 = 0 THEN %s ELSE %s END, 'Korpus' || g, 'Vorname', '',
-                    '', '{}', 'x', '{}', ARRAY['korpus' || g], now(), now()
+                    '', '{}', 'x', '{}', ARRAY['korpus' || g], '', now(), now()
                 FROM generate_series(%s, %s) g
                 """,
                 [hp.pk, of.pk, akten_von, akten_bis],
