@@ -12,6 +12,7 @@ from .dokumente import (
     vermerk_anlegen,
 )
 from .fehler import Konflikt, feldfehler
+from .umlegung import dokument_umlegen
 
 __all__ = [
     "Konflikt",
@@ -20,6 +21,7 @@ __all__ = [
     "akte_anlegen",
     "dokument_ablage_aendern",
     "dokument_anlegen",
+    "dokument_umlegen",
     "dokument_version_hinzufuegen",
     "feldfehler",
     "ocr_status_setzen",

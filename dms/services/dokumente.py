@@ -15,6 +15,7 @@ from django.utils import timezone
 from dms import dateien, hintergrund
 from dms.audit import Aktion, protokollieren
 from dms.models import Akte, Dokument, DokumentVersion, Register, Vorgang
+from dms.neueingaenge.services import neueingang_vermerken
 from dms.vermerk import vermerk_pdf
 
 from .fehler import feldfehler
@@ -107,6 +108,9 @@ def dokument_anlegen(
             akte=akte,
             details={"sha256": info.sha256, "version": version.nummer},
         )
+        # Every filing path comes through here (Poststelle, colleague, legacy delivery, Fachverfahren, xdomea):
+        # the file's caseworker, her team and her substitutes see it as new mail.
+        neueingang_vermerken(dokument=dokument, user=user)
         if verarbeiten:
             verarbeitung_nach_commit(version.pk)
     return dokument

@@ -1,5 +1,5 @@
-"""Mein Arbeitsplatz: the caseworker's start page (resubmissions, recent files, my files, and the parts apps above
-dms register: the in-tray and the substitutes' in-tray)."""
+"""Mein Arbeitsplatz: the caseworker's start page (new mail, resubmissions, recent files, my files, and the parts
+apps above dms register: the in-tray and the substitutes' in-tray)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,11 @@ from dms.access import Zugang, zugang
 from dms.audit import Aktion
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Protokolleintrag, Vorgang
+from dms.neueingaenge.views import arbeitsplatz_abschnitt as neueingaenge_abschnitt
+from dms.wiedervorlagen.queries import faellige_wiedervorlagen
 
 LISTE = 10
+WIEDERVORLAGEN_MAX = 200
 ZULETZT_TAGE = 30
 
 Abschnitt = Callable[[AuthenticatedHttpRequest, Zugang], dict[str, Any]]
@@ -85,9 +88,12 @@ def arbeitsplatz(request: AuthenticatedHttpRequest) -> HttpResponse:
         "vertretung_anzahl": 0,
         "vertretene": vertretene,
         "wiedervorlagen": wiedervorlagen(request, z),
+        "faellige": list(faellige_wiedervorlagen(request.user)[:WIEDERVORLAGEN_MAX]),
+        **neueingaenge_abschnitt(request),
         "zuletzt": zuletzt_geoeffnet(request),
         "meine_akten": meine_akten,
     }
+    ctx["wiedervorlagen_anzahl"] = len(ctx["faellige"]) + len(ctx["wiedervorlagen"])
     for abschnitt in ABSCHNITTE:
         ctx.update(abschnitt(request, z))
     return render(request, "dms/arbeitsplatz.html", ctx)

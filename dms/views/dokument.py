@@ -23,9 +23,11 @@ from dms.api.views import PdfNochNichtFertig, datei_antwort
 from dms.audit import Aktion, protokollieren
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Dokument, DokumentVersion
+from dms.neueingaenge.services import neueingang_gelesen
 
 from . import formulare as f
 from .common import darf_aendern
+from .umlegung import UmlegenForm
 
 log = logging.getLogger("dms.views.dokument")
 
@@ -67,6 +69,8 @@ def dokument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dokument = _sichtbares_dokument(request, pk)
     version = dokument.versionen.order_by("-nummer").first()
     protokollieren(aktion=Aktion.LESEN, request=request, objekt=dokument, akte=dokument.akte)
+    # Opening a new document is reading it (the read entry above covers the audit).
+    neueingang_gelesen(dokument=dokument, user=request.user, request=request, protokoll=False)
     begriff = (request.GET.get("q") or "").strip()[:200]
     seiten = min(dokument.seiten or (version.seiten if version else 0) or 1, MAX_SEITEN_ANZEIGE)
     ablage_form = (
@@ -84,6 +88,7 @@ def dokument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "text": hervorheben(dokument.text, begriff),
         "hat_pdf": bool(version and (version.pdf or version.mime_type == "application/pdf")),
         "ablage_form": ablage_form,
+        "umlegen_form": UmlegenForm(initial={"register": dokument.register_id}) if ablage_form is not None else None,
     }
     return render(request, "dms/dokument.html", ctx)
 
