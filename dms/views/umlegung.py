@@ -76,4 +76,4 @@ def dokument_umlegen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         fehler_melden(request, exc)
         return redirect("dokument", pk=dokument.pk)
     messages.success(request, f"„{dokument.titel}“ wurde in die Akte {akte.aktenzeichen} umgelegt.")
-    return redirect("akte", pk=dokument.akte_id)
+    return redirect("akte", pk=dokument.akte_id)  # back to the file being tidied up (the old one)
