@@ -12,7 +12,7 @@ from .dokumente import (
     vermerk_anlegen,
 )
 from .fehler import Konflikt, feldfehler
-from .umlegung import dokument_umlegen
+from .umlegung import dokument_umlegen, dokument_zuruecknehmen, nach_umlegung_registrieren
 
 __all__ = [
     "Konflikt",
@@ -23,7 +23,9 @@ __all__ = [
     "dokument_anlegen",
     "dokument_umlegen",
     "dokument_version_hinzufuegen",
+    "dokument_zuruecknehmen",
     "feldfehler",
+    "nach_umlegung_registrieren",
     "ocr_status_setzen",
     "person_aendern",
     "person_anlegen",

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import transaction
 
 from dms.access import zugang
@@ -97,3 +98,35 @@ def dokument_umlegen(
         for folge in NACH_UMLEGUNG:
             folge(dokument.pk, von.pk, akte.pk)
     return dokument
+
+
+def dokument_zuruecknehmen(*, dokument: Dokument, user: User, grund: str, request: HttpRequest | None = None) -> None:
+    """Take an automatically filed document out of its file again (the mail room puts the item back into the
+    in-tray; the original stays on the mail item). Only an unchanged automatic filing (one version, from the
+    Poststelle) may leave a file this way; the file's history records it, the stored copies go after commit."""
+    grund = (grund or "").strip() or "automatische Zuordnung zurückgenommen"
+    if not Akte.objects.changeable_by(user).filter(pk=dokument.akte_id).exists():
+        raise PermissionDenied("Sie dürfen dieses Dokument nicht zurücklegen.")
+    with transaction.atomic():
+        dokument = Dokument.objects.select_for_update().select_related("akte").get(pk=dokument.pk)
+        versionen = list(dokument.versionen.all())
+        if dokument.quelle != Dokument.Quelle.POSTEINGANG or len(versionen) != 1:
+            raise feldfehler("dokument", "Nur eine unveränderte automatische Zuordnung kann zurückgelegt werden.")
+        akte = dokument.akte
+        dateien = [d.name for v in versionen for d in (v.original, v.pdf) if d] + list(versionen[0].vorschaubilder)
+        protokollieren(
+            aktion=Aktion.LOESCHEN,
+            user=user,
+            request=request,
+            objekt=akte,
+            details={"dokument": dokument.pk, "titel": dokument.titel, "grund": grund[:500], "umlegung": "postkorb"},
+        )
+        for version in versionen:
+            version.delete()
+        dokument.delete()
+        transaction.on_commit(lambda: _dateien_entfernen(dateien))
+
+
+def _dateien_entfernen(pfade: list[str]) -> None:
+    for pfad in pfade:
+        default_storage.delete(pfad)

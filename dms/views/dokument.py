@@ -23,6 +23,7 @@ from dms.api.views import PdfNochNichtFertig, datei_antwort
 from dms.audit import Aktion, protokollieren
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Dokument, DokumentVersion
+from dms.neueingaenge.models import Neueingang
 from dms.neueingaenge.services import neueingang_gelesen
 
 from . import formulare as f
@@ -88,6 +89,8 @@ def dokument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "text": hervorheben(dokument.text, begriff),
         "hat_pdf": bool(version and (version.pdf or version.mime_type == "application/pdf")),
         "ablage_form": ablage_form,
+        "automatisch_zugeordnet": ablage_form is not None
+        and Neueingang.objects.filter(dokument=dokument, quelle=Neueingang.Quelle.AUTOMATISCH).exists(),
         "umlegen_form": UmlegenForm(initial={"register": dokument.register_id}) if ablage_form is not None else None,
     }
     return render(request, "dms/dokument.html", ctx)
