@@ -24,4 +24,5 @@ urlpatterns = [
     path("abwesenheit/<int:pk>/beenden/", abwesenheit.abwesenheit_beenden, name="abwesenheit-beenden"),
     path("", include("dms.neueingaenge.urls")),
     path("", include("dms.wiedervorlagen.urls")),
+    path("", include("dms.personen.urls")),
 ]
