@@ -28,6 +28,7 @@ from dms.neueingaenge.services import neueingang_gelesen
 
 from . import formulare as f
 from .common import darf_aendern
+from .dokument_daten import daten_form
 from .umlegung import UmlegenForm
 
 log = logging.getLogger("dms.views.dokument")
@@ -91,6 +92,7 @@ def dokument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "ablage_form": ablage_form,
         "automatisch_zugeordnet": ablage_form is not None
         and Neueingang.objects.filter(dokument=dokument, quelle=Neueingang.Quelle.AUTOMATISCH).exists(),
+        "daten_form": daten_form(dokument) if ablage_form is not None else None,
         "umlegen_form": UmlegenForm(initial={"register": dokument.register_id}) if ablage_form is not None else None,
     }
     return render(request, "dms/dokument.html", ctx)
