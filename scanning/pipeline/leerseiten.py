@@ -1,14 +1,25 @@
-"""Blank-page detection: blank backs of duplex scans are kept in the original, counted, and not OCR'd."""
+"""Blank-page detection: blank backs of duplex scans are kept in the original, counted, and not OCR'd.
+
+A page is blank only when it has little ink *and* nothing on it is shaped like a line of text. The share of dark
+pixels alone skipped short letters (a four-line letter at 300 dpi measures about 0.14 %, under the share): one to five
+lines now count as content, and in doubt the page goes to OCR rather than being skipped.
+"""
 
 from __future__ import annotations
 
 from PIL import Image, ImageFilter
 
-# Share of dark pixels (after a median filter removes scanner dust) below which a page counts as blank.
+# Share of dark pixels (after a median filter removes scanner dust) from which a page always counts as content.
 LEER_SCHWELLE = 0.0015
+DUNKEL = 160  # grey value below which a pixel is ink
+# A text line on the quarter-size page (75 dpi): a band of consecutive rows with some ink, as high as letters
+# (6 pt to a large headline) and with ink spread over part of the width (a word, not a speck or a hole).
+ZEILE_MIN_ANTEIL = 0.004  # share of a row's pixels that are ink for the row to count as inked
+ZEILE_HOEHE = (3, 40)  # rows
+ZEILE_MIN_BREITE = 0.015  # share of the width with ink in the band
 
 
-def dunkelanteil(bild: Image.Image) -> float:
+def _vorbereiten(bild: Image.Image) -> Image.Image:
     # Work on a quarter-size copy (box average: fast and noise-robust), cut the borders (punch holes, scanner
     # edges), and let a median filter remove the remaining dust.
     g = bild.convert("L")
@@ -16,11 +27,46 @@ def dunkelanteil(bild: Image.Image) -> float:
         g = g.reduce(4)
     b, h = g.size
     g = g.crop((int(b * 0.05), int(h * 0.05), int(b * 0.95), int(h * 0.95)))
-    g = g.filter(ImageFilter.MedianFilter(3))
-    histogramm = g.histogram()
-    dunkel = sum(histogramm[:160])
-    return dunkel / max(1, g.width * g.height)
+    return g.filter(ImageFilter.MedianFilter(3))
+
+
+def dunkelanteil(bild: Image.Image) -> float:
+    return _dunkelanteil(_vorbereiten(bild))
+
+
+def _dunkelanteil(g: Image.Image) -> float:
+    return sum(g.histogram()[:DUNKEL]) / max(1, g.width * g.height)
+
+
+def _tinte(g: Image.Image) -> Image.Image:
+    """1.0 where there is ink, 0.0 elsewhere (float image, so box averages are exact shares)."""
+    return g.point(lambda v: 255 if v < DUNKEL else 0).convert("F").point(lambda v: v / 255)
+
+
+def textzeilen(g: Image.Image) -> int:
+    """How many text-like lines the prepared page holds: row profile by one box resize, then per band of inked rows
+    the share of columns with ink. Pure PIL, a few milliseconds per page."""
+    tinte = _tinte(g)
+    zeilen = list(tinte.resize((1, tinte.height), Image.Resampling.BOX).getdata())
+    anzahl = 0
+    start = None
+    for y, anteil in enumerate([*zeilen, 0.0]):
+        if anteil >= ZEILE_MIN_ANTEIL:
+            start = y if start is None else start
+            continue
+        if start is not None:
+            hoehe = y - start
+            if ZEILE_HOEHE[0] <= hoehe <= ZEILE_HOEHE[1]:
+                band = tinte.crop((0, start, tinte.width, y)).resize((tinte.width, 1), Image.Resampling.BOX)
+                spalten = sum(1 for v in band.getdata() if v > 0)
+                if spalten >= ZEILE_MIN_BREITE * tinte.width:
+                    anzahl += 1
+            start = None
+    return anzahl
 
 
 def ist_leer(bild: Image.Image, schwelle: float = LEER_SCHWELLE) -> bool:
-    return dunkelanteil(bild) < schwelle
+    g = _vorbereiten(bild)
+    if _dunkelanteil(g) >= schwelle:
+        return False
+    return textzeilen(g) == 0
