@@ -38,28 +38,23 @@ def _dunkelanteil(g: Image.Image) -> float:
     return sum(g.histogram()[:DUNKEL]) / max(1, g.width * g.height)
 
 
-def _tinte(g: Image.Image) -> Image.Image:
-    """1.0 where there is ink, 0.0 elsewhere (float image, so box averages are exact shares)."""
-    return g.point(lambda v: 255 if v < DUNKEL else 0).convert("F").point(lambda v: v / 255)
-
-
 def textzeilen(g: Image.Image) -> int:
-    """How many text-like lines the prepared page holds: row profile by one box resize, then per band of inked rows
-    the share of columns with ink. Pure PIL, a few milliseconds per page."""
-    tinte = _tinte(g)
-    zeilen = list(tinte.resize((1, tinte.height), Image.Resampling.BOX).getdata())
+    """How many text-like lines the prepared page holds: the row profile by one box resize, then per band of inked
+    rows the number of columns with ink (another box resize). Pure PIL, a few milliseconds per page."""
+    maske = g.point(lambda v: 255 if v < DUNKEL else 0)  # ink 255
+    profil = maske.convert("F").resize((1, maske.height), Image.Resampling.BOX)
     anzahl = 0
-    start = None
-    for y, anteil in enumerate([*zeilen, 0.0]):
-        if anteil >= ZEILE_MIN_ANTEIL:
+    start: int | None = None
+    for y in range(maske.height + 1):
+        wert = profil.getpixel((0, y)) if y < maske.height else 0.0
+        if isinstance(wert, (int, float)) and wert / 255 >= ZEILE_MIN_ANTEIL:
             start = y if start is None else start
             continue
         if start is not None:
-            hoehe = y - start
-            if ZEILE_HOEHE[0] <= hoehe <= ZEILE_HOEHE[1]:
-                band = tinte.crop((0, start, tinte.width, y)).resize((tinte.width, 1), Image.Resampling.BOX)
-                spalten = sum(1 for v in band.getdata() if v > 0)
-                if spalten >= ZEILE_MIN_BREITE * tinte.width:
+            if ZEILE_HOEHE[0] <= y - start <= ZEILE_HOEHE[1]:
+                band = maske.crop((0, start, maske.width, y)).resize((maske.width, 1), Image.Resampling.BOX)
+                spalten = sum(band.histogram()[1:])  # columns with any ink in the band (at least 1/40 → value ≥ 6)
+                if spalten >= ZEILE_MIN_BREITE * maske.width:
                     anzahl += 1
             start = None
     return anzahl
