@@ -19,8 +19,8 @@ from . import services
 from .models import Neueingang
 from .queries import neueingaenge_fuer
 
-AUF_DEM_ARBEITSPLATZ = 10
-SEITENGROESSE = 50
+NEUEINGAENGE_AUF_DEM_ARBEITSPLATZ = 10
+NEUEINGAENGE_JE_SEITE = 50
 
 
 def _liste(request: AuthenticatedHttpRequest) -> Any:
@@ -31,15 +31,15 @@ def _liste(request: AuthenticatedHttpRequest) -> Any:
     )
 
 
-def arbeitsplatz_abschnitt(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+def neueingaenge_abschnitt(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     """The desk's part: the count and the newest few (two queries, whatever the number waiting)."""
     qs = _liste(request)
-    return {"neueingaenge": list(qs[:AUF_DEM_ARBEITSPLATZ]), "neueingaenge_anzahl": qs.count()}
+    return {"neueingaenge": list(qs[:NEUEINGAENGE_AUF_DEM_ARBEITSPLATZ]), "neueingaenge_anzahl": qs.count()}
 
 
 @login_required
-def neueingaenge(request: AuthenticatedHttpRequest) -> HttpResponse:
-    seite = Paginator(_liste(request), SEITENGROESSE).get_page(request.GET.get("seite"))
+def neueingaenge_liste(request: AuthenticatedHttpRequest) -> HttpResponse:
+    seite = Paginator(_liste(request), NEUEINGAENGE_JE_SEITE).get_page(request.GET.get("seite"))
     return render(request, "dms/neueingaenge.html", {"seite": seite, "quellen": dict(Neueingang.Quelle.choices)})
 
 
@@ -52,7 +52,7 @@ def _zurueck(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def gelesen(request: AuthenticatedHttpRequest, dokument: int) -> HttpResponse:
+def neueingang_gelesen_markieren(request: AuthenticatedHttpRequest, dokument: int) -> HttpResponse:
     gefunden = get_object_or_404(Dokument.objects.visible_to(request.user).select_related("akte"), pk=dokument)
     services.neueingang_gelesen(dokument=gefunden, user=request.user, request=request)
     messages.success(request, f"„{gefunden.titel}“ ist als gelesen markiert.")
@@ -61,7 +61,7 @@ def gelesen(request: AuthenticatedHttpRequest, dokument: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def alle_gelesen(request: AuthenticatedHttpRequest) -> HttpResponse:
+def neueingaenge_gelesen_markieren(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark the listed ones read: only ids that are new for this user count (others are ignored)."""
     gewaehlt = [int(i) for i in request.POST.getlist("dokument") if i.isdigit() and len(i) < 12][:1000]
     ids = list(neueingaenge_fuer(request.user).filter(dokument_id__in=gewaehlt).values_list("dokument_id", flat=True))

@@ -18,7 +18,7 @@ from dms.access import Zugang, zugang
 from dms.audit import Aktion
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Protokolleintrag, Vorgang
-from dms.neueingaenge.views import arbeitsplatz_abschnitt as neueingaenge_abschnitt
+from dms.neueingaenge.views import neueingaenge_abschnitt
 from dms.wiedervorlagen.queries import faellige_wiedervorlagen
 
 LISTE = 10
@@ -54,7 +54,7 @@ def zuletzt_geoeffnet(request: AuthenticatedHttpRequest, limit: int = LISTE) -> 
     return [akten[i] for i in ids if i in akten]
 
 
-def wiedervorlagen(request: AuthenticatedHttpRequest, z: Zugang) -> list[Vorgang]:
+def vorgang_wiedervorlagen(request: AuthenticatedHttpRequest, z: Zugang) -> list[Vorgang]:
     """Resubmissions due today or overdue, of procedures assigned to me or to colleagues I cover."""
     heute = timezone.localdate()
     return list(
@@ -87,7 +87,7 @@ def arbeitsplatz(request: AuthenticatedHttpRequest) -> HttpResponse:
         "vertretung": [],
         "vertretung_anzahl": 0,
         "vertretene": vertretene,
-        "wiedervorlagen": wiedervorlagen(request, z),
+        "wiedervorlagen": vorgang_wiedervorlagen(request, z),
         "faellige": list(faellige_wiedervorlagen(request.user)[:WIEDERVORLAGEN_MAX]),
         **neueingaenge_abschnitt(request),
         "zuletzt": zuletzt_geoeffnet(request),

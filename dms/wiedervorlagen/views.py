@@ -36,14 +36,14 @@ def _weiter(request: AuthenticatedHttpRequest, sonst: str = "wiedervorlagen") ->
 
 
 @login_required
-def wiedervorlagen(request: AuthenticatedHttpRequest) -> HttpResponse:
+def wiedervorlagen_liste(request: AuthenticatedHttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {"liste": list(offene_wiedervorlagen(request.user)[:500]), "heute": timezone.localdate()}
     return render(request, "dms/wiedervorlagen.html", ctx)
 
 
 @login_required
 @require_POST
-def anlegen(request: AuthenticatedHttpRequest) -> HttpResponse:
+def wiedervorlage_anlegen(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The subject is one of akte/vorgang/dokument, looked up among what the user may change (else 404)."""
     aenderbar = Akte.objects.changeable_by(request.user)
     akte = vorgang = dokument = None
@@ -80,7 +80,7 @@ def _wiedervorlage(request: AuthenticatedHttpRequest, pk: int) -> Wiedervorlage:
 
 @login_required
 @require_POST
-def erledigen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def wiedervorlage_erledigen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     wv = _wiedervorlage(request, pk)
     try:
         services.wiedervorlage_erledigen(wiedervorlage=wv, user=request.user, request=request)
@@ -93,7 +93,7 @@ def erledigen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def verschieben(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def wiedervorlage_verschieben(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     wv = _wiedervorlage(request, pk)
     tage = ganzzahl(request.POST.get("tage")) or 7
     try:
