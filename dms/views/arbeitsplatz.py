@@ -22,7 +22,7 @@ from dms.neueingaenge.views import neueingaenge_abschnitt
 from dms.wiedervorlagen.queries import faellige_wiedervorlagen
 
 LISTE = 10
-WIEDERVORLAGEN_MAX = 200
+WIEDERVORLAGEN_AUF_DEM_ARBEITSPLATZ = 25
 ZULETZT_TAGE = 30
 
 Abschnitt = Callable[[AuthenticatedHttpRequest, Zugang], dict[str, Any]]
@@ -79,6 +79,7 @@ def arbeitsplatz(request: AuthenticatedHttpRequest) -> HttpResponse:
         .with_person()
         .order_by("-geaendert_am")[:LISTE]
     )
+    faellige = faellige_wiedervorlagen(request.user)
     ctx: dict[str, Any] = {
         "zugang": z,
         "heute": heute,
@@ -88,12 +89,13 @@ def arbeitsplatz(request: AuthenticatedHttpRequest) -> HttpResponse:
         "vertretung_anzahl": 0,
         "vertretene": vertretene,
         "wiedervorlagen": vorgang_wiedervorlagen(request, z),
-        "faellige": list(faellige_wiedervorlagen(request.user)[:WIEDERVORLAGEN_MAX]),
+        "faellige": list(faellige[:WIEDERVORLAGEN_AUF_DEM_ARBEITSPLATZ]),
+        "faellige_anzahl": faellige.count(),
         **neueingaenge_abschnitt(request),
         "zuletzt": zuletzt_geoeffnet(request),
         "meine_akten": meine_akten,
     }
-    ctx["wiedervorlagen_anzahl"] = len(ctx["faellige"]) + len(ctx["wiedervorlagen"])
+    ctx["wiedervorlagen_anzahl"] = ctx["faellige_anzahl"] + len(ctx["wiedervorlagen"])
     for abschnitt in ABSCHNITTE:
         ctx.update(abschnitt(request, z))
     return render(request, "dms/arbeitsplatz.html", ctx)

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dms import services
-from dms.models import AkteFreigabe, Dokument, Neueingang, Protokolleintrag
+from dms.models import AkteFreigabe, Dokument, Neueingang, Protokolleintrag, Wiedervorlage
 from tests import factories as f
 
 from .conftest import ablegen, api_fuer, client_fuer
@@ -138,7 +138,7 @@ def _desk_queries(user) -> int:
     return len(ctx)
 
 
-def test_desk_query_count_does_not_grow_with_new_documents(amt):
+def test_desk_query_count_does_not_grow_with_new_documents_and_due_resubmissions(amt):
     vorlage = Dokument.objects.get(pk=ablegen(amt.akte, None).pk)
     wenige = _desk_queries(amt.anna)
     jetzt = timezone.now()
@@ -151,5 +151,14 @@ def test_desk_query_count_does_not_grow_with_new_documents(amt):
     Neueingang.objects.bulk_create(
         [Neueingang(dokument=d, akte=amt.akte2, quelle="automatisch", eingestellt_am=jetzt) for d in dokumente]
     )
+    Wiedervorlage.objects.bulk_create(
+        [
+            Wiedervorlage(akte=amt.akte, faellig_am=timezone.localdate(), zustaendig=amt.anna, angelegt_von=amt.anna)
+            for _ in range(40)
+        ]
+    )
     assert _desk_queries(amt.anna) == wenige
-    assert client_fuer(amt.anna).get("/").context["neueingaenge_anzahl"] == 301
+    desk = client_fuer(amt.anna).get("/")
+    assert desk.context["neueingaenge_anzahl"] == 301 and desk.context["wiedervorlagen_anzahl"] == 40
+    assert len(desk.context["neueingaenge"]) == 10 and len(desk.context["faellige"]) == 25
+    assert "Alle 40 fälligen" in desk.content.decode()
