@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Dokument
+from dms.queries import erste_mit_anzahl
 
 from . import services
 from .models import Neueingang
@@ -32,9 +33,9 @@ def _liste(request: AuthenticatedHttpRequest) -> Any:
 
 
 def neueingaenge_abschnitt(request: AuthenticatedHttpRequest) -> dict[str, Any]:
-    """The desk's part: the count and the newest few (two queries, whatever the number waiting)."""
-    qs = _liste(request)
-    return {"neueingaenge": list(qs[:NEUEINGAENGE_AUF_DEM_ARBEITSPLATZ]), "neueingaenge_anzahl": qs.count()}
+    """The desk's part: the newest few and the count (one query, whatever the number waiting)."""
+    zeilen, anzahl = erste_mit_anzahl(_liste(request), NEUEINGAENGE_AUF_DEM_ARBEITSPLATZ)
+    return {"neueingaenge": zeilen, "neueingaenge_anzahl": anzahl}
 
 
 @login_required

@@ -19,6 +19,7 @@ from dms.audit import Aktion
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Protokolleintrag, Vorgang
 from dms.neueingaenge.views import neueingaenge_abschnitt
+from dms.queries import erste_mit_anzahl
 from dms.wiedervorlagen.queries import faellige_wiedervorlagen
 
 LISTE = 10
@@ -79,7 +80,9 @@ def arbeitsplatz(request: AuthenticatedHttpRequest) -> HttpResponse:
         .with_person()
         .order_by("-geaendert_am")[:LISTE]
     )
-    faellige = faellige_wiedervorlagen(request.user)
+    faellige, faellige_anzahl = erste_mit_anzahl(
+        faellige_wiedervorlagen(request.user), WIEDERVORLAGEN_AUF_DEM_ARBEITSPLATZ
+    )
     ctx: dict[str, Any] = {
         "zugang": z,
         "heute": heute,
@@ -89,8 +92,8 @@ def arbeitsplatz(request: AuthenticatedHttpRequest) -> HttpResponse:
         "vertretung_anzahl": 0,
         "vertretene": vertretene,
         "wiedervorlagen": vorgang_wiedervorlagen(request, z),
-        "faellige": list(faellige[:WIEDERVORLAGEN_AUF_DEM_ARBEITSPLATZ]),
-        "faellige_anzahl": faellige.count(),
+        "faellige": faellige,
+        "faellige_anzahl": faellige_anzahl,
         **neueingaenge_abschnitt(request),
         "zuletzt": zuletzt_geoeffnet(request),
         "meine_akten": meine_akten,
