@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -188,6 +189,7 @@ CELERY_IMPORTS = [
     "scanning.eingang.tasks",
     "dms.betrieb.tasks",
     "dms.protokoll.tasks",
+    "dms.wiedervorlagen.tasks",
 ]
 CELERY_TASK_ROUTES = {
     "scanning.tasks.*": {"queue": "ocr"},
@@ -209,6 +211,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "postfaecher-abrufen": {"task": "scanning.eingang.postfaecher_abrufen", "schedule": env.int("IMAP_INTERVALL", 60)},
     # Starts a storage integrity run when one is due and restarts a broken chain of steps (dms/betrieb/tasks.py).
     "integritaet": {"task": "dms.betrieb.integritaet_pruefen", "schedule": 600},
+    # Resubmissions that became due today (the desk queries by date; the task only marks and counts them).
+    "wiedervorlagen-faellig": {
+        "task": "dms.wiedervorlagen.faellige_melden",
+        "schedule": crontab(hour=env.int("WIEDERVORLAGEN_STUNDE", default=5), minute=0),
+    },
 }
 # Logs go through Django's LOGGING (JSON lines with the request id), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

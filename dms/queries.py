@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 
 from dms.access import AKTEN_ROLLEN, zugang
 from dms.models import Akte, Dokument, Person, Register
@@ -116,3 +116,9 @@ def kollegen_mit_aktenzugang(user: AbstractBaseUser | AnonymousUser) -> QuerySet
         )
         .order_by("username")
     )
+
+
+def erste_mit_anzahl(qs: QuerySet[Any], anzahl: int) -> tuple[list[Any], int]:
+    """The first `anzahl` rows and the total in one query (a window count over the filtered set, before LIMIT)."""
+    zeilen = list(qs.annotate(gesamt_anzahl=Window(Count("pk")))[:anzahl])
+    return zeilen, (zeilen[0].gesamt_anzahl if zeilen else 0)

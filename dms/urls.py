@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from .views import abwesenheit, akte, arbeitsplatz, dokument, suche, vorgang
+from .views import abwesenheit, akte, arbeitsplatz, dokument, dokument_daten, suche, umlegung, vorgang
 
 urlpatterns = [
     path("anmelden/", auth_views.LoginView.as_view(), name="login"),
@@ -18,7 +18,12 @@ urlpatterns = [
     path("dokumente/<int:pk>/seiten/<int:seite>.png", dokument.dokument_seite, name="dokument-seite"),
     path("dokumente/<int:pk>/datei/", dokument.dokument_datei, name="dokument-datei"),
     path("dokumente/<int:pk>/ablage/", akte.dokument_ablage, name="dokument-ablage"),
+    path("dokumente/<int:pk>/bearbeiten/", dokument_daten.dokument_bearbeiten, name="dokument-bearbeiten"),
+    path("dokumente/<int:pk>/umlegen/", umlegung.dokument_umlegen, name="dokument-umlegen"),
     path("suche/", suche.suche, name="suche"),
     path("abwesenheit/", abwesenheit.abwesenheit, name="abwesenheit"),
     path("abwesenheit/<int:pk>/beenden/", abwesenheit.abwesenheit_beenden, name="abwesenheit-beenden"),
+    path("", include("dms.neueingaenge.urls")),
+    path("", include("dms.wiedervorlagen.urls")),
+    path("", include("dms.personen.urls")),
 ]

@@ -7,6 +7,7 @@ class ScanningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from dms.services import nach_umlegung_registrieren
         from dms.views.arbeitsplatz import abschnitt_registrieren
 
         from . import betrieb
@@ -14,4 +15,8 @@ class ScanningConfig(AppConfig):
 
         # The start page lives in dms, which never imports the mail room: the in-tray part is registered here.
         abschnitt_registrieren(arbeitsplatz_abschnitt)
+        from .services.posteingang import posteingang_umgelegt
+
+        # A document moved to another file (dms.services.dokument_umlegen): the Posteingangsbuch follows it.
+        nach_umlegung_registrieren(posteingang_umgelegt)
         betrieb.registrieren()  # file sources, metrics and queues for dms/betrieb

@@ -172,7 +172,7 @@ class VorgangViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         return Response(s.VorgangSerializer(vorgang, context=self.get_serializer_context()).data)
 
 
-def _mit_aktueller_sha(qs: QuerySet[Dokument]) -> QuerySet[Dokument]:
+def mit_aktueller_sha(qs: QuerySet[Dokument]) -> QuerySet[Dokument]:
     neueste = DokumentVersion.objects.filter(dokument=OuterRef("pk")).order_by("-nummer")
     return qs.annotate(aktuelle_sha256=Subquery(neueste.values("sha256")[:1]))
 
@@ -193,7 +193,7 @@ class DokumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             from dms.suche import dokumente_volltext
 
             qs = dokumente_volltext(qs, q)
-        return _mit_aktueller_sha(qs).order_by("-angelegt_am", "-id")
+        return mit_aktueller_sha(qs).order_by("-angelegt_am", "-id")
 
     def get_serializer_class(self) -> type:
         return s.DokumentUploadSerializer if self.action == "create" else s.DokumentSerializer
@@ -222,7 +222,7 @@ class DokumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             user=request.user,
             request=request,
         )
-        dokument = _mit_aktueller_sha(Dokument.objects.filter(pk=dokument.pk)).select_related("register").get()
+        dokument = mit_aktueller_sha(Dokument.objects.filter(pk=dokument.pk)).select_related("register").get()
         return Response(s.DokumentSerializer(dokument).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

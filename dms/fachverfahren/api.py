@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dms.api.serializers import DokumentSerializer
-from dms.api.views import DarfAendern, _mit_aktueller_sha
+from dms.api.views import DarfAendern, mit_aktueller_sha
 from dms.http import AuthenticatedRequest
 from dms.models import Dokument
 
@@ -58,7 +58,7 @@ class DokumentEinstellenView(APIView):
             richtung=d["richtung"],
             register_nummer=d.get("register", ""),
         )
-        dokument = _mit_aktueller_sha(Dokument.objects.filter(pk=dokument.pk)).select_related("register").get()
+        dokument = mit_aktueller_sha(Dokument.objects.filter(pk=dokument.pk)).select_related("register").get()
         return Response(
             DokumentSerializer(dokument).data, status=status.HTTP_201_CREATED if neu else status.HTTP_200_OK
         )

@@ -9,7 +9,9 @@ from .struktur import Aktenplan, Aussonderungsart, Dokumentart, Register, Vorgan
 
 # isort: split
 # Capability sub-packages register their models here (after the core models they point to).
+from dms.neueingaenge.models import Neueingang, NeueingangGelesen
 from dms.postausgang.models import Ausgangsschreiben, Briefvorlage
+from dms.wiedervorlagen.models import Wiedervorlage
 
 __all__ = [
     "Akte",
@@ -25,6 +27,8 @@ __all__ = [
     "DokumentVersion",
     "Dokumentart",
     "Mitgliedschaft",
+    "Neueingang",
+    "NeueingangGelesen",
     "Person",
     "ProtokollPruefung",
     "Protokolleintrag",
@@ -34,5 +38,6 @@ __all__ = [
     "Vertretung",
     "Vorgang",
     "Vorgangsart",
+    "Wiedervorlage",
     "azr_validator",
 ]

@@ -68,6 +68,8 @@ class Person(models.Model):
     namen_normalisiert = ArrayField(models.CharField(max_length=200), default=list, blank=True, editable=False)
     angelegt_am = models.DateTimeField("angelegt am", auto_now_add=True)
     geaendert_am = models.DateTimeField("geändert am", auto_now=True)
+    # Optimistic locking for corrections from the desk (dms.personen.services.person_korrigieren).
+    version = models.PositiveIntegerField("Version", default=1)
 
     objects = PersonQuerySet.as_manager()
 

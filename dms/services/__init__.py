@@ -6,12 +6,14 @@ from .dokumente import (
     ableitungen_speichern,
     dokument_ablage_aendern,
     dokument_anlegen,
+    dokument_daten_aendern,
     dokument_version_hinzufuegen,
     ocr_status_setzen,
     suchvektor_aktualisieren,
     vermerk_anlegen,
 )
 from .fehler import Konflikt, feldfehler
+from .umlegung import dokument_umlegen, dokument_zuruecknehmen, nach_umlegung_registrieren
 
 __all__ = [
     "Konflikt",
@@ -20,8 +22,12 @@ __all__ = [
     "akte_anlegen",
     "dokument_ablage_aendern",
     "dokument_anlegen",
+    "dokument_daten_aendern",
+    "dokument_umlegen",
     "dokument_version_hinzufuegen",
+    "dokument_zuruecknehmen",
     "feldfehler",
+    "nach_umlegung_registrieren",
     "ocr_status_setzen",
     "person_aendern",
     "person_anlegen",

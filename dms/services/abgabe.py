@@ -32,6 +32,8 @@ from dms.models import (
     Vorgang,
 )
 from dms.namen import team_fuer_name
+from dms.neueingaenge.models import Neueingang
+from dms.neueingaenge.services import neueingaenge_der_akte_vermerken
 
 from .akten import PERSON_FELDER, person_anlegen
 from .fehler import feldfehler
@@ -235,6 +237,8 @@ def abgabe_annehmen(
             "neues_aktenzeichen": neues_az,
         }
         protokollieren(aktion=Aktion.ABGABE, user=user, request=request, objekt=abgabe, akte=akte, details=details)
+        # The receiving team sees every document of the file as new mail.
+        neueingaenge_der_akte_vermerken(akte=akte, user=None, quelle=Neueingang.Quelle.ABGABE)
         # The sender's side of the trail: a system entry, since no sender user acted at this moment.
         protokollieren(
             aktion=Aktion.ABGABE,

@@ -7,6 +7,7 @@ from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
@@ -15,9 +16,11 @@ from django.utils import timezone
 from dms import dateien, hintergrund
 from dms.audit import Aktion, protokollieren
 from dms.models import Akte, Dokument, DokumentVersion, Register, Vorgang
+from dms.neueingaenge.services import neueingang_vermerken
 from dms.vermerk import vermerk_pdf
 
 from .fehler import feldfehler
+from .locking import update_if_unchanged
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -107,6 +110,9 @@ def dokument_anlegen(
             akte=akte,
             details={"sha256": info.sha256, "version": version.nummer},
         )
+        # Every filing path comes through here (Poststelle, colleague, legacy delivery, Fachverfahren, xdomea):
+        # the file's caseworker, her team and her substitutes see it as new mail.
+        neueingang_vermerken(dokument=dokument, user=user)
         if verarbeiten:
             verarbeitung_nach_commit(version.pk)
     return dokument
@@ -267,3 +273,41 @@ def suchvektor_aktualisieren(*, dokument_ids: list[int]) -> None:
         suchvektor=SearchVector("titel", weight="A", config="german")
         + SearchVector("text", weight="B", config="german")
     )
+
+
+DOKUMENT_AENDERBAR = ("titel", "art", "eingangsdatum", "register", "vorgang")
+
+
+def dokument_daten_aendern(
+    *,
+    dokument: Dokument,
+    erwartete_version: int,
+    user: User,
+    request: HttpRequest | None = None,
+    **aenderungen: Any,
+) -> Dokument:
+    """Correct a document's title, kind, date, register or procedure (same file); raises Konflikt when someone saved
+    it since `erwartete_version` was loaded. The file's versions stay untouched."""
+    unbekannt = set(aenderungen) - set(DOKUMENT_AENDERBAR)
+    if unbekannt:
+        raise ValidationError(f"Diese Felder können nicht geändert werden: {', '.join(sorted(unbekannt))}")
+    if "titel" in aenderungen:
+        aenderungen["titel"] = str(aenderungen["titel"]).strip()[:300]
+        if not aenderungen["titel"]:
+            raise feldfehler("titel", "Bitte geben Sie einen Titel an.")
+    _ablage_pruefen(
+        dokument.akte, aenderungen.get("register") or dokument.register, aenderungen.get("vorgang", dokument.vorgang)
+    )
+    with transaction.atomic():
+        dokument = update_if_unchanged(dokument, erwartete_version=erwartete_version, changes=aenderungen)
+        if "titel" in aenderungen:
+            suchvektor_aktualisieren(dokument_ids=[dokument.pk])
+        protokollieren(
+            aktion=Aktion.AENDERN,
+            user=user,
+            request=request,
+            objekt=dokument,
+            akte=dokument.akte,
+            details={"felder": sorted(aenderungen)},
+        )
+    return dokument

@@ -19,7 +19,9 @@ from dms import services
 from dms.audit import Aktion
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Dokument, Protokolleintrag, Register, Vorgang, Vorgangsart
+from dms.neueingaenge.queries import neueingaenge_fuer, ungelesene_dokument_ids
 from dms.services import Konflikt
+from dms.wiedervorlagen.models import Wiedervorlage
 
 from . import formulare as f
 from .common import darf_aendern, fehlertexte, form_fehler_uebernehmen, ganzzahl, log, sichtbare_akte
@@ -77,6 +79,7 @@ def _dokumente_kontext(
     return {
         "akte": akte,
         "seite": seite,
+        "neu_ids": ungelesene_dokument_ids(request.user, (d.pk for d in seite.object_list)),
         "filter": filter_,
         "register": register if register is not None else list(Register.objects.aktiv().order_by("nummer")),
         "vorgaenge": list(
@@ -103,6 +106,7 @@ def akte_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     for e in verlauf:
         e["aktion_text"] = aktionen.get(e["aktion"], e["aktion"])
         e["felder"] = ", ".join(e["details"].get("felder", [])) if isinstance(e["details"], dict) else ""
+    umlegungen_beschreiben(request, verlauf)
     ctx = {
         **dokumente,
         "register_baum": baum,
@@ -113,8 +117,34 @@ def akte_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         # the Form classes validate the POST.
         "vorgangsarten": list(Vorgangsart.objects.filter(aktiv=True).order_by("bezeichnung")) if aenderbar else [],
         "richtungen": Dokument.Richtung.choices,
+        "neu_anzahl": neueingaenge_fuer(request.user).filter(akte=akte).count(),
+        "akte_wiedervorlagen": list(
+            Wiedervorlage.objects.offen().filter(akte=akte).select_related("akte", "vorgang", "dokument", "zustaendig")
+        ),
     }
     return render(request, "dms/akte.html", ctx)
+
+
+def umlegungen_beschreiben(request: AuthenticatedHttpRequest, verlauf: list[dict[str, Any]]) -> None:
+    """History lines for documents moved out of or into the file; the other file's Aktenzeichen only when the
+    reader may see that file (one query for all lines)."""
+    andere: set[int] = {
+        e["details"].get("nach_akte") or e["details"].get("von_akte") or 0
+        for e in verlauf
+        if isinstance(e["details"], dict) and e["details"].get("umlegung") in ("hinaus", "herein")
+    }
+    sichtbar = set(Akte.objects.visible_to(request.user).filter(pk__in=andere).values_list("pk", flat=True))
+    for e in verlauf:
+        d = e["details"]
+        if not isinstance(d, dict) or d.get("umlegung") not in ("hinaus", "herein"):
+            continue
+        hinaus = d["umlegung"] == "hinaus"
+        andere_id = d.get("nach_akte") if hinaus else d.get("von_akte")
+        andere_az = d.get("nach") if hinaus else d.get("von")
+        wo = f"Akte {andere_az}" if andere_id in sichtbar else "eine andere Akte"
+        richtung = f"in {wo} umgelegt" if hinaus else f"aus {wo} hierher umgelegt"
+        e["aktion_text"] = f"Dokument „{d.get('titel', '')}“ {richtung}"
+        e["felder"] = f"Grund: {d.get('grund', '')}"
 
 
 @login_required

@@ -1,5 +1,5 @@
-"""Mein Arbeitsplatz: the caseworker's start page (resubmissions, recent files, my files, and the parts apps above
-dms register: the in-tray and the substitutes' in-tray)."""
+"""Mein Arbeitsplatz: the caseworker's start page (new mail, resubmissions, recent files, my files, and the parts
+apps above dms register: the in-tray and the substitutes' in-tray)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,12 @@ from dms.access import Zugang, zugang
 from dms.audit import Aktion
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Protokolleintrag, Vorgang
+from dms.neueingaenge.views import neueingaenge_abschnitt
+from dms.queries import erste_mit_anzahl
+from dms.wiedervorlagen.queries import faellige_wiedervorlagen
 
 LISTE = 10
+WIEDERVORLAGEN_AUF_DEM_ARBEITSPLATZ = 25
 ZULETZT_TAGE = 30
 
 Abschnitt = Callable[[AuthenticatedHttpRequest, Zugang], dict[str, Any]]
@@ -51,7 +55,7 @@ def zuletzt_geoeffnet(request: AuthenticatedHttpRequest, limit: int = LISTE) -> 
     return [akten[i] for i in ids if i in akten]
 
 
-def wiedervorlagen(request: AuthenticatedHttpRequest, z: Zugang) -> list[Vorgang]:
+def vorgang_wiedervorlagen(request: AuthenticatedHttpRequest, z: Zugang) -> list[Vorgang]:
     """Resubmissions due today or overdue, of procedures assigned to me or to colleagues I cover."""
     heute = timezone.localdate()
     return list(
@@ -76,6 +80,9 @@ def arbeitsplatz(request: AuthenticatedHttpRequest) -> HttpResponse:
         .with_person()
         .order_by("-geaendert_am")[:LISTE]
     )
+    faellige, faellige_anzahl = erste_mit_anzahl(
+        faellige_wiedervorlagen(request.user), WIEDERVORLAGEN_AUF_DEM_ARBEITSPLATZ
+    )
     ctx: dict[str, Any] = {
         "zugang": z,
         "heute": heute,
@@ -84,10 +91,14 @@ def arbeitsplatz(request: AuthenticatedHttpRequest) -> HttpResponse:
         "vertretung": [],
         "vertretung_anzahl": 0,
         "vertretene": vertretene,
-        "wiedervorlagen": wiedervorlagen(request, z),
+        "wiedervorlagen": vorgang_wiedervorlagen(request, z),
+        "faellige": faellige,
+        "faellige_anzahl": faellige_anzahl,
+        **neueingaenge_abschnitt(request),
         "zuletzt": zuletzt_geoeffnet(request),
         "meine_akten": meine_akten,
     }
+    ctx["wiedervorlagen_anzahl"] = ctx["faellige_anzahl"] + len(ctx["wiedervorlagen"])
     for abschnitt in ABSCHNITTE:
         ctx.update(abschnitt(request, z))
     return render(request, "dms/arbeitsplatz.html", ctx)

@@ -23,9 +23,12 @@ from dms.api.views import PdfNochNichtFertig, datei_antwort
 from dms.audit import Aktion, protokollieren
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Dokument, DokumentVersion
+from dms.neueingaenge.models import Neueingang
+from dms.neueingaenge.services import neueingang_gelesen
 
-from . import formulare as f
 from .common import darf_aendern
+from .dokument_daten import daten_form
+from .umlegung import UmlegenForm
 
 log = logging.getLogger("dms.views.dokument")
 
@@ -67,13 +70,12 @@ def dokument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dokument = _sichtbares_dokument(request, pk)
     version = dokument.versionen.order_by("-nummer").first()
     protokollieren(aktion=Aktion.LESEN, request=request, objekt=dokument, akte=dokument.akte)
+    # Opening a new document is reading it (the read entry above covers the audit).
+    neueingang_gelesen(dokument=dokument, user=request.user, request=request, protokoll=False)
     begriff = (request.GET.get("q") or "").strip()[:200]
     seiten = min(dokument.seiten or (version.seiten if version else 0) or 1, MAX_SEITEN_ANZEIGE)
-    ablage_form = (
-        f.AblageForm(akte=dokument.akte, initial={"register": dokument.register_id, "vorgang": dokument.vorgang_id})
-        if darf_aendern(request, dokument.akte)
-        else None
-    )
+    # Register and procedure are changed in the document-data form (one form for one thing on this page).
+    aendern = darf_aendern(request, dokument.akte)
     ctx = {
         "dokument": dokument,
         "akte": dokument.akte,
@@ -83,7 +85,11 @@ def dokument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "begriff": begriff,
         "text": hervorheben(dokument.text, begriff),
         "hat_pdf": bool(version and (version.pdf or version.mime_type == "application/pdf")),
-        "ablage_form": ablage_form,
+        "aendern": aendern,
+        "automatisch_zugeordnet": aendern
+        and Neueingang.objects.filter(dokument=dokument, quelle=Neueingang.Quelle.AUTOMATISCH).exists(),
+        "daten_form": daten_form(dokument) if aendern else None,
+        "umlegen_form": UmlegenForm(initial={"register": dokument.register_id}) if aendern else None,
     }
     return render(request, "dms/dokument.html", ctx)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.forms.models import ModelChoiceIterator
 
 from dms.models import Akte, Dokument, Register, Team, Vorgang, Vorgangsart
 from dms.queries import kollegen
@@ -33,10 +35,22 @@ def kern(form: forms.Form) -> forms.Form:
     return form
 
 
+class EinmalAbfragen(ModelChoiceIterator):
+    """Choices from the queryset's own cache: one query per field, however often the page renders or tests it
+    (Django's iterator queries again on every pass)."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
 def auswahlfeld(form: forms.Form, name: str) -> forms.ModelChoiceField:
     """A form's choice field by name, typed, to set its queryset per request."""
     feld = form.fields[name]
     assert isinstance(feld, forms.ModelChoiceField)
+    feld.iterator = EinmalAbfragen
     return feld
 
 

@@ -11,5 +11,6 @@ urlpatterns = [
     path("postkorb/<int:pk>/zuordnen/", views.eintrag_zuordnen, name="postkorb-zuordnen"),
     path("postkorb/<int:pk>/neue-akte/", views.neue_akte, name="postkorb-neue-akte"),
     path("postkorb/<int:pk>/weiterleiten/", views.weiterleiten, name="postkorb-weiterleiten"),
+    path("postkorb/zuruecklegen/<int:dokument>/", views.zuruecklegen, name="postkorb-zuruecklegen"),
     path("postkorb/akten-suche/", views.akten_suche, name="postkorb-akten-suche"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
 from dms.http import AuthenticatedHttpRequest
-from dms.models import Akte, Register, Team, Vorgang
+from dms.models import Akte, Dokument, Register, Team, Vorgang
 from dms.queries import akte_schnellsuche_q, eigene_behoerde_id, kollegen
 from dms.views.common import fehler_melden, ganzzahl
 from dms.views.dokument import BREITEN, seite_antwort
@@ -236,3 +236,25 @@ def weiterleiten(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     name = person.get_username() if person is not None else f"Team {team.name if team is not None else ''}"
     messages.success(request, f"Das Schriftstück wurde an {name} weitergeleitet.")
     return redirect("postkorb")
+
+
+@login_required
+@require_POST
+def zuruecklegen(request: AuthenticatedHttpRequest, dokument: int) -> HttpResponse:
+    """Send an automatic filing back to the in-tray with one click (from the document page)."""
+    gefunden = get_object_or_404(
+        Dokument.objects.filter(akte__in=Akte.objects.changeable_by(request.user)).select_related("akte"),
+        pk=dokument,
+    )
+    try:
+        p = services.posteingang_zuruecklegen(
+            dokument=gefunden,
+            user=request.user,
+            grund=(request.POST.get("grund") or "").strip()[:300],
+            request=request,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        fehler_melden(request, exc)
+        return redirect("dokument", pk=gefunden.pk)
+    messages.success(request, "Die automatische Zuordnung ist zurückgenommen; das Schriftstück liegt im Postkorb.")
+    return redirect("postkorb-eintrag", pk=p.pk)

@@ -599,3 +599,38 @@ def posteingang_original_gelesen(*, posteingang: Posteingang, user: User, reques
         objekt=posteingang,
         details={"original": True, "status": posteingang.status},
     )
+
+
+def posteingang_zuruecklegen(
+    *, dokument: Dokument, user: User, grund: str = "", request: HttpRequest | None = None
+) -> Posteingang:
+    """One click on an automatically filed document: it leaves the file and its mail item is back in the in-tray
+    of the file's team (assigned to the user who sent it back), to be filed by hand."""
+    p = Posteingang.objects.filter(dokument_id=dokument.pk, automatisch_zugeordnet=True).first()
+    if p is None or p.status != Posteingang.Status.ZUGEORDNET:
+        raise ValidationError("Dieses Dokument ist keine automatische Zuordnung aus der Poststelle.")
+    with transaction.atomic():
+        p = Posteingang.objects.select_for_update().get(pk=p.pk)
+        akte = dokument.akte
+        p.status = Posteingang.Status.ZU_PRUEFEN
+        p.team = akte.team or p.team
+        p.zugewiesen_an = user
+        p.hinweis = f"{p.hinweis}\nAutomatische Zuordnung zu {akte.aktenzeichen} zurückgenommen.".strip()[:2000]
+        p.akte = p.vorgang = p.dokument = None
+        p.automatisch_zugeordnet = False
+        p.save()
+        dms_services.dokument_zuruecknehmen(dokument=dokument, user=user, grund=grund, request=request)
+        protokollieren(
+            aktion=Aktion.AENDERN,
+            user=user,
+            request=request,
+            objekt=p,
+            akte=akte,
+            details={"status": Posteingang.Status.ZU_PRUEFEN, "zurueckgelegt_aus": akte.pk, "grund": grund[:300]},
+        )
+    return p
+
+
+def posteingang_umgelegt(dokument_id: int, von_akte_id: int, nach_akte_id: int) -> None:
+    """The Posteingangsbuch follows a moved document (registered with dms in AppConfig.ready)."""
+    Posteingang.objects.filter(dokument_id=dokument_id, akte_id=von_akte_id).update(akte_id=nach_akte_id, vorgang=None)

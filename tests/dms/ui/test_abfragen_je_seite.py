@@ -32,10 +32,13 @@ pytestmark = pytest.mark.django_db
 # searches, the audit entry (chain head + insert; in a test also SAVEPOINT and RELEASE, counted here).
 # Before issue 18's cuts each page had two or three queries more (a session UPDATE on every view, a second query for
 # the substitutions, a second document COUNT on the file page; docs/benchmarks.md, "vorher und nachher").
+# Issue 12 added, each with its own query: the desk's new-mail part; on the file page the new-mail marks, the file's
+# new-mail count and its open resubmissions; on the document page (which now edits its data and moves it to another
+# file) the read mark, the automatic-filing check, the kinds, registers and procedures of the two forms.
 DECKE = {
-    "arbeitsplatz": 8,
-    "akte": 14,
-    "dokument": 13,
+    "arbeitsplatz": 9,
+    "akte": 17,
+    "dokument": 21,
     "suche_volltext": 14,
     "suche_name": 12,
 }
