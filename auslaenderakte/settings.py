@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dms.aussonderung.kontext.navigation",
             ],
         },
     }
@@ -270,6 +271,13 @@ SPECTACULAR_SETTINGS = {
         "AkteStatusEnum": "dms.models.akte.Akte.Status",
         "VorgangStatusEnum": "dms.models.akte.Vorgang.Status",
         "VersandwegEnum": "dms.postausgang.models.Ausgangsschreiben.Versandweg",
+        "AbschlussgrundEnum": "dms.aussonderung.models.Abschlussgrund",
+        "AbgabeGrundEnum": "dms.models.abgabe.Aktenabgabe.Grund",
+        "LoeschsperreArtEnum": "dms.aussonderung.models.Loeschsperre.Art",
+        "AktenschlussStatusEnum": "dms.aussonderung.models.Aktenschluss.Status",
+        "AnbietungStatusEnum": "dms.aussonderung.models.Anbietung.Status",
+        "LoeschungStatusEnum": "dms.aussonderung.models.Loeschung.Status",
+        "PostenEntscheidungEnum": "dms.aussonderung.models.Anbietungsposten.Entscheidung",
     },
 }
 

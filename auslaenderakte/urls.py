@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("dms.postausgang.urls")),  # deep links /akten/azr/<nr>/ before /akten/<pk>/
     path("", include("dms.urls_sicherheit")),
     path("", include("dms.urls_abgabe")),
+    path("", include("dms.aussonderung.urls")),
     path("", include("scanning.postkorb.urls")),
     path("", include("dms.urls")),
 ]
