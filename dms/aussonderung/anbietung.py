@@ -23,7 +23,7 @@ from dms.xdomea.paket import PaketFehler
 from . import archiv
 from .models import Aktenschluss, Anbietung, Anbietungsposten, Loeschsperre
 from .nachrichten import ANBIETEVERZEICHNIS, anbieteverzeichnis, antwort_lesen, aussonderung_schreiben
-from .zugriff import akten_der_behoerde, schriftgutverwaltung_pruefen
+from .zugriff import akten_der_behoerde, behoerde_oder_404, schriftgutverwaltung_pruefen
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -209,7 +209,7 @@ def zu_uebergeben(anbietung: Anbietung) -> list[Akte]:
 def anbietung_fuer(user: User, anbietung_id: int) -> Anbietung:
     from django.http import Http404
 
-    behoerde_id = schriftgutverwaltung_pruefen(user)
+    behoerde_id = behoerde_oder_404(user)
     try:
         return Anbietung.objects.select_related("behoerde").get(pk=anbietung_id, behoerde_id=behoerde_id)
     except Anbietung.DoesNotExist as exc:

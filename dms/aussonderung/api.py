@@ -35,7 +35,11 @@ class IstSchriftgutverwaltung(permissions.BasePermission):
     message = "Nur die Schriftgutverwaltung der Behörde darf Akten aussondern."
 
     def has_permission(self, request: Any, view: Any) -> bool:
-        return darf(request.user, "aussonderung")
+        if darf(request.user, "aussonderung"):
+            return True
+        if getattr(view, "kwargs", {}).get("pk") is not None:
+            raise Http404  # an object outside what the caller may see is a 404, never a 403
+        return False
 
 
 class SperreSerializer(serializers.ModelSerializer):

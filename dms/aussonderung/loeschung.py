@@ -24,7 +24,7 @@ from dms.protokoll.pseudonymisierung import protokoll_pseudonymisieren
 
 from .loeschen import Loeschumfang, groesse_ermitteln, umfang_loeschen, umfang_sammeln
 from .models import Aktenschluss, Anbietungsposten, Loeschsperre, Loeschung
-from .zugriff import akten_der_behoerde, schriftgutverwaltung_pruefen
+from .zugriff import akten_der_behoerde, behoerde_oder_404, schriftgutverwaltung_pruefen
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -47,10 +47,11 @@ def dokumente_loeschen(*, dokument_ids: Iterable[int]) -> tuple[Loeschbilanz, Lo
     commit), and the search index entries (in the rows). Call inside the caller's transaction, after the audit trail
     has been pseudonymised (it finds the entries through these documents)."""
     ids = set(dokument_ids)
-    zahlen = Dokument.objects.filter(pk__in=ids).aggregate(seiten=Sum("seiten"))
-    umfang = umfang_sammeln({Dokument: ids})
-    dateien, groesse = groesse_ermitteln(umfang)
-    umfang_loeschen(umfang)
+    with transaction.atomic():
+        zahlen = Dokument.objects.filter(pk__in=ids).aggregate(seiten=Sum("seiten"))
+        umfang = umfang_sammeln({Dokument: ids})
+        dateien, groesse = groesse_ermitteln(umfang)
+        umfang_loeschen(umfang)
     return Loeschbilanz(len(ids), zahlen["seiten"] or 0, dateien, groesse), umfang
 
 
@@ -117,7 +118,7 @@ def loeschung_beantragen(*, akte: Akte, user: User, request: HttpRequest | None 
 
 
 def loeschung_fuer(user: User, loeschung_id: int) -> Loeschung:
-    behoerde_id = schriftgutverwaltung_pruefen(user)
+    behoerde_id = behoerde_oder_404(user)
     try:
         return Loeschung.objects.get(pk=loeschung_id, behoerde_id=behoerde_id)
     except Loeschung.DoesNotExist as exc:

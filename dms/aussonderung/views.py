@@ -22,7 +22,7 @@ from . import loeschung as loeschung_services
 from . import services
 from .models import Anbietung, Loeschsperre, Loeschung
 from .queries import faellige, land_zahlen
-from .zugriff import akten_der_behoerde, schriftgutverwaltung_pruefen
+from .zugriff import akten_der_behoerde, behoerde_oder_404, schriftgutverwaltung_pruefen
 
 
 def _akte(request: AuthenticatedHttpRequest, feld: str = "akte") -> Akte:
@@ -92,7 +92,7 @@ def sperre_setzen(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def sperre_aufheben(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    schriftgutverwaltung_pruefen(request.user)
+    behoerde_oder_404(request.user)
     try:
         sperre = Loeschsperre.objects.get(pk=pk, akte__in=akten_der_behoerde(request.user).values("pk"))
     except Loeschsperre.DoesNotExist as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from dms.models import Akte
 from dms.permissions_matrix import darf
@@ -21,6 +22,15 @@ def schriftgutverwaltung_pruefen(user: AbstractBaseUser | AnonymousUser | None) 
     if not darf(user, "aussonderung"):
         raise PermissionDenied("Nur die Schriftgutverwaltung der Behörde darf Akten aussondern.")
     return eigene_behoerde_id(user)
+
+
+def behoerde_oder_404(user: AbstractBaseUser | AnonymousUser | None) -> int:
+    """For lookups of one object by id: a caller who may not use the Aussonderung gets a 404, like any object
+    outside what she may see."""
+    try:
+        return schriftgutverwaltung_pruefen(user)
+    except PermissionDenied as exc:
+        raise Http404 from exc
 
 
 def akten_der_behoerde(user: AbstractBaseUser | AnonymousUser) -> AkteQuerySet:
