@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("aussonderung/", views.uebersicht, name="aussonderung"),
     path("aussonderung/land/", views.land, name="aussonderung-land-seite"),
+    path("akten/<int:pk>/abschluss/", views.abschluss_setzen, name="aussonderung-abschluss"),
     path("aussonderung/anbieten/", views.anbieten, name="aussonderung-anbieten"),
     path("aussonderung/sperren/", views.sperre_setzen, name="aussonderung-sperren"),
     path("aussonderung/sperren/<int:pk>/aufheben/", views.sperre_aufheben, name="aussonderung-sperre-aufheben"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from dms.audit import Aktion, protokollieren
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte
 from dms.permissions_matrix import darf
-from dms.views.common import fehler_melden
+from dms.views.common import fehler_melden, sichtbare_akte
 
 from . import anbietung as anbietung_services
 from . import loeschung as loeschung_services
@@ -161,6 +162,42 @@ def loeschnachweis(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     loeschung = loeschung_services.loeschung_fuer(request.user, pk)
     protokollieren(aktion=Aktion.LESEN, request=request, objekt=loeschung, details={"seite": "loeschnachweis"})
     return render(request, "aussonderung/loeschnachweis.html", {"l": loeschung})
+
+
+def _datum(wert: str) -> date | None:
+    try:
+        return date.fromisoformat(wert) if wert else None
+    except ValueError as exc:
+        raise ValidationError("Bitte geben Sie ein gültiges Datum an.") from exc
+
+
+@login_required
+@require_POST
+def abschluss_setzen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The file page's form: why and when the file ended (caseworkers who may change it, or the records officer)."""
+    akte = sichtbare_akte(request, pk, lesen_protokollieren=False)
+
+    def setzen() -> object:
+        datum = _datum(request.POST.get("datum", ""))
+        if datum is None:
+            raise ValidationError("Bitte geben Sie das Datum des Ereignisses an.")
+        return services.aktenschluss_setzen(
+            akte=akte,
+            user=request.user,
+            grund=request.POST.get("grund", ""),
+            datum=datum,
+            einreisesperre_bis=_datum(request.POST.get("einreisesperre_bis", "")),
+            haftung_bis=_datum(request.POST.get("haftung_bis", "")),
+            request=request,
+        )
+
+    try:
+        setzen()
+    except ValidationError as exc:
+        fehler_melden(request, exc)
+    else:
+        messages.success(request, "Der Abschluss ist gespeichert; die Aufbewahrungsfrist steht in den Aktendaten.")
+    return redirect("akte", pk=akte.pk)
 
 
 @login_required

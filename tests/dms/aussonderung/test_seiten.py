@@ -52,3 +52,18 @@ def test_the_land_page_shows_numbers(akte_faellig):
     seite = _client(f.benutzer("OF", Rolle.LAND)).get("/aussonderung/land/").content.decode()
     assert "Offenbach" in seite and akte_faellig.aktenzeichen not in seite
     assert _client(f.benutzer("OF", Rolle.SCHRIFTGUTVERWALTUNG)).get("/aussonderung/land/").status_code == 403
+
+
+def test_the_caseworker_closes_a_file_on_its_page_and_sees_its_end(db):
+    sb = f.benutzer("OF", Rolle.SACHBEARBEITUNG)
+    akte = f.AkteFactory(sachbearbeitung=sb)
+    c = _client(sb)
+    assert "Akte abschließen" in c.get(f"/akten/{akte.pk}/").content.decode()
+    seite = c.post(
+        f"/akten/{akte.pk}/abschluss/", {"grund": "einreisesperre", "datum": "2020-03-01"}, follow=True
+    ).content.decode()
+    assert "Aufbewahrung bis" in seite and "01.03.2030" in seite and "§ 91 Abs. 1 AufenthG" in seite
+    fehler = c.post(f"/akten/{akte.pk}/abschluss/", {"grund": "tod", "datum": "kein Datum"}, follow=True)
+    assert "gültiges Datum" in fehler.content.decode()
+    fremd = _client(f.benutzer("HP", Rolle.SACHBEARBEITUNG))
+    assert fremd.post(f"/akten/{akte.pk}/abschluss/", {"grund": "tod", "datum": "2020-01-01"}).status_code == 404
