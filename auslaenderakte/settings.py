@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dms.aussonderung.kontext.navigation",
             ],
         },
     }
@@ -190,6 +191,7 @@ CELERY_IMPORTS = [
     "dms.betrieb.tasks",
     "dms.protokoll.tasks",
     "dms.wiedervorlagen.tasks",
+    "dms.aussonderung.tasks",
 ]
 CELERY_TASK_ROUTES = {
     "scanning.tasks.*": {"queue": "ocr"},
@@ -216,6 +218,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "dms.wiedervorlagen.faellige_melden",
         "schedule": crontab(hour=env.int("WIEDERVORLAGEN_STUNDE", default=5), minute=0),
     },
+    # Archive deadlines (reminder, release after 6 months), archive answers, expired Datei-B entries.
+    "aussonderung": {"task": "dms.aussonderung.fristen", "schedule": env.int("AUSSONDERUNG_INTERVALL", 3600)},
 }
 # Logs go through Django's LOGGING (JSON lines with the request id), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -242,6 +246,16 @@ HYBRIDPOST_URL = env.str("HYBRIDPOST_URL", default="")
 HYBRIDPOST_TOKEN = env.str("HYBRIDPOST_TOKEN", default="")
 HYBRIDPOST_RUECKMELDUNG_SCHLUESSEL = env.str("HYBRIDPOST_RUECKMELDUNG_SCHLUESSEL", default="")
 HYBRIDPOST_ZEITLIMIT = env.float("HYBRIDPOST_ZEITLIMIT", default=15.0)
+
+# The state archive (Aussonderung, docs/aussonderung.md): its xdomea transfer interface and its identifier.
+STAATSARCHIV_URL = env.str("STAATSARCHIV_URL", default="")
+STAATSARCHIV_TOKEN = env.str("STAATSARCHIV_TOKEN", default="")
+STAATSARCHIV_KENNUNG = env.str("STAATSARCHIV_KENNUNG", default="HHStAW")
+STAATSARCHIV_NAME = env.str("STAATSARCHIV_NAME", default="Hessisches Hauptstaatsarchiv Wiesbaden")
+STAATSARCHIV_ZEITLIMIT = env.float("STAATSARCHIV_ZEITLIMIT", default=60.0)
+# Hessian archive law: no decision within this many months counts as release; a reminder this many days before.
+AUSSONDERUNG_ARCHIV_FRIST_MONATE = env.int("AUSSONDERUNG_ARCHIV_FRIST_MONATE", default=6)
+AUSSONDERUNG_ERINNERUNG_TAGE = env.int("AUSSONDERUNG_ERINNERUNG_TAGE", default=30)
 
 # E-mail intake (scanning/eingang, docs/eingang.md): mails larger than this are not fetched (they stay in the
 # mailbox, moved to the folder IMAP_ORDNER_ZU_GROSS, and a notice lands in the in-tray).
@@ -279,6 +293,13 @@ SPECTACULAR_SETTINGS = {
         "AkteStatusEnum": "dms.models.akte.Akte.Status",
         "VorgangStatusEnum": "dms.models.akte.Vorgang.Status",
         "VersandwegEnum": "dms.postausgang.models.Ausgangsschreiben.Versandweg",
+        "AbschlussgrundEnum": "dms.aussonderung.models.Abschlussgrund",
+        "AbgabeGrundEnum": "dms.models.abgabe.Aktenabgabe.Grund",
+        "LoeschsperreArtEnum": "dms.aussonderung.models.Loeschsperre.Art",
+        "AktenschlussStatusEnum": "dms.aussonderung.models.Aktenschluss.Status",
+        "AnbietungStatusEnum": "dms.aussonderung.models.Anbietung.Status",
+        "LoeschungStatusEnum": "dms.aussonderung.models.Loeschung.Status",
+        "PostenEntscheidungEnum": "dms.aussonderung.models.Anbietungsposten.Entscheidung",
     },
 }
 

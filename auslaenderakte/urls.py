@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("dms.api.urls_sicherheit")),
     path("api/v1/", include("dms.api.urls_abgabe")),
     path("api/v1/", include("dms.postausgang.urls_api")),
+    path("api/v1/", include("dms.aussonderung.urls_api")),
     path("api/v1/", include(fachverfahren_urls.urlpatterns_api)),
     path("api/v1/", include("scanning.api.urls")),
     path("api/v1/", include("scanning.eingang.urls_api")),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", include("dms.postausgang.urls")),  # deep links /akten/azr/<nr>/ before /akten/<pk>/
     path("", include("dms.urls_sicherheit")),
     path("", include("dms.urls_abgabe")),
+    path("", include("dms.aussonderung.urls")),
     path("", include("scanning.postkorb.urls")),
     path("", include("dms.urls")),
 ]

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 AKTEN_ROLLEN = rollen_mit("akten_sehen")
 # Roles that may change file content.
 AENDERN_ROLLEN = rollen_mit("akten_aendern")
+# Roles that work with incoming mail (the records officer sees files but not the mail room).
+POST_ROLLEN = rollen_mit("post_zuordnen")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,10 @@ class Zugang:
     @property
     def hat_aktenzugang(self) -> bool:
         return self.behoerde_id is not None and self.rolle in AKTEN_ROLLEN
+
+    @property
+    def hat_postzugang(self) -> bool:
+        return self.behoerde_id is not None and self.rolle in POST_ROLLEN
 
     @property
     def darf_aendern(self) -> bool:

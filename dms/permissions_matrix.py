@@ -38,6 +38,8 @@ AKTIONEN: dict[str, str] = {
     "foerderung_eigene": "Förder- und Digitalisierungszahlen der eigenen Behörde",
     "verwaltung": "Verwaltung (Django-Admin: Teams, Benutzer, Buchstabenbereiche) der eigenen Behörde",
     "schreiben_freigeben": "Schreiben mit Vier-Augen-Prinzip freigeben (nicht die eigenen)",
+    "aussonderung": "Aussonderung: fällige Akten, Löschsperren, Anbietung an das Archiv, Löschung (vier Augen)",
+    "aussonderung_uebersicht": "Aussonderung: Zahlen aller Behörden (fällig, angeboten, archiviert, gelöscht)",
 }
 
 ROLLEN: tuple[str, ...] = (
@@ -47,6 +49,7 @@ ROLLEN: tuple[str, ...] = (
     Rolle.BEHOERDENADMIN,
     Rolle.LAND,
     Rolle.REVISION,
+    Rolle.SCHRIFTGUTVERWALTUNG,
 )
 
 MATRIX: dict[str, dict[str, str]] = {
@@ -63,6 +66,8 @@ MATRIX: dict[str, dict[str, str]] = {
         "foerderung_alle": NEIN,
         "foerderung_eigene": NEIN,
         "verwaltung": NEIN,
+        "aussonderung": NEIN,
+        "aussonderung_uebersicht": NEIN,
         "schreiben_freigeben": NEIN,
     },
     Rolle.SACHBEARBEITUNG: {
@@ -78,6 +83,8 @@ MATRIX: dict[str, dict[str, str]] = {
         "foerderung_alle": NEIN,
         "foerderung_eigene": NEIN,
         "verwaltung": NEIN,
+        "aussonderung": NEIN,
+        "aussonderung_uebersicht": NEIN,
         "schreiben_freigeben": NEIN,
     },
     Rolle.TEAMLEITUNG: {
@@ -93,6 +100,8 @@ MATRIX: dict[str, dict[str, str]] = {
         "foerderung_alle": NEIN,
         "foerderung_eigene": JA,
         "verwaltung": NEIN,
+        "aussonderung": NEIN,
+        "aussonderung_uebersicht": NEIN,
         "schreiben_freigeben": JA,
     },
     Rolle.BEHOERDENADMIN: {
@@ -108,6 +117,8 @@ MATRIX: dict[str, dict[str, str]] = {
         "foerderung_alle": NEIN,
         "foerderung_eigene": JA,
         "verwaltung": JA,
+        "aussonderung": NEIN,
+        "aussonderung_uebersicht": NEIN,
         "schreiben_freigeben": JA,
     },
     Rolle.LAND: {
@@ -123,6 +134,8 @@ MATRIX: dict[str, dict[str, str]] = {
         "foerderung_alle": JA,
         "foerderung_eigene": JA,
         "verwaltung": NEIN,
+        "aussonderung": NEIN,
+        "aussonderung_uebersicht": JA,
         "schreiben_freigeben": NEIN,
     },
     Rolle.REVISION: {
@@ -138,6 +151,25 @@ MATRIX: dict[str, dict[str, str]] = {
         "foerderung_alle": NEIN,
         "foerderung_eigene": JA,
         "verwaltung": NEIN,
+        "aussonderung": NEIN,
+        "aussonderung_uebersicht": NEIN,
+        "schreiben_freigeben": NEIN,
+    },
+    Rolle.SCHRIFTGUTVERWALTUNG: {
+        "akten_sehen": JA,
+        "akten_aendern": NEIN,
+        "gesperrte_akten_sehen": NAMENTLICH,
+        "sperrvermerk_setzen": NEIN,
+        "hochladen": NEIN,
+        "post_zuordnen": NEIN,
+        "akteneinsicht_erteilen": NEIN,
+        "vertretung_setzen": NEIN,
+        "protokoll_lesen": NEIN,
+        "foerderung_alle": NEIN,
+        "foerderung_eigene": NEIN,
+        "verwaltung": NEIN,
+        "aussonderung": JA,
+        "aussonderung_uebersicht": NEIN,
         "schreiben_freigeben": NEIN,
     },
 }

@@ -23,7 +23,7 @@ from .models import Posteingang
 
 
 def _pruefe_zugang(request: AuthenticatedHttpRequest) -> None:
-    if not zugang(request.user).hat_aktenzugang:
+    if not zugang(request.user).hat_postzugang:
         raise PermissionDenied("Ihre Rolle hat keinen Zugang zum Posteingang.")
 
 

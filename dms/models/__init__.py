@@ -9,6 +9,14 @@ from .struktur import Aktenplan, Aussonderungsart, Dokumentart, Register, Vorgan
 
 # isort: split
 # Capability sub-packages register their models here (after the core models they point to).
+from dms.aussonderung.models import (  # noqa: F401 - retention and deletion (issue 15)
+    Aktenschluss,
+    Anbietung,
+    Anbietungsposten,
+    Aufbewahrungsregel,
+    Loeschsperre,
+    Loeschung,
+)
 from dms.neueingaenge.models import Neueingang, NeueingangGelesen
 from dms.postausgang.models import Ausgangsschreiben, Briefvorlage
 from dms.wiedervorlagen.models import Wiedervorlage

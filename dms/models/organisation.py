@@ -79,6 +79,7 @@ class Rolle(models.TextChoices):
     BEHOERDENADMIN = "behoerdenadmin", "Behördenadministration"
     LAND = "land", "Land (Ministerium)"
     REVISION = "revision", "Revision / Datenschutz"
+    SCHRIFTGUTVERWALTUNG = "schriftgutverwaltung", "Schriftgutverwaltung (Aussonderung)"
 
 
 class Mitgliedschaft(models.Model):

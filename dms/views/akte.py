@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dms import services
 from dms.audit import Aktion
+from dms.aussonderung.models import Abschlussgrund
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Dokument, Protokolleintrag, Register, Vorgang, Vorgangsart
 from dms.neueingaenge.queries import neueingaenge_fuer, ungelesene_dokument_ids
@@ -112,6 +113,7 @@ def akte_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "register_baum": baum,
         "dokumente_gesamt": gesamt,
         "darf_aendern": aenderbar,
+        "abschlussgruende": Abschlussgrund.choices,
         "verlauf": verlauf,
         # The forms are written out in the template (Django widget rendering costs more than the rest of the page);
         # the Form classes validate the POST.

@@ -131,7 +131,7 @@ def _pdf_version(kopf: bytes) -> str:
     return "unbekannt"
 
 
-class _Paketschreiber:
+class Paketschreiber:
     """Writes primary files into the zip and remembers nothing per document beyond the current one."""
 
     def __init__(self, zf: zipfile.ZipFile) -> None:
@@ -195,7 +195,7 @@ def _format(
     x.sub(p, "DatumUhrzeit", erstellt)
 
 
-def dokument_element(dok: Dokument, akte: Akte, schreiber: _Paketschreiber, nummer: int) -> etree._Element:
+def dokument_element(dok: Dokument, akte: Akte, schreiber: Paketschreiber, nummer: int) -> etree._Element:
     """One Dokument with all versions and formats; writes its primary files into the zip on the way."""
     d = x.el("Dokument")
     _identifikation(d, dok.uuid, nummer)
@@ -364,6 +364,50 @@ def _akte_erweiterung(akte: Akte) -> etree._Element:
     return x.erweiterung(felder, name="Ausländerakte: Person und Akte")
 
 
+def schriftgutobjekt_schreiben(xf: Any, akte: Akte, schreiber: Paketschreiber) -> int:
+    """One file as a Schriftgutobjekt (Akte with procedures, registers, documents and primary files); shared by the
+    hand-over (0401) and the archive's Aussonderung (0503). Returns the number of documents."""
+    anzahl = 0
+    with xf.element(q("Schriftgutobjekt")), xf.element(q("Akte")):
+        kopfteile = x.el("Akte")
+        _identifikation(kopfteile, akte.uuid)
+        _allgemeine_metadaten(
+            kopfteile,
+            betreff=_person_betreff(akte),
+            kennzeichen=akte.aktenzeichen,
+            federfuehrung=akte.behoerde.name,
+            aktenfuehrung=akte.team.name if akte.team else "",
+            vertraulichkeit=akte.vertraulichkeit,
+            bemerkung="Sperrvermerk" if akte.gesperrt else "",
+            medium=akte.medium,
+        )
+        x.sub(kopfteile, "Typ", "Ausländerakte")
+        lz = x.sub(kopfteile, "Laufzeit")
+        x.sub(lz, "Beginn", timezone.localtime(akte.angelegt_am).date())
+        for teil in kopfteile:
+            xf.write(teil)
+        for h in _historie(akte):
+            xf.write(h)
+        with xf.element(q("Akteninhalt")):
+            # Schema order inside Akteninhalt: Dokument*, Vorgang*, Teilakte*.
+            for vnr, v in enumerate(
+                Vorgang.objects.filter(akte=akte).select_related("vorgangsart").order_by("nummer"), start=1
+            ):
+                with xf.element(q("Vorgang")):
+                    for teil in _vorgang_kopf(v, akte, vnr):
+                        xf.write(teil)
+                    for nr, dok in enumerate(_dokumente(akte, vorgang=v), start=1):
+                        xf.write(dokument_element(dok, akte, schreiber, nr))
+                        anzahl += 1
+                    xf.write(_vorgang_erweiterung(v))
+            anzahl += _teilakten_schreiben(xf, akte, schreiber)
+        xf.write(_akte_kontakt(akte))
+        if akte.status == Akte.Status.GESCHLOSSEN:
+            xf.write(x.el("ZdA", True))
+        xf.write(_akte_erweiterung(akte))
+    return anzahl
+
+
 def nachricht_schreiben(
     xml_datei: Any,
     zf: zipfile.ZipFile,
@@ -374,8 +418,7 @@ def nachricht_schreiben(
     hinweis: str = "",
 ) -> tuple[int, int]:
     """Write the 0401 message incrementally into `xml_datei` and the primary files into `zf`."""
-    schreiber = _Paketschreiber(zf)
-    anzahl = 0
+    schreiber = Paketschreiber(zf)
     with etree.xmlfile(xml_datei, encoding="utf-8") as xf:
         xf.write_declaration()
         with xf.element(q(NACHRICHT_ABGABE), nsmap={"xdomea": NS}):
@@ -394,43 +437,7 @@ def nachricht_schreiben(
             x.sub(kopf, "Importbestaetigung", True)
             x.sub(kopf, "Empfangsbestaetigung", False)
             xf.write(kopf)
-            with xf.element(q("Schriftgutobjekt")), xf.element(q("Akte")):
-                kopfteile = x.el("Akte")
-                _identifikation(kopfteile, akte.uuid)
-                _allgemeine_metadaten(
-                    kopfteile,
-                    betreff=_person_betreff(akte),
-                    kennzeichen=akte.aktenzeichen,
-                    federfuehrung=akte.behoerde.name,
-                    aktenfuehrung=akte.team.name if akte.team else "",
-                    vertraulichkeit=akte.vertraulichkeit,
-                    bemerkung="Sperrvermerk" if akte.gesperrt else "",
-                    medium=akte.medium,
-                )
-                x.sub(kopfteile, "Typ", "Ausländerakte")
-                lz = x.sub(kopfteile, "Laufzeit")
-                x.sub(lz, "Beginn", timezone.localtime(akte.angelegt_am).date())
-                for teil in kopfteile:
-                    xf.write(teil)
-                for h in _historie(akte):
-                    xf.write(h)
-                with xf.element(q("Akteninhalt")):
-                    # Schema order inside Akteninhalt: Dokument*, Vorgang*, Teilakte*.
-                    for vnr, v in enumerate(
-                        Vorgang.objects.filter(akte=akte).select_related("vorgangsart").order_by("nummer"), start=1
-                    ):
-                        with xf.element(q("Vorgang")):
-                            for teil in _vorgang_kopf(v, akte, vnr):
-                                xf.write(teil)
-                            for nr, dok in enumerate(_dokumente(akte, vorgang=v), start=1):
-                                xf.write(dokument_element(dok, akte, schreiber, nr))
-                                anzahl += 1
-                            xf.write(_vorgang_erweiterung(v))
-                    anzahl += _teilakten_schreiben(xf, akte, schreiber)
-                xf.write(_akte_kontakt(akte))
-                if akte.status == Akte.Status.GESCHLOSSEN:
-                    xf.write(x.el("ZdA", True))
-                xf.write(_akte_erweiterung(akte))
+            anzahl = schriftgutobjekt_schreiben(xf, akte, schreiber)
     return anzahl, schreiber.dateien
 
 
@@ -455,7 +462,7 @@ def _teilakte_oeffnen(xf: Any, akte: Akte, register: Register, nummer: int) -> N
         xf.write(teil)
 
 
-def _teilakten_schreiben(xf: Any, akte: Akte, schreiber: _Paketschreiber) -> int:
+def _teilakten_schreiben(xf: Any, akte: Akte, schreiber: Paketschreiber) -> int:
     """Documents outside any procedure, grouped per register into Teilakten (one pass over a sorted query)."""
     anzahl = 0
     aktuell: str | None = None

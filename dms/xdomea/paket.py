@@ -91,20 +91,25 @@ def zip_pruefen(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     return namen
 
 
-def nachricht_finden(namen: dict[str, zipfile.ZipInfo]) -> zipfile.ZipInfo:
-    kandidaten = [i for n, i in namen.items() if "/" not in n and n.endswith(f"_{NACHRICHT_ABGABE}.xml")]
+def nachricht_finden(
+    namen: dict[str, zipfile.ZipInfo], arten: tuple[str, ...] = (NACHRICHT_ABGABE,)
+) -> zipfile.ZipInfo:
+    """The one XML message of the package (named `…_<Nachrichtentyp>.xml`, else the one XML at the top)."""
+    kandidaten = [i for n, i in namen.items() if "/" not in n and n.endswith(tuple(f"_{a}.xml" for a in arten))]
     if not kandidaten:
         kandidaten = [i for n, i in namen.items() if "/" not in n and n.lower().endswith(".xml")]
     if not kandidaten:
-        raise PaketFehler(f"Das Paket enthält keine xdomea-Nachricht (…_{NACHRICHT_ABGABE}.xml).")
+        raise PaketFehler(f"Das Paket enthält keine xdomea-Nachricht (…_{arten[0]}.xml).")
     if len(kandidaten) > 1:
-        raise PaketFehler("Das Paket enthält mehrere XML-Nachrichten; erwartet wird genau eine Abgabe-Nachricht.")
+        raise PaketFehler("Das Paket enthält mehrere XML-Nachrichten; erwartet wird genau eine Nachricht.")
     if kandidaten[0].file_size > max_xml():
         raise PaketFehler(f"Die Nachricht ist größer als {max_xml() // 1024**2} MB.")
     return kandidaten[0]
 
 
-def nachricht_lesen(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> etree._Element:
+def nachricht_lesen(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, arten: tuple[str, ...] = (NACHRICHT_ABGABE,)
+) -> etree._Element:
     """Parse without DTDs or entities, then validate against xdomea 3.0.0 and check the message type."""
     try:
         daten = zf.read(info)
@@ -122,9 +127,10 @@ def nachricht_lesen(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> etree._Elemen
         raise PaketFehler(f"Die Nachricht ist kein wohlgeformtes XML: {exc}") from exc
     if baum.getroottree().docinfo.doctype:
         raise PaketFehler("Die Nachricht enthält eine DTD (DOCTYPE); sie wird nicht verarbeitet.")
-    if baum.tag != q(NACHRICHT_ABGABE):
+    if baum.tag not in {q(a) for a in arten}:
+        was = "xdomea-Abgabe" if arten == (NACHRICHT_ABGABE,) else "erwartete xdomea-Nachricht"
         raise PaketFehler(
-            f"Die Nachricht ist keine xdomea-Abgabe ({NACHRICHT_ABGABE}), sondern {etree.QName(baum).localname}."
+            f"Die Nachricht ist keine {was} ({' oder '.join(arten)}), sondern {etree.QName(baum).localname}."
         )
     try:
         validieren_baum(baum)

@@ -29,7 +29,7 @@ class HatAktenzugang(permissions.BasePermission):
     message = "Ihre Rolle hat keinen Zugang zum Posteingang."
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return zugang(request.user).hat_aktenzugang
+        return zugang(request.user).hat_postzugang
 
 
 def posteingang_filtern(qs: QuerySet[Posteingang], params: Any) -> QuerySet[Posteingang]:

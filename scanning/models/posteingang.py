@@ -40,7 +40,7 @@ class PosteingangQuerySet(models.QuerySet["Posteingang"]):
         leads and admins see every item of their authority (with that exception); caseworkers see their team's items,
         items assigned to them, their own uploads, and those of colleagues they stand in for."""
         z = zugang(user)
-        if not z.hat_aktenzugang:
+        if not z.hat_postzugang:
             return self.none()
         # An item filed into a restricted file is hidden unless the user is named on that file. (Items filed into a
         # file handed over later stay in the authority's Posteingangsbuch: the receipt is its own record.)

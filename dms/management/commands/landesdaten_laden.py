@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from dms.aussonderung.regeln import regeln_laden
 from dms.landesdaten import landesdaten_laden
 
 
@@ -10,4 +11,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         landesdaten_laden()
+        regeln_laden()
         self.stdout.write(self.style.SUCCESS("Landesdaten geladen."))

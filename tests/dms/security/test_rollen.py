@@ -212,6 +212,24 @@ def _schreiben_freigeben(lage: Lage) -> bool:
     return r.status_code == 200 and r.json()["status"] == "freigegeben"
 
 
+def _aussonderung(lage: Lage) -> bool:
+    """The records officer's due list and a legal hold on a file of her authority (issue 15)."""
+    r = lage.api.get("/api/v1/aussonderung/")
+    assert r.status_code in (200, 403), r.content
+    sperre = lage.api.post(
+        "/api/v1/aussonderung/loeschsperren/", {"akte": lage.akte.pk, "art": "ermittlung", "grund": "x"}, format="json"
+    )
+    assert sperre.status_code in (201, 403), sperre.content
+    assert (sperre.status_code == 201) == (r.status_code == 200)
+    return r.status_code == 200
+
+
+def _aussonderung_uebersicht(lage: Lage) -> bool:
+    r = lage.api.get("/api/v1/aussonderung/land/")
+    assert r.status_code in (200, 403), r.content
+    return r.status_code == 200
+
+
 PRUEFUNGEN = {
     "akten_sehen": _akten_sehen,
     "akten_aendern": _akten_aendern,
@@ -226,6 +244,8 @@ PRUEFUNGEN = {
     "foerderung_eigene": _foerderung_eigene,
     "verwaltung": _verwaltung,
     "schreiben_freigeben": _schreiben_freigeben,
+    "aussonderung": _aussonderung,
+    "aussonderung_uebersicht": _aussonderung_uebersicht,
 }
 
 

@@ -1,0 +1,207 @@
+"""Pages of the records officer (/aussonderung/) and the Land's figures (/aussonderung/land/)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from dms.audit import Aktion, protokollieren
+from dms.http import AuthenticatedHttpRequest
+from dms.models import Akte
+from dms.permissions_matrix import darf
+from dms.views.common import fehler_melden, sichtbare_akte
+
+from . import anbietung as anbietung_services
+from . import loeschung as loeschung_services
+from . import services
+from .models import Anbietung, Loeschsperre, Loeschung
+from .queries import faellige, land_zahlen
+from .zugriff import akten_der_behoerde, behoerde_oder_404, schriftgutverwaltung_pruefen
+
+
+def _akte(request: AuthenticatedHttpRequest, feld: str = "akte") -> Akte:
+    wert = request.POST.get(feld, "")
+    if not wert.isdigit():
+        raise Http404
+    try:
+        return akten_der_behoerde(request.user).get(pk=int(wert))
+    except Akte.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def uebersicht(request: AuthenticatedHttpRequest) -> HttpResponse:
+    behoerde_id = schriftgutverwaltung_pruefen(request.user)
+    grund = request.GET.get("grund") or None
+    kontext = {
+        "faellige": faellige(request.user, grund=grund)[:500],
+        "anbietungen": Anbietung.objects.filter(behoerde_id=behoerde_id).prefetch_related("posten")[:50],
+        "loeschungen": Loeschung.objects.filter(behoerde_id=behoerde_id).select_related(
+            "beantragt_von", "genehmigt_von"
+        )[:100],
+        "sperrarten": Loeschsperre.Art.choices,
+        "grund": grund,
+    }
+    protokollieren(aktion=Aktion.LESEN, request=request, details={"seite": "aussonderung"})
+    return render(request, "aussonderung/uebersicht.html", kontext)
+
+
+def _ausfuehren(request: AuthenticatedHttpRequest, aktion: Callable[[], object], erfolg: str) -> HttpResponse:
+    try:
+        aktion()
+    except ValidationError as exc:
+        fehler_melden(request, exc)
+    else:
+        messages.success(request, erfolg)
+    return redirect("aussonderung")
+
+
+@login_required
+@require_POST
+def anbieten(request: AuthenticatedHttpRequest) -> HttpResponse:
+    schriftgutverwaltung_pruefen(request.user)
+    ids = [int(i) for i in request.POST.getlist("akten") if i.isdigit()]
+    return _ausfuehren(
+        request,
+        lambda: anbietung_services.akten_anbieten(akten=ids, user=request.user, request=request),
+        "Die Akten wurden dem Staatsarchiv angeboten (xdomea 0501).",
+    )
+
+
+@login_required
+@require_POST
+def sperre_setzen(request: AuthenticatedHttpRequest) -> HttpResponse:
+    schriftgutverwaltung_pruefen(request.user)
+    akte = _akte(request)
+    return _ausfuehren(
+        request,
+        lambda: services.sperre_setzen(
+            akte=akte, user=request.user, art=request.POST.get("art", ""), grund=request.POST.get("grund", ""),
+            request=request,
+        ),
+        "Die Löschsperre ist gesetzt.",
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def sperre_aufheben(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    behoerde_oder_404(request.user)
+    try:
+        sperre = Loeschsperre.objects.get(pk=pk, akte__in=akten_der_behoerde(request.user).values("pk"))
+    except Loeschsperre.DoesNotExist as exc:
+        raise Http404 from exc
+    return _ausfuehren(
+        request,
+        lambda: services.sperre_aufheben(
+            sperre=sperre, user=request.user, grund=request.POST.get("grund", ""), request=request
+        ),
+        "Die Löschsperre ist aufgehoben.",
+    )
+
+
+@login_required
+@require_POST
+def antwort_einlesen(request: AuthenticatedHttpRequest) -> HttpResponse:
+    schriftgutverwaltung_pruefen(request.user)
+    datei = request.FILES.get("datei")
+    if datei is None or (datei.size or 0) > 64 * 1024 * 1024:
+        messages.error(request, "Bitte wählen Sie die Antwort des Staatsarchivs (0502 oder 0504, höchstens 64 MB).")
+        return redirect("aussonderung")
+    inhalt = datei.read()
+    return _ausfuehren(
+        request,
+        lambda: anbietung_services.antwort_verarbeiten(inhalt=inhalt, user=request.user, request=request),
+        "Die Antwort des Staatsarchivs wurde übernommen.",
+    )
+
+
+@login_required
+@require_POST
+def uebergeben(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    anbietung = anbietung_services.anbietung_fuer(request.user, pk)
+    return _ausfuehren(
+        request,
+        lambda: anbietung_services.akten_uebergeben(anbietung=anbietung, user=request.user, request=request),
+        "Die archivwürdigen Akten wurden an das Staatsarchiv übergeben (xdomea 0503).",
+    )
+
+
+@login_required
+@require_POST
+def loeschung_beantragen(request: AuthenticatedHttpRequest) -> HttpResponse:
+    schriftgutverwaltung_pruefen(request.user)
+    akte = _akte(request)
+    return _ausfuehren(
+        request,
+        lambda: loeschung_services.loeschung_beantragen(akte=akte, user=request.user, request=request),
+        "Die Löschung ist beantragt; eine zweite Person muss sie genehmigen.",
+    )
+
+
+@login_required
+@require_POST
+def loeschung_genehmigen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    loeschung = loeschung_services.loeschung_fuer(request.user, pk)
+    return _ausfuehren(
+        request,
+        lambda: loeschung_services.loeschung_genehmigen(loeschung=loeschung, user=request.user, request=request),
+        "Die Akte ist gelöscht. Der Löschnachweis bleibt erhalten.",
+    )
+
+
+@login_required
+def loeschnachweis(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    loeschung = loeschung_services.loeschung_fuer(request.user, pk)
+    protokollieren(aktion=Aktion.LESEN, request=request, objekt=loeschung, details={"seite": "loeschnachweis"})
+    return render(request, "aussonderung/loeschnachweis.html", {"l": loeschung})
+
+
+def _datum(wert: str) -> date | None:
+    try:
+        return date.fromisoformat(wert) if wert else None
+    except ValueError as exc:
+        raise ValidationError("Bitte geben Sie ein gültiges Datum an.") from exc
+
+
+@login_required
+@require_POST
+def abschluss_setzen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The file page's form: why and when the file ended (caseworkers who may change it, or the records officer)."""
+    akte = sichtbare_akte(request, pk, lesen_protokollieren=False)
+
+    def setzen() -> object:
+        datum = _datum(request.POST.get("datum", ""))
+        if datum is None:
+            raise ValidationError("Bitte geben Sie das Datum des Ereignisses an.")
+        return services.aktenschluss_setzen(
+            akte=akte,
+            user=request.user,
+            grund=request.POST.get("grund", ""),
+            datum=datum,
+            einreisesperre_bis=_datum(request.POST.get("einreisesperre_bis", "")),
+            haftung_bis=_datum(request.POST.get("haftung_bis", "")),
+            request=request,
+        )
+
+    try:
+        setzen()
+    except ValidationError as exc:
+        fehler_melden(request, exc)
+    else:
+        messages.success(request, "Der Abschluss ist gespeichert; die Aufbewahrungsfrist steht in den Aktendaten.")
+    return redirect("akte", pk=akte.pk)
+
+
+@login_required
+def land(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not darf(request.user, "aussonderung_uebersicht"):
+        raise PermissionDenied("Nur für das Land.")
+    return render(request, "aussonderung/land.html", {"zahlen": land_zahlen()})

@@ -1,0 +1,163 @@
+"""A FAKE state archive (the real one is outside the system): an HTTP server on 127.0.0.1 speaking the transfer
+interface of docs/aussonderung.md, started by the tests. It validates every message it receives against the xdomea
+3.0.0 schema, and answers like an archive: a 0501 offer gets a 0504 receipt and a 0502 evaluation (A or V per file,
+as the test tells it), a 0503 hand-over gets a 0504 confirmation. The answers are built from the official examples
+(beispiele/), with the process id, the parties and the evaluated files replaced."""
+
+from __future__ import annotations
+
+import base64
+import io
+import itertools
+import json
+import threading
+import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from dms.xdomea.schema import q, sicherer_parser, validieren_baum
+
+BEISPIELE = Path(__file__).resolve().parent / "beispiele"
+
+
+def _beispiel(name: str) -> etree._Element:
+    return etree.parse(str(BEISPIELE / name), sicherer_parser()).getroot()
+
+
+def archiv_nachricht(
+    art: str, *, prozess_id: str, archiv: str, behoerde: str, bewertungen: dict[str, str] | None = None
+) -> bytes:
+    """A schema-valid 0502 or 0504 as a zip, from the official example."""
+    datei = {
+        "0502": "xx_Aussonderung.Bewertungsverzeichnis.0502.xml",
+        "0504": "xx_Aussonderung.AnbietungEmpfangBestaetigen.0504.xml",
+    }[art]
+    baum = _beispiel(datei)
+    kopf = baum.find(q("Kopf"))
+    assert kopf is not None
+    kopf.find(q("ProzessID")).text = prozess_id  # type: ignore[union-attr]
+    pfad = f"{q('Behoerdenkennung')}/{q('Behoerdenschluessel')}/code"
+    kopf.find(f"{q('Absender')}/{pfad}").text = archiv  # type: ignore[union-attr]
+    kopf.find(f"{q('Empfaenger')}/{pfad}").text = behoerde  # type: ignore[union-attr]
+    if art == "0502":
+        muster = baum.find(q("BewertetesObjekt"))
+        assert muster is not None
+        for uid, code in (bewertungen or {}).items():
+            neu = etree.fromstring(etree.tostring(muster))
+            neu.find(q("ID")).text = uid  # type: ignore[union-attr]
+            neu.find(f"{q('Aussonderungsart')}/{q('Aussonderungsart')}/code").text = code  # type: ignore[union-attr]
+            baum.append(neu)
+        if bewertungen:
+            baum.remove(muster)
+    validieren_baum(baum)
+    puffer = io.BytesIO()
+    with zipfile.ZipFile(puffer, "w") as zf:
+        zf.writestr(
+            f"{prozess_id}_{etree.QName(baum).localname}.xml",
+            etree.tostring(baum, xml_declaration=True, encoding="utf-8"),
+        )
+    return puffer.getvalue()
+
+
+class FakeArchiv:
+    def __init__(self, *, kennung: str, token: str = "archiv-token") -> None:  # noqa: S107 - a fake's fixed token
+        self.kennung = kennung
+        self.token = token
+        self.entscheidung: dict[str, str] = {}  # Akte uuid -> A/V; default A
+        self.empfangen: list[tuple[str, etree._Element, dict[str, bytes]]] = []  # (type, message, primary files)
+        self.antworten: dict[str, tuple[str, bytes]] = {}
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        archiv = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _json(self, code: int, daten: Any) -> None:
+                body = json.dumps(daten).encode()
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _angemeldet(self) -> bool:
+                if self.headers.get("Authorization") != f"Bearer {archiv.token}":
+                    self._json(401, {"fehler": "nicht angemeldet"})
+                    return False
+                return True
+
+            def do_POST(self) -> None:
+                inhalt = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if not self._angemeldet():
+                    return
+                if self.path != "/nachrichten":
+                    return self._json(404, {})
+                try:
+                    archiv.empfangen_verarbeiten(inhalt)
+                except Exception as exc:
+                    return self._json(422, {"fehler": str(exc)})
+                self._json(202, {"angenommen": True})
+
+            def do_GET(self) -> None:
+                if not self._angemeldet():
+                    return
+                if self.path != "/antworten":
+                    return self._json(404, {})
+                with archiv._lock:
+                    liste = [
+                        {"id": i, "dateiname": n, "inhalt": base64.b64encode(z).decode()}
+                        for i, (n, z) in archiv.antworten.items()
+                    ]
+                self._json(200, liste)
+
+            def do_DELETE(self) -> None:
+                if not self._angemeldet():
+                    return
+                with archiv._lock:
+                    archiv.antworten.pop(self.path.rsplit("/", 1)[-1], None)
+                self._json(204, {})
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def empfangen_verarbeiten(self, inhalt: bytes) -> None:
+        with zipfile.ZipFile(io.BytesIO(inhalt)) as zf:
+            xml = [n for n in zf.namelist() if n.endswith(".xml")]
+            assert len(xml) == 1, "genau eine Nachricht erwartet"
+            baum = etree.fromstring(zf.read(xml[0]), sicherer_parser())
+            validieren_baum(baum)  # an archive refuses anything schema-invalid
+            dateien = {n: zf.read(n) for n in zf.namelist() if n != xml[0]}
+        art = etree.QName(baum).localname
+        kopf = baum.find(q("Kopf"))
+        prozess = kopf.findtext(q("ProzessID"))  # type: ignore[union-attr]
+        behoerde = kopf.findtext(  # type: ignore[union-attr]
+            f"{q('Absender')}/{q('Behoerdenkennung')}/{q('Behoerdenschluessel')}/code"
+        )
+        with self._lock:
+            self.empfangen.append((art, baum, dateien))
+        teile = {"prozess_id": prozess, "archiv": self.kennung, "behoerde": behoerde}
+        if art.endswith("0501"):
+            ids = [e.text for e in baum.iter(q("ID")) if e.getparent().getparent().tag == q("Akte")]  # type: ignore[union-attr]
+            self._antwort(f"{prozess}_0504.zip", archiv_nachricht("0504", **teile))  # type: ignore[arg-type]
+            bewertung = {i: self.entscheidung.get(i, "A") for i in ids if i}
+            self._antwort(f"{prozess}_0502.zip", archiv_nachricht("0502", bewertungen=bewertung, **teile))  # type: ignore[arg-type]
+        elif art.endswith("0503"):
+            self._antwort(f"{prozess}_0504b.zip", archiv_nachricht("0504", **teile))  # type: ignore[arg-type]
+
+    def _antwort(self, name: str, zip_: bytes) -> None:
+        with self._lock:
+            self.antworten[str(next(self._ids))] = (name, zip_)
+
+    def __enter__(self) -> FakeArchiv:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *args: Any) -> None:
+        self.server.shutdown()
+        self.server.server_close()
