@@ -21,7 +21,11 @@ from .fehler import EingabeFehler
 ERNEUT = "Bitte scannen Sie das Schriftstück erneut und laden Sie die neue Datei hoch."
 # Pillow refuses images above 2x this many pixels; above 1x we refuse too (an A3 page at 600 dpi is ~70 MP).
 MAX_BILDPUNKTE = 89_478_485
-_JS_SCHLUESSEL = ("/JS", "/JavaScript")
+# Keys and action types that carry active content (JavaScript, launching programs, sending or importing data, XFA).
+_AKTIVE_SCHLUESSEL = frozenset({"/JS", "/JavaScript", "/XFA"})
+_AKTIVE_AKTIONEN = frozenset({"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/RichMediaExecute", "/GoToE"})
+# A page larger than this (width × height in points, UserUnit applied) would be rasterised above MAX_BILDPUNKTE.
+_PUNKT_ZU_ZOLL = 72
 
 
 @dataclass(frozen=True)
@@ -77,29 +81,79 @@ def _pdf_pruefen(pfad: Path, max_seiten: int) -> int:
                 f"Die PDF-Datei hat {seiten:,} Seiten; erlaubt sind höchstens {max_seiten:,}. Bitte teilen Sie den "
                 "Stapel auf und laden Sie die Teile einzeln hoch.".replace(",", "."),
             )
-        if _hat_javascript(pdf):
+        if _hat_aktive_inhalte(pdf):
             raise EingabeFehler(
                 "pdf_javascript",
-                "Die PDF-Datei enthält JavaScript (ausführbaren Code) und wird aus Sicherheitsgründen nicht "
-                "verarbeitet. Bitte drucken Sie das Schriftstück aus und scannen Sie es, oder fordern Sie beim "
-                "Absender eine Fassung ohne JavaScript an.",
+                "Die PDF-Datei enthält JavaScript oder andere aktive Inhalte (ausführbaren Code, Programmaufrufe, "
+                "Formularversand) und wird aus Sicherheitsgründen nicht verarbeitet. Bitte drucken Sie das "
+                "Schriftstück aus und scannen Sie es, oder fordern Sie beim Absender eine Fassung ohne aktive "
+                "Inhalte an.",
             )
+        _seitengroesse_pruefen(pdf)
     return seiten
 
 
-def _hat_javascript(pdf: pikepdf.Pdf) -> bool:
-    """Any JavaScript action or name tree anywhere in the file (document, page and annotation actions)."""
-    for obj in pdf.objects:
-        if not isinstance(obj, pikepdf.Dictionary):
-            continue
-        try:
-            if any(k in obj for k in _JS_SCHLUESSEL):
-                return True
-            if obj.get("/S") == pikepdf.Name.JavaScript:
-                return True
-        except (pikepdf.PdfError, ValueError, TypeError):
-            continue
+def _ist_aktiv(d: pikepdf.Dictionary) -> bool:
+    if any(k in d for k in _AKTIVE_SCHLUESSEL):
+        return True
+    art = d.get("/S")
+    return isinstance(art, pikepdf.Name) and str(art) in _AKTIVE_AKTIONEN
+
+
+def _aktiv_in(obj: pikepdf.Object, tiefe: int = 0) -> bool:
+    """`obj` and every direct object inside it (an action written inline in the catalogue, a page's /AA, an
+    annotation's /A ...). Indirect objects are visited on their own by the caller, so nothing is visited twice."""
+    if tiefe > 64:
+        return True  # deeper nesting than any honest file has: treated as hostile
+    if isinstance(obj, pikepdf.Stream):
+        obj = obj.stream_dict
+    if isinstance(obj, pikepdf.Dictionary):
+        if _ist_aktiv(obj):
+            return True
+        kinder = [wert for _, wert in obj.items()]
+    elif isinstance(obj, pikepdf.Array):
+        kinder = list(obj)
+    else:
+        return False
+    return any(not k.is_indirect and _aktiv_in(k, tiefe + 1) for k in kinder if isinstance(k, pikepdf.Object))
+
+
+def _hat_aktive_inhalte(pdf: pikepdf.Pdf) -> bool:
+    """Active content wherever it can sit: in any object, indirect or written inline in another (issue 10, item 4)."""
+    try:
+        if _aktiv_in(pdf.trailer):
+            return True
+        for obj in pdf.objects:
+            try:
+                if _aktiv_in(obj):
+                    return True
+            except (pikepdf.PdfError, ValueError, TypeError):
+                continue
+    except (pikepdf.PdfError, ValueError, TypeError):
+        return True  # an object graph we cannot walk is not served
     return False
+
+
+def _seitengroesse_pruefen(pdf: pikepdf.Pdf) -> None:
+    """Page size and /UserUnit: a page that would rasterise above MAX_BILDPUNKTE is refused before any work."""
+    dpi = settings.OCR_DPI
+    for nummer, seite in enumerate(pdf.pages, start=1):
+        try:
+            box = [float(v) for v in seite.mediabox]  # inherited from the page tree where needed
+            einheit = float(seite.obj.get("/UserUnit", 1))
+        except (pikepdf.PdfError, ValueError, TypeError) as exc:
+            raise EingabeFehler(
+                "pdf_beschaedigt", f"Die PDF-Datei ist beschädigt (Seitengröße von Seite {nummer} unlesbar). {ERNEUT}"
+            ) from exc
+        breite = abs(box[2] - box[0]) * einheit / _PUNKT_ZU_ZOLL
+        hoehe = abs(box[3] - box[1]) * einheit / _PUNKT_ZU_ZOLL
+        if einheit <= 0 or breite * dpi * hoehe * dpi > MAX_BILDPUNKTE:
+            raise EingabeFehler(
+                "seite_zu_gross",
+                f"Seite {nummer} der PDF-Datei ist unzulässig groß ({breite * 2.54:.0f} × {hoehe * 2.54:.0f} cm); "
+                "erlaubt sind Seiten bis etwa DIN A1. Die Datei wird zum Schutz des Systems nicht verarbeitet. "
+                "Bitte verkleinern Sie die Seiten auf ein übliches Format oder scannen Sie das Papier erneut.",
+            )
 
 
 def _bild_pruefen(pfad: Path, max_seiten: int) -> int:

@@ -158,3 +158,16 @@ def test_posteingang_api_hides_suggestions_and_links_the_reader_may_not_see(team
     daten = client.get(f"/api/v1/posteingang/{p.pk}/").json()
     assert [v["akte"] for v in daten["vorschlaege"]] == [spaeter_gesperrt.pk, offen.pk]
     assert daten["duplikat_von"] == verborgen.pk
+
+
+def test_a_person_hidden_by_a_restricted_file_cannot_be_named_in_a_new_file(team, leitung):
+    """Same class as item 3, on the write side: the API must not accept (and then show) a hidden person."""
+    kollegin = benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
+    akte = f.AkteFactory(person__behoerde=f.behoerde("OF"))
+    b.sperrvermerk_setzen(akte=akte, user=leitung)
+    client = APIClient()
+    client.force_authenticate(kollegin)
+    r = client.post("/api/v1/akten/", {"person": akte.person_id}, format="json")
+    assert r.status_code == 400, r.content
+    assert akte.person.familienname not in r.content.decode()
+    assert Akte.objects.filter(person=akte.person).count() == 1
