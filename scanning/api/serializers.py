@@ -6,14 +6,10 @@ from typing import Any
 
 from rest_framework import serializers
 
+from dms.eingaben import id_lesen
 from dms.models import Akte
 
 from ..models import Posteingang
-
-
-def _akte_id(wert: Any) -> int | None:
-    text = str(wert)
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
 
 
 class PosteingangSerializer(serializers.ModelSerializer):
@@ -88,7 +84,7 @@ class PosteingangSerializer(serializers.ModelSerializer):
         if request is not None:
             alle = self._alle()
             akte_ids = {
-                i for p in alle for v in (p.vorschlaege or []) if isinstance(v, dict) and (i := _akte_id(v.get("akte")))
+                i for p in alle for v in (p.vorschlaege or []) if isinstance(v, dict) and (i := id_lesen(v.get("akte")))
             }
             link_ids = {i for p in alle for i in (p.parent_id, p.duplikat_von_id) if i} | {
                 t.pk for p in alle for t in p.teile.all()
@@ -102,7 +98,7 @@ class PosteingangSerializer(serializers.ModelSerializer):
 
     def get_vorschlaege(self, obj: Posteingang) -> list[dict[str, Any]]:
         akten, _ = self._sichtbar()
-        return [v for v in (obj.vorschlaege or []) if isinstance(v, dict) and _akte_id(v.get("akte")) in akten]
+        return [v for v in (obj.vorschlaege or []) if isinstance(v, dict) and id_lesen(v.get("akte")) in akten]
 
     def get_parent(self, obj: Posteingang) -> int | None:
         return obj.parent_id if obj.parent_id in self._sichtbar()[1] else None
