@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "axes",
     "django_otp",
@@ -287,6 +288,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Personen, Akten, Vorgänge, Dokumente, Posteingang und Förderung.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Schema and docs only for signed-in users; Swagger UI vendored (drf-spectacular-sidecar), never from a CDN.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Same field name, different choices: name the enums so the schema (and `check --deploy`) stays warning-free.
     "ENUM_NAME_OVERRIDES": {

@@ -115,20 +115,28 @@ def _sonder_ids(z: Zugang, *, mit_einsicht: bool) -> tuple[QuerySet, QuerySet | 
     return benannt, eingesehen
 
 
-def _eigene_q(z: Zugang, benannt: QuerySet) -> Q:
+def _sperrvermerk_q(benannt: QuerySet) -> Q:
+    """The restriction wins over every way in: a restricted file only for the people named on it.
+
+    It is ANDed onto the whole rule (own authority, inspection grants, whatever is added later), never ORed beside
+    one of its parts, so no grant of any kind can open a restricted file for someone who is not named.
+    """
+    return Q(gesperrt=False) | Q(pk__in=benannt)
+
+
+def _eigene_q(z: Zugang) -> Q:
     from .models.akte import Akte
 
-    eigene = Q(behoerde_id=z.behoerde_id) & ~Q(status=Akte.Status.ABGEGEBEN)
-    return eigene & (Q(gesperrt=False) | Q(pk__in=benannt))
+    return Q(behoerde_id=z.behoerde_id) & ~Q(status=Akte.Status.ABGEGEBEN)
 
 
 def akte_sichtbar_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
-    """Own authority's files (not handed over; restricted ones only when named) plus files with a valid grant."""
+    """Own authority's files (not handed over) plus files with a valid grant; restricted ones only when named."""
     z = zugang(user)
     if not z.hat_aktenzugang:
         return Q(pk__in=[])
     benannt, eingesehen = _sonder_ids(z, mit_einsicht=True)
-    return _eigene_q(z, benannt) | Q(pk__in=eingesehen)
+    return (_eigene_q(z) | Q(pk__in=eingesehen)) & _sperrvermerk_q(benannt)
 
 
 def akte_aenderbar_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
@@ -137,7 +145,7 @@ def akte_aenderbar_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
     if not z.darf_aendern:
         return Q(pk__in=[])
     benannt, _ = _sonder_ids(z, mit_einsicht=False)
-    return _eigene_q(z, benannt)
+    return _eigene_q(z) & _sperrvermerk_q(benannt)
 
 
 def person_sichtbar_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:

@@ -13,6 +13,8 @@ import magic
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from .vorpruefung import Vorpruefungsfehler, bild_pruefen, pdf_pruefen
+
 PDF = "application/pdf"
 TIFF = "image/tiff"
 PNG = "image/png"
@@ -127,4 +129,18 @@ def datei_pruefen(datei: IO[bytes], *, erlaubt: frozenset[str] = SCAN_TYPEN, max
     if mime not in erlaubt:
         namen = ", ".join(sorted(ENDUNG.get(m, m).upper() for m in erlaubt))
         raise ValidationError({"datei": [f"Dateityp {mime} wird nicht angenommen. Erlaubt sind: {namen}."]})
+    inhalt_pruefen(datei, mime)
     return Dateiinfo(sha256=sha256, groesse=groesse, mime_type=mime)
+
+
+def inhalt_pruefen(datei: IO[bytes], mime: str) -> None:
+    """The mail room's content checks for every file stored anywhere (issue 10, item 6): a PDF or image that is
+    damaged, encrypted, active, oversized or a bomb is refused with the preflight's German sentence, never stored
+    as a document that only looks fine. Office files and e-mails are judged by their conversion."""
+    try:
+        if mime == PDF:
+            pdf_pruefen(datei)
+        elif mime in (TIFF, PNG, JPEG):
+            bild_pruefen(datei)
+    except Vorpruefungsfehler as exc:
+        raise ValidationError({"datei": [exc.meldung]}) from exc

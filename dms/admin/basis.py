@@ -26,6 +26,7 @@ from dms.models import (
     Team,
     Vorgang,
 )
+from dms.permissions_matrix import darf
 
 User = get_user_model()
 
@@ -72,6 +73,9 @@ class BehoerdeMixin:
     """
 
     behoerde_lookup: str | None = None
+    # The action of the role matrix (dms/permissions_matrix.py) this admin page belongs to: the admin obeys the same
+    # matrix as pages and API (issue 10, item 10). The audit trail is `protokoll_lesen`, which only Revision has.
+    matrix_aktion: str = "verwaltung"
     # Lookup to the Akte for file content (persons' data, documents): additionally limited to the files the admin
     # may see under the normal rules, so a restricted file (Sperrvermerk) stays hidden unless she is named on it.
     akte_lookup: str | None = None
@@ -81,12 +85,18 @@ class BehoerdeMixin:
     show_full_result_count = False
     paginator: type[Paginator] = SchaetzenderPaginator
 
+    def _zugelassen(self, request: HttpRequest) -> bool:
+        """An authority admin whose role the matrix gives this page's action."""
+        return ist_behoerdenadmin(request) and darf(request.user, self.matrix_aktion)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)  # type: ignore[misc]
-        if request.user.is_superuser or self.behoerde_lookup is None:
+        if request.user.is_superuser:
             return qs
-        if not ist_behoerdenadmin(request):
+        if not self._zugelassen(request):
             return qs.none()
+        if self.behoerde_lookup is None:
+            return qs
         qs = qs.filter(**{self.behoerde_lookup: zugang(request.user).behoerde_id})
         if self.akte_lookup:
             qs = qs.filter(**{f"{self.akte_lookup}__in": Akte.objects.visible_to(request.user).values("pk")})
@@ -95,13 +105,13 @@ class BehoerdeMixin:
     def _darf(self, request: HttpRequest, obj: Any = None) -> bool:
         if request.user.is_superuser:
             return True
-        return self.behoerde_lookup is not None and ist_behoerdenadmin(request)
+        return self.behoerde_lookup is not None and self._zugelassen(request)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return (request.user.is_superuser or ist_behoerdenadmin(request)) and super().has_module_permission(request)  # type: ignore[misc]
+        return (request.user.is_superuser or self._zugelassen(request)) and super().has_module_permission(request)  # type: ignore[misc]
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        erlaubt = request.user.is_superuser or ist_behoerdenadmin(request)
+        erlaubt = request.user.is_superuser or self._zugelassen(request)
         return erlaubt and super().has_view_permission(request, obj)  # type: ignore[misc]
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
@@ -226,7 +236,6 @@ BEHOERDENADMIN_RECHTE: dict[str, tuple[str, ...]] = {
     "dokumentversion": ("view",),
     "akteneinsicht": ("view", "add", "change"),
     "aktefreigabe": ("view", "add", "change", "delete"),
-    "protokolleintrag": ("view",),
     "aktenzeichenzaehler": ("view",),
     "briefvorlage": ("view", "add", "change"),  # letter templates of the Postausgang
     "ausgangsschreiben": ("view",),

@@ -84,6 +84,7 @@ class ProtokolleintragAdmin(LeseAdmin):
     """The audit trail: append-only (a database trigger refuses changes), so no add, change or delete here."""
 
     behoerde_lookup = "behoerde_id_wert"
+    matrix_aktion = "protokoll_lesen"  # Revision only (docs/permissions.md): never the authority admin
     list_display = ["zeitpunkt", "benutzername", "aktion", "objekt_typ", "objekt_id", "aktenzeichen", "ip_adresse"]
     list_filter = ["aktion"]
     search_fields = ["=aktenzeichen", "=benutzername", "=objekt_id"]

@@ -40,8 +40,12 @@ class AenderbarerVorgangField(serializers.PrimaryKeyRelatedField):
 
 
 class EigenePersonField(serializers.PrimaryKeyRelatedField):
+    """Own authority's persons the caller may see: a person hidden by a restricted file cannot be named (a new
+    file for her would show her data)."""
+
     def get_queryset(self) -> Any:
-        return Person.objects.filter(behoerde_id=eigene_behoerde_id(_request_user(self.parent)))
+        user = _request_user(self.parent)
+        return Person.objects.visible_to(user).filter(behoerde_id=eigene_behoerde_id(user))
 
 
 class EigenesTeamField(serializers.PrimaryKeyRelatedField):

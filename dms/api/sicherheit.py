@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
+from dms.eingaben import id_lesen
 from dms.http import AuthenticatedRequest
 from dms.models import Akte, Protokolleintrag
 from dms.permissions_matrix import darf
@@ -95,8 +96,8 @@ def protokoll_der_behoerde(user: Any) -> QuerySet[Protokolleintrag]:
 def protokoll_filtern(qs: QuerySet[Protokolleintrag], params: Any) -> QuerySet[Protokolleintrag]:
     """Apply the filters; a malformed value is a 400 with the field, never a 500 or a silent full list."""
     if benutzer := (params.get("user") or "").strip():
-        if benutzer.isdigit():
-            qs = qs.filter(user_id=int(benutzer)) if len(benutzer) < 19 else qs.none()
+        if benutzer.isdigit():  # any digits, "²" too: an id or nothing, never a name
+            qs = qs.filter(user_id=uid) if (uid := id_lesen(benutzer)) is not None else qs.none()
         else:
             qs = qs.filter(benutzername__iexact=benutzer)
     if az := (params.get("aktenzeichen") or "").strip():

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from dms import services
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
+from dms.eingaben import id_lesen
 from dms.http import AuthenticatedRequest
 from dms.models import Akte, Behoerde, Dokument, DokumentVersion, Person, Vorgang
 from dms.queries import akten_filtern, eigene_behoerde_id, register_uebersicht
@@ -135,8 +136,8 @@ class VorgangViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     def get_queryset(self) -> QuerySet[Vorgang]:
         qs = Vorgang.objects.visible_to(self.request.user).select_related("vorgangsart", "akte")
         akte = self.request.query_params.get("akte")
-        if akte and akte.isdigit():
-            qs = qs.filter(akte_id=int(akte))
+        if akte:
+            qs = qs.filter(akte_id=aid) if (aid := id_lesen(akte)) is not None else qs.none()
         return qs.order_by("akte_id", "nummer")
 
     def get_serializer_class(self) -> type:
@@ -187,7 +188,7 @@ class DokumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         qs: QuerySet[Dokument] = Dokument.objects.visible_to(self.request.user).select_related("register")
         akte = self.request.query_params.get("akte")
         if akte is not None:
-            qs = qs.filter(akte_id=int(akte)) if akte.isdigit() else qs.none()
+            qs = qs.filter(akte_id=aid) if (aid := id_lesen(akte)) is not None else qs.none()
         q = self.request.query_params.get("q")
         if q:
             from dms.suche import dokumente_volltext

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from dms.access import zugang
 from dms.api.serializers import AenderbareAkteField, AenderbarerVorgangField
 from dms.api.views import DarfAendern, datei_antwort
+from dms.eingaben import id_lesen
 from dms.http import AuthenticatedRequest
 
 from . import anbieter, services
@@ -107,7 +108,7 @@ class AusgangsschreibenViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         qs = Ausgangsschreiben.objects.visible_to(self.request.user).select_related("verfasst_von", "freigegeben_von")
         params = self.request.query_params
         if (akte := params.get("akte")) is not None:
-            qs = qs.filter(akte_id=int(akte)) if akte.isdigit() else qs.none()
+            qs = qs.filter(akte_id=aid) if (aid := id_lesen(akte)) is not None else qs.none()
         if st := params.get("status"):
             qs = qs.filter(status=st) if st in Ausgangsschreiben.Status.values else qs.none()
         return qs.order_by("-angelegt_am", "-id")

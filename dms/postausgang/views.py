@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from dms.access import zugang
 from dms.api.views import datei_antwort
+from dms.eingaben import id_lesen
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Vorgang
 from dms.permissions_matrix import darf
@@ -38,7 +39,7 @@ def neu(request: AuthenticatedHttpRequest, akte_id: int) -> HttpResponse:
     if request.method == "POST":
         vorlage = vorlagen.filter(pk=request.POST.get("vorlage") or 0).first()
         vorgang_id = request.POST.get("vorgang") or ""
-        vorgang = vorgaenge.filter(pk=vorgang_id).first() if vorgang_id.isdigit() else None
+        vorgang = vorgaenge.filter(pk=vid).first() if (vid := id_lesen(vorgang_id)) is not None else None
         if vorlage is None:
             messages.error(request, "Bitte wählen Sie eine Vorlage.")
         else:

@@ -100,6 +100,28 @@ def sperrvermerk_setzen(
     return akte
 
 
+def sperrvermerk_uebernehmen(*, akte: Akte, user: User | None, request: HttpRequest | None = None) -> Akte:
+    """Keep the restriction an imported file carries (xdomea): no role check, since nothing is restricted anew.
+
+    The importing user is named, so the file is not lost to everyone; without a user (a command) nobody is named
+    until the authority admin names someone in Django admin (Freigaben gesperrter Akten).
+    """
+    with transaction.atomic():
+        Akte.objects.filter(pk=akte.pk).update(gesperrt=True, geaendert_am=timezone.now())
+        akte.gesperrt = True
+        neu = [user.pk] if user is not None and _freigeben(akte, user) else []
+        protokollieren(
+            aktion=Aktion.BERECHTIGUNG,
+            user=user,
+            request=request,
+            objekt=akte,
+            details={"sperrvermerk": "übernommen", "neu_freigegeben": neu},
+        )
+    if user is not None:
+        zugang_vergessen(user)
+    return akte
+
+
 def sperrvermerk_aufheben(*, akte: Akte, user: User, request: HttpRequest | None = None) -> Akte:
     """Lift a restriction. Named releases stay on record (and apply again if the file is restricted again)."""
     _rolle_pruefen(user, "sperrvermerk_setzen", "Ihre Rolle darf keinen Sperrvermerk aufheben.")
@@ -149,6 +171,32 @@ def freigabe_entziehen(*, akte: Akte, person: User, user: User, request: HttpReq
     return vorhanden
 
 
+def _sperrvermerk_einsicht_pruefen(akte: Akte, *, behoerde: Behoerde | None, person: User | None) -> None:
+    """A restricted file is read only by the people named on it: inspection for anyone else is refused.
+
+    (Access itself does not depend on this check: `dms.access` lets the restriction win over every grant.)
+    """
+    if not Akte.objects.filter(pk=akte.pk, gesperrt=True).exists():
+        return
+    if behoerde is not None:
+        raise feldfehler(
+            "behoerde",
+            "Diese Akte trägt einen Sperrvermerk: Akteneinsicht kann keiner Behörde, nur namentlich freigegebenen "
+            "Personen erteilt werden.",
+        )
+    if (
+        person is not None
+        and not AkteFreigabe.objects.filter(
+            content_object=akte, user_id=person.pk, permission__codename=PERM_GESPERRT
+        ).exists()
+    ):
+        raise feldfehler(
+            "person",
+            "Diese Akte trägt einen Sperrvermerk: Akteneinsicht erhalten nur Personen, die auf der Akte namentlich "
+            "freigegeben sind. Bitte wenden Sie sich an die Teamleitung.",
+        )
+
+
 def akteneinsicht_erteilen(
     *,
     akte: Akte,
@@ -169,6 +217,7 @@ def akteneinsicht_erteilen(
         raise feldfehler("behoerde", "Die eigene Behörde sieht die Akte bereits.")
     if person is not None and (not person.is_active or zugang(person).behoerde_id is None):
         raise feldfehler("person", "Diese Person hat kein aktives Konto bei einer Ausländerbehörde.")
+    _sperrvermerk_einsicht_pruefen(akte, behoerde=behoerde, person=person)
     if isinstance(bis, dt.date) and not isinstance(bis, dt.datetime):
         # A date means "until the end of that day" in the authority's time zone.
         bis = timezone.make_aware(dt.datetime.combine(bis, dt.time.max))

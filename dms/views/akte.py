@@ -24,8 +24,9 @@ from dms.neueingaenge.queries import neueingaenge_fuer, ungelesene_dokument_ids
 from dms.services import Konflikt
 from dms.wiedervorlagen.models import Wiedervorlage
 
+from ..eingaben import id_lesen
 from . import formulare as f
-from .common import darf_aendern, fehlertexte, form_fehler_uebernehmen, ganzzahl, log, sichtbare_akte
+from .common import darf_aendern, fehlertexte, form_fehler_uebernehmen, log, sichtbare_akte
 
 SEITENGROESSE = 50
 SORTIERUNGEN = {
@@ -45,7 +46,7 @@ def dokumente_gefiltert(akte: Akte, params: Any) -> tuple[QuerySet[Dokument], di
     if (reg := params.get("register", "")) and len(reg) <= 5:
         qs = qs.filter(register__nummer=reg)
         filter_["register"] = reg
-    if (vg := ganzzahl(params.get("vorgang"))) is not None:
+    if (vg := id_lesen(params.get("vorgang"))) is not None:
         qs = qs.filter(vorgang_id=vg)
         filter_["vorgang"] = vg
     if titel := (params.get("titel") or "").strip()[:100]:

@@ -61,11 +61,5 @@ def form_fehler_uebernehmen(form: Any, exc: ValidationError) -> None:
             form.add_error(None, m)
 
 
-def ganzzahl(wert: str | None) -> int | None:
-    if wert and wert.isdigit() and len(wert) < 12:
-        return int(wert)
-    return None
-
-
 def nicht_gefunden() -> Http404:
     return Http404("Nicht gefunden.")

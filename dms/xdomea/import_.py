@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,13 +18,15 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dms.audit import Aktion, protokollieren
 from dms.betrieb.protokollierung import ohne_werte
 from dms.models import Akte, Behoerde, Dokument, DokumentVersion, Person, Register, Vorgang, Vorgangsart
 from dms.services import akte_anlegen, dokument_anlegen, dokument_version_hinzufuegen, person_anlegen, vorgang_anlegen
+from dms.services.berechtigungen import sperrvermerk_uebernehmen
 from dms.services.dokumente import ableitungen_speichern, verarbeitung_nach_commit, zaehlung_uebernehmen
 
 from .paket import Entpackt, PaketFehler, entpacken, nachricht_finden, nachricht_lesen, zip_pruefen
@@ -40,6 +43,7 @@ logger = logging.getLogger(__name__)
 # Formats accepted from another authority's file: the scan formats plus what xdomea packages commonly carry.
 ERLAUBTE_TYPEN = frozenset(DATEIFORMAT)
 STANDARD_REGISTER = "14"  # Sonstiges
+_IMPORT_SPERRE = 47110002  # advisory lock class of the duplicate check (47110001: the audit chains)
 
 
 class ImportAbgelehnt(Exception):
@@ -223,6 +227,8 @@ class _Importlauf:
             vertraulichkeit=self.plan.vertraulichkeit,
             fruehere_aktenzeichen=[*self.plan.fruehere, self.plan.kennzeichen],
         )
+        if self.plan.gesperrt:
+            akte = sperrvermerk_uebernehmen(akte=akte, user=user, request=request)
         vorgaenge = self._vorgaenge(akte, user, request)
         for nummer, dp in enumerate(self.plan.dokumente, start=1):
             vorgang = vorgaenge[dp.vorgang] if dp.vorgang is not None else None
@@ -238,6 +244,34 @@ def _empfaenger_pruefen(plan: AktePlan, behoerde: Behoerde) -> None:
         adressat = Behoerde.objects.filter(kuerzel=plan.empfaenger_kuerzel).first()
         if adressat is not None:
             raise PaketFehler(f"Die Abgabe ist an {adressat.name} adressiert, nicht an {behoerde.name}.")
+
+
+def _doppelt_pruefen(plan: AktePlan, behoerde: Behoerde) -> None:
+    """Refuse a package whose file still exists in the receiving authority (re-import of its own export, or the
+    same package twice): a second copy would split the file and could escape the original's restriction.
+
+    A file that was handed over (status abgegeben) may come back. The message names nothing the package does not.
+    """
+    try:
+        kennung = uuid.UUID(plan.id) if plan.id else None
+    except ValueError:
+        kennung = None
+    gleich = Q(aktenzeichen=plan.kennzeichen) | Q(fruehere_aktenzeichen__contains=[plan.kennzeichen])
+    if kennung is not None:
+        gleich |= Q(uuid=kennung)
+    if not plan.kennzeichen and kennung is None:
+        return
+    with connection.cursor() as cursor:
+        # Two imports of the same package at once: the second waits for the first and then sees its file.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_IMPORT_SPERRE, f"{behoerde.pk}:{plan.kennzeichen}"]
+        )
+    if Akte.objects.filter(gleich, behoerde=behoerde).exclude(status=Akte.Status.ABGEGEBEN).exists():
+        raise PaketFehler(
+            f"Die Akte „{plan.kennzeichen or plan.id}“ ist in dieser Behörde bereits vorhanden (als Akte oder aus "
+            "einem früheren Import). Ein erneuter Import würde sie verdoppeln und wurde abgelehnt; bitte arbeiten "
+            "Sie in der vorhandenen Akte weiter."
+        )
 
 
 def paket_importieren(
@@ -278,6 +312,7 @@ def paket_importieren(
                 )
             lauf = _Importlauf(plan, zf, namen, ziel)
             with transaction.atomic():
+                _doppelt_pruefen(plan, ziel)
                 akte = lauf.ausfuehren(user, request, verarbeiten)
                 protokollieren(
                     aktion=Aktion.IMPORT,

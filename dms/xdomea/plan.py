@@ -78,6 +78,8 @@ class AktePlan:
     absender: str
     empfaenger_kuerzel: str
     prozess_id: str
+    # The sender's Sperrvermerk (our extension field `gesperrt`, or the Bemerkung "Sperrvermerk"): kept on import.
+    gesperrt: bool = False
     vorgaenge: list[VorgangPlan] = field(default_factory=list)
     dokumente: list[DokumentPlan] = field(default_factory=list)
 
@@ -260,6 +262,13 @@ def _inhalt(plan: AktePlan, akte: etree._Element, register: str) -> None:
         _inhalt(plan, t, reg)
 
 
+def _gesperrt(akte: etree._Element, felder: dict[str, list[str]]) -> bool:
+    """Restricted if any sign says so: a package must never lose a restriction on its way (issue 10, item 2)."""
+    werte = {w.strip().lower() for w in felder.get("gesperrt", [])}
+    bemerkung = _t(akte, "AllgemeineMetadaten", "Bemerkung").lower()
+    return bool(werte & {"1", "true", "ja"}) or "sperrvermerk" in bemerkung
+
+
 def plan_lesen(nachricht: etree._Element, standard_register: str) -> AktePlan:
     objekte = [obj for sgo in nachricht.findall(q("Schriftgutobjekt")) for obj in sgo]
     if len(objekte) != 1 or objekte[0].tag != q("Akte"):
@@ -290,6 +299,7 @@ def plan_lesen(nachricht: etree._Element, standard_register: str) -> AktePlan:
         absender=absender,
         empfaenger_kuerzel=(empfaenger.findtext("code") or "").strip() if empfaenger is not None else "",
         prozess_id=_t(kopf, "ProzessID"),
+        gesperrt=_gesperrt(akte, felder),
     )
     _inhalt(plan, akte, standard_register)
     namen = [d.name for d in plan.dateien()]

@@ -13,8 +13,10 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import os
 import re
 import shutil
+import stat
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -31,6 +33,7 @@ from django.utils import timezone
 
 from dms.dateien import datei_sha256
 from dms.models import Akte, Dokument, DokumentVersion
+from dms.xdomea.paket import PaketFehler, zip_pruefen
 
 from .models import Digitalisierungslos, LosAkte, Scanauftrag
 
@@ -127,10 +130,44 @@ def eingang_auflisten(kuerzel: str, limit: int = 200) -> list[str]:
     return sorted(namen)[:limit]
 
 
+def _ordner_pruefen(ordner: Path) -> None:
+    """Before anything is read: no links and no special files anywhere in a delivery folder (issue 10, item 7).
+
+    A link could point into another authority's folder (or anywhere on the server); a FIFO or device would block
+    or leak. Only plain files and folders are taken."""
+    for wurzel, ordnernamen, dateinamen in os.walk(ordner, followlinks=False):
+        for name in [*ordnernamen, *dateinamen]:
+            art = os.lstat(Path(wurzel) / name).st_mode
+            if stat.S_ISLNK(art):
+                raise ValueError(
+                    f"Die Lieferung enthält eine Verknüpfung („{name[:80]}“); Verknüpfungen werden nicht angenommen. "
+                    "Bitte liefern Sie die Dateien selbst."
+                )
+            if not (stat.S_ISREG(art) or stat.S_ISDIR(art)):
+                raise ValueError(f"Die Lieferung enthält eine Sonderdatei („{name[:80]}“); sie wird nicht angenommen.")
+
+
+def _zip_pruefen(z: zipfile.ZipFile) -> None:
+    """The xdomea import's safe-unpack rules before any byte is extracted: names, entry count, total size,
+    compression ratio, encryption; plus no links (a symlink entry would be written as a file pointing elsewhere)."""
+    try:
+        zip_pruefen(z)
+    except PaketFehler as exc:
+        raise ValueError(exc.grund.replace("Das Paket", "Die Lieferung")) from exc
+    for info in z.infolist():
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise ValueError(
+                f"Die Lieferung enthält eine Verknüpfung („{info.filename[:80]}“); Verknüpfungen werden nicht "
+                "angenommen."
+            )
+
+
 @contextmanager
 def geoeffnet(pfad: Path) -> Iterator[Path]:
-    """A folder as is; a zip extracted to a temporary folder (flat member names only: no zip-slip)."""
+    """A folder after `_ordner_pruefen`; a zip after `_zip_pruefen`, extracted to a temporary folder (flat member
+    names only: no zip-slip)."""
     if pfad.is_dir():
+        _ordner_pruefen(pfad)
         yield pfad
         return
     if not zipfile.is_zipfile(pfad):
@@ -138,6 +175,7 @@ def geoeffnet(pfad: Path) -> Iterator[Path]:
     ziel = Path(tempfile.mkdtemp(prefix="lieferung-"))
     try:
         with zipfile.ZipFile(pfad) as z:
+            _zip_pruefen(z)
             for info in z.infolist():
                 if info.is_dir():
                     continue
@@ -229,7 +267,7 @@ def _zeile_pruefen(
         if akte.pk in gesehen["akten"]:
             erg.fehler_in(nr, f"Die Akte {akte.aktenzeichen} steht mehrfach im Manifest.")
         gesehen["akten"].add(akte.pk)
-    if not pfad.is_file():
+    if pfad.is_symlink() or not pfad.is_file():  # a link swapped in after _ordner_pruefen is not followed either
         erg.fehler_in(nr, f"Die Datei {name} fehlt in der Lieferung.")
         return
     if len(erg.fehler) > fehler_vorher:

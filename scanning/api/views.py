@@ -69,7 +69,7 @@ class PosteingangViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def retrieve(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         p = self.get_object()
         protokollieren(aktion=Aktion.LESEN, request=request, objekt=p, akte=p.akte)
-        return Response(s.PosteingangSerializer(p).data)
+        return Response(s.PosteingangSerializer(p, context=self.get_serializer_context()).data)
 
     @extend_schema(
         request={"multipart/form-data": s.PosteingangUploadSerializer}, responses={201: s.PosteingangSerializer}
@@ -89,7 +89,9 @@ class PosteingangViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
             user=request.user,
             request=request,
         )
-        return Response(s.PosteingangSerializer(p).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.PosteingangSerializer(p, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])

@@ -1,27 +1,20 @@
 """Preflight: judge the file by its content before any heavy work. Raises EingabeFehler with a German sentence.
 
-Checks: empty file, size limit, type by content (an HTML page named .pdf is HTML), truncated or damaged PDF,
-password-protected PDF, PDF with JavaScript, page limit, decompression-bomb and truncated images.
+Checks here: empty file, size limit, type by content (an HTML page named .pdf is HTML). The content checks (damaged,
+encrypted, active content, pages, page size, image bombs) are `dms.vorpruefung`, shared with every upload path.
 """
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-import pikepdf
 from django.conf import settings
-from PIL import Image
 
 from dms.dateien import JPEG, PDF, PNG, SCAN_TYPEN, TIFF, UMWANDELBARE_TYPEN, mime_erkennen
+from dms.vorpruefung import ERNEUT, Vorpruefungsfehler, bild_pruefen, pdf_pruefen
 
 from .fehler import EingabeFehler
-
-ERNEUT = "Bitte scannen Sie das Schriftstück erneut und laden Sie die neue Datei hoch."
-# Pillow refuses images above 2x this many pixels; above 1x we refuse too (an A3 page at 600 dpi is ~70 MP).
-MAX_BILDPUNKTE = 89_478_485
-_JS_SCHLUESSEL = ("/JS", "/JavaScript")
 
 
 @dataclass(frozen=True)
@@ -37,98 +30,6 @@ def _lesbarer_typ(mime: str) -> str:
         "application/zip": "ein ZIP-Archiv",
         "application/x-empty": "leer",
     }.get(mime, f"vom Typ {mime}")
-
-
-def _pdf_pruefen(pfad: Path, max_seiten: int) -> int:
-    with pfad.open("rb") as f:
-        f.seek(0, 2)
-        groesse = f.tell()
-        f.seek(max(0, groesse - 2048))
-        ende = f.read()
-    if b"%%EOF" not in ende:
-        raise EingabeFehler(
-            "pdf_abgeschnitten",
-            f"Die PDF-Datei ist unvollständig (abgeschnitten), vermutlich wurde die Übertragung unterbrochen. {ERNEUT}",
-        )
-    try:
-        pdf = pikepdf.open(pfad)
-    except pikepdf.PasswordError as exc:
-        raise EingabeFehler(
-            "pdf_verschluesselt",
-            "Die PDF-Datei ist mit einem Kennwort geschützt und kann nicht gelesen werden. Bitte laden Sie eine "
-            "Fassung ohne Kennwortschutz hoch oder scannen Sie das Papier erneut.",
-        ) from exc
-    except pikepdf.PdfError as exc:
-        raise EingabeFehler(
-            "pdf_beschaedigt", f"Die PDF-Datei ist beschädigt und kann nicht gelesen werden. {ERNEUT}"
-        ) from exc
-    with pdf:
-        try:
-            seiten = len(pdf.pages)
-        except pikepdf.PdfError as exc:
-            raise EingabeFehler(
-                "pdf_beschaedigt", f"Die PDF-Datei ist beschädigt (Seitenbaum unlesbar). {ERNEUT}"
-            ) from exc
-        if seiten == 0:
-            raise EingabeFehler("pdf_leer", f"Die PDF-Datei enthält keine Seite. {ERNEUT}")
-        if seiten > max_seiten:
-            raise EingabeFehler(
-                "zu_viele_seiten",
-                f"Die PDF-Datei hat {seiten:,} Seiten; erlaubt sind höchstens {max_seiten:,}. Bitte teilen Sie den "
-                "Stapel auf und laden Sie die Teile einzeln hoch.".replace(",", "."),
-            )
-        if _hat_javascript(pdf):
-            raise EingabeFehler(
-                "pdf_javascript",
-                "Die PDF-Datei enthält JavaScript (ausführbaren Code) und wird aus Sicherheitsgründen nicht "
-                "verarbeitet. Bitte drucken Sie das Schriftstück aus und scannen Sie es, oder fordern Sie beim "
-                "Absender eine Fassung ohne JavaScript an.",
-            )
-    return seiten
-
-
-def _hat_javascript(pdf: pikepdf.Pdf) -> bool:
-    """Any JavaScript action or name tree anywhere in the file (document, page and annotation actions)."""
-    for obj in pdf.objects:
-        if not isinstance(obj, pikepdf.Dictionary):
-            continue
-        try:
-            if any(k in obj for k in _JS_SCHLUESSEL):
-                return True
-            if obj.get("/S") == pikepdf.Name.JavaScript:
-                return True
-        except (pikepdf.PdfError, ValueError, TypeError):
-            continue
-    return False
-
-
-def _bild_pruefen(pfad: Path, max_seiten: int) -> int:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(pfad) as img:
-                breite, hoehe = img.size
-                if breite * hoehe > MAX_BILDPUNKTE:
-                    raise Image.DecompressionBombError("zu groß")
-                seiten = int(getattr(img, "n_frames", 1))
-                if seiten > max_seiten:
-                    raise EingabeFehler(
-                        "zu_viele_seiten",
-                        f"Die Bilddatei hat {seiten} Seiten; erlaubt sind höchstens {max_seiten}. Bitte teilen Sie "
-                        "den Stapel auf und laden Sie die Teile einzeln hoch.",
-                    )
-                img.load()  # the first frame decodes completely: finds truncated files
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise EingabeFehler(
-            "bild_zu_gross",
-            "Das Bild ist unzulässig groß (mehr als 89 Millionen Bildpunkte) und wird zum Schutz des Systems nicht "
-            "verarbeitet. Bitte scannen Sie mit 300 dpi erneut und laden Sie die neue Datei hoch.",
-        ) from exc
-    except EingabeFehler:
-        raise
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise EingabeFehler("bild_beschaedigt", f"Die Bilddatei ist beschädigt oder unvollständig. {ERNEUT}") from exc
-    return seiten
 
 
 def pruefen(pfad: Path, *, max_bytes: int | None = None, max_seiten: int | None = None) -> Pruefergebnis:
@@ -156,6 +57,9 @@ def pruefen(pfad: Path, *, max_bytes: int | None = None, max_seiten: int | None 
             f"{_lesbarer_typ(mime)} – der Typ wird am Inhalt erkannt, nicht am Dateinamen. Bitte speichern Sie das "
             "Dokument als PDF und laden Sie es erneut hoch.",
         )
-    seiten = _pdf_pruefen(pfad, max_seiten) if mime == PDF else _bild_pruefen(pfad, max_seiten)
+    try:
+        seiten = pdf_pruefen(pfad, max_seiten) if mime == PDF else bild_pruefen(pfad, max_seiten)
+    except Vorpruefungsfehler as exc:
+        raise EingabeFehler(exc.code, exc.meldung) from exc
     assert mime in (PDF, TIFF, PNG, JPEG)
     return Pruefergebnis(mime_type=mime, seiten=seiten)

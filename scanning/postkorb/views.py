@@ -17,10 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
+from dms.eingaben import id_lesen
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Dokument, Register, Team, Vorgang
 from dms.queries import akte_schnellsuche_q, eigene_behoerde_id, kollegen
-from dms.views.common import fehler_melden, ganzzahl
+from dms.views.common import fehler_melden
 from dms.views.dokument import BREITEN, seite_antwort
 
 from .. import services
@@ -55,12 +56,12 @@ def postkorb(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _vorschlaege(eintrag: Posteingang, request: HttpRequest) -> list[dict[str, Any]]:
     """The pipeline's suggestions, limited to files the user may see, best first."""
-    roh = [v for v in (eintrag.vorschlaege or []) if isinstance(v, dict) and str(v.get("akte", "")).isdigit()]
-    ids = [int(v["akte"]) for v in roh]
+    roh = [v for v in (eintrag.vorschlaege or []) if isinstance(v, dict) and id_lesen(v.get("akte")) is not None]
+    ids = [i for v in roh if (i := id_lesen(v["akte"])) is not None]
     akten = {a.pk: a for a in Akte.objects.visible_to(request.user).filter(pk__in=ids).with_person()}
     result = []
     for v in sorted(roh, key=lambda v: -float(v.get("konfidenz") or 0)):
-        akte = akten.get(int(v["akte"]))
+        akte = akten.get(id_lesen(v["akte"]) or 0)
         if akte is not None:
             result.append({"akte": akte, "grund": str(v.get("grund", "")), "konfidenz": v.get("konfidenz")})
     return result
@@ -149,13 +150,13 @@ def akten_suche(request: AuthenticatedHttpRequest) -> HttpResponse:
 def eintrag_zuordnen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """File the item into a chosen Akte (register and optional procedure)."""
     e = _eintrag(request, pk)
-    akte = Akte.objects.changeable_by(request.user).filter(pk=ganzzahl(request.POST.get("akte")) or 0).first()
+    akte = Akte.objects.changeable_by(request.user).filter(pk=id_lesen(request.POST.get("akte")) or 0).first()
     register = Register.objects.aktiv().filter(nummer=request.POST.get("register", "")).first()
     if akte is None or register is None:
         messages.error(request, "Bitte wählen Sie eine Akte und ein Register.")
         return redirect("postkorb-eintrag", pk=e.pk)
     vorgang = None
-    if vg := ganzzahl(request.POST.get("vorgang")):
+    if vg := id_lesen(request.POST.get("vorgang")):
         vorgang = Vorgang.objects.filter(akte=akte, pk=vg).first()
     try:
         erledigt = services.posteingang_zuordnen(
@@ -214,9 +215,9 @@ def weiterleiten(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     z = zugang(request.user)
     ziel = request.POST.get("an", "")
     person = team = None
-    if ziel.startswith("u") and (uid := ganzzahl(ziel[1:])):
+    if ziel.startswith("u") and (uid := id_lesen(ziel[1:])):
         person = kollegen(z.behoerde_id).filter(pk=uid).first()
-    elif ziel.startswith("t") and (tid := ganzzahl(ziel[1:])):
+    elif ziel.startswith("t") and (tid := id_lesen(ziel[1:])):
         team = Team.objects.filter(behoerde_id=eigene_behoerde_id(request.user), pk=tid).first()
     if person is None and team is None:
         messages.error(request, "Bitte wählen Sie eine Kollegin, einen Kollegen oder ein Team Ihrer Behörde.")

@@ -228,3 +228,54 @@ def dekompressionsbombe_png(kante: int = 40_000) -> bytes:
 
 
 HTML_ALS_PDF = b"<!DOCTYPE html><html><head><title>x</title></head><body><script>alert(1)</script></body></html>"
+
+
+def pdf_mit_aktivem_inhalt(wo: str) -> bytes:
+    """Active content written inline (direct objects), where the probe put it and where else it can sit."""
+    import pikepdf
+
+    def aktion(art: str, **werte: object) -> pikepdf.Dictionary:
+        return pikepdf.Dictionary(S=pikepdf.Name("/" + art), **werte)
+
+    puffer = io.BytesIO()
+    with pikepdf.open(io.BytesIO(kleines_pdf())) as pdf:
+        seite = pdf.pages[0].obj
+        if wo == "katalog":
+            pdf.Root.OpenAction = aktion("JavaScript", JS=pikepdf.String("app.alert(1)"))
+        elif wo == "seite_aa":
+            seite.AA = pikepdf.Dictionary(O=aktion("JavaScript", JS=pikepdf.String("app.alert(2)")))
+        elif wo == "annotation_launch":
+            seite.Annots = pikepdf.Array(
+                [
+                    pikepdf.Dictionary(
+                        Type=pikepdf.Name.Annot,
+                        Subtype=pikepdf.Name.Link,
+                        Rect=[0, 0, 100, 100],
+                        A=aktion("Launch", F=pikepdf.String("cmd.exe")),
+                    )
+                ]
+            )
+        elif wo == "namensbaum":
+            pdf.Root.Names = pikepdf.Dictionary(
+                JavaScript=pikepdf.Dictionary(
+                    Names=pikepdf.Array([pikepdf.String("a"), aktion("JavaScript", JS=pikepdf.String("x"))])
+                )
+            )
+        elif wo == "formularversand":
+            pdf.Root.OpenAction = aktion("SubmitForm", F=pikepdf.String("https://example.invalid/"))
+        elif wo == "xfa":
+            pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array(), XFA=pikepdf.String("<xdp/>"))
+        pdf.save(puffer)
+    return puffer.getvalue()
+
+
+def pdf_mit_seitengroesse(breite: float, hoehe: float, user_unit: float | None = None) -> bytes:
+    import pikepdf
+
+    puffer = io.BytesIO()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(breite, hoehe))
+        if user_unit is not None:
+            pdf.pages[0].obj.UserUnit = user_unit
+        pdf.save(puffer)
+    return puffer.getvalue()

@@ -26,6 +26,14 @@ from . import scans
         (lambda: scans.HTML_ALS_PDF, "falscher_typ", "HTML"),
         (lambda: b"%PDF-1.4\n garbage \n%%EOF\n", "pdf_beschaedigt", "beschädigt"),
         (lambda: scans.jpeg(scans.leere_seite())[:5000], "bild_beschaedigt", "beschädigt"),
+        # Issue 10, item 4: active content written inline, and where else it can sit.
+        *[
+            ((lambda wo=wo: scans.pdf_mit_aktivem_inhalt(wo)), "pdf_javascript", "aktive Inhalte")
+            for wo in ("katalog", "seite_aa", "annotation_launch", "namensbaum", "formularversand", "xfa")
+        ],
+        # Issue 10, item 5: page size and UserUnit bombs end with a sentence, before the worker rasterises.
+        (lambda: scans.pdf_mit_seitengroesse(5000, 5000), "seite_zu_gross", "Seite 1"),
+        (lambda: scans.pdf_mit_seitengroesse(595, 842, user_unit=75), "seite_zu_gross", "unzulässig groß"),
     ],
 )
 def test_bad_input_is_refused_with_a_german_sentence(tmp_path, settings, daten, code, wort):
@@ -46,6 +54,7 @@ def test_bad_input_is_refused_with_a_german_sentence(tmp_path, settings, daten, 
         (lambda: scans.tiff_aus_bildern([scans.leere_seite(), scans.leere_seite(3)]), "image/tiff", 2),
         (lambda: scans.jpeg(scans.leere_seite()), "image/jpeg", 1),
         (lambda: scans.born_digital_pdf(3), "application/pdf", 3),
+        (lambda: scans.pdf_mit_seitengroesse(1684, 2384), "application/pdf", 1),  # DIN A1 still passes
     ],
 )
 def test_good_input_passes(tmp_path, daten, mime, seiten):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dms.eingaben import id_lesen
 from dms.models import Akte, Behoerde
 from dms.xdomea.export import ExportFehler, akte_exportieren
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         kennung = str(options["akte"]).strip()
-        akte = Akte.objects.filter(pk=int(kennung)).first() if kennung.isdigit() else None
+        akte = Akte.objects.filter(pk=aid).first() if (aid := id_lesen(kennung)) is not None else None
         akte = akte or Akte.objects.filter(aktenzeichen=kennung).first()
         if akte is None:
             raise CommandError(f"Akte {kennung!r} nicht gefunden.")

@@ -15,7 +15,8 @@ from scanning.services import posteingang_annehmen
 
 def _pdf(text: str) -> bytes:
     return (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
         b"trailer<</Root 1 0 R>>\n% " + text.encode() + b"\n%%EOF\n"
     )
 

@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from lxml import etree
 
+from dms import services
 from dms.models import Akte, Dokument, Protokolleintrag
 from dms.xdomea.export import akte_exportieren
 from dms.xdomea.import_ import paket_importieren
@@ -139,10 +140,13 @@ def test_round_trip_into_another_authority_keeps_structure_metadata_and_bytes(vo
 
 
 def test_import_of_same_person_reuses_the_person_of_the_receiving_authority(
-    volle_akte, tmp_path, fremde_sachbearbeitung
+    volle_akte, tmp_path, fremde_sachbearbeitung, sachbearbeitung
 ):
-    paket = akte_exportieren(akte=volle_akte.akte, ziel=tmp_path).pfad
+    # Two files of one person (the same package twice is refused: tests/dms/exchange/test_xdomea_sperrvermerk.py).
+    zweite = services.akte_anlegen(person=volle_akte.akte.person, user=sachbearbeitung)
+    paket = akte_exportieren(akte=volle_akte.akte, ziel=tmp_path / "eins").pfad
     eins = paket_importieren(paket=paket, behoerde="HP", user=fremde_sachbearbeitung)
+    paket = akte_exportieren(akte=zweite, ziel=tmp_path / "zwei").pfad
     zwei = paket_importieren(paket=paket, behoerde="HP", user=fremde_sachbearbeitung)
     assert eins.akte.person_id == zwei.akte.person_id
     assert eins.akte.aktenzeichen != zwei.akte.aktenzeichen

@@ -16,8 +16,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 OEFFENTLICH: dict[str, str] = {
     "login": "die Anmeldeseite selbst",
     "logout": "Abmelden ist ohne Sitzung wirkungslos (nur POST)",
-    "schema": "OpenAPI-Schema: beschreibt Schnittstellen, enthält keine Daten",
-    "api-docs": "interaktive API-Dokumentation (lädt nur das Schema)",
     "api-token": "Token gegen Benutzername und Passwort (geschützt durch django-axes)",
     "zweiter-faktor": "leitet ohne Anmeldung selbst zur Anmeldung um",
     "admin:login": "Anmeldeseite der Verwaltung",

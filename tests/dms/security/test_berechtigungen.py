@@ -25,16 +25,6 @@ def _sieht(user, akte) -> bool:
 
 
 @pytest.fixture
-def team():
-    return f.TeamFactory(behoerde=f.behoerde("OF"))
-
-
-@pytest.fixture
-def leitung(team):
-    return benutzer("OF", Rolle.TEAMLEITUNG, team=team)
-
-
-@pytest.fixture
 def sb(team):
     return benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
 

@@ -216,3 +216,52 @@ def test_file_over_the_size_limit_is_a_line_error(eingang, los, akten, projektle
     assert ergebnis.status == Lieferung.Status.ABGELEHNT
     assert [f["zeile"] for f in ergebnis.fehler] == [3] and "größer als 2 MB" in ergebnis.fehler[0]["meldung"]
     assert not Dokument.objects.filter(akte__behoerde__kuerzel="OF").exists()
+
+
+# --- Issue 10, item 7: the delivery is checked like an xdomea package before anything is read -------------------
+
+
+def test_a_symlink_into_another_authoritys_folder_is_refused_before_anything_is_read(
+    eingang, los, akten, projektleitung
+):
+    """The reported attack: a link in the delivery folder imported another authority's file into ours."""
+    fremd = eingang.parent / "HP" / "L9"
+    lieferung_schreiben(fremd, _dateien(akten))
+    dateien = _dateien(akten)
+    lieferung_schreiben(eingang / "L9", dateien)
+    (eingang / "L9" / "akte2.pdf").unlink()
+    (eingang / "L9" / "akte2.pdf").symlink_to(fremd / "akte2.pdf")
+    ergebnis = _import(los, projektleitung, "L9")
+    assert ergebnis.status in (Lieferung.Status.ABGELEHNT, Lieferung.Status.FEHLER)
+    assert "Verknüpfung" in str(ergebnis.fehler)
+    assert not Dokument.objects.filter(akte__in=akten).exists()
+
+
+def test_a_zip_bomb_delivery_is_refused_before_it_is_unpacked(eingang, los, akten, projektleitung, tmp_path):
+    import zipfile
+
+    lieferung_schreiben(eingang / "L10", _dateien(akten))
+    with zipfile.ZipFile(eingang / "L10.zip", "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for datei in (eingang / "L10").iterdir():
+            z.write(datei, datei.name)
+        z.writestr("polster.bin", b"\0" * (300 * 1024 * 1024))  # ~300 KB packed, 300 MB unpacked
+    ergebnis = _import(los, projektleitung, "L10.zip")
+    assert ergebnis.status in (Lieferung.Status.ABGELEHNT, Lieferung.Status.FEHLER)
+    assert "ZIP-Bombe" in str(ergebnis.fehler)
+    assert not Dokument.objects.filter(akte__in=akten).exists()
+
+
+def test_a_symlink_entry_in_a_zip_delivery_is_refused(eingang, los, akten, projektleitung):
+    import stat
+    import zipfile
+
+    lieferung_schreiben(eingang / "L11", _dateien(akten))
+    with zipfile.ZipFile(eingang / "L11.zip", "w") as z:
+        for datei in (eingang / "L11").iterdir():
+            z.write(datei, datei.name)
+        link = zipfile.ZipInfo("verweis.pdf")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        z.writestr(link, "/etc/passwd")
+    ergebnis = _import(los, projektleitung, "L11.zip")
+    assert "Verknüpfung" in str(ergebnis.fehler)
+    assert not Dokument.objects.filter(akte__in=akten).exists()
