@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import abwesenheit, akte, arbeitsplatz, dokument, suche, vorgang
+from .views import abwesenheit, akte, arbeitsplatz, benutzer, dokument, protokoll, suche, vorgang
 
 urlpatterns = [
     path("anmelden/", auth_views.LoginView.as_view(), name="login"),
@@ -20,5 +20,9 @@ urlpatterns = [
     path("dokumente/<int:pk>/ablage/", akte.dokument_ablage, name="dokument-ablage"),
     path("suche/", suche.suche, name="suche"),
     path("abwesenheit/", abwesenheit.abwesenheit, name="abwesenheit"),
+    path("protokoll/", protokoll.protokoll, name="protokoll"),
+    path("verwaltung/benutzer/", benutzer.benutzerverwaltung, name="benutzerverwaltung"),
+    path("verwaltung/benutzer/neu/", benutzer.benutzer_neu, name="benutzer-neu"),
+    path("verwaltung/benutzer/<int:pk>/", benutzer.benutzer_bearbeiten, name="benutzer-bearbeiten"),
     path("abwesenheit/<int:pk>/beenden/", abwesenheit.abwesenheit_beenden, name="abwesenheit-beenden"),
 ]

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from dms.models import Akte, Dokument, Register, Team, Vorgang, Vorgangsart
-from dms.queries import kollegen
+from dms.queries import kollegen, kollegen_fuer_post
 
 User = get_user_model()
 
@@ -139,7 +139,7 @@ class AbwesenheitForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, behoerde_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        auswahlfeld(self, "vertretung").queryset = kollegen(behoerde_id).exclude(pk=user.pk)
+        auswahlfeld(self, "vertretung").queryset = kollegen_fuer_post(behoerde_id).exclude(pk=user.pk)
         kern(self)
 
     def clean(self) -> dict[str, Any]:

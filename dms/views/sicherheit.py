@@ -17,10 +17,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from dms.access import zugang
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Akteneinsicht, Behoerde
 from dms.permissions_matrix import darf
-from dms.queries import kollegen_mit_aktenzugang
+from dms.queries import kollegen_fuer_post, kollegen_mit_aktenzugang
 from dms.services import anmeldung, berechtigungen
 
 from .common import form_fehler_uebernehmen
@@ -81,9 +82,9 @@ class VertretungForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        kollegen = kollegen_mit_aktenzugang(user)
-        auswahlfeld(self, "abwesend").queryset = kollegen
-        auswahlfeld(self, "vertretung").queryset = kollegen
+        auswahlfeld(self, "abwesend").queryset = kollegen_mit_aktenzugang(user)
+        # Only who can act on mail and files may substitute (never Land or Revision, nor the Poststelle).
+        auswahlfeld(self, "vertretung").queryset = kollegen_fuer_post(zugang(user).behoerde_id)
 
 
 @login_required
@@ -143,6 +144,27 @@ class EinsichtForm(forms.Form):
         if person is None:
             raise ValidationError("Diese Person ist nicht bekannt.")
         return person
+
+
+@login_required
+def einsichten_uebersicht(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The valid grants on files the user may change; opening a file by its Aktenzeichen leads to its grant page."""
+    if not darf(request.user, "akteneinsicht_erteilen"):
+        raise PermissionDenied("Ihre Rolle darf keine Akteneinsicht erteilen.")
+    akten = Akte.objects.changeable_by(request.user)
+    aktenzeichen = (request.GET.get("aktenzeichen") or "").strip()[:60]
+    if aktenzeichen:
+        akte = akten.filter(aktenzeichen__iexact=aktenzeichen).first()
+        if akte is not None:
+            return redirect("akteneinsichten", akte_id=akte.pk)
+    jetzt = timezone.now()
+    einsichten = (
+        Akteneinsicht.objects.filter(akte__in=akten, widerrufen_am__isnull=True, bis__gt=jetzt)
+        .select_related("akte", "behoerde", "user", "erteilt_von")
+        .order_by("bis", "id")[:200]
+    )
+    kontext = {"einsichten": einsichten, "aktenzeichen": aktenzeichen, "nicht_gefunden": bool(aktenzeichen)}
+    return render(request, "sicherheit/einsichten_uebersicht.html", kontext)
 
 
 @login_required

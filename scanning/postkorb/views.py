@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
 from dms.http import AuthenticatedHttpRequest
-from dms.models import Akte, Register, Team, Vorgang
-from dms.queries import akte_schnellsuche_q, eigene_behoerde_id, kollegen
+from dms.models import Akte, Register, Vorgang
+from dms.queries import akte_schnellsuche_q, besetzte_teams, eigene_behoerde_id, kollegen_fuer_post
 from dms.views.common import fehler_melden, ganzzahl
 from dms.views.dokument import BREITEN, seite_antwort
 
@@ -100,8 +100,9 @@ def eintrag(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "vorschlaege": _vorschlaege(e, request),
         "register": Register.objects.aktiv().order_by("nummer"),
         "vorbelegung": _vorbelegung(e),
-        "kollegen": kollegen(z.behoerde_id),
-        "teams": Team.objects.filter(behoerde_id=eigene_behoerde_id(request.user)).order_by("name"),
+        # Forward targets: only people and staffed teams who can act on mail (never Land, Revision, empty teams).
+        "kollegen": kollegen_fuer_post(z.behoerde_id),
+        "teams": besetzte_teams(eigene_behoerde_id(request.user)).order_by("name"),
         "darf_aendern": z.darf_aendern and e.status == Posteingang.Status.ZU_PRUEFEN,
     }
     return render(request, "scanning/postkorb_eintrag.html", ctx)
@@ -215,11 +216,15 @@ def weiterleiten(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ziel = request.POST.get("an", "")
     person = team = None
     if ziel.startswith("u") and (uid := ganzzahl(ziel[1:])):
-        person = kollegen(z.behoerde_id).filter(pk=uid).first()
+        person = kollegen_fuer_post(z.behoerde_id).filter(pk=uid).first()
     elif ziel.startswith("t") and (tid := ganzzahl(ziel[1:])):
-        team = Team.objects.filter(behoerde_id=eigene_behoerde_id(request.user), pk=tid).first()
+        team = besetzte_teams(eigene_behoerde_id(request.user)).filter(pk=tid).first()
     if person is None and team is None:
-        messages.error(request, "Bitte wählen Sie eine Kollegin, einen Kollegen oder ein Team Ihrer Behörde.")
+        messages.error(
+            request,
+            "Bitte wählen Sie eine Kollegin, einen Kollegen oder ein besetztes Team Ihrer Behörde, "
+            "die Post bearbeiten können.",
+        )
         return redirect("postkorb-eintrag", pk=e.pk)
     try:
         services.posteingang_weiterleiten(

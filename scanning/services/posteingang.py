@@ -41,6 +41,7 @@ from dms import services as dms_services
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
 from dms.models import Akte, Behoerde, Dokument, Register, Team, Vorgang, Vorgangsart
+from dms.queries import besetzte_teams
 
 from .. import betrieb
 from ..models import Onlineantrag, Posteingang
@@ -543,6 +544,11 @@ def posteingang_weiterleiten(
         raise ValidationError({"team": ["Das Team gehört nicht zu Ihrer Behörde."]})
     if zugewiesen_an is not None and zugang(zugewiesen_an).behoerde_id != posteingang.behoerde_id:
         raise ValidationError({"zugewiesen_an": ["Die Person gehört nicht zu Ihrer Behörde."]})
+    # A letter must reach someone who can act on it: never Land or Revision, never an unstaffed team.
+    if zugewiesen_an is not None and not (zugewiesen_an.is_active and zugang(zugewiesen_an).darf_aendern):
+        raise ValidationError({"zugewiesen_an": ["Diese Person kann keine Post bearbeiten."]})
+    if team is not None and not besetzte_teams(posteingang.behoerde_id).filter(pk=team.pk).exists():
+        raise ValidationError({"team": ["In diesem Team arbeitet niemand, der Post bearbeiten kann."]})
     with transaction.atomic():
         p = Posteingang.objects.select_for_update().get(pk=posteingang.pk)
         if p.status == Posteingang.Status.ZUGEORDNET:
