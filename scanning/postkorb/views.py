@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
 from dms.http import AuthenticatedHttpRequest
-from dms.models import Akte, Register, Vorgang
+from dms.models import Akte, Dokumentart, Register, Vorgang
 from dms.queries import akte_schnellsuche_q, besetzte_teams, eigene_behoerde_id, kollegen_fuer_post
 from dms.views.common import fehler_melden, ganzzahl
 from dms.views.dokument import BREITEN, seite_antwort
@@ -104,6 +104,8 @@ def eintrag(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "kollegen": kollegen_fuer_post(z.behoerde_id),
         "teams": besetzte_teams(eigene_behoerde_id(request.user)).order_by("name"),
         "darf_aendern": z.darf_aendern and e.status == Posteingang.Status.ZU_PRUEFEN,
+        "titel_vorschlag": services.titel_vorschlag(e),
+        "dokumentarten": Dokumentart.objects.order_by("bezeichnung"),
     }
     return render(request, "scanning/postkorb_eintrag.html", ctx)
 
@@ -160,7 +162,14 @@ def eintrag_zuordnen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         vorgang = Vorgang.objects.filter(akte=akte, pk=vg).first()
     try:
         erledigt = services.posteingang_zuordnen(
-            posteingang=e, akte=akte, register=register, vorgang=vorgang, user=request.user, request=request
+            posteingang=e,
+            akte=akte,
+            register=register,
+            vorgang=vorgang,
+            user=request.user,
+            request=request,
+            titel=(request.POST.get("titel") or "").strip()[:300],
+            art=(request.POST.get("art") or "").strip()[:50],
         )
     except (ValidationError, PermissionDenied) as exc:
         fehler_melden(request, exc)

@@ -332,3 +332,41 @@ def test_revision_reads_filters_and_exports_the_audit_trail():
     assert zeilen and all(z["aktenzeichen"] == akte.aktenzeichen for z in zeilen)
     assert all(isinstance(json.loads(z["details"]), dict) for z in zeilen)
     assert Protokolleintrag.objects.filter(aktion="suche", details__protokoll__person="Schäfer").exists()
+
+
+# --- Filing with a title ---------------------------------------------------------------------------------------
+
+
+def _im_postkorb(team, art: str):
+    from scanning import services as scanning
+    from scanning.models import Posteingang
+
+    p = scanning.posteingang_annehmen(
+        behoerde=f.behoerde("OF"), datei=io.BytesIO(pdf_mit_text("Brief")), dateiname="v.pdf", einreihen=False
+    )
+    p = scanning.posteingang_zur_pruefung(posteingang_id=p.pk, vorschlaege=[], team=team)
+    Posteingang.objects.filter(pk=p.pk).update(dokumentart=art)
+    p.refresh_from_db()
+    return p
+
+
+def test_filing_from_the_in_tray_sets_title_and_kind_and_automatic_titles_use_the_label():
+    from dms.models import Dokument
+
+    team = f.TeamFactory(name="Team A-Z", buchstaben_von="A", buchstaben_bis="Z")
+    sb = f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
+    akte = f.AkteFactory(team=team)
+    c = _client(sb)
+    p = _im_postkorb(team, "verpflichtungserklaerung")
+    html = c.get(f"/postkorb/{p.pk}/").content.decode()
+    assert 'value="Verpflichtungserklärung vom' in html and "Verpflichtungserklaerung" not in html
+    c.post(f"/postkorb/{p.pk}/zuordnen/", {"akte": akte.pk, "register": "05", "titel": "", "art": ""})
+    p.refresh_from_db()
+    assert Dokument.objects.get(pk=p.dokument_id).titel.startswith("Verpflichtungserklärung vom ")
+    p2 = _im_postkorb(team, "schreiben")
+    c.post(
+        f"/postkorb/{p2.pk}/zuordnen/", {"akte": akte.pk, "register": "05", "titel": "Mietvertrag", "art": "familie"}
+    )
+    p2.refresh_from_db()
+    dok = Dokument.objects.get(pk=p2.dokument_id)
+    assert dok.titel == "Mietvertrag" and dok.art == "familie"
