@@ -92,11 +92,15 @@ def buch(request: AuthenticatedHttpRequest) -> HttpResponse:
     seite = Paginator(qs, 50).get_page(request.GET.get("seite"))
     filter_ohne_seite = request.GET.copy()
     filter_ohne_seite.pop("seite", None)
+    # The result links to the file only where the user may open it (Sperrvermerk: no link into a 404).
+    akte_ids = {p.akte_id for p in seite.object_list if p.akte_id}
+    sichtbar = set(Akte.objects.visible_to(request.user).filter(pk__in=akte_ids).values_list("pk", flat=True))
     return render(
         request,
         "scanning/buch.html",
         {
             "seite": seite,
+            "sichtbare_akten": sichtbar,
             "status_werte": Posteingang.Status.choices,
             "filter": request.GET,
             "filter_query": filter_ohne_seite.urlencode(),

@@ -370,3 +370,18 @@ def test_filing_from_the_in_tray_sets_title_and_kind_and_automatic_titles_use_th
     p2.refresh_from_db()
     dok = Dokument.objects.get(pk=p2.dokument_id)
     assert dok.titel == "Mietvertrag" and dok.art == "familie"
+
+
+def test_posteingangsbuch_links_the_result_to_the_file():
+    from scanning import services as scanning
+
+    team = f.TeamFactory(name="Team A-Z", buchstaben_von="A", buchstaben_bis="Z")
+    sb = f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
+    akte = f.AkteFactory(team=team)
+    gesperrt = f.AkteFactory(team=team, gesperrt=True)
+    for ziel in (akte, gesperrt):
+        p = _im_postkorb(team, "schreiben")
+        scanning.posteingang_zuordnen(posteingang=p, akte=ziel, user=None, automatisch=True)
+    html = _client(f.benutzer("OF", Rolle.POSTSTELLE)).get("/poststelle/buch/").content.decode()
+    assert f'href="/akten/{akte.pk}/">Akte {akte.aktenzeichen}</a>' in html
+    assert f'href="/akten/{gesperrt.pk}/"' not in html
