@@ -376,7 +376,7 @@ def test_posteingangsbuch_links_the_result_to_the_file():
     from scanning import services as scanning
 
     team = f.TeamFactory(name="Team A-Z", buchstaben_von="A", buchstaben_bis="Z")
-    sb = f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
+    f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)
     akte = f.AkteFactory(team=team)
     gesperrt = f.AkteFactory(team=team, gesperrt=True)
     for ziel in (akte, gesperrt):
