@@ -385,3 +385,15 @@ def test_posteingangsbuch_links_the_result_to_the_file():
     html = _client(f.benutzer("OF", Rolle.POSTSTELLE)).get("/poststelle/buch/").content.decode()
     assert f'href="/akten/{akte.pk}/">Akte {akte.aktenzeichen}</a>' in html
     assert f'href="/akten/{gesperrt.pk}/"' not in html
+
+
+def test_poststelle_today_table_reloads_in_place_with_new_uploads():
+    c = _client(f.benutzer("OF", Rolle.POSTSTELLE))
+    html = c.get("/poststelle/").content.decode()
+    assert 'hx-get="/poststelle/heute/"' in html and 'hx-trigger="every 5s"' in html
+    assert "Heute ist noch nichts eingegangen" in c.get("/poststelle/heute/").content.decode()
+    r = c.post("/poststelle/hochladen/", {"datei": io.BytesIO(pdf_mit_text("Brief"))})
+    assert r.status_code == 201
+    teil = c.get("/poststelle/heute/").content.decode()
+    assert f'data-posteingang="{r.json()["id"]}"' in teil and "<html" not in teil
+    assert _client(f.benutzer("OF", Rolle.LAND)).get("/poststelle/heute/").status_code == 403
