@@ -25,7 +25,7 @@ from dms.queries import kollegen_fuer_post, kollegen_mit_aktenzugang
 from dms.services import anmeldung, berechtigungen
 
 from .common import form_fehler_uebernehmen
-from .formulare import auswahlfeld
+from .formulare import BenutzerFeld, DatumInput, auswahlfeld, kern
 
 User = get_user_model()
 
@@ -75,16 +75,17 @@ def _base32(key: bytes) -> str:
 
 
 class VertretungForm(forms.Form):
-    abwesend = forms.ModelChoiceField(queryset=User.objects.none(), label="abwesende Person")
-    vertretung = forms.ModelChoiceField(queryset=User.objects.none(), label="Vertretung")
-    von = forms.DateField(label="von", widget=forms.DateInput(attrs={"type": "date"}))
-    bis = forms.DateField(label="bis", widget=forms.DateInput(attrs={"type": "date"}))
+    abwesend = BenutzerFeld(queryset=User.objects.none(), label="abwesende Person", empty_label="– bitte wählen –")
+    vertretung = BenutzerFeld(queryset=User.objects.none(), label="Vertretung", empty_label="– bitte wählen –")
+    von = forms.DateField(label="von", widget=DatumInput())
+    bis = forms.DateField(label="bis", widget=DatumInput())
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         auswahlfeld(self, "abwesend").queryset = kollegen_mit_aktenzugang(user)
         # Only who can act on mail and files may substitute (never Land or Revision, nor the Poststelle).
         auswahlfeld(self, "vertretung").queryset = kollegen_fuer_post(zugang(user).behoerde_id)
+        kern(self)
 
 
 @login_required
@@ -127,14 +128,17 @@ def vertretung_beenden(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 
 class EinsichtForm(forms.Form):
-    behoerde = forms.ModelChoiceField(queryset=Behoerde.objects.none(), label="Behörde", required=False)
+    behoerde = forms.ModelChoiceField(
+        queryset=Behoerde.objects.none(), label="Behörde", required=False, empty_label="– keine –"
+    )
     person = forms.CharField(label="oder Benutzername einer Person", required=False, max_length=150)
-    bis = forms.DateField(label="bis einschließlich", widget=forms.DateInput(attrs={"type": "date"}))
+    bis = forms.DateField(label="bis einschließlich", widget=DatumInput())
     grund = forms.CharField(label="Grund", max_length=300)
 
     def __init__(self, *args: Any, akte: Akte, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         auswahlfeld(self, "behoerde").queryset = Behoerde.objects.filter(aktiv=True).exclude(pk=akte.behoerde_id)
+        kern(self)
 
     def clean_person(self) -> Any:
         name = self.cleaned_data.get("person", "").strip()
