@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from dms.fachverfahren import urls as fachverfahren_urls
@@ -9,6 +11,8 @@ admin.site.site_title = "Ausländerakte Verwaltung"
 admin.site.index_title = "Verwaltung"
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on pages without <link rel="icon"> (Django admin): no 404 in the logs.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True), name="favicon"),
     path("", include("dms.betrieb.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -12,9 +12,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Window
 
-from dms.access import AKTEN_ROLLEN, zugang
-from dms.models import Akte, Dokument, Person, Register
-from dms.namen import name_normalisieren
+from dms.access import AENDERN_ROLLEN, AKTEN_ROLLEN, zugang
+from dms.models import Akte, Dokument, Person, Register, Team
+from dms.namen import name_normalisieren, team_fuer_name
 
 AZR_RE = re.compile(r"^\d{12}$")
 
@@ -100,6 +100,45 @@ def kollegen(behoerde_id: int | None) -> QuerySet[Any]:
         .order_by("last_name", "username")
         .only("id", "username", "first_name", "last_name")
     )
+
+
+def kollegen_fuer_post(behoerde_id: int | None) -> QuerySet[Any]:
+    """Active users of one authority who can act on mail (file, create files, forward): the forward targets and the
+    substitutes to choose from. Poststelle, Land and Revision cannot, so a letter sent to them would be a dead end."""
+    return kollegen(behoerde_id).filter(mitgliedschaft__rolle__in=sorted(AENDERN_ROLLEN))
+
+
+def besetzte_teams(behoerde_id: int | None) -> QuerySet[Team]:
+    """Teams of one authority with at least one active member who can act on mail: the in-trays mail may go to."""
+    if behoerde_id is None:
+        return Team.objects.none()
+    return Team.objects.filter(
+        behoerde_id=behoerde_id,
+        pk__in=kollegen_fuer_post(behoerde_id)
+        .filter(mitgliedschaft__team__isnull=False)
+        .values("mitgliedschaft__team_id"),
+    )
+
+
+def zustaendiges_team_id(behoerde_id: int, familienname: str) -> int | None:
+    """The in-tray for a letter: the team whose letter range holds the surname (else the default team), but only a
+    team with people in it. An unstaffed team falls back to the default team if that is staffed, else to the staffed
+    team the letter-range rule picks among staffed teams, else the first staffed team; without any staffed team the
+    rule's answer stands (the team lead sees it under "alle")."""
+    teams = list(
+        Team.objects.filter(behoerde_id=behoerde_id)
+        .order_by("buchstaben_von", "id")
+        .values_list("id", "buchstaben_von", "buchstaben_bis", "ist_standard")
+    )
+    besetzt = set(besetzte_teams(behoerde_id).values_list("pk", flat=True))
+    regel = team_fuer_name(familienname, teams)
+    if regel in besetzt or not besetzt:
+        return regel
+    standard = next((t[0] for t in teams if t[3]), None)
+    if standard in besetzt:
+        return standard
+    unter_besetzten = team_fuer_name(familienname, [t for t in teams if t[0] in besetzt])
+    return unter_besetzten or next(t[0] for t in teams if t[0] in besetzt)
 
 
 def kollegen_mit_aktenzugang(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Any]:

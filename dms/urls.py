@@ -1,7 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import abwesenheit, akte, arbeitsplatz, dokument, dokument_daten, suche, umlegung, vorgang
+from .views import (
+    abwesenheit,
+    akte,
+    arbeitsplatz,
+    benutzer,
+    dokument,
+    dokument_daten,
+    protokoll,
+    suche,
+    umlegung,
+    vorgang,
+)
 
 urlpatterns = [
     path("anmelden/", auth_views.LoginView.as_view(), name="login"),
@@ -22,6 +33,10 @@ urlpatterns = [
     path("dokumente/<int:pk>/umlegen/", umlegung.dokument_umlegen, name="dokument-umlegen"),
     path("suche/", suche.suche, name="suche"),
     path("abwesenheit/", abwesenheit.abwesenheit, name="abwesenheit"),
+    path("protokoll/", protokoll.protokoll, name="protokoll"),
+    path("verwaltung/benutzer/", benutzer.benutzerverwaltung, name="benutzerverwaltung"),
+    path("verwaltung/benutzer/neu/", benutzer.benutzer_neu, name="benutzer-neu"),
+    path("verwaltung/benutzer/<int:pk>/", benutzer.benutzer_bearbeiten, name="benutzer-bearbeiten"),
     path("abwesenheit/<int:pk>/beenden/", abwesenheit.abwesenheit_beenden, name="abwesenheit-beenden"),
     path("", include("dms.neueingaenge.urls")),
     path("", include("dms.wiedervorlagen.urls")),

@@ -221,6 +221,33 @@ def hat_namensangabe(text: str) -> bool:
     return bool(_NAMENS_HINWEIS_RE.search(text))
 
 
+_WORT = r"[^\W\d_][\w'’-]*"
+_ANREDE_NAME_RE = re.compile(rf"\b(?:Herrn?|Frau)\s+(?:(?:Dr|Prof)\.\s+)?((?:{_WORT}[ \t]+){{0,3}}{_WORT})")
+_FELD_NAME_RE = re.compile(
+    rf"(?:Familienname|Nachname|Name|Antragsteller(?:in)?)\s*[:]\s*({_WORT}(?:[ \t]+{_WORT}){{0,3}})(\s*,)?"
+)
+_KEIN_NAME = {"geb", "geboren", "und", "wohnhaft", "staatsangehörigkeit", "aktenzeichen"}
+
+
+def familienname_finden(text: str) -> str:
+    """The surname the letter names, if it names one: 'Name: Yılmaz, Ayşe' -> 'Yılmaz', 'Frau Ayşe Yılmaz' ->
+    'Yılmaz', 'Antragsteller: Ahmad Mohammed, geboren' -> 'Mohammed'. Empty when there is none. Used to route a
+    letter without identifiers to the team of its letter range (dms.queries.zustaendiges_team_id)."""
+    for m in _FELD_NAME_RE.finditer(text):
+        woerter = [w for w in m.group(1).split() if w.lower() not in _KEIN_NAME]
+        if not woerter:
+            continue
+        feld = m.group(0).split(":")[0].strip().lower()
+        # 'Familienname: X' and 'Name: X, Vorname' give the surname first; 'Antragsteller: Vorname X' last.
+        nachname_zuerst = feld in {"familienname", "nachname"} or (m.group(2) and len(woerter) == 1)
+        return woerter[0] if nachname_zuerst else woerter[-1]
+    for m in _ANREDE_NAME_RE.finditer(text):
+        woerter = [w for w in m.group(1).split() if w.lower() not in _KEIN_NAME]
+        if woerter and woerter[-1][0].isupper():
+            return woerter[-1]
+    return ""
+
+
 def dokumentart_erkennen(text: str, regeln: list[tuple[str, str, list[str]]]) -> tuple[str, str] | None:
     """First rule (already ordered by rank) whose keyword occurs in the text: (schluessel, register_nummer).
 
@@ -245,6 +272,7 @@ class Merkmale:
     daten: list[date] = field(default_factory=list)
     namensangabe: bool = False
     deckblatt: str | None = None
+    familienname: str = ""
 
     def als_json(self) -> dict[str, object]:
         return {
@@ -253,6 +281,7 @@ class Merkmale:
             "daten": [d.isoformat() for d in self.daten],
             "namensangabe": self.namensangabe,
             "deckblatt": self.deckblatt,
+            "familienname": self.familienname,
         }
 
 
@@ -263,4 +292,5 @@ def merkmale_finden(text: str, kuerzel: str, heute: date | None = None) -> Merkm
         daten=daten_finden(text, heute),
         namensangabe=hat_namensangabe(text),
         deckblatt=deckblatt_code_finden(text),
+        familienname=familienname_finden(text),
     )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.poststelle, name="poststelle"),
     path("hochladen/", views.hochladen, name="hochladen"),
     path("status/", views.status, name="status"),
+    path("heute/", views.heute, name="heute"),
     path("buch/", views.buch, name="buch"),
     path("<int:pk>/original/", views.original, name="original"),
     path("deckblatt/<int:akte_id>/", views.deckblatt, name="deckblatt"),

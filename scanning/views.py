@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from dms.access import zugang
@@ -46,13 +47,31 @@ def _status_json(p: Posteingang) -> dict[str, object]:
 @require_GET
 def poststelle(request: AuthenticatedHttpRequest) -> HttpResponse:
     _pruefe_zugang(request)
-    heute = (
+    return render(request, "scanning/poststelle.html", _heute(request))
+
+
+@login_required
+@require_GET
+def heute(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The "Heute eingegangen" table alone, which the page reloads every few seconds (htmx)."""
+    _pruefe_zugang(request)
+    return render(request, "scanning/teile/heute.html", _heute(request))
+
+
+def _heute(request: AuthenticatedHttpRequest) -> dict[str, object]:
+    eintraege = list(
         Posteingang.objects.visible_to(request.user)
-        .filter(eingegangen_am__date=date.today())
-        .select_related("akte", "team", "hochgeladen_von")
+        .filter(eingegangen_am__date=timezone.localdate())
+        .select_related("akte", "team")
         .order_by("-id")[:50]
     )
-    return render(request, "scanning/poststelle.html", {"heute": heute})
+    return {"heute": eintraege, "sichtbare_akten": _sichtbare_akten(request, eintraege)}
+
+
+def _sichtbare_akten(request: AuthenticatedHttpRequest, eintraege: Iterable[Posteingang]) -> set[int]:
+    """The files of these items the user may open: a result links to its file only then (Sperrvermerk)."""
+    akte_ids = {p.akte_id for p in eintraege if p.akte_id}
+    return set(Akte.objects.visible_to(request.user).filter(pk__in=akte_ids).values_list("pk", flat=True))
 
 
 @login_required
@@ -97,6 +116,7 @@ def buch(request: AuthenticatedHttpRequest) -> HttpResponse:
         "scanning/buch.html",
         {
             "seite": seite,
+            "sichtbare_akten": _sichtbare_akten(request, seite.object_list),
             "status_werte": Posteingang.Status.choices,
             "filter": request.GET,
             "filter_query": filter_ohne_seite.urlencode(),

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -18,14 +17,16 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from dms.access import zugang
 from dms.audit import Aktion, protokollieren
 from dms.eingaben import id_lesen
 from dms.http import AuthenticatedRequest
-from dms.models import Akte, Protokolleintrag
+from dms.models import Protokolleintrag
 from dms.permissions_matrix import darf
+from dms.protokoll import abfrage
+from dms.protokoll.abfrage import protokoll_der_behoerde
 
 FILTER_PARAMETER = [
+    OpenApiParameter("person", str, description="Name, AZR-Nummer oder Geburtsdatum (TT.MM.JJJJ) der Person"),
     OpenApiParameter("user", str, description="Benutzer-ID oder Benutzername"),
     OpenApiParameter("aktenzeichen", str),
     OpenApiParameter("aktion", str, enum=Protokolleintrag.Aktion.values),
@@ -69,51 +70,12 @@ class ProtokolleintragSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _datum(params: Any, name: str) -> dt.date | None:
-    wert = params.get(name)
-    if not wert:
-        return None
+def protokoll_filtern(qs: QuerySet[Protokolleintrag], params: Any, user: Any = None) -> QuerySet[Protokolleintrag]:
+    """The shared filters (dms.protokoll.abfrage); a malformed value is a 400 naming the field."""
     try:
-        return dt.date.fromisoformat(str(wert).strip())
-    except ValueError as exc:
-        raise ValidationError({name: ["Bitte ein Datum im Format JJJJ-MM-TT angeben."]}) from exc
-
-
-def protokoll_der_behoerde(user: Any) -> QuerySet[Protokolleintrag]:
-    """Entries by the authority's users, about its files (also reads by inspecting authorities), failed logins."""
-    z = zugang(user)
-    if z.behoerde_id is None or not darf(user, "protokoll_lesen"):
-        return Protokolleintrag.objects.none()
-    eigene_akten = Akte.objects.filter(behoerde_id=z.behoerde_id).values("pk")
-    eigene_namen = get_user_model().objects.filter(mitgliedschaft__behoerde_id=z.behoerde_id).values("username")
-    return Protokolleintrag.objects.filter(
-        Q(behoerde_id_wert=z.behoerde_id)
-        | Q(akte_id_wert__in=eigene_akten)
-        | Q(behoerde_id_wert__isnull=True, benutzername__in=eigene_namen)
-    )
-
-
-def protokoll_filtern(qs: QuerySet[Protokolleintrag], params: Any) -> QuerySet[Protokolleintrag]:
-    """Apply the filters; a malformed value is a 400 with the field, never a 500 or a silent full list."""
-    if benutzer := (params.get("user") or "").strip():
-        if benutzer.isdigit():  # any digits, "²" too: an id or nothing, never a name
-            qs = qs.filter(user_id=uid) if (uid := id_lesen(benutzer)) is not None else qs.none()
-        else:
-            qs = qs.filter(benutzername__iexact=benutzer)
-    if az := (params.get("aktenzeichen") or "").strip():
-        qs = qs.filter(aktenzeichen__iexact=az)
-    if aktion := (params.get("aktion") or "").strip():
-        if aktion not in Protokolleintrag.Aktion.values:
-            raise ValidationError(
-                {"aktion": [f"Unbekannte Aktion. Erlaubt: {', '.join(Protokolleintrag.Aktion.values)}"]}
-            )
-        qs = qs.filter(aktion=aktion)
-    tz = timezone.get_current_timezone()
-    if von := _datum(params, "von"):
-        qs = qs.filter(zeitpunkt__gte=dt.datetime.combine(von, dt.time.min, tzinfo=tz))
-    if bis := _datum(params, "bis"):
-        qs = qs.filter(zeitpunkt__lte=dt.datetime.combine(bis, dt.time.max, tzinfo=tz))
-    return qs.order_by("-id")
+        return abfrage.protokoll_filtern(qs, params, user)
+    except DjangoValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
 
 
 @extend_schema(parameters=FILTER_PARAMETER)
@@ -126,7 +88,9 @@ class ProtokollListe(generics.ListAPIView):
     permission_classes = [permissions.IsAuthenticated, DarfProtokollLesen]
 
     def get_queryset(self) -> QuerySet[Protokolleintrag]:
-        return protokoll_filtern(protokoll_der_behoerde(self.request.user), self.request.query_params)
+        return protokoll_filtern(
+            protokoll_der_behoerde(self.request.user), self.request.query_params, self.request.user
+        )
 
     def list(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Any:
         response = super().list(request, *args, **kwargs)
@@ -182,7 +146,7 @@ def _csv_zeilen(qs: QuerySet[Protokolleintrag]) -> Iterator[str]:
         werte = {
             **{s: getattr(e, s, "") for s in CSV_SPALTEN},
             "zeitpunkt": timezone.localtime(e.zeitpunkt).isoformat(),
-            "details": e.details,
+            "details": abfrage.details_json(e.details),
         }
         yield writer.writerow([_csv_zelle(werte[s]) for s in CSV_SPALTEN])
 
@@ -197,7 +161,7 @@ class ProtokollExport(APIView):
     renderer_classes = [renderers.JSONRenderer, CsvRenderer]
 
     def get(self, request: AuthenticatedRequest) -> StreamingHttpResponse:
-        qs = protokoll_filtern(protokoll_der_behoerde(request.user), request.query_params)
+        qs = protokoll_filtern(protokoll_der_behoerde(request.user), request.query_params, request.user)
         protokollieren(
             aktion=Aktion.EXPORT, request=request, details={"protokoll_export": dict(request.query_params.items())}
         )

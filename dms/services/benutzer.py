@@ -1,15 +1,18 @@
-"""Users of an authority: creating or updating one with a role and team (the command, demo data, benchmarks)."""
+"""Users of an authority: creating or updating one with a role and team (the command, demo data, benchmarks), and the
+authority admin's own administration of her users (create, change role/team, deactivate, reset the password)."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 
-from dms.access import zugang_vergessen
+from dms.access import zugang, zugang_vergessen
 from dms.audit import Aktion, protokollieren
 from dms.models import Behoerde, Mitgliedschaft, Rolle, Team
 
@@ -84,3 +87,160 @@ def benutzer_anlegen(
             details={"behoerde": b.kuerzel, "rolle": rolle, "team": t.name if t else None, "neu": created},
         )
     return user, created
+
+
+# --- The authority admin's user administration (page /verwaltung/benutzer/, docs/rollen.md) ----------------------
+
+# How much a matrix cell allows, to compare two roles: a role may be given only by someone whose every cell allows
+# at least as much (an authority admin never creates a Land or Revision user: they read what she may not).
+_UMFANG = {"nein": 0, "nur für sich selbst": 1, "eigenes Team": 2, "namentlich": 2, "ja": 3}
+
+
+def vergebbare_rollen(admin: Any) -> list[str]:
+    """The roles this user may give in her authority: only with the right `verwaltung`, never more than her own."""
+    from dms.permissions_matrix import AKTIONEN, MATRIX, darf
+
+    z = zugang(admin)
+    if z.behoerde_id is None or z.rolle not in MATRIX or not darf(admin, "verwaltung"):
+        return []
+    eigene = MATRIX[z.rolle]
+    return [r for r in Rolle.values if all(_UMFANG[MATRIX[r][a]] <= _UMFANG[eigene[a]] for a in AKTIONEN)]
+
+
+def verwaltbare_mitgliedschaft(admin: Any, ziel: Any) -> Mitgliedschaft:
+    """The target's membership if the admin may manage her: same authority, a role the admin could give, no
+    superuser. Anything else is PermissionDenied (the page turns it into a 404: other authorities stay invisible)."""
+    z = zugang(admin)
+    m = Mitgliedschaft.objects.filter(user_id=ziel.pk).first()
+    if z.behoerde_id is None or m is None or m.behoerde_id != z.behoerde_id or ziel.is_superuser:
+        raise PermissionDenied("Dieser Benutzer gehört nicht zu Ihrer Behörde.")
+    if m.rolle not in vergebbare_rollen(admin):
+        raise PermissionDenied("Benutzer dieser Rolle verwaltet das Land.")
+    return m
+
+
+def _team_pruefen(behoerde_id: int, team: Team | None) -> None:
+    if team is not None and team.behoerde_id != behoerde_id:
+        raise ValidationError({"team": ["Das Team gehört nicht zu Ihrer Behörde."]})
+
+
+def _rolle_pruefen(admin: Any, rolle: str) -> None:
+    if rolle not in vergebbare_rollen(admin):
+        raise ValidationError({"rolle": ["Diese Rolle dürfen Sie nicht vergeben."]})
+
+
+def _gruppe_setzen(user: Any, rolle: str) -> None:
+    from dms.admin import BEHOERDENADMIN_GRUPPE, behoerdenadmin_gruppe
+
+    user.is_staff = rolle == Rolle.BEHOERDENADMIN
+    if rolle == Rolle.BEHOERDENADMIN:
+        user.groups.add(behoerdenadmin_gruppe())
+    else:
+        user.groups.remove(*user.groups.filter(name=BEHOERDENADMIN_GRUPPE))
+
+
+def einmalpasswort() -> str:
+    """A random initial password (shown once to the admin, passed on by her; 20 characters, all classes)."""
+    return "-".join(secrets.token_urlsafe(6) for _ in range(3)) + "-Aa1"
+
+
+def benutzer_einrichten(
+    *,
+    admin: Any,
+    request: HttpRequest | None = None,
+    username: str,
+    vorname: str,
+    nachname: str,
+    email: str = "",
+    rolle: str,
+    team: Team | None = None,
+) -> tuple[Any, str]:
+    """A new user of the admin's own authority with a role she may give; returns (user, initial password)."""
+    z = zugang(admin)
+    if z.behoerde_id is None:
+        raise PermissionDenied("Sie gehören keiner Behörde an.")
+    _rolle_pruefen(admin, rolle)
+    _team_pruefen(z.behoerde_id, team)
+    username = username.strip()
+    User = get_user_model()
+    passwort = einmalpasswort()
+    with transaction.atomic():
+        # Never take over an existing account (possibly of another authority): user names are unique per Land.
+        if User.objects.select_for_update().filter(username__iexact=username).exists():
+            raise ValidationError({"username": ["Diesen Benutzernamen gibt es schon. Bitte wählen Sie einen anderen."]})
+        user = User(username=username, first_name=vorname.strip(), last_name=nachname.strip(), email=email.strip())
+        user.set_password(passwort)
+        user.save()
+        _gruppe_setzen(user, rolle)
+        user.save(update_fields=["is_staff"])
+        Mitgliedschaft.objects.create(user=user, behoerde_id=z.behoerde_id, rolle=rolle, team=team)
+        protokollieren(
+            aktion=Aktion.ANLEGEN,
+            user=admin,
+            request=request,
+            objekt=user,
+            details={"rolle": rolle, "team": team.pk if team else None},
+        )
+    return user, passwort
+
+
+def benutzer_aendern(
+    *,
+    admin: Any,
+    request: HttpRequest | None = None,
+    ziel: Any,
+    vorname: str,
+    nachname: str,
+    email: str = "",
+    rolle: str,
+    team: Team | None,
+    aktiv: bool,
+) -> Any:
+    """Name, role, team and active flag of a user of the admin's authority. Deactivating ends every session at the
+    next request (Django refuses inactive users) and keeps the user and her audit trail."""
+    m = verwaltbare_mitgliedschaft(admin, ziel)
+    _rolle_pruefen(admin, rolle)
+    _team_pruefen(m.behoerde_id, team)
+    if ziel.pk == admin.pk and (not aktiv or rolle != m.rolle):
+        raise ValidationError(
+            "Ihre eigene Rolle und Ihr eigenes Konto ändern Sie nicht selbst; bitte eine zweite Administration fragen."
+        )
+    with transaction.atomic():
+        vorher = {"rolle": m.rolle, "team": m.team_id, "aktiv": ziel.is_active}
+        ziel.first_name, ziel.last_name, ziel.email = vorname.strip(), nachname.strip(), email.strip()
+        ziel.is_active = aktiv
+        _gruppe_setzen(ziel, rolle)
+        ziel.save(update_fields=["first_name", "last_name", "email", "is_active", "is_staff"])
+        m.rolle, m.team = rolle, team
+        m.save(update_fields=["rolle", "team"])
+        zugang_vergessen(ziel)
+        nachher = {"rolle": rolle, "team": team.pk if team else None, "aktiv": aktiv}
+        protokollieren(
+            aktion=Aktion.BERECHTIGUNG,
+            user=admin,
+            request=request,
+            objekt=ziel,
+            details={"vorher": vorher, "nachher": nachher},
+        )
+    return ziel
+
+
+def passwort_zuruecksetzen(*, admin: Any, request: HttpRequest | None = None, ziel: Any) -> str:
+    """A new random password for a user of the admin's authority (shown once); lifts a lock-out after failed
+    logins. The second factor stays as it is."""
+    from axes.utils import reset as sperre_aufheben
+
+    verwaltbare_mitgliedschaft(admin, ziel)
+    passwort = einmalpasswort()
+    with transaction.atomic():
+        ziel.set_password(passwort)
+        ziel.save(update_fields=["password"])
+        aufgehoben = sperre_aufheben(username=ziel.get_username())
+        protokollieren(
+            aktion=Aktion.BERECHTIGUNG,
+            user=admin,
+            request=request,
+            objekt=ziel,
+            details={"passwort_zurueckgesetzt": True, "sperre_aufgehoben": bool(aufgehoben)},
+        )
+    return passwort

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.forms.models import ModelChoiceIterator
 
 from dms.models import Akte, Dokument, Register, Team, Vorgang, Vorgangsart
-from dms.queries import kollegen
+from dms.queries import kollegen, kollegen_fuer_post
 
 User = get_user_model()
 
@@ -153,7 +153,7 @@ class AbwesenheitForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, behoerde_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        auswahlfeld(self, "vertretung").queryset = kollegen(behoerde_id).exclude(pk=user.pk)
+        auswahlfeld(self, "vertretung").queryset = kollegen_fuer_post(behoerde_id).exclude(pk=user.pk)
         kern(self)
 
     def clean(self) -> dict[str, Any]:

@@ -17,14 +17,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from dms.access import zugang
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Akteneinsicht, Behoerde
 from dms.permissions_matrix import darf
-from dms.queries import kollegen_mit_aktenzugang
+from dms.queries import kollegen_fuer_post, kollegen_mit_aktenzugang
 from dms.services import anmeldung, berechtigungen
 
 from .common import form_fehler_uebernehmen
-from .formulare import auswahlfeld
+from .formulare import BenutzerFeld, DatumInput, auswahlfeld, kern
 
 User = get_user_model()
 
@@ -74,16 +75,17 @@ def _base32(key: bytes) -> str:
 
 
 class VertretungForm(forms.Form):
-    abwesend = forms.ModelChoiceField(queryset=User.objects.none(), label="abwesende Person")
-    vertretung = forms.ModelChoiceField(queryset=User.objects.none(), label="Vertretung")
-    von = forms.DateField(label="von", widget=forms.DateInput(attrs={"type": "date"}))
-    bis = forms.DateField(label="bis", widget=forms.DateInput(attrs={"type": "date"}))
+    abwesend = BenutzerFeld(queryset=User.objects.none(), label="abwesende Person", empty_label="– bitte wählen –")
+    vertretung = BenutzerFeld(queryset=User.objects.none(), label="Vertretung", empty_label="– bitte wählen –")
+    von = forms.DateField(label="von", widget=DatumInput())
+    bis = forms.DateField(label="bis", widget=DatumInput())
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        kollegen = kollegen_mit_aktenzugang(user)
-        auswahlfeld(self, "abwesend").queryset = kollegen
-        auswahlfeld(self, "vertretung").queryset = kollegen
+        auswahlfeld(self, "abwesend").queryset = kollegen_mit_aktenzugang(user)
+        # Only who can act on mail and files may substitute (never Land or Revision, nor the Poststelle).
+        auswahlfeld(self, "vertretung").queryset = kollegen_fuer_post(zugang(user).behoerde_id)
+        kern(self)
 
 
 @login_required
@@ -126,14 +128,17 @@ def vertretung_beenden(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 
 class EinsichtForm(forms.Form):
-    behoerde = forms.ModelChoiceField(queryset=Behoerde.objects.none(), label="Behörde", required=False)
+    behoerde = forms.ModelChoiceField(
+        queryset=Behoerde.objects.none(), label="Behörde", required=False, empty_label="– keine –"
+    )
     person = forms.CharField(label="oder Benutzername einer Person", required=False, max_length=150)
-    bis = forms.DateField(label="bis einschließlich", widget=forms.DateInput(attrs={"type": "date"}))
+    bis = forms.DateField(label="bis einschließlich", widget=DatumInput())
     grund = forms.CharField(label="Grund", max_length=300)
 
     def __init__(self, *args: Any, akte: Akte, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         auswahlfeld(self, "behoerde").queryset = Behoerde.objects.filter(aktiv=True).exclude(pk=akte.behoerde_id)
+        kern(self)
 
     def clean_person(self) -> Any:
         name = self.cleaned_data.get("person", "").strip()
@@ -143,6 +148,27 @@ class EinsichtForm(forms.Form):
         if person is None:
             raise ValidationError("Diese Person ist nicht bekannt.")
         return person
+
+
+@login_required
+def einsichten_uebersicht(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The valid grants on files the user may change; opening a file by its Aktenzeichen leads to its grant page."""
+    if not darf(request.user, "akteneinsicht_erteilen"):
+        raise PermissionDenied("Ihre Rolle darf keine Akteneinsicht erteilen.")
+    akten = Akte.objects.changeable_by(request.user)
+    aktenzeichen = (request.GET.get("aktenzeichen") or "").strip()[:60]
+    if aktenzeichen:
+        akte = akten.filter(aktenzeichen__iexact=aktenzeichen).first()
+        if akte is not None:
+            return redirect("akteneinsichten", akte_id=akte.pk)
+    jetzt = timezone.now()
+    einsichten = (
+        Akteneinsicht.objects.filter(akte__in=akten, widerrufen_am__isnull=True, bis__gt=jetzt)
+        .select_related("akte", "behoerde", "user", "erteilt_von")
+        .order_by("bis", "id")[:200]
+    )
+    kontext = {"einsichten": einsichten, "aktenzeichen": aktenzeichen, "nicht_gefunden": bool(aktenzeichen)}
+    return render(request, "sicherheit/einsichten_uebersicht.html", kontext)
 
 
 @login_required

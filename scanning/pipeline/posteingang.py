@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 
 from dms.models import Akte, Dokumentart, DokumentVersion, Team, Vorgang
-from dms.namen import team_fuer_name
+from dms.queries import besetzte_teams, zustaendiges_team_id
 
 from .. import services
 from ..merkmale import dokumentart_erkennen, merkmale_finden
@@ -220,14 +220,6 @@ def _dokumentart_regeln() -> list[tuple[str, str, list[str]]]:
     return [(d.schluessel, d.register_nummer, list(d.stichwoerter)) for d in Dokumentart.objects.order_by("rang", "id")]
 
 
-def _teams(behoerde_id: int) -> list[tuple[int, str, str, bool]]:
-    return list(
-        Team.objects.filter(behoerde_id=behoerde_id)
-        .order_by("buchstaben_von", "id")
-        .values_list("id", "buchstaben_von", "buchstaben_bis", "ist_standard")
-    )
-
-
 def zuordnen(posteingang_id: int) -> None:
     """Identifier extraction and matching; file automatically when confident, else into a team's in-tray."""
     p = _laden(posteingang_id, S.ERKANNT)
@@ -265,13 +257,18 @@ def zuordnen(posteingang_id: int) -> None:
             grund=entscheidung.vorschlaege[0].grund if entscheidung.vorschlaege else "",
         )
     else:
+        # The in-tray: the best candidate's team, else the letter range of the surname the letter names; always a
+        # team with people in it (dms.queries.zustaendiges_team_id falls back from an unstaffed one).
+        familienname = merkmale.familienname
         team_id = None
         if entscheidung.vorschlaege:
             beste = Akte.objects.filter(pk=entscheidung.vorschlaege[0].akte_id, behoerde_id=p.behoerde_id).first()
             if beste is not None:
-                team_id = beste.team_id or team_fuer_name(beste.person.familienname, _teams(p.behoerde_id))
+                familienname = beste.person.familienname
+                if beste.team_id and besetzte_teams(p.behoerde_id).filter(pk=beste.team_id).exists():
+                    team_id = beste.team_id
         if team_id is None:
-            team_id = team_fuer_name("", _teams(p.behoerde_id))
+            team_id = zustaendiges_team_id(p.behoerde_id, familienname)
         if p.team_id is not None:  # set at intake (a returned letter goes back to its author's team)
             team_id = p.team_id
         team = Team.objects.filter(Q(pk=team_id) & Q(behoerde_id=p.behoerde_id)).first() if team_id else None

@@ -19,8 +19,8 @@ from dms.access import zugang
 from dms.audit import Aktion, protokollieren
 from dms.eingaben import id_lesen
 from dms.http import AuthenticatedHttpRequest
-from dms.models import Akte, Dokument, Register, Team, Vorgang
-from dms.queries import akte_schnellsuche_q, eigene_behoerde_id, kollegen
+from dms.models import Akte, Dokument, Dokumentart, Register, Vorgang
+from dms.queries import akte_schnellsuche_q, besetzte_teams, eigene_behoerde_id, kollegen_fuer_post
 from dms.views.common import fehler_melden
 from dms.views.dokument import BREITEN, seite_antwort
 
@@ -101,9 +101,12 @@ def eintrag(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "vorschlaege": _vorschlaege(e, request),
         "register": Register.objects.aktiv().order_by("nummer"),
         "vorbelegung": _vorbelegung(e),
-        "kollegen": kollegen(z.behoerde_id),
-        "teams": Team.objects.filter(behoerde_id=eigene_behoerde_id(request.user)).order_by("name"),
+        # Forward targets: only people and staffed teams who can act on mail (never Land, Revision, empty teams).
+        "kollegen": kollegen_fuer_post(z.behoerde_id),
+        "teams": besetzte_teams(eigene_behoerde_id(request.user)).order_by("name"),
         "darf_aendern": z.darf_aendern and e.status == Posteingang.Status.ZU_PRUEFEN,
+        "titel_vorschlag": services.titel_vorschlag(e),
+        "dokumentarten": Dokumentart.objects.order_by("bezeichnung"),
     }
     return render(request, "scanning/postkorb_eintrag.html", ctx)
 
@@ -160,7 +163,14 @@ def eintrag_zuordnen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         vorgang = Vorgang.objects.filter(akte=akte, pk=vg).first()
     try:
         erledigt = services.posteingang_zuordnen(
-            posteingang=e, akte=akte, register=register, vorgang=vorgang, user=request.user, request=request
+            posteingang=e,
+            akte=akte,
+            register=register,
+            vorgang=vorgang,
+            user=request.user,
+            request=request,
+            titel=(request.POST.get("titel") or "").strip()[:300],
+            art=(request.POST.get("art") or "").strip()[:50],
         )
     except (ValidationError, PermissionDenied) as exc:
         fehler_melden(request, exc)
@@ -216,11 +226,15 @@ def weiterleiten(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ziel = request.POST.get("an", "")
     person = team = None
     if ziel.startswith("u") and (uid := id_lesen(ziel[1:])):
-        person = kollegen(z.behoerde_id).filter(pk=uid).first()
+        person = kollegen_fuer_post(z.behoerde_id).filter(pk=uid).first()
     elif ziel.startswith("t") and (tid := id_lesen(ziel[1:])):
-        team = Team.objects.filter(behoerde_id=eigene_behoerde_id(request.user), pk=tid).first()
+        team = besetzte_teams(eigene_behoerde_id(request.user)).filter(pk=tid).first()
     if person is None and team is None:
-        messages.error(request, "Bitte wählen Sie eine Kollegin, einen Kollegen oder ein Team Ihrer Behörde.")
+        messages.error(
+            request,
+            "Bitte wählen Sie eine Kollegin, einen Kollegen oder ein besetztes Team Ihrer Behörde, "
+            "die Post bearbeiten können.",
+        )
         return redirect("postkorb-eintrag", pk=e.pk)
     try:
         services.posteingang_weiterleiten(

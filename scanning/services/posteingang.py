@@ -40,7 +40,8 @@ from dms import dateien
 from dms import services as dms_services
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
-from dms.models import Akte, Behoerde, Dokument, Register, Team, Vorgang, Vorgangsart
+from dms.models import Akte, Behoerde, Dokument, Dokumentart, Register, Team, Vorgang, Vorgangsart
+from dms.queries import besetzte_teams
 
 from .. import betrieb
 from ..models import Onlineantrag, Posteingang
@@ -377,9 +378,14 @@ def posteingang_zuordnen(
     vorgang: Vorgang | None = None,
     automatisch: bool = False,
     grund: str = "",
+    titel: str = "",
+    art: str = "",
 ) -> Posteingang:
     """File the item into `akte` as a new Dokument (original unchanged; searchable PDF, text, counts and thumbnails
-    taken over from the pipeline, no second OCR). Exactly once: a second call on a filed item changes nothing."""
+    taken over from the pipeline, no second OCR). Exactly once: a second call on a filed item changes nothing.
+    `titel` and `art` (a Dokumentart key) are the caseworker's choice; empty, the recognised kind and its label."""
+    if art and not Dokumentart.objects.filter(schluessel=art).exists():
+        raise ValidationError({"art": ["Diese Dokumentart gibt es nicht."]})
     if akte.behoerde_id != posteingang.behoerde_id:
         raise ValidationError({"akte": ["Die Akte gehört nicht zu Ihrer Behörde."]})
     if not automatisch:
@@ -419,8 +425,8 @@ def posteingang_zuordnen(
                 dateiname=p.dateiname,
                 user=user,
                 request=request,
-                titel=_titel(p),
-                art=p.dokumentart,
+                titel=titel.strip()[:300] or _titel(p, art),
+                art=art or p.dokumentart,
                 eingangsdatum=timezone.localdate(p.eingegangen_am),
                 quelle=Dokument.Quelle.POSTEINGANG,
                 transfervermerk=_transfervermerk(p, user, automatisch),
@@ -473,8 +479,16 @@ def posteingang_zuordnen(
     return p
 
 
-def _titel(p: Posteingang) -> str:
-    art = p.dokumentart.replace("-", " ").capitalize() if p.dokumentart else "Posteingang"
+def titel_vorschlag(p: Posteingang) -> str:
+    """The title filing would give the item (pre-filled in the in-tray's filing form)."""
+    return _titel(p)
+
+
+def _titel(p: Posteingang, art: str = "") -> str:
+    """The automatic title: the kind's label ("Verpflichtungserklärung"), never its key, and the day of receipt."""
+    schluessel = art or p.dokumentart
+    bezeichnung = Dokumentart.objects.filter(schluessel=schluessel).values_list("bezeichnung", flat=True).first()
+    art = bezeichnung or (schluessel.replace("-", " ").capitalize() if schluessel else "Posteingang")
     return f"{art} vom {timezone.localdate(p.eingegangen_am):%d.%m.%Y}"[:300]
 
 
@@ -543,6 +557,11 @@ def posteingang_weiterleiten(
         raise ValidationError({"team": ["Das Team gehört nicht zu Ihrer Behörde."]})
     if zugewiesen_an is not None and zugang(zugewiesen_an).behoerde_id != posteingang.behoerde_id:
         raise ValidationError({"zugewiesen_an": ["Die Person gehört nicht zu Ihrer Behörde."]})
+    # A letter must reach someone who can act on it: never Land or Revision, never an unstaffed team.
+    if zugewiesen_an is not None and not (zugewiesen_an.is_active and zugang(zugewiesen_an).darf_aendern):
+        raise ValidationError({"zugewiesen_an": ["Diese Person kann keine Post bearbeiten."]})
+    if team is not None and not besetzte_teams(posteingang.behoerde_id).filter(pk=team.pk).exists():
+        raise ValidationError({"team": ["In diesem Team arbeitet niemand, der Post bearbeiten kann."]})
     with transaction.atomic():
         p = Posteingang.objects.select_for_update().get(pk=posteingang.pk)
         if p.status == Posteingang.Status.ZUGEORDNET:

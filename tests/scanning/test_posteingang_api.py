@@ -138,6 +138,7 @@ def test_manual_filing_exactly_once_and_never_into_another_authority():
 def test_weiterleiten_to_team_of_own_authority_only():
     p = _erkannt(_posteingang())
     team = f.TeamFactory()
+    f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=team)  # a forward goes only to a team with people in it
     fremdes_team = f.TeamFactory(behoerde=f.behoerde("HP"))
     tl = f.benutzer("OF", Rolle.TEAMLEITUNG)
     services.posteingang_weiterleiten(posteingang=p, user=tl, team=team, notiz="Bitte prüfen")

@@ -31,6 +31,7 @@ BENUTZER = [
     ("ps", Rolle.POSTSTELLE, None),
     ("sb", Rolle.SACHBEARBEITUNG, "Team A-K"),
     ("sb2", Rolle.SACHBEARBEITUNG, "Team L-Z"),
+    ("sb3", Rolle.SACHBEARBEITUNG, "Allgemein"),  # the default team's in-tray has people (docs/rollen.md)
     ("tl", Rolle.TEAMLEITUNG, "Team A-K"),
     ("admin", Rolle.BEHOERDENADMIN, None),
     ("rev", Rolle.REVISION, None),

@@ -22,6 +22,7 @@ OEFFENTLICH: dict[str, str] = {
     "admin:logout": "Abmelden der Verwaltung",
     "admin:javascript-catalog": "Übersetzungen der Verwaltungsoberfläche, keine Daten",
     "/static/": "statische Dateien (CSS/JS), keine Daten",
+    "favicon": "leitet auf das Symbol unter /static/ um, keine Daten",
     "/media-intern/": "nie direkt ausgeliefert (kein Muster), nur zur Sicherheit aufgeführt",
     "/online/": "öffentliche Online-Dienste für Bürgerinnen und Bürger (OZG), ohne Anmeldung; CSRF und Rate-Limit",
     "postausgang-rueckmeldung": "Statusmeldungen des Hybridpost-Dienstleisters, per HMAC-Signatur geprüft",
