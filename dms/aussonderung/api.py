@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from dms.access import zugang
 from dms.api.serializers import SichtbareAkteField
 from dms.audit import Aktion, protokollieren
+from dms.eingaben import id_lesen
 from dms.http import AuthenticatedRequest
 from dms.models import Akte
 from dms.permissions_matrix import darf
@@ -160,8 +161,8 @@ class SperreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             return Loeschsperre.objects.none()
         akten = akten_der_behoerde(self.request.user).values("pk")
         qs = Loeschsperre.objects.filter(akte__in=akten).select_related("gesetzt_von", "aufgehoben_von")
-        if self.request.query_params.get("akte", "").isdigit():
-            qs = qs.filter(akte_id=int(self.request.query_params["akte"]))
+        if (akte_id := id_lesen(self.request.query_params.get("akte"))) is not None:
+            qs = qs.filter(akte_id=akte_id)
         return qs
 
     @extend_schema(request=SperreAnlegenSerializer, responses={201: SperreSerializer})

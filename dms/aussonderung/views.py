@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dms.audit import Aktion, protokollieren
+from dms.eingaben import id_lesen
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte
 from dms.permissions_matrix import darf
@@ -27,11 +28,11 @@ from .zugriff import akten_der_behoerde, behoerde_oder_404, schriftgutverwaltung
 
 
 def _akte(request: AuthenticatedHttpRequest, feld: str = "akte") -> Akte:
-    wert = request.POST.get(feld, "")
-    if not wert.isdigit():
+    pk = id_lesen(request.POST.get(feld))
+    if pk is None:
         raise Http404
     try:
-        return akten_der_behoerde(request.user).get(pk=int(wert))
+        return akten_der_behoerde(request.user).get(pk=pk)
     except Akte.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -67,7 +68,7 @@ def _ausfuehren(request: AuthenticatedHttpRequest, aktion: Callable[[], object],
 @require_POST
 def anbieten(request: AuthenticatedHttpRequest) -> HttpResponse:
     schriftgutverwaltung_pruefen(request.user)
-    ids = [int(i) for i in request.POST.getlist("akten") if i.isdigit()]
+    ids = [i for i in map(id_lesen, request.POST.getlist("akten")) if i is not None]
     return _ausfuehren(
         request,
         lambda: anbietung_services.akten_anbieten(akten=ids, user=request.user, request=request),

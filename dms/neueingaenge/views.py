@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from dms.eingaben import id_lesen
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Dokument
 from dms.queries import erste_mit_anzahl
@@ -64,7 +65,7 @@ def neueingang_gelesen_markieren(request: AuthenticatedHttpRequest, dokument: in
 @require_POST
 def neueingaenge_gelesen_markieren(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark the listed ones read: only ids that are new for this user count (others are ignored)."""
-    gewaehlt = [int(i) for i in request.POST.getlist("dokument") if i.isdigit() and len(i) < 12][:1000]
+    gewaehlt = [i for i in map(id_lesen, request.POST.getlist("dokument")) if i is not None][:1000]
     ids = list(neueingaenge_fuer(request.user).filter(dokument_id__in=gewaehlt).values_list("dokument_id", flat=True))
     anzahl = services.neueingaenge_gelesen(dokument_ids=ids, user=request.user, request=request)
     text = "Eingang" if anzahl == 1 else "Eingänge"

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from dms.eingaben import id_lesen
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Dokument, Vorgang
-from dms.views.common import fehler_melden, ganzzahl
+from dms.views.common import fehler_melden
 
 from . import services
 from .models import Wiedervorlage
@@ -47,12 +48,12 @@ def wiedervorlage_anlegen(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The subject is one of akte/vorgang/dokument, looked up among what the user may change (else 404)."""
     aenderbar = Akte.objects.changeable_by(request.user)
     akte = vorgang = dokument = None
-    if (i := ganzzahl(request.POST.get("dokument"))) is not None:
+    if (i := id_lesen(request.POST.get("dokument"))) is not None:
         dokument = get_object_or_404(Dokument.objects.filter(akte__in=aenderbar).select_related("akte"), pk=i)
-    elif (i := ganzzahl(request.POST.get("vorgang"))) is not None:
+    elif (i := id_lesen(request.POST.get("vorgang"))) is not None:
         vorgang = get_object_or_404(Vorgang.objects.filter(akte__in=aenderbar).select_related("akte"), pk=i)
     else:
-        akte = get_object_or_404(aenderbar, pk=ganzzahl(request.POST.get("akte")) or 0)
+        akte = get_object_or_404(aenderbar, pk=id_lesen(request.POST.get("akte")) or 0)
     form = WiedervorlageForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Bitte geben Sie ein gültiges Datum für die Wiedervorlage an.")
@@ -95,7 +96,7 @@ def wiedervorlage_erledigen(request: AuthenticatedHttpRequest, pk: int) -> HttpR
 @require_POST
 def wiedervorlage_verschieben(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     wv = _wiedervorlage(request, pk)
-    tage = ganzzahl(request.POST.get("tage")) or 7
+    tage = id_lesen(request.POST.get("tage")) or 7
     try:
         wv = services.wiedervorlage_verschieben(
             wiedervorlage=wv, user=request.user, tage=min(tage, 365), request=request

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from dms.audit import client_ip
+from dms.eingaben import id_lesen
 
 from . import services
 from .forms import NACHWEISE, VerpflichtungserklaerungForm
@@ -38,7 +39,8 @@ def _zu_viele(request: HttpRequest) -> bool:
 @require_http_methods(["GET", "POST"])
 def verpflichtungserklaerung(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_ANFRAGE_BYTES:
+        laenge = id_lesen(request.META.get("CONTENT_LENGTH") or "0")  # unreadable counts as too large
+        if laenge is None or laenge > MAX_ANFRAGE_BYTES:
             logger.warning("Online-Formular: Anfrage zu gross (%s Bytes) von %s", request.META.get("CONTENT_LENGTH"),
                            client_ip(request))  # fmt: skip
             return render(request, "eingang/hinweis.html", {
