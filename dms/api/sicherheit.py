@@ -18,7 +18,6 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from dms.audit import Aktion, protokollieren
-from dms.eingaben import id_lesen
 from dms.http import AuthenticatedRequest
 from dms.models import Protokolleintrag
 from dms.permissions_matrix import darf
