@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from .gliederung import gliederungen_vorschlagen
 from .services import LIEFERUNG_IMPORTIEREN, lieferung_ausfuehren
+
+GLIEDERUNGEN_VORSCHLAGEN = "scanning.altakten.gliederungen_vorschlagen"
 
 
 @shared_task(name=LIEFERUNG_IMPORTIEREN, acks_late=True, reject_on_worker_lost=True)
 def lieferung_importieren(lieferung_id: int) -> None:
     """Runs on queue `altakten`; idempotent (a redelivered task skips what is already imported)."""
     lieferung_ausfuehren(lieferung_id=lieferung_id)
+
+
+@shared_task(name=GLIEDERUNGEN_VORSCHLAGEN, acks_late=True, reject_on_worker_lost=True)
+def gliederungen_vorschlagen_task(los_id: int) -> int:
+    """Propose (and, where certain, apply) the structure of the lot's recognised legacy files; idempotent."""
+    return gliederungen_vorschlagen(los_id=los_id)
