@@ -184,6 +184,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # operations; the audit trail's checkpoint and check tasks
 CELERY_IMPORTS = [
     "scanning.altakten.tasks",
+    "scanning.klassifikation.tasks",
     "dms.postausgang.tasks",
     "scanning.eingang.tasks",
     "dms.betrieb.tasks",
@@ -225,6 +226,9 @@ OCR_WORK_DIR = env.str("OCR_WORK_DIR", default="")  # per-page working files; em
 OCR_SEITEN_JE_AUFGABE = env.int("OCR_SEITEN_JE_AUFGABE", default=10)
 HOTFOLDER_PATH = env.str("HOTFOLDER_PATH", default=str(BASE_DIR / "hotfolder"))
 LIEFERUNGEN_PATH = env.str("LIEFERUNGEN_PATH", default=str(BASE_DIR / "lieferungen"))  # provider deliveries
+KLASSIFIKATOR_PFAD = env.str(
+    "KLASSIFIKATOR_PFAD", default=""
+)  # trained model; empty: MEDIA_ROOT/klassifikation/modell.joblib
 
 # LibreOffice headless (DOCX/ODT/RTF -> PDF/A): time and memory limit per conversion.
 SOFFICE_ZEITLIMIT = env.int("SOFFICE_ZEITLIMIT", default=120)

@@ -98,3 +98,10 @@ def klassifikator() -> Klassifikator:
     with _sperre:
         _geladen[schluessel] = (stand, k)
     return k
+
+
+def klassifikator_falls_vorhanden() -> Klassifikator | None:
+    """The current model if one has been trained (never trains in the caller: a mail item must not wait)."""
+    if not modell_pfad().exists():
+        return None
+    return klassifikator()

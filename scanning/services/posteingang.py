@@ -43,6 +43,7 @@ from dms.audit import Aktion, protokollieren
 from dms.models import Akte, Behoerde, Dokument, Register, Team, Vorgang, Vorgangsart
 
 from .. import betrieb
+from ..klassifikation.arten import ARTEN, bezeichnung_der_art
 from ..models import Onlineantrag, Posteingang
 
 if TYPE_CHECKING:
@@ -474,7 +475,10 @@ def posteingang_zuordnen(
 
 
 def _titel(p: Posteingang) -> str:
-    art = p.dokumentart.replace("-", " ").capitalize() if p.dokumentart else "Posteingang"
+    if p.dokumentart in ARTEN:
+        art = bezeichnung_der_art(p.dokumentart)
+    else:
+        art = p.dokumentart.replace("-", " ").capitalize() if p.dokumentart else "Posteingang"
     return f"{art} vom {timezone.localdate(p.eingegangen_am):%d.%m.%Y}"[:300]
 
 
