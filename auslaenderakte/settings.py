@@ -192,6 +192,8 @@ CELERY_IMPORTS = [
 ]
 CELERY_TASK_ROUTES = {
     "scanning.tasks.*": {"queue": "ocr"},
+    "scanning.altakten.*": {"queue": "altakten"},
+    "scanning.klassifikation.*": {"queue": "altakten"},
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
@@ -210,6 +212,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "postfaecher-abrufen": {"task": "scanning.eingang.postfaecher_abrufen", "schedule": env.int("IMAP_INTERVALL", 60)},
     # Starts a storage integrity run when one is due and restarts a broken chain of steps (dms/betrieb/tasks.py).
     "integritaet": {"task": "dms.betrieb.integritaet_pruefen", "schedule": 600},
+    # Structure proposals for legacy files whose OCR has finished (docs/klassifikation.md), queue altakten.
+    "altakten-gliedern": {"task": "scanning.altakten.gliederungen_sweeper", "schedule": 600},
 }
 # Logs go through Django's LOGGING (JSON lines with the request id), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -226,9 +230,8 @@ OCR_WORK_DIR = env.str("OCR_WORK_DIR", default="")  # per-page working files; em
 OCR_SEITEN_JE_AUFGABE = env.int("OCR_SEITEN_JE_AUFGABE", default=10)
 HOTFOLDER_PATH = env.str("HOTFOLDER_PATH", default=str(BASE_DIR / "hotfolder"))
 LIEFERUNGEN_PATH = env.str("LIEFERUNGEN_PATH", default=str(BASE_DIR / "lieferungen"))  # provider deliveries
-KLASSIFIKATOR_PFAD = env.str(
-    "KLASSIFIKATOR_PFAD", default=""
-)  # trained model; empty: MEDIA_ROOT/klassifikation/modell.joblib
+# The trained document classifier (joblib); empty: MEDIA_ROOT/klassifikation/modell.joblib (docs/klassifikation.md).
+KLASSIFIKATOR_PFAD = env.str("KLASSIFIKATOR_PFAD", default="")
 
 # LibreOffice headless (DOCX/ODT/RTF -> PDF/A): time and memory limit per conversion.
 SOFFICE_ZEITLIMIT = env.int("SOFFICE_ZEITLIMIT", default=120)

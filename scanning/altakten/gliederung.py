@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
@@ -232,10 +233,10 @@ def gliederung_anwenden(
                 user=user,
                 request=request,
                 titel=_titel(a),
-                art=a["art"] or "altakte",
+                art=a["art"],
                 richtung=Dokument.Richtung.INTERN,
                 eingangsdatum=_datum(a, original.eingangsdatum),
-                quelle=Dokument.Quelle.ALTAKTE,
+                quelle=Dokument.Quelle.ALTAKTE_TEIL,
                 transfervermerk={
                     "art": "Teil einer gescannten Altakte",
                     "original_dokument": original.pk,
@@ -246,7 +247,13 @@ def gliederung_anwenden(
                 verarbeiten=False,
             )
             a["dokument"] = dokument.pk
-            neue_versionen.append(dokument.versionen.get().pk)
+            teil = dokument.versionen.get()
+            seiten = a["bis"] - a["von"] + 1
+            # Page counts at once (the structure figure); OCR refines text and thumbnails later.
+            dms_services.ableitungen_speichern(
+                version=teil, text="", seiten=seiten, blatt=(seiten + 1) // 2, ocr_status=Dokument.OcrStatus.AUSSTEHEND
+            )
+            neue_versionen.append(teil.pk)
         geaendert = _vergleichbar(abschnitte) != _vergleichbar(g.vorschlag)
         fertig = all(a.get("dokument") for a in abschnitte)
         g.abschnitte = abschnitte
@@ -307,14 +314,21 @@ def index_anwenden(*, los_akte_id: int, abschnitte: list[dict[str, Any]], user: 
     return gliederung_anwenden(gliederung=g, abschnitte=bereinigt, user=user, automatisch=True)
 
 
+def _ohne_gliederung() -> QuerySet[LosAkte]:
+    return LosAkte.objects.filter(
+        dokument__isnull=False, dokument__gliederung__isnull=True, dokument__ocr_status__in=FERTIG
+    )
+
+
+def los_ids_mit_offenen_vorschlaegen() -> list[int]:
+    """Lots with recognised legacy files that have no structure yet."""
+    return list(_ohne_gliederung().values_list("los_id", flat=True).distinct().order_by("los_id")[:1000])
+
+
 def gliederungen_vorschlagen(*, los_id: int, limit: int = 2000) -> int:
     """Propose structures for every imported file of a lot whose text is recognised and that has none yet."""
     anzahl = 0
-    ids = list(
-        LosAkte.objects.filter(los_id=los_id, dokument__isnull=False, dokument__gliederung__isnull=True)
-        .filter(dokument__ocr_status__in=FERTIG)
-        .values_list("dokument_id", flat=True)[:limit]
-    )
+    ids = list(_ohne_gliederung().filter(los_id=los_id).values_list("dokument_id", flat=True)[:limit])
     for dokument_id in ids:
         if dokument_id is not None and gliederung_vorschlagen(original_id=dokument_id) is not None:
             anzahl += 1
