@@ -33,6 +33,7 @@ from dms.models import Akte, Dokument, DokumentVersion, Register
 
 from ..deckblatt import TRENNBLATT_PRAEFIX, trennblatt_code_finden
 from ..klassifikation.arten import ARTEN, bezeichnung_der_art
+from ..klassifikation.korrekturen import MAX_TEXT_JE_SEITE
 from ..klassifikation.models import Klassifikationskorrektur
 from ..klassifikation.training import klassifikator
 from ..pipeline import stapel, textebene
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("scanning.altakten.gliederung")
 
 FERTIG = (Dokument.OcrStatus.FERTIG, Dokument.OcrStatus.NICHT_NOETIG)
-MAX_TEXT_JE_SEITE = 2000  # stored with a correction (training data)
 
 
 @contextmanager

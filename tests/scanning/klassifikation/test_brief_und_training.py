@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import joblib
 import pytest
 from django.core.management import call_command
@@ -52,3 +54,31 @@ def test_corrections_become_training_examples_and_retraining_uses_them(trainiert
     assert trainiert.stat().st_mtime_ns != vorher
     k = joblib.load(trainiert)
     assert k.anzahl_beispiele == len(trainingsdaten_lesen()) + 2 + 1
+
+
+@pytest.mark.django_db
+def test_filing_into_another_register_is_stored_as_a_correction():
+    """The in-tray: a caseworker files a letter proposed as "Antrag" (03) into register 04: a training example
+    of kind Verpflichtungserklärung; filing into the proposed register stores nothing."""
+    from scanning import services
+    from tests.scanning import scans
+
+    sb = f.benutzer("OF", "sachbearbeitung")
+    akte = f.AkteFactory()
+    ergebnisse = []
+    for register in ("04", "03"):
+        p = services.posteingang_annehmen(
+            behoerde=f.behoerde("OF"), datei=io.BytesIO(scans.kleines_pdf()), dateiname="a.pdf", einreihen=False
+        )
+        Posteingang.objects.filter(pk=p.pk).update(
+            schritt=Posteingang.Schritt.ERKANNT, status="in_verarbeitung", text="Ich verpflichte mich\f\nSeite 2",
+            seiten=2, blatt=1, mime_type="application/pdf", register_nummer="03", dokumentart="antrag",
+        )  # fmt: skip
+        services.posteingang_zuordnen(
+            posteingang=Posteingang.objects.get(pk=p.pk), akte=akte, user=sb, register=f.register(register)
+        )
+        ergebnisse.append(Klassifikationskorrektur.objects.count())
+    assert ergebnisse == [1, 1]
+    k = Klassifikationskorrektur.objects.get()
+    assert k.quelle == "posteingang" and k.abschnitte == [{"von": 1, "bis": 2, "art": "verpflichtungserklaerung"}]
+    assert k.angelegt_von == sb and k.behoerde_id == akte.behoerde_id
