@@ -24,7 +24,7 @@ from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Behoerde, Dokument, Register
 
 from ..deckblatt import trennblaetter_pdf
-from ..klassifikation.arten import ARTEN, register_der_art
+from ..klassifikation.arten import ARTEN, bezeichnung_der_art, register_der_art
 from . import zugriff
 from .gliederung import gliederung_anwenden
 from .lieferung import ALTAKTEN_QUEUE
@@ -77,7 +77,9 @@ def _gruppen(g: Gliederung, abschnitte: list[dict[str, Any]]) -> list[dict[str, 
     for n in range(1, min(g.seiten, MAX_SEITEN_SEITE) + 1):
         if n in start:
             a = start[n]
-            gruppen.append({"abschnitt": a, "nummer": len([x for x in gruppen if x["abschnitt"]]) + 1, "seiten": []})
+            nummer = len([x for x in gruppen if x["abschnitt"]]) + 1
+            art = str(a.get("art") or "")
+            gruppen.append({"abschnitt": a, "nummer": nummer, "art_name": bezeichnung_der_art(art), "seiten": []})
         elif n not in in_dokument or not gruppen:
             gruppen.append({"abschnitt": None, "seiten": []})
         fest = bool(gruppen[-1]["abschnitt"] and gruppen[-1]["abschnitt"].get("dokument"))
