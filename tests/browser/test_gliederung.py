@@ -70,9 +70,9 @@ def test_caseworker_restructures_a_legacy_file(browser, server, welt, gliederung
     assert page.get_by_role("heading", name=re.compile("Altakte gliedern")).is_visible()
     legenden = page.locator("fieldset.gliederung-dokument legend")
     assert legenden.count() == anzahl
-    erstes_bild = page.locator("img[alt='Seite 1']")
-    erstes_bild.scroll_into_view_if_needed()
-    page.wait_for_function("() => document.querySelector(\"img[alt='Seite 1']\").naturalWidth > 0")
+    for n in range(1, g.seiten + 1):  # lazy thumbnails: scroll each into view and wait until it is drawn
+        page.locator(f"img[alt='Seite {n}']").scroll_into_view_if_needed()
+        page.wait_for_function(f"() => document.querySelector(\"img[alt='Seite {n}']\").naturalWidth > 0")
     _axe(page, "altakte-gliedern")
 
     # Keyboard: move the focus to the boundary checkbox of the third document and remove it with Space
