@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dms', '0008_protokoll_schluesselkette'),
+        ('dms', '0009_suche_indizes'),
     ]
 
     operations = [
