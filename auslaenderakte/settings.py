@@ -187,6 +187,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # operations; the audit trail's checkpoint and check tasks
 CELERY_IMPORTS = [
     "scanning.altakten.tasks",
+    "scanning.klassifikation.tasks",
     "dms.postausgang.tasks",
     "scanning.eingang.tasks",
     "dms.betrieb.tasks",
@@ -196,6 +197,8 @@ CELERY_IMPORTS = [
 ]
 CELERY_TASK_ROUTES = {
     "scanning.tasks.*": {"queue": "ocr"},
+    "scanning.altakten.*": {"queue": "altakten"},
+    "scanning.klassifikation.*": {"queue": "altakten"},
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
@@ -221,6 +224,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     # Archive deadlines (reminder, release after 6 months), archive answers, expired Datei-B entries.
     "aussonderung": {"task": "dms.aussonderung.fristen", "schedule": env.int("AUSSONDERUNG_INTERVALL", 3600)},
+    # Structure proposals for legacy files whose OCR has finished (docs/klassifikation.md), queue altakten.
+    "altakten-gliedern": {"task": "scanning.altakten.gliederungen_sweeper", "schedule": 600},
 }
 # Logs go through Django's LOGGING (JSON lines with the request id), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -237,6 +242,8 @@ OCR_WORK_DIR = env.str("OCR_WORK_DIR", default="")  # per-page working files; em
 OCR_SEITEN_JE_AUFGABE = env.int("OCR_SEITEN_JE_AUFGABE", default=10)
 HOTFOLDER_PATH = env.str("HOTFOLDER_PATH", default=str(BASE_DIR / "hotfolder"))
 LIEFERUNGEN_PATH = env.str("LIEFERUNGEN_PATH", default=str(BASE_DIR / "lieferungen"))  # provider deliveries
+# The trained document classifier (joblib); empty: MEDIA_ROOT/klassifikation/modell.joblib (docs/klassifikation.md).
+KLASSIFIKATOR_PFAD = env.str("KLASSIFIKATOR_PFAD", default="")
 
 # LibreOffice headless (DOCX/ODT/RTF -> PDF/A): time and memory limit per conversion.
 SOFFICE_ZEITLIMIT = env.int("SOFFICE_ZEITLIMIT", default=120)

@@ -60,10 +60,16 @@ class Konformitaet:
     dokumente_im_landesregister: int
     vorgaenge: int
     vorgaenge_aus_landeskatalog: int
+    altakten_seiten: int = 0  # pages of the delivered legacy files (sealed originals)
+    altakten_seiten_gegliedert: int = 0  # of those, pages in documents of a register other than 14
 
     @property
     def anteil_dokumente(self) -> Decimal | None:
         return anteil_prozent(self.dokumente_im_landesregister, self.dokumente)
+
+    @property
+    def anteil_altakten_gegliedert(self) -> Decimal | None:
+        return anteil_prozent(self.altakten_seiten_gegliedert, self.altakten_seiten)
 
     @property
     def anteil_vorgaenge(self) -> Decimal | None:
@@ -78,9 +84,17 @@ def konformitaet(behoerde_id: int) -> Konformitaet:
     v = Vorgang.objects.filter(akte__behoerde_id=behoerde_id).aggregate(
         gesamt=Count("id"), konform=Count("id", filter=Q(vorgangsart__aktiv=True))
     )
+    # Legacy files: the delivered PDFs' pages, and the pages cut from them into a register other than 14
+    # (docs/klassifikation.md).
+    alt = Dokument.objects.filter(akte__behoerde_id=behoerde_id).aggregate(
+        original_seiten=Sum("seiten", filter=Q(quelle=Dokument.Quelle.ALTAKTE)),
+        teil_seiten=Sum("seiten", filter=Q(quelle=Dokument.Quelle.ALTAKTE_TEIL) & ~Q(register__nummer="14")),
+    )
     return Konformitaet(
         dokumente=d["gesamt"],
         dokumente_im_landesregister=d["konform"],
         vorgaenge=v["gesamt"],
         vorgaenge_aus_landeskatalog=v["konform"],
+        altakten_seiten=int(alt["original_seiten"] or 0),
+        altakten_seiten_gegliedert=int(alt["teil_seiten"] or 0),
     )

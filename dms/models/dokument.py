@@ -31,6 +31,9 @@ class Dokument(models.Model):
     class Quelle(models.TextChoices):
         POSTEINGANG = "posteingang", "Posteingang (Scan)"
         ALTAKTE = "altakte", "Altakte (Digitalisierung)"
+        # One document cut from a legacy file's sealed original (docs/klassifikation.md); its sheets are the
+        # original's and are not counted again for the subsidy.
+        ALTAKTE_TEIL = "altakte_teil", "Teil einer Altakte"
         UPLOAD = "upload", "Hochladen"
         ABGABE = "abgabe", "Abgabe-Import"
         FACHVERFAHREN = "fachverfahren", "Fachverfahren"

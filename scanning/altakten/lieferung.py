@@ -32,10 +32,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dms.dateien import datei_sha256
-from dms.models import Akte, Dokument, DokumentVersion
+from dms.models import Akte, Dokument, DokumentVersion, Register
 from dms.xdomea.paket import PaketFehler, zip_pruefen
 
 from .models import Digitalisierungslos, LosAkte, Scanauftrag
+from .verzeichnis import verzeichnis_lesen
 
 logger = logging.getLogger("scanning.altakten.lieferung")
 
@@ -66,6 +67,7 @@ class Position:
     aktenzeichen: str
     schon_da: bool = False
     nachscan: bool = False
+    abschnitte: list[dict[str, Any]] = field(default_factory=list)  # from dokumente.csv (format 2)
 
 
 @dataclass
@@ -354,4 +356,10 @@ def lieferung_pruefen(los: Digitalisierungslos, ordner: Path) -> Lieferpruefung:
         _zeile_pruefen(los, ordner, nr, zeile, erg, gesehen)
     if not erg.positionen and not erg.fehler:
         erg.fehler_in(0, f"{MANIFEST} enthält keine Dateien.")
+    register = set(Register.objects.aktiv().values_list("nummer", flat=True))
+    verzeichnis = verzeichnis_lesen(ordner, {p.dateiname: p.seiten for p in erg.positionen}, register)
+    if verzeichnis is not None:
+        erg.fehler.extend(verzeichnis.fehler)
+        for p in erg.positionen:
+            p.abschnitte = verzeichnis.abschnitte.get(p.dateiname, [])
     return erg

@@ -231,3 +231,49 @@ class Scanauftrag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_art_display()} {self.los_akte.akte}"
+
+
+class Gliederung(models.Model):
+    """The structure of one imported legacy file: which page ranges become which documents in which register.
+
+    `abschnitte` = [{von, bis, art, register, titel, datum, art_konfidenz, grenz_konfidenz, sicher, dokument}], pages
+    1-based in the delivered PDF (the sealed original stays one document; each range becomes a document of its own,
+    `dokument` its id once applied). Source: the provider's index, separator sheets, or the classifier."""
+
+    class Herkunft(models.TextChoices):
+        INDEX = "index", "Dokumentenverzeichnis des Dienstleisters"
+        TRENNBLATT = "trennblatt", "Registertrennblätter"
+        KLASSIFIKATOR = "klassifikator", "Vorschlag des Systems"
+
+    class Status(models.TextChoices):
+        ZU_PRUEFEN = "zu_pruefen", "Vorschlag zu prüfen"
+        ANGEWANDT = "angewandt", "angewandt"
+
+    original = models.OneToOneField(
+        Dokument, on_delete=models.PROTECT, related_name="gliederung", verbose_name="Altakte (Original)"
+    )
+    los_akte = models.ForeignKey(LosAkte, on_delete=models.CASCADE, related_name="gliederungen", null=True)
+    herkunft = models.CharField("Herkunft", max_length=15, choices=Herkunft.choices)
+    status = models.CharField("Status", max_length=12, choices=Status.choices, default=Status.ZU_PRUEFEN)
+    seiten = models.PositiveIntegerField("Seiten", default=0)
+    abschnitte = models.JSONField("Abschnitte", default=list)
+    vorschlag = models.JSONField("ursprünglicher Vorschlag", default=list, blank=True)
+    automatisch = models.BooleanField("ohne Rückfrage angewandt", default=False)
+    angelegt_am = models.DateTimeField("angelegt am", auto_now_add=True)
+    angewandt_am = models.DateTimeField("angewandt am", null=True, blank=True)
+    angewandt_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "Gliederung einer Altakte"
+        verbose_name_plural = "Gliederungen von Altakten"
+        ordering = ["-angelegt_am"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"Gliederung {self.original_id}"
+
+    @property
+    def ist_angewandt(self) -> bool:
+        return self.status == self.Status.ANGEWANDT

@@ -21,10 +21,11 @@ from django.utils import timezone
 
 from dms import services as dms_services
 from dms.audit import Aktion, protokollieren
-from dms.hintergrund import DOKUMENT_VERARBEITEN, aufgabe_senden
+from dms.hintergrund import aufgabe_senden
 from dms.models import Akte, Behoerde, Dokument, DokumentVersion, Register
 
 from . import zugriff
+from .gliederung import index_anwenden, ocr_einplanen
 from .lieferung import ALTAKTEN_QUEUE, ALTAKTEN_REGISTER, Position, geoeffnet, lieferung_pfad, lieferung_pruefen
 from .models import Digitalisierungslos, Lieferung, LosAkte, LosStatuswechsel, Scanauftrag, Stichprobe
 
@@ -391,11 +392,6 @@ def _transfervermerk(los: Digitalisierungslos, lieferung: Lieferung, p: Position
     }
 
 
-def _ocr_einplanen(version_id: int) -> None:
-    """Legacy OCR goes to its own queue so incoming mail (queue `ocr`) always comes first."""
-    transaction.on_commit(lambda: aufgabe_senden(DOKUMENT_VERARBEITEN, args=[version_id], queue=ALTAKTEN_QUEUE))
-
-
 def _eine_importieren(
     los: Digitalisierungslos, lieferung: Lieferung, p: Position, register: Register, user: Any
 ) -> None:
@@ -418,7 +414,7 @@ def _eine_importieren(
                     transfervermerk=vermerk,
                     verarbeiten=False,
                 )
-                _ocr_einplanen(version.pk)  # a re-scan is legacy work too: queue `altakten`, not `ocr`
+                ocr_einplanen(version.pk)  # a re-scan is legacy work too: queue `altakten`, not `ocr`
             else:
                 dokument = dms_services.dokument_anlegen(
                     akte=los_akte.akte,
@@ -435,7 +431,7 @@ def _eine_importieren(
                     verarbeiten=False,
                 )
                 version = dokument.versionen.get()
-                _ocr_einplanen(version.pk)
+                ocr_einplanen(version.pk)
         # The verified counts are known now; the pipeline refines text and thumbnails later.
         dms_services.ableitungen_speichern(
             version=version, text="", seiten=p.seiten, blatt=p.blatt, ocr_status=Dokument.OcrStatus.AUSSTEHEND
@@ -457,9 +453,11 @@ def positionen_importieren(lieferung: Lieferung, positionen: list[Position], use
     for i, p in enumerate(positionen, 1):
         if p.schon_da:
             uebersprungen += 1
-            continue
-        _eine_importieren(los, lieferung, p, register, user)
-        neu += 1
+        else:
+            _eine_importieren(los, lieferung, p, register, user)
+            neu += 1
+        if p.abschnitte and not p.nachscan:
+            index_anwenden(los_akte_id=p.los_akte_id, abschnitte=p.abschnitte, user=user)
         if i % 100 == 0:
             Lieferung.objects.filter(pk=lieferung.pk).update(importiert=neu, uebersprungen=uebersprungen)
             logger.info("Lieferung %s: %s von %s Dateien verarbeitet", lieferung.pk, i, len(positionen))

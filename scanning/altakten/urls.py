@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_gliederung
 
 urlpatterns = [
     path("", views.uebersicht, name="altakten-uebersicht"),
@@ -15,4 +15,8 @@ urlpatterns = [
     path("los/<int:pk>/stichprobe/<int:probe_pk>/", views.stichprobe_erfassen, name="altakten-stichprobe"),
     path("los/<int:pk>/eilscan/", views.eilscan, name="altakten-eilscan"),
     path("los/<int:pk>/uebergabeliste.pdf", views.uebergabeliste, name="altakten-uebergabeliste"),
+    path("los/<int:pk>/gliederungen/", views_gliederung.gliederungen_offen, name="altakten-gliederungen"),
+    path("los/<int:pk>/gliederungen/vorschlagen/", views_gliederung.gliederungen_anstossen, name="altakten-gliedern"),
+    path("gliederung/<int:pk>/", views_gliederung.gliederung_bearbeiten, name="altakten-gliederung"),
+    path("registertrennblaetter.pdf", views_gliederung.trennblaetter, name="altakten-trennblaetter"),
 ]

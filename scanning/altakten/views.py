@@ -28,6 +28,7 @@ from . import zugriff
 from .berichte import fortschritt, fortschritt_je_behoerde, uebergabeliste_pdf
 from .lieferung import eingang_auflisten
 from .models import Digitalisierungslos, Lieferung, LosAkte, Scanauftrag, Stichprobe
+from .struktur import strukturquoten
 
 
 def _meldungen(request: HttpRequest, exc: ValidationError) -> None:
@@ -68,10 +69,12 @@ def uebersicht(request: AuthenticatedHttpRequest) -> HttpResponse:
     for lo in lose:
         lose_je_behoerde.setdefault(lo.behoerde_id, []).append(lo)
     je_fortschritt = fortschritt_je_behoerde(behoerde_ids, geplante_mengen(behoerde_ids))
+    je_struktur = strukturquoten(nach="behoerde", ids=behoerde_ids)
     je_behoerde = [
         {
             "behoerde": behoerde,
             "fortschritt": je_fortschritt[behoerde.pk],
+            "struktur": je_struktur[behoerde.pk],
             "lose": lose_je_behoerde.get(behoerde.pk, []),
         }
         for behoerde in Behoerde.objects.filter(pk__in=behoerde_ids).order_by("kuerzel")
@@ -197,6 +200,7 @@ def los_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "qa_bestanden": svc.qa_bestanden(los),
             "eingang": _eingangsordner(los),
             "mangelarten": Stichprobe.Mangel.choices,
+            "struktur": strukturquoten(nach="los", ids={los.pk})[los.pk],
         },
     )
 

@@ -5,6 +5,7 @@ from .posteingang import Posteingang, PosteingangQuerySet
 __all__ = ["Posteingang", "PosteingangQuerySet"]
 from scanning.altakten.models import (  # noqa: F401  (registered here: Django loads an app's models from models)
     Digitalisierungslos,
+    Gliederung,
     Lieferung,
     LosAkte,
     LosStatuswechsel,
@@ -19,3 +20,4 @@ from scanning.eingang.models import (  # noqa: F401
     Postfach,
     Zustaendigkeit,
 )
+from scanning.klassifikation.models import Klassifikationskorrektur  # noqa: F401

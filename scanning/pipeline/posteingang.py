@@ -18,6 +18,7 @@ from dms.models import Akte, Dokumentart, DokumentVersion, Team, Vorgang
 from dms.queries import besetzte_teams, zustaendiges_team_id
 
 from .. import services
+from ..klassifikation.brief import brief_einordnen
 from ..merkmale import dokumentart_erkennen, merkmale_finden
 from ..models import Posteingang
 from ..zuordnung import bewerten, kandidaten_laden, seiten_der_azr
@@ -231,7 +232,8 @@ def zuordnen(posteingang_id: int) -> None:
     merkmale = merkmale_finden(p.text, kuerzel)
     if p.erkannte_merkmale.get("deckblatt"):
         merkmale.deckblatt = p.erkannte_merkmale["deckblatt"]
-    art = dokumentart_erkennen(p.text, _dokumentart_regeln())
+    # The trained classifier (docs/klassifikation.md); the keyword rules only where no model is trained yet.
+    art = brief_einordnen(p.text) or dokumentart_erkennen(p.text, _dokumentart_regeln())
     kandidaten = kandidaten_laden(p.behoerde_id, merkmale, p.text)
     entscheidung = bewerten(merkmale, p.text, kandidaten, seiten_der_azr(seitentexte, merkmale.azr_nummern))
     vorschlaege = [v.als_json() for v in entscheidung.vorschlaege]

@@ -1,8 +1,12 @@
-"""Finding cover sheets in a stack (zxing-cpp on a low-resolution raster of each page) and cutting the stack."""
+"""Finding code sheets in a stack (zxing-cpp on a low-resolution raster of each page) and cutting the stack.
+
+Cover sheets (Deckblatt) split incoming mail; the same search finds register separator sheets in legacy files
+(`codes_finden` with the separator sheet's prefix; scanning/deckblatt.py)."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,15 +24,17 @@ SUCH_DPI = 100
 QR_CODE = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
 
 
-def code_auf_seite(bild: Image.Image) -> str | None:
-    """The Aktenzeichen of a cover-sheet QR code on the page, if any."""
+def code_auf_seite(
+    bild: Image.Image, praefix: str = DECKBLATT_PRAEFIX, finden: Callable[[str], str | None] = deckblatt_code_finden
+) -> str | None:
+    """The value of a code sheet's QR code on the page (default: a cover sheet's Aktenzeichen), if any."""
     try:
         treffer = zxingcpp.read_barcodes(bild, formats=QR_CODE)
     except (ValueError, RuntimeError):
         return None
     for t in treffer:
-        if t.text.startswith(DECKBLATT_PRAEFIX):
-            return deckblatt_code_finden(t.text)
+        if t.text.startswith(praefix):
+            return finden(t.text)
     return None
 
 
@@ -39,7 +45,12 @@ class Teil:
 
 
 def deckblaetter_finden(pfad: Path, mime: str) -> dict[int, str]:
-    """{page number: Aktenzeichen} of every cover sheet in the file (one page in memory at a time).
+    """{page number: Aktenzeichen} of every cover sheet in the file."""
+    return codes_finden(pfad, mime, DECKBLATT_PRAEFIX, deckblatt_code_finden)
+
+
+def codes_finden(pfad: Path, mime: str, praefix: str, finden: Callable[[str], str | None]) -> dict[int, str]:
+    """{page number: value} of every code sheet of one kind in the file (one page in memory at a time).
 
     Pages with a text layer are judged by their text (the code is printed in plain text under the QR code);
     only pages without one are rasterised and searched for the QR code.
@@ -51,11 +62,11 @@ def deckblaetter_finden(pfad: Path, mime: str) -> dict[int, str]:
     try:
         for seite in range(1, seiten + 1):
             if textebene.hat_textebene(texte[seite - 1]):
-                az = deckblatt_code_finden(texte[seite - 1])
+                az = finden(texte[seite - 1])
             else:
                 bild = seite_rastern(pfad, mime, seite, SUCH_DPI, pdf=quelle)
                 faktor = max(1, bild_dpi(bild, SUCH_DPI) // SUCH_DPI)  # a JPEG scan comes at 1/2 scale already
-                az = code_auf_seite(bild.reduce(faktor) if faktor > 1 else bild)
+                az = code_auf_seite(bild.reduce(faktor) if faktor > 1 else bild, praefix, finden)
                 bild.close()
             if az:
                 gefunden[seite] = az

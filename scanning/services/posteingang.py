@@ -44,6 +44,7 @@ from dms.models import Akte, Behoerde, Dokument, Dokumentart, Register, Team, Vo
 from dms.queries import besetzte_teams
 
 from .. import betrieb
+from ..klassifikation.korrekturen import posteingang_korrektur_speichern
 from ..models import Onlineantrag, Posteingang
 
 if TYPE_CHECKING:
@@ -461,6 +462,11 @@ def posteingang_zuordnen(
         p.verarbeitet_am = p.verarbeitet_am or p.zugeordnet_am
         p.team = p.team or akte.team
         p.save()
+        if register_gewaehlt and not automatisch and register.nummer != p.register_nummer:
+            # The caseworker corrected the proposed register: training data for the classifier.
+            posteingang_korrektur_speichern(
+                behoerde_id=p.behoerde_id, text=p.text, register_nummer=register.nummer, user=user
+            )
         protokollieren(
             aktion=Aktion.AENDERN,
             user=user,

@@ -49,3 +49,6 @@ def altakten_queue():
     r.delete(schluessel)
     yield lambda: [json.loads(m) for m in r.lrange(schluessel, 0, -1)]
     r.delete(schluessel)
+
+
+from tests.scanning.klassifikation.conftest import klassifikator_test, modell_datei, trainiert  # noqa: E402, F401

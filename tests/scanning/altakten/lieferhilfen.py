@@ -93,3 +93,30 @@ def lieferung_schreiben(ordner: Path, dateien: list[Datei], *, als_zip: bool = F
     for name, inhalt in inhalte.items():
         (ordner / name).write_bytes(inhalt)
     return ordner
+
+
+def seiten_pdf(texte: list[str]) -> bytes:
+    """A PDF with one page per text (a text layer as a provider's OCR would give); empty text = blank page."""
+    puffer = io.BytesIO()
+    c = canvas.Canvas(puffer, pagesize=A4)
+    for text in texte:
+        c.setFont("Helvetica", 10)
+        y = 790
+        for zeile in text.splitlines():
+            for teil in [zeile[i : i + 95] for i in range(0, max(1, len(zeile)), 95)]:
+                c.drawString(50, y, teil)
+                y -= 14
+        c.showPage()
+    c.save()
+    return puffer.getvalue()
+
+
+def verzeichnis_schreiben(ordner: Path, zeilen: list[dict[str, str]]) -> None:
+    """dokumente.csv of Lieferformat 2."""
+    spalten = ["dateiname", "von", "bis", "register", "art", "datum", "titel"]
+    puffer = io.StringIO()
+    w = csv.DictWriter(puffer, fieldnames=spalten, delimiter=";", lineterminator="\n")
+    w.writeheader()
+    for z in zeilen:
+        w.writerow({s: z.get(s, "") for s in spalten})
+    (ordner / "dokumente.csv").write_text(puffer.getvalue(), encoding="utf-8")
