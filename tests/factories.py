@@ -139,3 +139,12 @@ class DokumentVersionFactory(factory.django.DjangoModelFactory):
     sha256 = "0" * 64
     groesse = 16
     mime_type = "application/pdf"
+
+
+def pdf_eine_seite(kommentar: bytes = b"") -> bytes:
+    """The smallest valid one-page PDF (A4, no content): passes the preflight every storing path runs (issue 10)."""
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n" + (b"% " + kommentar + b"\n" if kommentar else b"") + b"%%EOF\n"
+    )

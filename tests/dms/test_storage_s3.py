@@ -15,11 +15,7 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 BUCKET = "akte-test"
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n% \xe4\xf6\xfc binary \x00\x01\x02\n%%EOF\n"
-)
+PDF = f.pdf_eine_seite(b"\xe4\xf6\xfc binary \x00\x01\x02")
 
 
 @pytest.fixture

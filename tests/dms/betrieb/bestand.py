@@ -11,14 +11,11 @@ from dms.models import Behoerde, Register
 from dms.services import ableitungen_speichern, akte_anlegen, dokument_anlegen, person_anlegen
 from scanning.models import Posteingang
 from scanning.services import posteingang_annehmen
+from tests import factories as f
 
 
 def _pdf(text: str) -> bytes:
-    return (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-        b"trailer<</Root 1 0 R>>\n% " + text.encode() + b"\n%%EOF\n"
-    )
+    return f.pdf_eine_seite(text.encode())
 
 
 def anlegen(anzahl: int = 6) -> None:

@@ -16,10 +16,7 @@ from dms import services
 from dms.models import Akte, Dokument, Team, Vertretung
 from tests import factories as f
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+PDF = f.pdf_eine_seite()
 
 
 @dataclass
