@@ -236,6 +236,16 @@ HYBRIDPOST_TOKEN = env.str("HYBRIDPOST_TOKEN", default="")
 HYBRIDPOST_RUECKMELDUNG_SCHLUESSEL = env.str("HYBRIDPOST_RUECKMELDUNG_SCHLUESSEL", default="")
 HYBRIDPOST_ZEITLIMIT = env.float("HYBRIDPOST_ZEITLIMIT", default=15.0)
 
+# Sealed scans (dms/gericht/siegel.py, docs/gericht.md): the authority's seal key as PKCS#12 (empty: scans are not
+# sealed), its passphrase, and the PEM/DER certificates a seal or qualified signature must chain to.
+SIEGEL_PKCS12 = env.str("SIEGEL_PKCS12", default="")
+SIEGEL_PASSWORT = env.str("SIEGEL_PASSWORT", default="")
+SIEGEL_VERTRAUENSANKER = env.list("SIEGEL_VERTRAUENSANKER", default=[])
+# External signing service for the responsible person's qualified signature (adapter dms/gericht/qes.py).
+QES_DIENST_URL = env.str("QES_DIENST_URL", default="")
+QES_DIENST_TOKEN = env.str("QES_DIENST_TOKEN", default="")
+QES_ZEITLIMIT = env.float("QES_ZEITLIMIT", default=30.0)
+
 # E-mail intake (scanning/eingang, docs/eingang.md): mails larger than this are not fetched (they stay in the
 # mailbox, moved to the folder IMAP_ORDNER_ZU_GROSS, and a notice lands in the in-tray).
 EINGANG_MAX_MAIL_BYTES = env.int("EINGANG_MAX_MAIL_BYTES", default=50 * 1024 * 1024)

@@ -9,6 +9,7 @@ from .struktur import Aktenplan, Aussonderungsart, Dokumentart, Register, Vorgan
 
 # isort: split
 # Capability sub-packages register their models here (after the core models they point to).
+from dms.gericht.models import Aktenvorlage, Blatt, Einsichtskopie, Siegel
 from dms.postausgang.models import Ausgangsschreiben, Briefvorlage
 
 __all__ = [
@@ -16,20 +17,24 @@ __all__ = [
     "AkteFreigabe",
     "Akteneinsicht",
     "Aktenplan",
+    "Aktenvorlage",
     "AktenzeichenZaehler",
     "Ausgangsschreiben",
     "Aussonderungsart",
     "Behoerde",
+    "Blatt",
     "Briefvorlage",
     "Dokument",
     "DokumentVersion",
     "Dokumentart",
+    "Einsichtskopie",
     "Mitgliedschaft",
     "Person",
     "ProtokollPruefung",
     "Protokolleintrag",
     "Register",
     "Rolle",
+    "Siegel",
     "Team",
     "Vertretung",
     "Vorgang",

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_GET
 
 from dms.api.views import PdfNochNichtFertig, datei_antwort
 from dms.audit import Aktion, protokollieren
+from dms.gericht.blaetter import bereiche
+from dms.gericht.siegel import siegel_pruefen
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Dokument, DokumentVersion
 
@@ -61,6 +63,12 @@ def hervorheben(text: str, begriff: str) -> SafeString:
     return mark_safe("".join(teile))  # noqa: S308 - every piece escaped, only <mark> added
 
 
+def _blaetter(version: DokumentVersion | None, seiten: int) -> list[int | None]:
+    """The sheet number of each shown page (None while the page count is not yet known)."""
+    nummern: list[int] = list(version.blattnummern) if version else []
+    return [nummern[i] if i < len(nummern) else None for i in range(seiten)]
+
+
 @login_required
 @require_GET
 def dokument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -78,8 +86,10 @@ def dokument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "dokument": dokument,
         "akte": dokument.akte,
         "version": version,
-        "seiten": range(1, seiten + 1),
+        "seiten": list(zip(range(1, seiten + 1), _blaetter(version, seiten), strict=True)),
         "seitenzahl": seiten,
+        "siegel": siegel_pruefen(version) if version else [],
+        "blattbereich": bereiche(list(version.blattnummern)) if version else "",
         "begriff": begriff,
         "text": hervorheben(dokument.text, begriff),
         "hat_pdf": bool(version and (version.pdf or version.mime_type == "application/pdf")),
