@@ -185,6 +185,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_IMPORTS = [
     "scanning.altakten.tasks",
     "dms.postausgang.tasks",
+    "dms.gericht.tasks",
     "scanning.eingang.tasks",
     "dms.betrieb.tasks",
     "dms.protokoll.tasks",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("dms.api.urls_sicherheit")),
     path("api/v1/", include("dms.api.urls_abgabe")),
     path("api/v1/", include("dms.postausgang.urls_api")),
+    path("api/v1/", include("dms.gericht.urls_api")),
     path("api/v1/", include(fachverfahren_urls.urlpatterns_api)),
     path("api/v1/", include("scanning.api.urls")),
     path("api/v1/", include("scanning.eingang.urls_api")),
