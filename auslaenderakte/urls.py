@@ -26,6 +26,7 @@ urlpatterns = [
     path("online/", include("scanning.eingang.urls")),  # public online services, no login
     path("foerderung/", include("foerderung.urls")),
     path("", include(fachverfahren_urls.urlpatterns)),
+    path("", include("dms.gericht.urls")),
     path("", include("dms.postausgang.urls")),  # deep links /akten/azr/<nr>/ before /akten/<pk>/
     path("", include("dms.urls_sicherheit")),
     path("", include("dms.urls_abgabe")),

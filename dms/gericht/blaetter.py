@@ -184,3 +184,14 @@ def luecken(akte_id: int) -> list[Luecke]:
         "nummer", "entfernt_am", "entfernt_grund"
     )
     return luecken_bilden([(n, am, g) for n, am, g in zeilen if am is not None])
+
+
+def blatt_finden(akte_id: int, nummer: int) -> tuple[int, int] | None:
+    """(document id, page of its current version) holding sheet `nummer` of the file, None for a gap or unknown."""
+    blatt = Blatt.objects.filter(akte_id=akte_id, nummer=nummer, entfernt_am__isnull=True).first()
+    if blatt is None or blatt.dokument_id is None:
+        return None
+    version = DokumentVersion.objects.filter(dokument_id=blatt.dokument_id).order_by("-nummer").first()
+    if version is None or nummer not in version.blattnummern:
+        return None
+    return blatt.dokument_id, list(version.blattnummern).index(nummer) + 1
