@@ -105,7 +105,14 @@ def scan_versiegeln(*, version: DokumentVersion, user: User | None = None) -> Si
 
 
 def siegel_speichern(
-    *, version: DokumentVersion, art: str, daten: bytes, signatur: bytes, unterzeichner: str, user: User | None
+    *,
+    version: DokumentVersion,
+    art: str,
+    daten: bytes,
+    signatur: bytes,
+    unterzeichner: str,
+    user: User | None,
+    bestaetigt: str = "",
 ) -> Siegel:
     with transaction.atomic():
         siegel = Siegel.objects.create(
@@ -114,7 +121,7 @@ def siegel_speichern(
             signiert_daten=daten,
             signatur=signatur,
             unterzeichner=unterzeichner,
-            bestaetigt_von=bestaetigt_von(version.transfervermerk),
+            bestaetigt_von=bestaetigt or bestaetigt_von(version.transfervermerk),
         )
         protokollieren(
             aktion=Aktion.ANLEGEN,

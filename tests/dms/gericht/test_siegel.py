@@ -93,3 +93,32 @@ def test_uploads_are_not_sealed_and_nothing_without_a_key(siegel_pki, settings):
     settings.SIEGEL_PKCS12 = ""
     _scan(f.AkteFactory())
     assert Siegel.objects.count() == 0
+
+
+def test_qualified_signature_of_the_responsible_person_through_the_signing_service(
+    siegel_pki, settings, sachbearbeitung
+):
+    from dms.gericht.qes import SignaturdienstFehler, qes_anfordern
+
+    from .fake_signaturdienst import FakeSignaturdienst
+    from .pki import blatt_erzeugen
+
+    person = blatt_erzeugen(siegel_pki, "Maria Schmidt (QES)")
+    dok = _scan(f.AkteFactory())
+    version = dok.versionen.get()
+    with FakeSignaturdienst(person, siegel_pki) as dienst:
+        settings.QES_DIENST_URL = dienst.url
+        settings.QES_DIENST_TOKEN = dienst.token
+        qes_anfordern(version=version, user=sachbearbeitung)
+        assert dienst.anfragen[0]["referenz"] == str(version.uuid)
+    pruefungen = siegel_pruefen(version)
+    assert [p.art for p in pruefungen] == [
+        "fortgeschrittenes Siegel der Behörde",
+        "qualifizierte elektronische Signatur",
+    ]
+    assert all(p.gueltig for p in pruefungen)
+    with FakeSignaturdienst(person, siegel_pki, falsch_signieren=True) as dienst:
+        settings.QES_DIENST_URL = dienst.url
+        with pytest.raises(SignaturdienstFehler):
+            qes_anfordern(version=version, user=sachbearbeitung)
+    assert Siegel.objects.filter(version=version).count() == 2
