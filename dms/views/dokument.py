@@ -12,6 +12,7 @@ from functools import partial
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
@@ -24,7 +25,7 @@ from dms.audit import Aktion, protokollieren
 from dms.gericht.blaetter import bereiche
 from dms.gericht.siegel import siegel_pruefen
 from dms.http import AuthenticatedHttpRequest
-from dms.models import Dokument, DokumentVersion
+from dms.models import Dokument, DokumentVersion, Siegel
 
 from . import formulare as f
 from .common import darf_aendern
@@ -73,7 +74,12 @@ def _blaetter(version: DokumentVersion | None, seiten: int) -> list[int | None]:
 @require_GET
 def dokument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dokument = _sichtbares_dokument(request, pk)
-    version = dokument.versionen.order_by("-nummer").first()
+    # Whether the version is sealed comes with the version row, so an unsealed document costs no extra query.
+    version = (
+        dokument.versionen.annotate(hat_siegel=Exists(Siegel.objects.filter(version=OuterRef("pk"))))
+        .order_by("-nummer")
+        .first()
+    )
     protokollieren(aktion=Aktion.LESEN, request=request, objekt=dokument, akte=dokument.akte)
     begriff = (request.GET.get("q") or "").strip()[:200]
     seiten = min(dokument.seiten or (version.seiten if version else 0) or 1, MAX_SEITEN_ANZEIGE)
@@ -88,7 +94,7 @@ def dokument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "version": version,
         "seiten": list(zip(range(1, seiten + 1), _blaetter(version, seiten), strict=True)),
         "seitenzahl": seiten,
-        "siegel": siegel_pruefen(version) if version else [],
+        "siegel": siegel_pruefen(version) if version is not None and getattr(version, "hat_siegel", False) else [],
         "blattbereich": bereiche(list(version.blattnummern)) if version else "",
         "begriff": begriff,
         "text": hervorheben(dokument.text, begriff),
