@@ -189,6 +189,7 @@ CELERY_IMPORTS = [
     "scanning.altakten.tasks",
     "scanning.klassifikation.tasks",
     "dms.postausgang.tasks",
+    "dms.gericht.tasks",
     "scanning.eingang.tasks",
     "dms.betrieb.tasks",
     "dms.protokoll.tasks",
@@ -264,6 +265,15 @@ STAATSARCHIV_ZEITLIMIT = env.float("STAATSARCHIV_ZEITLIMIT", default=60.0)
 # Hessian archive law: no decision within this many months counts as release; a reminder this many days before.
 AUSSONDERUNG_ARCHIV_FRIST_MONATE = env.int("AUSSONDERUNG_ARCHIV_FRIST_MONATE", default=6)
 AUSSONDERUNG_ERINNERUNG_TAGE = env.int("AUSSONDERUNG_ERINNERUNG_TAGE", default=30)
+# Sealed scans (dms/gericht/siegel.py, docs/gericht.md): the authority's seal key as PKCS#12 (empty: scans are not
+# sealed), its passphrase, and the PEM/DER certificates a seal or qualified signature must chain to.
+SIEGEL_PKCS12 = env.str("SIEGEL_PKCS12", default="")
+SIEGEL_PASSWORT = env.str("SIEGEL_PASSWORT", default="")
+SIEGEL_VERTRAUENSANKER = env.list("SIEGEL_VERTRAUENSANKER", default=[])
+# External signing service for the responsible person's qualified signature (adapter dms/gericht/qes.py).
+QES_DIENST_URL = env.str("QES_DIENST_URL", default="")
+QES_DIENST_TOKEN = env.str("QES_DIENST_TOKEN", default="")
+QES_ZEITLIMIT = env.float("QES_ZEITLIMIT", default=30.0)
 
 # E-mail intake (scanning/eingang, docs/eingang.md): mails larger than this are not fetched (they stay in the
 # mailbox, moved to the folder IMAP_ORDNER_ZU_GROSS, and a notice lands in the in-tray).

@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/v1/", include("dms.api.urls_abgabe")),
     path("api/v1/", include("dms.postausgang.urls_api")),
     path("api/v1/", include("dms.aussonderung.urls_api")),
+    path("api/v1/", include("dms.gericht.urls_api")),
     path("api/v1/", include(fachverfahren_urls.urlpatterns_api)),
     path("api/v1/", include("scanning.api.urls")),
     path("api/v1/", include("scanning.eingang.urls_api")),
@@ -32,6 +33,7 @@ urlpatterns = [
     path("online/", include("scanning.eingang.urls")),  # public online services, no login
     path("foerderung/", include("foerderung.urls")),
     path("", include(fachverfahren_urls.urlpatterns)),
+    path("", include("dms.gericht.urls")),
     path("", include("dms.postausgang.urls")),  # deep links /akten/azr/<nr>/ before /akten/<pk>/
     path("", include("dms.urls_sicherheit")),
     path("", include("dms.urls_abgabe")),

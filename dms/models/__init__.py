@@ -17,6 +17,7 @@ from dms.aussonderung.models import (  # noqa: F401 - retention and deletion (is
     Loeschsperre,
     Loeschung,
 )
+from dms.gericht.models import Aktenvorlage, Blatt, Einsichtskopie, Siegel
 from dms.neueingaenge.models import Neueingang, NeueingangGelesen
 from dms.postausgang.models import Ausgangsschreiben, Briefvorlage
 from dms.wiedervorlagen.models import Wiedervorlage
@@ -26,14 +27,17 @@ __all__ = [
     "AkteFreigabe",
     "Akteneinsicht",
     "Aktenplan",
+    "Aktenvorlage",
     "AktenzeichenZaehler",
     "Ausgangsschreiben",
     "Aussonderungsart",
     "Behoerde",
+    "Blatt",
     "Briefvorlage",
     "Dokument",
     "DokumentVersion",
     "Dokumentart",
+    "Einsichtskopie",
     "Mitgliedschaft",
     "Neueingang",
     "NeueingangGelesen",
@@ -42,6 +46,7 @@ __all__ = [
     "Protokolleintrag",
     "Register",
     "Rolle",
+    "Siegel",
     "Team",
     "Vertretung",
     "Vorgang",

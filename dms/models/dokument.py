@@ -135,6 +135,10 @@ class DokumentVersion(models.Model):
     leere_seiten = models.PositiveIntegerField("leere Seiten", default=0)
     vorschaubilder = models.JSONField("Vorschaubilder", default=list, blank=True, help_text="Speicherpfade je Seite.")
     transfervermerk = models.JSONField("Transfervermerk", default=dict, blank=True)
+    # Sheet numbers (dms/gericht/blaetter.py): per page of this version its sheet number in the file, given when the
+    # page count is known; a page edit names per new page the page of the previous version it keeps (or None).
+    blattnummern = models.JSONField("Blattnummern je Seite", default=list, blank=True)
+    seitenzuordnung = models.JSONField("Seiten aus der Vorversion", null=True, blank=True)
     angelegt_am = models.DateTimeField("angelegt am", auto_now_add=True)
     angelegt_von = models.ForeignKey(
         settings.AUTH_USER_MODEL,

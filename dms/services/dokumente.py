@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from dms import dateien, hintergrund
 from dms.audit import Aktion, protokollieren
+from dms.gericht.blaetter import blaetter_zuteilen
+from dms.gericht.siegel import GESCANNT, scan_versiegeln
 from dms.models import Akte, Dokument, DokumentVersion, Register, Vorgang
 from dms.neueingaenge.services import neueingang_vermerken
 from dms.vermerk import vermerk_pdf
@@ -113,6 +115,8 @@ def dokument_anlegen(
         # Every filing path comes through here (Poststelle, colleague, legacy delivery, Fachverfahren, xdomea):
         # the file's caseworker, her team and her substitutes see it as new mail.
         neueingang_vermerken(dokument=dokument, user=user)
+        if transfervermerk and quelle in GESCANNT:
+            scan_versiegeln(version=version, user=user)
         if verarbeiten:
             verarbeitung_nach_commit(version.pk)
     return dokument
@@ -128,14 +132,23 @@ def dokument_version_hinzufuegen(
     erlaubt: frozenset[str] = dateien.DOKUMENT_TYPEN,
     transfervermerk: dict[str, Any] | None = None,
     verarbeiten: bool = True,
+    seitenzuordnung: list[int | None] | None = None,
 ) -> DokumentVersion:
-    """A new version; earlier versions stay as they are. `verarbeiten=False`: the caller schedules derivation."""
+    """A new version; earlier versions stay as they are. `verarbeiten=False`: the caller schedules derivation.
+
+    `seitenzuordnung` (a page edit): per page of the new version the page of the previous version it keeps, or
+    None for a new page; kept pages keep their sheet numbers, dropped ones become a documented gap. Without it,
+    pages keep the numbers of the same positions."""
     info = dateien.datei_pruefen(datei, erlaubt=erlaubt)
     with transaction.atomic():
         dokument = Dokument.objects.select_for_update().get(pk=dokument.pk)
         version = _version_speichern(
             dokument=dokument, datei=datei, dateiname=dateiname, info=info, user=user, transfervermerk=transfervermerk
         )
+        if transfervermerk and dokument.quelle in GESCANNT:
+            scan_versiegeln(version=version, user=user)
+        if seitenzuordnung is not None:
+            DokumentVersion.objects.filter(pk=version.pk).update(seitenzuordnung=seitenzuordnung)
         Dokument.objects.filter(pk=dokument.pk).update(ocr_status=Dokument.OcrStatus.AUSSTEHEND)
         protokollieren(
             aktion=Aktion.AENDERN,
@@ -254,6 +267,7 @@ def ableitungen_speichern(
                 + SearchVector("text", weight="B", config="german"),
             )
             suchvektor_aktualisieren(dokument_ids=[version.dokument_id])  # the UPDATE above saw the old text
+            blaetter_zuteilen(version=version)  # the pages enter the file now that their count is known
     return version
 
 
@@ -262,6 +276,7 @@ def zaehlung_uebernehmen(*, version: DokumentVersion, seiten: int, blatt: int) -
     with transaction.atomic():
         DokumentVersion.objects.filter(pk=version.pk).update(seiten=seiten, blatt=blatt)
         Dokument.objects.filter(pk=version.dokument_id).update(seiten=seiten, blatt=blatt)
+        blaetter_zuteilen(version=version)
 
 
 def ocr_status_setzen(*, dokument_id: int, status: str) -> None:

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
+from dms.gericht.blaetter import blaetter_entfernen, blaetter_zuteilen
 from dms.models import Akte, Dokument, Register, Vorgang
 from dms.neueingaenge.models import Neueingang
 from dms.neueingaenge.services import neueingang_vermerken
@@ -69,7 +70,14 @@ def dokument_umlegen(
     with transaction.atomic():
         dokument = Dokument.objects.select_for_update().select_related("akte").get(pk=dokument.pk)
         von = dokument.akte
+        # The sheets leave the old file as a documented gap (never a renumbering) and get new numbers in the new one.
+        blaetter_entfernen(
+            dokument=dokument, grund=f"umgelegt nach {akte.aktenzeichen}: {grund}", user=user, request=request
+        )
         Dokument.objects.filter(pk=dokument.pk).update(akte=akte, register=ziel_register, vorgang=vorgang)
+        aktuelle = dokument.versionen.order_by("-nummer").first()
+        if aktuelle is not None:
+            blaetter_zuteilen(version=aktuelle, user=user)
         gemeinsam = {"dokument": dokument.pk, "titel": dokument.titel, "grund": grund[:500]}
         protokollieren(
             aktion=Aktion.AENDERN,
@@ -121,6 +129,7 @@ def dokument_zuruecknehmen(*, dokument: Dokument, user: User, grund: str, reques
             objekt=akte,
             details={"dokument": dokument.pk, "titel": dokument.titel, "grund": grund[:500], "umlegung": "postkorb"},
         )
+        blaetter_entfernen(dokument=dokument, grund=f"zurück in den Postkorb: {grund}", user=user, request=request)
         for version in versionen:
             version.delete()
         dokument.delete()

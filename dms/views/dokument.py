@@ -12,6 +12,7 @@ from functools import partial
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
@@ -21,8 +22,10 @@ from django.views.decorators.http import require_GET
 
 from dms.api.views import PdfNochNichtFertig, datei_antwort
 from dms.audit import Aktion, protokollieren
+from dms.gericht.blaetter import bereiche
+from dms.gericht.siegel import siegel_pruefen
 from dms.http import AuthenticatedHttpRequest
-from dms.models import Dokument, DokumentVersion
+from dms.models import Dokument, DokumentVersion, Siegel
 from dms.neueingaenge.models import Neueingang
 from dms.neueingaenge.services import neueingang_gelesen
 
@@ -64,11 +67,22 @@ def hervorheben(text: str, begriff: str) -> SafeString:
     return mark_safe("".join(teile))  # noqa: S308 - every piece escaped, only <mark> added
 
 
+def _blaetter(version: DokumentVersion | None, seiten: int) -> list[int | None]:
+    """The sheet number of each shown page (None while the page count is not yet known)."""
+    nummern: list[int] = list(version.blattnummern) if version else []
+    return [nummern[i] if i < len(nummern) else None for i in range(seiten)]
+
+
 @login_required
 @require_GET
 def dokument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dokument = _sichtbares_dokument(request, pk)
-    version = dokument.versionen.order_by("-nummer").first()
+    # Whether the version is sealed comes with the version row, so an unsealed document costs no extra query.
+    version = (
+        dokument.versionen.annotate(hat_siegel=Exists(Siegel.objects.filter(version=OuterRef("pk"))))
+        .order_by("-nummer")
+        .first()
+    )
     protokollieren(aktion=Aktion.LESEN, request=request, objekt=dokument, akte=dokument.akte)
     # Opening a new document is reading it (the read entry above covers the audit).
     neueingang_gelesen(dokument=dokument, user=request.user, request=request, protokoll=False)
@@ -80,8 +94,10 @@ def dokument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "dokument": dokument,
         "akte": dokument.akte,
         "version": version,
-        "seiten": range(1, seiten + 1),
+        "seiten": list(zip(range(1, seiten + 1), _blaetter(version, seiten), strict=True)),
         "seitenzahl": seiten,
+        "siegel": siegel_pruefen(version) if version is not None and getattr(version, "hat_siegel", False) else [],
+        "blattbereich": bereiche(list(version.blattnummern)) if version else "",
         "begriff": begriff,
         "text": hervorheben(dokument.text, begriff),
         "hat_pdf": bool(version and (version.pdf or version.mime_type == "application/pdf")),

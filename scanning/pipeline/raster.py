@@ -86,7 +86,8 @@ def seite_rastern(
         return bild
     with Image.open(pfad) as img:
         img.seek(seite - 1)
-        bild = img.convert("L" if graustufen else "RGB")
+        # Colour only where the scan has colour: a grey or bilevel scan stays small.
+        bild = img.convert("L" if graustufen or img.mode in ("1", "L", "LA", "I", "I;16") else "RGB")
         aufloesung = img.info.get("dpi") or (dpi, dpi)
     bild.info["dpi"] = (round(float(aufloesung[0])) or dpi, round(float(aufloesung[1])) or dpi)
     return bild

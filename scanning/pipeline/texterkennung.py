@@ -202,7 +202,10 @@ def _seite_verarbeiten(
         bild = seite_rastern(pfad, mime, s, VORSCHAU_DPI)
         ab.schreiben_bytes(f"vorschau-{s:05d}.png", vorschau.vorschaubild(bild))
         return {"modus": "original", "text": text_ebene, "leer": False, "quelle": "textebene", "drehung": 0}
-    bild = seite_rastern(pfad, mime, s, dpi_standard, pdf=quelle_pdf)
+    # A page rebuilt from pixels (image inputs, turned PDF pages) keeps its colour: the searchable copy of a colour
+    # scan must stay colour (VG Wiesbaden 6 K 152/14.WI.A); OCR, blank-page and rotation checks convert for themselves.
+    farbe = not ist_pdf or pdf_gedreht
+    bild = seite_rastern(pfad, mime, s, dpi_standard, pdf=quelle_pdf, graustufen=not farbe)
     dpi = bild_dpi(bild, dpi_standard)
     try:
         if leerseiten.ist_leer(bild):

@@ -55,3 +55,21 @@ def test_resume_after_crash_reuses_finished_pages(tmp_path, arbeitsbereich):
     arbeitsbereich.schreiben_json("seite-00001.json", info)
     zweite = texterkennung.datei_erkennen(pfad, "application/pdf", 2, arbeitsbereich)
     assert zweite.seitentexte[0] == "MARKIERT" and zweite.seitentexte[1] == erste.seitentexte[1]
+
+
+def test_colour_scan_stays_colour_in_the_searchable_copy(tmp_path, arbeitsbereich):
+    """VG Wiesbaden 6 K 152/14.WI.A: a scan must keep the original's legibility, colour in colour."""
+    from PIL import ImageDraw
+
+    bild = scans.brief_bild(scans.Brief(name="Ayşe Yılmaz", betreff="Stempel in Rot"), seed=9).convert("RGB")
+    ImageDraw.Draw(bild).rectangle((200, 200, 600, 400), fill=(200, 20, 20))  # a red stamp
+    pfad = tmp_path / "farbe.jpg"
+    pfad.write_bytes(scans.jpeg(bild))
+    e = texterkennung.datei_erkennen(pfad, "image/jpeg", 1, arbeitsbereich)
+    with pikepdf.open(e.pdf_pfad) as pdf:
+        bilder = [pikepdf.PdfImage(b) for b in pdf.pages[0].images.values()]
+        farbig = [b for b in bilder if b.colorspace == "/DeviceRGB"]
+        assert farbig, [b.colorspace for b in bilder]
+        rot = farbig[0].as_pil_image().convert("RGB")
+        r, g, b = rot.getpixel((int(rot.width * 400 / bild.width), int(rot.height * 300 / bild.height)))
+        assert r > 150 and g < 80 and b < 80

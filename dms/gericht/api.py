@@ -1,0 +1,259 @@
+"""REST API of the court capability: table of contents, court submission, inspection copy (docs/gericht.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from dms.audit import Aktion, protokollieren
+from dms.http import AuthenticatedRequest
+from dms.models import Akte
+
+from . import services
+from .inhalt import inhaltsverzeichnis
+from .models import Aktenvorlage, Einsichtskopie
+
+
+class EintragSerializer(serializers.Serializer):
+    dokument = serializers.IntegerField(allow_null=True)
+    titel = serializers.CharField()
+    datum = serializers.DateField(allow_null=True)
+    art = serializers.CharField()
+    register = serializers.CharField(allow_null=True)
+    vorgang = serializers.CharField(allow_null=True)
+    blatt_von = serializers.IntegerField(allow_null=True)
+    blatt_bis = serializers.IntegerField(allow_null=True)
+    blaetter = serializers.CharField()
+    luecke = serializers.BooleanField()
+
+
+def _sichtbare_akte(request: AuthenticatedRequest, pk: int) -> Akte:
+    return get_object_or_404(Akte.objects.visible_to(request.user), pk=pk)
+
+
+def _aenderbare_akte(request: AuthenticatedRequest, pk: int) -> Akte:
+    """Compiling a copy for a court or a lawyer is the responsible caseworkers' job: outside it a 404 when the file
+    is invisible, a 403 when it is visible but not changeable."""
+    akte = _sichtbare_akte(request, pk)
+    if not Akte.objects.changeable_by(request.user).filter(pk=akte.pk).exists():
+        raise PermissionDenied("Ihre Rolle darf für diese Akte keine Abschrift erstellen.")
+    return akte
+
+
+class InhaltsverzeichnisView(APIView):
+    """GET /api/v1/akten/{id}/inhaltsverzeichnis/: documents oldest first with their sheets; gaps as entries with
+    `dokument: null`, `luecke: true` and the note as `titel`."""
+
+    request: AuthenticatedRequest
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=EintragSerializer(many=True))
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
+        akte = _sichtbare_akte(request, pk)
+        verzeichnis = inhaltsverzeichnis(akte)
+        protokollieren(aktion=Aktion.LESEN, request=request, objekt=akte, details={"inhaltsverzeichnis": True})
+        zeilen: list[dict[str, Any]] = [
+            {
+                "dokument": e.dokument,
+                "titel": e.titel,
+                "datum": e.datum,
+                "art": e.art,
+                "register": e.register,
+                "vorgang": e.vorgang,
+                "blatt_von": e.blatt_von,
+                "blatt_bis": e.blatt_bis,
+                "blaetter": e.blattangabe,
+                "luecke": False,
+            }
+            for e in verzeichnis.eintraege
+        ]
+        zeilen += [
+            {
+                "dokument": None,
+                "titel": luecke.text,
+                "datum": luecke.entfernt_am.date(),
+                "art": "",
+                "register": None,
+                "vorgang": None,
+                "blatt_von": luecke.von,
+                "blatt_bis": luecke.bis,
+                "blaetter": bereiche_text(luecke.von, luecke.bis),
+                "luecke": True,
+            }
+            for luecke in verzeichnis.luecken
+        ]
+        return Response(EintragSerializer(zeilen, many=True).data)
+
+
+def bereiche_text(von: int, bis: int) -> str:
+    return str(von) if von == bis else f"{von}–{bis}"
+
+
+class AktenvorlageSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    datei = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Aktenvorlage
+        fields = [
+            "id",
+            "akte",
+            "anlass",
+            "empfaenger",
+            "gericht_aktenzeichen",
+            "vorgaenge",
+            "status",
+            "fortschritt",
+            "seiten",
+            "sha256",
+            "manifest",
+            "angelegt_am",
+            "fertig_am",
+            "url",
+            "datei",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, obj: Aktenvorlage) -> str:
+        return reverse("api-aktenvorlage", args=[obj.pk], request=self.context.get("request"))
+
+    def get_datei(self, obj: Aktenvorlage) -> str | None:
+        if not obj.ist_fertig:
+            return None
+        return reverse("api-aktenvorlage-datei", args=[obj.pk], request=self.context.get("request"))
+
+
+class AktenvorlageAnlegenSerializer(serializers.Serializer):
+    anlass = serializers.CharField(max_length=300)
+    empfaenger = serializers.CharField(max_length=300)
+    gericht_aktenzeichen = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    vorgaenge = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+class AktenvorlageAnlegenView(APIView):
+    """POST /api/v1/akten/{id}/aktenvorlage/: 201 with the job; the PDF is built by a Celery task."""
+
+    request: AuthenticatedRequest
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=AktenvorlageAnlegenSerializer, responses={201: AktenvorlageSerializer})
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
+        akte = _aenderbare_akte(request, pk)
+        eingabe = AktenvorlageAnlegenSerializer(data=request.data)
+        eingabe.is_valid(raise_exception=True)
+        vorlage = services.aktenvorlage_anfordern(
+            akte=akte, user=request.user, request=request, **eingabe.validated_data
+        )
+        daten = AktenvorlageSerializer(vorlage, context={"request": request}).data
+        return Response(daten, status=status.HTTP_201_CREATED, headers={"Location": daten["url"]})
+
+
+def _eigene_vorlage(request: AuthenticatedRequest, pk: int) -> Aktenvorlage:
+    return get_object_or_404(
+        Aktenvorlage.objects.filter(akte__in=Akte.objects.visible_to(request.user)).select_related("akte"), pk=pk
+    )
+
+
+class AktenvorlageView(APIView):
+    """GET /api/v1/aktenvorlagen/{id}/: status and progress of a court submission."""
+
+    request: AuthenticatedRequest
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=AktenvorlageSerializer)
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
+        vorlage = _eigene_vorlage(request, pk)
+        return Response(AktenvorlageSerializer(vorlage, context={"request": request}).data)
+
+
+class AktenvorlageDateiView(APIView):
+    """GET /api/v1/aktenvorlagen/{id}/datei/: the finished PDF (audited as a download of the whole file)."""
+
+    request: AuthenticatedRequest
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    def get(self, request: AuthenticatedRequest, pk: int) -> FileResponse:
+        vorlage = _eigene_vorlage(request, pk)
+        if not vorlage.ist_fertig:
+            raise Http404
+        return services.pdf_antwort(request, vorlage.akte, vorlage.datei, f"Aktenvorlage-{vorlage.pk}.pdf", vorlage)
+
+
+class SchwaerzungSerializer(serializers.Serializer):
+    dokument = serializers.IntegerField()
+    seite = serializers.IntegerField(min_value=1)
+    rechteck = serializers.ListField(
+        child=serializers.FloatField(min_value=0), min_length=4, max_length=4, required=False, allow_null=True
+    )
+    grund = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class AkteneinsichtAnlegenSerializer(serializers.Serializer):
+    dokumente = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+    schwaerzungen = SchwaerzungSerializer(many=True, required=False, default=list)
+    empfaenger = serializers.CharField(max_length=300)
+    grund = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class EinsichtskopieSerializer(serializers.ModelSerializer):
+    datei = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Einsichtskopie
+        fields = [
+            "id",
+            "akte",
+            "empfaenger",
+            "dokumente",
+            "schwaerzungen",
+            "zurueckgehalten",
+            "seiten",
+            "sha256",
+            "angelegt_am",
+            "datei",
+        ]
+        read_only_fields = fields
+
+    def get_datei(self, obj: Einsichtskopie) -> str:
+        return reverse("api-einsichtskopie-datei", args=[obj.pk], request=self.context.get("request"))
+
+
+class AkteneinsichtAnlegenView(APIView):
+    """POST /api/v1/akten/{id}/akteneinsicht/: the redacted copy for a lawyer, made at once."""
+
+    request: AuthenticatedRequest
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=AkteneinsichtAnlegenSerializer, responses={201: EinsichtskopieSerializer})
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
+        akte = _aenderbare_akte(request, pk)
+        eingabe = AkteneinsichtAnlegenSerializer(data=request.data)
+        eingabe.is_valid(raise_exception=True)
+        kopie = services.einsichtskopie_erstellen(
+            akte=akte, user=request.user, request=request, **eingabe.validated_data
+        )
+        daten = EinsichtskopieSerializer(kopie, context={"request": request}).data
+        return Response(daten, status=status.HTTP_201_CREATED)
+
+
+class EinsichtskopieDateiView(APIView):
+    """GET /api/v1/einsichtskopien/{id}/datei/: the redacted PDF."""
+
+    request: AuthenticatedRequest
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    def get(self, request: AuthenticatedRequest, pk: int) -> FileResponse:
+        kopie = get_object_or_404(
+            Einsichtskopie.objects.filter(akte__in=Akte.objects.visible_to(request.user)).select_related("akte"), pk=pk
+        )
+        return services.pdf_antwort(request, kopie.akte, kopie.datei, f"Akteneinsicht-{kopie.pk}.pdf", kopie)

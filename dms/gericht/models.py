@@ -1,0 +1,133 @@
+"""Sheet numbers, court submissions, inspection copies and scan seals."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from dms.models.akte import Akte
+from dms.models.dokument import Dokument, DokumentVersion
+
+
+class Blatt(models.Model):
+    """One sheet number of a file, given once and never again. A removed sheet stays as a documented gap."""
+
+    akte = models.ForeignKey(Akte, on_delete=models.PROTECT, related_name="blaetter", verbose_name="Akte")
+    nummer = models.PositiveIntegerField("Blatt")
+    # SET_NULL: deletion by law may remove the document row; the gap and its reason stay.
+    dokument = models.ForeignKey(
+        Dokument, on_delete=models.SET_NULL, null=True, blank=True, related_name="blaetter", verbose_name="Dokument"
+    )
+    seit_version = models.PositiveIntegerField("vergeben mit Version")
+    vergeben_am = models.DateTimeField("vergeben am", auto_now_add=True)
+    entfernt_am = models.DateTimeField("entfernt am", null=True, blank=True)
+    entfernt_grund = models.CharField("Grund der Entfernung", max_length=500, blank=True, default="")
+    entfernt_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="entfernt von",
+    )
+
+    class Meta:
+        verbose_name = "Blatt"
+        verbose_name_plural = "Blätter"
+        ordering = ["akte", "nummer"]
+        constraints = [models.UniqueConstraint(fields=["akte", "nummer"], name="blatt_nummer_je_akte")]
+        indexes = [models.Index(fields=["dokument", "entfernt_am"])]
+
+    def __str__(self) -> str:
+        return f"Bl. {self.nummer}"
+
+
+class Aktenvorlage(models.Model):
+    """One court submission (§ 99 VwGO): a PDF of the whole file or chosen procedures, built in the background."""
+
+    class Status(models.TextChoices):
+        WARTET = "wartet", "wartet"
+        IN_ARBEIT = "in_arbeit", "in Arbeit"
+        FERTIG = "fertig", "fertig"
+        FEHLER = "fehler", "Fehler"
+
+    akte = models.ForeignKey(Akte, on_delete=models.PROTECT, related_name="aktenvorlagen", verbose_name="Akte")
+    vorgaenge = models.JSONField("Vorgänge (leer: ganze Akte)", default=list, blank=True)
+    anlass = models.CharField("Anlass", max_length=300)
+    empfaenger = models.CharField("Empfänger (Gericht)", max_length=300)
+    gericht_aktenzeichen = models.CharField("Aktenzeichen des Gerichts", max_length=100, blank=True, default="")
+    status = models.CharField("Status", max_length=10, choices=Status.choices, default=Status.WARTET)
+    fortschritt = models.PositiveSmallIntegerField("Fortschritt (%)", default=0)
+    seiten = models.PositiveIntegerField("Seiten", default=0)
+    datei = models.FileField("PDF", upload_to="aktenvorlagen/", max_length=300, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True, default="")
+    manifest = models.JSONField("Manifest", default=dict, blank=True)
+    fehler = models.CharField("Fehler", max_length=500, blank=True, default="")
+    erstellt_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="erstellt von"
+    )
+    angelegt_am = models.DateTimeField("angelegt am", auto_now_add=True)
+    fertig_am = models.DateTimeField("fertig am", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Aktenvorlage"
+        verbose_name_plural = "Aktenvorlagen"
+        ordering = ["-angelegt_am"]
+
+    def __str__(self) -> str:
+        return f"Aktenvorlage {self.pk}"
+
+    @property
+    def ist_fertig(self) -> bool:
+        return self.status == self.Status.FERTIG
+
+
+class Einsichtskopie(models.Model):
+    """A copy for a lawyer's inspection (§ 29 HVwVfG, § 100 VwGO): chosen documents, redactions burned in."""
+
+    akte = models.ForeignKey(Akte, on_delete=models.PROTECT, related_name="einsichtskopien", verbose_name="Akte")
+    empfaenger = models.CharField("Empfänger", max_length=300)
+    dokumente = models.JSONField("Dokumente", default=list)
+    schwaerzungen = models.JSONField("Schwärzungen (Dokument, Seite, Rechteck, Grund)", default=list, blank=True)
+    zurueckgehalten = models.JSONField("zurückgehaltene Dokumente", default=list, blank=True)
+    seiten = models.PositiveIntegerField("Seiten", default=0)
+    datei = models.FileField("PDF", upload_to="einsichtskopien/", max_length=300)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    erstellt_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="erstellt von"
+    )
+    angelegt_am = models.DateTimeField("angelegt am", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Einsichtskopie"
+        verbose_name_plural = "Einsichtskopien"
+        ordering = ["-angelegt_am"]
+
+    def __str__(self) -> str:
+        return f"Einsichtskopie {self.pk}"
+
+
+class Siegel(models.Model):
+    """The transfer note of a scan bound to the original's bytes by a detached CMS signature (seal or QES)."""
+
+    class Art(models.TextChoices):
+        SIEGEL = "siegel", "fortgeschrittenes Siegel der Behörde"
+        QES = "qes", "qualifizierte elektronische Signatur"
+
+    version = models.ForeignKey(
+        DokumentVersion, on_delete=models.PROTECT, related_name="siegel", verbose_name="Dokumentversion"
+    )
+    art = models.CharField("Art", max_length=10, choices=Art.choices)
+    signiert_daten = models.BinaryField("signierte Daten")
+    signatur = models.BinaryField("CMS-Signatur (DER)")
+    unterzeichner = models.CharField("Unterzeichner", max_length=300)
+    bestaetigt_von = models.CharField("Übereinstimmung bestätigt von", max_length=300)
+    angelegt_am = models.DateTimeField("angelegt am", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Siegel"
+        verbose_name_plural = "Siegel"
+        ordering = ["version", "angelegt_am"]
+
+    def __str__(self) -> str:
+        return f"{self.get_art_display()} v{self.version_id}"
