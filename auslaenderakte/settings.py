@@ -285,7 +285,7 @@ PLATTFORM_ZEITFENSTER = env.int("PLATTFORM_ZEITFENSTER", default=300)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "dms.api.anmeldung.SitzungAnmeldung",  # CSRF checked on the Django request (dms/api/anmeldung.py)
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from dms.models import Dokument, Protokolleintrag, Team
+from dms.models import Dokument, Protokolleintrag, Rolle, Team
 from dms.suche import dokumente_volltext
 from scanning.models import Posteingang
 from tests import factories as f
@@ -70,6 +70,7 @@ def test_unsure_goes_to_team_in_tray_and_never_to_other_authority(e2e):
     # Name only (no date of birth, no number): suggestion, not filed; routed by the surname's letter range.
     team_z = Team.objects.create(behoerde=f.behoerde("OF"), name=f"Z-Team {eindeutig()}", buchstaben_von="ZY",
                                  buchstaben_bis="ZYZ")  # fmt: skip
+    f.benutzer("OF", Rolle.SACHBEARBEITUNG, team=team_z)  # only a staffed team receives mail (issue 13)
     # A real-looking name: a name alone must be read exactly to be found (there is no typo tolerance in SQL).
     akte = person_mit_akte(familienname="Zyganski", team=None)
     r1 = hochladen(client, _brief_pdf(name=f"Max {akte.person.familienname}"))

@@ -63,6 +63,20 @@ def test_api_with_session_needs_csrf_but_with_token_not(sachbearbeitung):
     assert r.status_code == 201
 
 
+def test_a_session_request_without_token_is_403_whatever_its_body_and_cookie(sachbearbeitung):
+    """A JSON-only API view answered a form body without token with 415 once the browser held a CSRF cookie (the
+    token check parsed the body first): the refusal must be the CSRF 403, with and without a cookie."""
+    for mit_cookie in (False, True):
+        session = APIClient(enforce_csrf_checks=True)
+        session.force_login(sachbearbeitung)
+        if mit_cookie:
+            assert session.get("/").status_code == 200  # a page with a form sets the CSRF cookie
+            assert "csrftoken" in session.cookies
+        for daten, format_ in (({"azr_nummer": "1", "kennung": "x"}, "multipart"), ({"azr_nummer": "1"}, "json")):
+            r = session.post("/api/v1/fachverfahren/verknuepfen/", daten, format=format_)
+            assert r.status_code == 403 and "CSRF" in r.json()["detail"], (mit_cookie, format_, r.status_code)
+
+
 def _xss_welt():
     """Payloads in names, titles, file names, notes, recognised text, procedure subjects and user names."""
     w = eigene_daten()

@@ -28,6 +28,7 @@ def test_without_a_trained_model_the_keyword_rules_stay(settings, tmp_path):
     assert brief_einordnen(ANWALT) is None
 
 
+@pytest.mark.django_db  # the title takes the kind's label from the Dokumentart table (Land data)
 def test_incoming_letter_gets_kind_register_and_a_useful_title(trainiert):
     assert brief_einordnen(ANWALT) == ("schreiben", "12")
     ve = "Verpflichtungserklärung gemäß §§ 66, 68 Aufenthaltsgesetz. Ich verpflichte mich, für den Lebensunterhalt"
