@@ -8,6 +8,7 @@ request instead gives every state-changing session request without a token the s
 
 from __future__ import annotations
 
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
 from rest_framework.authentication import CSRFCheck, SessionAuthentication
 from rest_framework.request import Request
@@ -24,3 +25,9 @@ class SitzungAnmeldung(SessionAuthentication):
         grund = pruefung.process_view(django_request, None, (), {})  # type: ignore[arg-type]
         if grund:
             raise exceptions.PermissionDenied(f"CSRF Failed: {grund}")
+
+
+class SitzungSchema(SessionScheme):
+    """The OpenAPI description of this session login: the same cookie scheme as DRF's own."""
+
+    target_class = "dms.api.anmeldung.SitzungAnmeldung"
