@@ -20,7 +20,7 @@ from tests.browser.test_arbeitsplatz import _axe, browser, server  # noqa: F401 
 pytestmark = [pytest.mark.browser]
 
 ENGLISCH = re.compile(r"\b(Not Found|Forbidden|Server Error|Page not found|Bad Request|Method Not Allowed)\b")
-ROLLEN = ["ps.of", "sb.of", "sb2.of", "tl.of", "admin.of", "rev.of", "land.of"]
+ROLLEN = ["ps.of", "sb.of", "sb2.of", "tl.of", "admin.of", "rev.of", "land.of", "sgv.of"]
 TASTATUR = {"ps.of", "sb.of"}
 
 
@@ -93,7 +93,7 @@ def test_role_walks_its_menu(browser, demo, username):  # noqa: F811
         page.wait_for_url(f"{demo.url}{ziel_href}")
     # A page the role may not use: a German page in the design system that says what to do
     fremd = "/foerderung/" if username in {"ps.of", "sb.of", "sb2.of"} else "/gibt-es-nicht/"
-    if username in {"rev.of", "land.of"}:
+    if username in {"rev.of", "land.of", "sgv.of"}:
         fremd = "/poststelle/"
     antwort = page.goto(f"{demo.url}{fremd}")
     assert antwort is not None and antwort.status in {403, 404}

@@ -133,7 +133,13 @@ def test_demo_daten_is_complete_and_idempotent(django_capture_on_commit_callback
     assert len(_no_broker) == erste["version"]  # every document goes to the OCR pipeline
 
     for kuerzel in ("of", "hp"):
-        for praefix, rolle in [("ps", "poststelle"), ("sb", "sachbearbeitung"), ("tl", "teamleitung")]:
+        for praefix, rolle in [
+            ("ps", "poststelle"),
+            ("sb", "sachbearbeitung"),
+            ("tl", "teamleitung"),
+            ("sgv", "schriftgutverwaltung"),
+            ("sgv2", "schriftgutverwaltung"),
+        ]:
             user = authenticate(username=f"{praefix}.{kuerzel}", password=DEMO_PASSWORT)
             assert user is not None and zugang(user).rolle == rolle
         assert authenticate(username=f"admin.{kuerzel}", password=DEMO_PASSWORT).is_staff

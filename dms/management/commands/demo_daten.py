@@ -35,6 +35,9 @@ BENUTZER = [
     ("tl", Rolle.TEAMLEITUNG, "Team A-K"),
     ("admin", Rolle.BEHOERDENADMIN, None),
     ("rev", Rolle.REVISION, None),
+    # Two records officers: a deletion is requested by one and approved by the other (docs/aussonderung.md).
+    ("sgv", Rolle.SCHRIFTGUTVERWALTUNG, None),
+    ("sgv2", Rolle.SCHRIFTGUTVERWALTUNG, None),
     ("land", Rolle.LAND, None),
 ]
 BEHOERDEN = ["OF", "HP"]
