@@ -24,7 +24,7 @@ SCHRIFT_FETT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 _registriert = False
 
 
-def _schriften() -> tuple[str, str]:
+def schriften() -> tuple[str, str]:
     global _registriert
     if not _registriert:
         pdfmetrics.registerFont(TTFont("DejaVu", SCHRIFT))
@@ -49,7 +49,7 @@ def _absatz(text: str, stil: ParagraphStyle) -> Paragraph:
 
 
 def satz_pdf(satz: Satz) -> bytes:
-    normal, fett = _schriften()
+    normal, fett = schriften()
     text = ParagraphStyle("text", fontName=normal, fontSize=10, leading=13.5, splitLongWords=True)
     klein = ParagraphStyle("klein", parent=text, fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
     titel = ParagraphStyle("titel", parent=text, fontName=fett, fontSize=15, leading=19, spaceAfter=4 * mm)

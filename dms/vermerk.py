@@ -11,6 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
 from dms.models import Akte
+from dms.pdfsatz import schriften
 
 
 def vermerk_pdf(*, titel: str, text: str, akte: Akte, verfasser: str) -> tuple[bytes, int]:
@@ -22,17 +23,19 @@ def vermerk_pdf(*, titel: str, text: str, akte: Akte, verfasser: str) -> tuple[b
     _breite, hoehe = A4
     links, oben, unten = 25 * mm, hoehe - 25 * mm, 25 * mm
     seiten = 1
+    # DejaVu, not Helvetica: the standard fonts have no ş, ı, ğ, Ł, đ …, and a Vermerk names people.
+    normal, fett = schriften()
 
     def kopf() -> float:
-        c.setFont("Helvetica-Bold", 13)
+        c.setFont(fett, 13)
         c.drawString(links, oben, "Vermerk")
-        c.setFont("Helvetica", 10)
+        c.setFont(normal, 10)
         c.drawString(
             links, oben - 16, f"Akte {akte.aktenzeichen} – {timezone.localtime():%d.%m.%Y %H:%M} – {verfasser}"
         )
-        c.setFont("Helvetica-Bold", 11)
+        c.setFont(fett, 11)
         c.drawString(links, oben - 36, titel[:90])
-        c.setFont("Helvetica", 11)
+        c.setFont(normal, 11)
         return oben - 60
 
     y = kopf()

@@ -85,16 +85,12 @@ class InhaltsverzeichnisView(APIView):
                 "vorgang": None,
                 "blatt_von": luecke.von,
                 "blatt_bis": luecke.bis,
-                "blaetter": bereiche_text(luecke.von, luecke.bis),
+                "blaetter": luecke.blaetter,
                 "luecke": True,
             }
             for luecke in verzeichnis.luecken
         ]
         return Response(EintragSerializer(zeilen, many=True).data)
-
-
-def bereiche_text(von: int, bis: int) -> str:
-    return str(von) if von == bis else f"{von}–{bis}"
 
 
 class AktenvorlageSerializer(serializers.ModelSerializer):

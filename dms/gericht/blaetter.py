@@ -127,8 +127,13 @@ class Luecke:
     grund: str
 
     @property
+    def blaetter(self) -> str:
+        """'41–43', or '41' for a single sheet."""
+        return str(self.von) if self.von == self.bis else f"{self.von}–{self.bis}"
+
+    @property
     def text(self) -> str:
-        bereich = f"Bl. {self.von}" if self.von == self.bis else f"Bl. {self.von}–{self.bis}"
+        bereich = f"Bl. {self.blaetter}"
         datum = timezone.localtime(self.entfernt_am).strftime("%d.%m.%Y")
         return f"{bereich} entfernt am {datum}, Grund: {self.grund}"
 

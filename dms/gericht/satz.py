@@ -17,7 +17,7 @@ import pikepdf
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from dms.pdfsatz import _schriften
+from dms.pdfsatz import schriften
 
 ICC = Path(pikepdf.__file__).parent / "pdfa" / "data" / "sRGB.icc"
 ZEILEN_JE_SEITE = 40
@@ -71,7 +71,7 @@ def _seiten_pdf(zeichnen: Callable[[canvas.Canvas], None]) -> pikepdf.Pdf:
 
 
 def _deckblatt(c: canvas.Canvas, titel: str, zeilen: list[tuple[str, str]]) -> None:
-    normal, fett = _schriften()
+    normal, fett = schriften()
     c.setFont(fett, 20)
     c.drawString(60, A4[1] - 100, titel)
     y = A4[1] - 150
@@ -103,7 +103,7 @@ def verzeichnisseiten(anzahl: int) -> int:
 
 
 def _verzeichnis(c: canvas.Canvas, zeilen: list[Verzeichniszeile], startseiten: list[int]) -> None:
-    normal, fett = _schriften()
+    normal, fett = schriften()
     for seite in range(verzeichnisseiten(len(zeilen))):
         c.setFont(fett, 16)
         c.drawString(50, A4[1] - 70, "Inhaltsverzeichnis" + (" (Fortsetzung)" if seite else ""))
@@ -123,7 +123,7 @@ def _verzeichnis(c: canvas.Canvas, zeilen: list[Verzeichniszeile], startseiten: 
 
 
 def _anhang(c: canvas.Canvas, titel: str, zeilen: list[str]) -> None:
-    normal, fett = _schriften()
+    normal, fett = schriften()
     y = 0.0
     for zeile in [*zeilen] or ["(keine Einträge)"]:
         for teil in _umbrechen(zeile, 110) or [""]:
@@ -141,7 +141,7 @@ def _anhang(c: canvas.Canvas, titel: str, zeilen: list[str]) -> None:
 
 def _stempel(c: canvas.Canvas, groessen: Iterator[tuple[float, float, float, float, str]]) -> None:
     """One page per document page, same size, the sheet number at the top right (in the margin)."""
-    _normal, fett = _schriften()
+    _normal, fett = schriften()
     for x0, y0, x1, y1, text in groessen:
         c.setPageSize((x1 - x0, y1 - y0))
         breite = c.stringWidth(text, fett, 11)

@@ -194,9 +194,7 @@ def _aktenvorlage_schreiben(
             }
         )
     if not vorlage.vorgaenge:
-        zeilen += [
-            Verzeichniszeile(f"{lu.von}–{lu.bis}", datum(lu.entfernt_am), lu.text, "") for lu in verzeichnis.luecken
-        ]
+        zeilen += [Verzeichniszeile(lu.blaetter, datum(lu.entfernt_am), lu.text, "") for lu in verzeichnis.luecken]
     vorgaenge = ", ".join(Vorgang.objects.filter(pk__in=vorlage.vorgaenge).values_list("aktenzeichen", flat=True))
     auftrag = Satzauftrag(
         titel=f"Aktenvorlage {akte.aktenzeichen}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import subprocess
 
 import pytest
 from django.utils import timezone
@@ -135,6 +136,19 @@ def test_vermerk_is_a_searchable_pdf_document(client_sb, akte):
     html = client_sb.get("/suche/?q=Aufenthaltstitel").content.decode()
     assert "Vermerk: Telefonat" in html
     assert "<mark>Aufenthaltstitels</mark>" in html
+
+
+def test_vermerk_keeps_every_letter_of_a_name(client_sb, akte):
+    """Helvetica has no ş, ı or ễ: the Vermerk's text layer said 'Ay■e Y■lmaz' (seen after make run)."""
+    namen = "Ayşe Yılmaz, Łukasz Kowalski, Nguyễn Thị Lan, Đức Anh"
+    r = client_sb.post(
+        f"/akten/{akte.pk}/vermerk/", {"titel": f"Vorsprache {namen}", "text": namen, "register": f.register("03").pk}
+    )
+    assert r.status_code == 302
+    dok = Dokument.objects.get(akte=akte)
+    with dok.versionen.get().original.open("rb") as fh:  # the PDF's own text layer, as the pipeline reads it
+        schicht = subprocess.run(["pdftotext", "-", "-"], input=fh.read(), capture_output=True, check=True).stdout
+    assert namen in schicht.decode().replace("\n", " ")
 
 
 def test_move_document_to_other_register_and_procedure(client_sb, akte):
