@@ -270,10 +270,18 @@ AUSSONDERUNG_ERINNERUNG_TAGE = env.int("AUSSONDERUNG_ERINNERUNG_TAGE", default=3
 SIEGEL_PKCS12 = env.str("SIEGEL_PKCS12", default="")
 SIEGEL_PASSWORT = env.str("SIEGEL_PASSWORT", default="")
 SIEGEL_VERTRAUENSANKER = env.list("SIEGEL_VERTRAUENSANKER", default=[])
-# External signing service for the responsible person's qualified signature (adapter dms/gericht/qes.py).
+# Qualified trust service for the responsible person's qualified signature (CSC API v2 remote signing,
+# dms/gericht/csc.py): base URL ending in /csc/v2 (empty: the QES button says none is configured), the signature
+# application's login there (auth/login, HTTP Basic) and the time limit of one call.
 QES_DIENST_URL = env.str("QES_DIENST_URL", default="")
-QES_DIENST_TOKEN = env.str("QES_DIENST_TOKEN", default="")
+QES_DIENST_BENUTZER = env.str("QES_DIENST_BENUTZER", default="")
+QES_DIENST_PASSWORT = env.str("QES_DIENST_PASSWORT", default="")
 QES_ZEITLIMIT = env.float("QES_ZEITLIMIT", default=30.0)
+# RFC 3161 time-stamping authority for seals and qualified signatures (dms/gericht/zeitstempel.py; empty: none),
+# its time limit, and the certificates its tokens must chain to.
+ZEITSTEMPEL_URL = env.str("ZEITSTEMPEL_URL", default="")
+ZEITSTEMPEL_ZEITLIMIT = env.float("ZEITSTEMPEL_ZEITLIMIT", default=15.0)
+ZEITSTEMPEL_VERTRAUENSANKER = env.list("ZEITSTEMPEL_VERTRAUENSANKER", default=[])
 
 # E-mail intake (scanning/eingang, docs/eingang.md): mails larger than this are not fetched (they stay in the
 # mailbox, moved to the folder IMAP_ORDNER_ZU_GROSS, and a notice lands in the in-tray).
@@ -432,6 +440,11 @@ CELERY_BEAT_SCHEDULE["protokoll-pruefen"] = {"task": "dms.protokoll.pruefen", "s
 CELERY_BEAT_SCHEDULE["protokoll-pruefen-neue"] = {
     "task": "dms.protokoll.pruefen_neue",
     "schedule": AUDIT_CHECK_RECENT_INTERVAL,
+}
+# Seals whose time-stamp failed (TSA down) get it later (dms/gericht/zeitstempel.py).
+CELERY_BEAT_SCHEDULE["siegel-zeitstempel-nachholen"] = {
+    "task": "dms.gericht.zeitstempel_nachholen",
+    "schedule": env.int("ZEITSTEMPEL_NACHHOLEN_INTERVALL", default=900),
 }
 
 # Second factor (TOTP, django-otp): optional per user, mandatory for authorities with Behoerde.totp_pflicht.

@@ -108,7 +108,8 @@ class Einsichtskopie(models.Model):
 
 
 class Siegel(models.Model):
-    """The transfer note of a scan bound to the original's bytes by a detached CMS signature (seal or QES)."""
+    """The transfer note of a scan bound to the original's bytes: a detached CMS signature (the authority's seal) or
+    a PAdES-signed Übereinstimmungsnachweis (the responsible person's QES)."""
 
     class Art(models.TextChoices):
         SIEGEL = "siegel", "fortgeschrittenes Siegel der Behörde"
@@ -123,6 +124,11 @@ class Siegel(models.Model):
     unterzeichner = models.CharField("Unterzeichner", max_length=300)
     bestaetigt_von = models.CharField("Übereinstimmung bestätigt von", max_length=300)
     angelegt_am = models.DateTimeField("angelegt am", auto_now_add=True)
+    # A qualified signature: the Übereinstimmungsnachweis as a PAdES-signed PDF (`signatur` holds its CMS).
+    nachweis = models.BinaryField("Übereinstimmungsnachweis (PDF, PAdES)", default=b"", blank=True)
+    # RFC 3161: when the TSA's token was added (None: none yet); the last failure, for operators and the retry.
+    zeitstempel_am = models.DateTimeField("Zeitstempel vom", null=True, blank=True)
+    zeitstempel_fehler = models.CharField("letzter Zeitstempelfehler", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "Siegel"

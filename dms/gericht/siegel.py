@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import json
 import logging
 from dataclasses import dataclass
@@ -26,17 +27,22 @@ from typing import TYPE_CHECKING, Any
 from asn1crypto import cms, pem, x509
 from django.conf import settings
 from django.db import transaction
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
+from pyhanko.sign.validation import async_validate_pdf_signature, async_validate_pdf_timestamp
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
+from pyhanko.sign.validation.status import TimestampSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
 from dms.audit import Aktion, protokollieren
 from dms.models import Dokument, DokumentVersion
 
 from .models import Siegel
+from .zeitstempel import zeitstempeln_nach_commit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.http import HttpRequest
 
 logger = logging.getLogger("dms.gericht")
 
@@ -94,7 +100,7 @@ def scan_versiegeln(*, version: DokumentVersion, user: User | None = None) -> Si
         return None
     signer = _siegel_signer(settings.SIEGEL_PKCS12, settings.SIEGEL_PASSWORT)
     daten = signierte_daten(version, _original_sha256(version))
-    return siegel_speichern(
+    siegel = siegel_speichern(
         version=version,
         art=Siegel.Art.SIEGEL,
         daten=daten,
@@ -102,6 +108,8 @@ def scan_versiegeln(*, version: DokumentVersion, user: User | None = None) -> Si
         unterzeichner=_zertifikat_name(signer),
         user=user,
     )
+    zeitstempeln_nach_commit(siegel.pk)
+    return siegel
 
 
 def siegel_speichern(
@@ -113,6 +121,10 @@ def siegel_speichern(
     unterzeichner: str,
     user: User | None,
     bestaetigt: str = "",
+    nachweis: bytes = b"",
+    zeitstempel_am: datetime | None = None,
+    zeitstempel_fehler: str = "",
+    request: HttpRequest | None = None,
 ) -> Siegel:
     with transaction.atomic():
         siegel = Siegel.objects.create(
@@ -122,18 +134,22 @@ def siegel_speichern(
             signatur=signatur,
             unterzeichner=unterzeichner,
             bestaetigt_von=bestaetigt or bestaetigt_von(version.transfervermerk),
+            nachweis=nachweis,
+            zeitstempel_am=zeitstempel_am,
+            zeitstempel_fehler=zeitstempel_fehler[:300],
         )
         protokollieren(
             aktion=Aktion.ANLEGEN,
             user=user,
+            request=request,
             objekt=siegel,
             akte=version.dokument.akte,
-            details={"version": version.nummer, "art": art},
+            details={"version": version.nummer, "art": art, "zeitstempel": zeitstempel_am is not None},
         )
     return siegel
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _vertrauensanker(pfade: tuple[str, ...]) -> tuple[x509.Certificate, ...]:
     anker: list[x509.Certificate] = []
     for pfad in pfade:
@@ -144,26 +160,91 @@ def _vertrauensanker(pfade: tuple[str, ...]) -> tuple[x509.Certificate, ...]:
     return tuple(anker)
 
 
-def signatur_gueltig(daten: bytes, signatur: bytes) -> bool:
-    """Intact (digest matches), cryptographically valid and chaining to a configured trust anchor."""
+def _kontexte() -> tuple[ValidationContext, ValidationContext]:
+    """Signers chain to SIEGEL_VERTRAUENSANKER, time-stamp authorities to ZEITSTEMPEL_VERTRAUENSANKER (kept apart,
+    so a TSA's CA never vouches for a seal). Nothing is fetched."""
     anker = _vertrauensanker(tuple(getattr(settings, "SIEGEL_VERTRAUENSANKER", [])))
+    tsa = _vertrauensanker(tuple(getattr(settings, "ZEITSTEMPEL_VERTRAUENSANKER", [])))
+    return (
+        ValidationContext(trust_roots=list(anker), allow_fetching=False),
+        ValidationContext(trust_roots=list(tsa), allow_fetching=False),
+    )
+
+
+@dataclass(frozen=True)
+class Pruefergebnis:
+    gueltig: bool
+    zeitstempel: datetime | None = None  # time of a VALID time-stamp token (None: none, or not valid)
+
+
+def _zeit(status: TimestampSignatureStatus | None) -> datetime | None:
+    if status is None or not (status.intact and status.valid and status.trusted):
+        return None
+    return status.timestamp
+
+
+def cms_pruefen(daten: bytes, signatur: bytes) -> Pruefergebnis:
+    """Intact (digest matches), cryptographically valid and chaining to a configured trust anchor; the time of its
+    signature time-stamp when that is valid too."""
+    signer_kontext, tsa_kontext = _kontexte()
     try:
         signed_data = cms.ContentInfo.load(signatur)["content"]
-        kontext = ValidationContext(trust_roots=list(anker), allow_fetching=False)
-        status = asyncio.run(async_validate_detached_cms(daten, signed_data, signer_validation_context=kontext))
+        status = asyncio.run(
+            async_validate_detached_cms(
+                daten, signed_data, signer_validation_context=signer_kontext, ts_validation_context=tsa_kontext
+            )
+        )
     except Exception:  # a damaged signature is an invalid one, never a server error
         logger.warning("Siegelprüfung fehlgeschlagen", exc_info=True)
-        return False
-    return bool(status.intact and status.valid and status.trusted)
+        return Pruefergebnis(False)
+    return Pruefergebnis(bool(status.intact and status.valid and status.trusted), _zeit(status.timestamp_validity))
+
+
+def signatur_gueltig(daten: bytes, signatur: bytes) -> bool:
+    return cms_pruefen(daten, signatur).gueltig
+
+
+NACHWEIS_SCHLUESSEL = "/Uebereinstimmungsdaten"
+
+
+def nachweis_pruefen(nachweis: bytes, daten: bytes) -> Pruefergebnis:
+    """A PAdES-signed Übereinstimmungsnachweis: its first signature covers the whole file as signed, is valid and
+    trusted, and the data it certifies (document info entry) are `daten` (the original's hash as it is now).
+    A later document time-stamp (added by the retry) counts as the time-stamp when the signature has none."""
+    signer_kontext, tsa_kontext = _kontexte()
+    try:
+        leser = PdfFileReader(io.BytesIO(nachweis))
+        signaturen = leser.embedded_regular_signatures
+        if len(signaturen) != 1 or str(leser.trailer_view["/Info"].get(NACHWEIS_SCHLUESSEL, "")) != daten.decode():
+            return Pruefergebnis(False)
+        status = asyncio.run(
+            async_validate_pdf_signature(
+                signaturen[0], signer_validation_context=signer_kontext, ts_validation_context=tsa_kontext
+            )
+        )
+        # Later revisions may only add time-stamps/validation data (pyHanko's difference analysis).
+        aenderungen_ok = status.docmdp_ok or status.modification_level is None
+        gueltig = bool(status.intact and status.valid and status.trusted and aenderungen_ok)
+        zeit = _zeit(status.timestamp_validity)
+        for stempel in leser.embedded_timestamp_signatures:
+            if zeit is None:
+                zeit = _zeit(asyncio.run(async_validate_pdf_timestamp(stempel, validation_context=tsa_kontext)))
+    except Exception:  # a damaged PDF is an invalid certificate, never a server error
+        logger.warning("Prüfung des Übereinstimmungsnachweises fehlgeschlagen", exc_info=True)
+        return Pruefergebnis(False)
+    return Pruefergebnis(gueltig, zeit)
 
 
 @dataclass(frozen=True)
 class Siegelpruefung:
+    id: int
     art: str
     bestaetigt_von: str
     unterzeichner: str
     am: datetime
     gueltig: bool
+    zeitstempel: datetime | None
+    hat_nachweis: bool
 
 
 def siegel_pruefen(version: DokumentVersion) -> list[Siegelpruefung]:
@@ -172,13 +253,24 @@ def siegel_pruefen(version: DokumentVersion) -> list[Siegelpruefung]:
     if not siegel:
         return []
     daten = signierte_daten(version, _original_sha256(version))
-    return [
-        Siegelpruefung(
-            art=s.get_art_display(),
-            bestaetigt_von=s.bestaetigt_von,
-            unterzeichner=s.unterzeichner,
-            am=s.angelegt_am,
-            gueltig=bytes(s.signiert_daten) == daten and signatur_gueltig(daten, bytes(s.signatur)),
+    pruefungen = []
+    for s in siegel:
+        if s.nachweis:
+            ergebnis = nachweis_pruefen(bytes(s.nachweis), daten)
+        elif bytes(s.signiert_daten) == daten:
+            ergebnis = cms_pruefen(daten, bytes(s.signatur))
+        else:
+            ergebnis = Pruefergebnis(False)
+        pruefungen.append(
+            Siegelpruefung(
+                id=s.pk,
+                art=s.get_art_display(),
+                bestaetigt_von=s.bestaetigt_von,
+                unterzeichner=s.unterzeichner,
+                am=s.angelegt_am,
+                gueltig=ergebnis.gueltig,
+                zeitstempel=ergebnis.zeitstempel,
+                hat_nachweis=bool(s.nachweis),
+            )
         )
-        for s in siegel
-    ]
+    return pruefungen

@@ -4,9 +4,27 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import services
+from . import services, zeitstempel
 
 
 @shared_task(name=services.AUFGABE_AKTENVORLAGE, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def aktenvorlage_erstellen(vorlage_id: int) -> None:
     services.aktenvorlage_erstellen(vorlage_id=vorlage_id)
+
+
+@shared_task(
+    name=zeitstempel.AUFGABE_ZEITSTEMPELN,
+    autoretry_for=(zeitstempel.ZeitstempelFehler,),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    max_retries=6,
+    ignore_result=True,
+)
+def siegel_zeitstempeln(siegel_id: int) -> None:
+    """The RFC 3161 time-stamp of one seal, after its commit; a TSA failure retries (then the beat job)."""
+    zeitstempel.siegel_zeitstempeln(siegel_id)
+
+
+@shared_task(name=zeitstempel.AUFGABE_NACHHOLEN, ignore_result=True)
+def zeitstempel_nachholen() -> None:
+    zeitstempel.zeitstempel_nachholen()

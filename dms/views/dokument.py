@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 from dms.api.views import PdfNochNichtFertig, datei_antwort
 from dms.audit import Aktion, protokollieren
 from dms.gericht.blaetter import bereiche
+from dms.gericht.qes import bestaetigbar as qes_offen
 from dms.gericht.siegel import siegel_pruefen
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Dokument, DokumentVersion, Siegel
@@ -97,6 +98,7 @@ def dokument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "seiten": list(zip(range(1, seiten + 1), _blaetter(version, seiten), strict=True)),
         "seitenzahl": seiten,
         "siegel": siegel_pruefen(version) if version is not None and getattr(version, "hat_siegel", False) else [],
+        "qes_moeglich": aendern and version is not None and qes_offen(version),
         "blattbereich": bereiche(list(version.blattnummern)) if version else "",
         "begriff": begriff,
         "text": hervorheben(dokument.text, begriff),

@@ -10,7 +10,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 
 def _name(cn: str) -> x509.Name:
@@ -48,10 +48,11 @@ def ca_erzeugen(cn: str = "Test-CA") -> Zertifikat:
     return Zertifikat(key, cert)
 
 
-def blatt_erzeugen(ca: Zertifikat, cn: str) -> Zertifikat:
+def blatt_erzeugen(ca: Zertifikat, cn: str, *, zeitstempel: bool = False) -> Zertifikat:
+    """A leaf certificate; `zeitstempel`: one for a time-stamping authority (critical EKU timeStamping)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jetzt = dt.datetime.now(dt.UTC)
-    cert = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(_name(cn))
         .issuer_name(ca.zertifikat.subject)
@@ -62,9 +63,10 @@ def blatt_erzeugen(ca: Zertifikat, cn: str) -> Zertifikat:
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.schluessel.public_key()), critical=False)
-        .sign(ca.schluessel, hashes.SHA256())
     )
-    return Zertifikat(key, cert)
+    if zeitstempel:
+        builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+    return Zertifikat(key, builder.sign(ca.schluessel, hashes.SHA256()))
 
 
 def pkcs12_schreiben(pfad: Path, z: Zertifikat, ca: Zertifikat, passwort: bytes) -> None:
@@ -77,3 +79,19 @@ def pkcs12_schreiben(pfad: Path, z: Zertifikat, ca: Zertifikat, passwort: bytes)
 
 def pem_schreiben(pfad: Path, z: Zertifikat) -> None:
     pfad.write_bytes(z.zertifikat.public_bytes(serialization.Encoding.PEM))
+
+
+def asn1_zertifikat(z: Zertifikat):  # type: ignore[no-untyped-def]
+    from asn1crypto import x509 as asn1_x509
+
+    return asn1_x509.Certificate.load(z.zertifikat.public_bytes(serialization.Encoding.DER))
+
+
+def asn1_schluessel(z: Zertifikat):  # type: ignore[no-untyped-def]
+    from asn1crypto import keys
+
+    return keys.PrivateKeyInfo.load(
+        z.schluessel.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )

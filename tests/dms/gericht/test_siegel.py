@@ -15,23 +15,11 @@ from dms.services.dokumente import dokument_anlegen
 from tests import factories as f
 
 from .hilfen import pdf_erzeugen
-from .pki import blatt_erzeugen, ca_erzeugen, pem_schreiben, pkcs12_schreiben
+from .pki import ca_erzeugen, pem_schreiben
 
 pytestmark = pytest.mark.django_db
 
 VERMERK = {"posteingang": 1, "eingeliefert_von": "Poststelle Offenbach, M. Schmidt", "sha256_original": "x"}
-
-
-@pytest.fixture
-def siegel_pki(settings, tmp_path):
-    ca = ca_erzeugen()
-    siegel = blatt_erzeugen(ca, "Siegel Ausländerbehörde Offenbach")
-    pkcs12_schreiben(tmp_path / "siegel.p12", siegel, ca, b"geheim")
-    pem_schreiben(tmp_path / "ca.pem", ca)
-    settings.SIEGEL_PKCS12 = str(tmp_path / "siegel.p12")
-    settings.SIEGEL_PASSWORT = "geheim"
-    settings.SIEGEL_VERTRAUENSANKER = [str(tmp_path / "ca.pem")]
-    return ca
 
 
 def _scan(akte, quelle=Dokument.Quelle.POSTEINGANG) -> Dokument:  # type: ignore[no-untyped-def]
@@ -93,32 +81,3 @@ def test_uploads_are_not_sealed_and_nothing_without_a_key(siegel_pki, settings):
     settings.SIEGEL_PKCS12 = ""
     _scan(f.AkteFactory())
     assert Siegel.objects.count() == 0
-
-
-def test_qualified_signature_of_the_responsible_person_through_the_signing_service(
-    siegel_pki, settings, sachbearbeitung
-):
-    from dms.gericht.qes import SignaturdienstFehler, qes_anfordern
-
-    from .fake_signaturdienst import FakeSignaturdienst
-    from .pki import blatt_erzeugen
-
-    person = blatt_erzeugen(siegel_pki, "Maria Schmidt (QES)")
-    dok = _scan(f.AkteFactory())
-    version = dok.versionen.get()
-    with FakeSignaturdienst(person, siegel_pki) as dienst:
-        settings.QES_DIENST_URL = dienst.url
-        settings.QES_DIENST_TOKEN = dienst.token
-        qes_anfordern(version=version, user=sachbearbeitung)
-        assert dienst.anfragen[0]["referenz"] == str(version.uuid)
-    pruefungen = siegel_pruefen(version)
-    assert [p.art for p in pruefungen] == [
-        "fortgeschrittenes Siegel der Behörde",
-        "qualifizierte elektronische Signatur",
-    ]
-    assert all(p.gueltig for p in pruefungen)
-    with FakeSignaturdienst(person, siegel_pki, falsch_signieren=True) as dienst:
-        settings.QES_DIENST_URL = dienst.url
-        with pytest.raises(SignaturdienstFehler):
-            qes_anfordern(version=version, user=sachbearbeitung)
-    assert Siegel.objects.filter(version=version).count() == 2
