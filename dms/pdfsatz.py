@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -29,6 +30,9 @@ def schriften() -> tuple[str, str]:
     if not _registriert:
         pdfmetrics.registerFont(TTFont("DejaVu", SCHRIFT))
         pdfmetrics.registerFont(TTFont("DejaVu-Bold", SCHRIFT_FETT))
+        # Every canvas starts with this font selected (reportlab's default is Helvetica, which it never embeds:
+        # the page resources then name a non-embedded font, which PDF/A forbids; dms/pdfa.py finds it).
+        rl_config.canvas_basefontname = "DejaVu"
         _registriert = True
     return "DejaVu", "DejaVu-Bold"
 
@@ -76,6 +80,7 @@ def satz_pdf(satz: Satz) -> bytes:
             TableStyle(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("FONTNAME", (0, 0), (-1, -1), normal),  # the cells' own font: Helvetica, not embedded
                     ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.grey),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                 ]

@@ -14,7 +14,6 @@ Many documents, one consent: `qes_bestaetigen` takes several versions, the perso
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import io
 import logging
@@ -36,6 +35,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from dms.models import Dokument, DokumentVersion
 from dms.pdfsatz import Satz, satz_pdf
 
+from .asynchron import ausfuehren
 from .blaetter import bereiche
 from .csc import CscDienst, SignaturdienstFehler, Zugangsdaten, konfiguriert
 from .models import Siegel
@@ -224,11 +224,11 @@ def qes_bestaetigen(
     if zugang.mehrfach < len(versionen):
         raise SignaturdienstFehler(f"Der Vertrauensdienst erlaubt höchstens {zugang.mehrfach} Signaturen je Freigabe.")
     jetzt = timezone.now()
-    vorbereitet = [asyncio.run(_vorbereiten(gegenstand(v), zugang, name, jetzt)) for v in versionen]
+    vorbereitet = [ausfuehren(_vorbereiten(gegenstand(v), zugang, name, jetzt)) for v in versionen]
     hashes = [v.hash for v in vorbereitet]
     sad = dienst.autorisieren(zugang, hashes, pin=pin, otp=otp)
     signaturen = dienst.hashes_signieren(zugang, sad, hashes)
-    fertig = [asyncio.run(_abschliessen(v, zugang, s)) for v, s in zip(vorbereitet, signaturen, strict=True)]
+    fertig = [ausfuehren(_abschliessen(v, zugang, s)) for v, s in zip(vorbereitet, signaturen, strict=True)]
     for v, (pdf, _zeit, _fehler) in zip(vorbereitet, fertig, strict=True):
         if not nachweis_pruefen(pdf, v.gegenstand.daten).gueltig:
             raise SignaturdienstFehler("Die Signatur des Dienstes ist ungültig oder nicht vertrauenswürdig.")

@@ -63,6 +63,7 @@ def _kuerzen(text: str, laenge: int) -> str:
 
 def _seiten_pdf(zeichnen: Callable[[canvas.Canvas], None]) -> pikepdf.Pdf:
     puffer = io.BytesIO()
+    schriften()  # DejaVu as the canvas's initial font (embedded), not reportlab's Helvetica
     c = canvas.Canvas(puffer, pagesize=A4, invariant=True)
     zeichnen(c)
     c.save()

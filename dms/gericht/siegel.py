@@ -13,7 +13,6 @@ signing service (`qes.py`, an adapter; no real trust service is reachable from t
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import io
 import json
@@ -37,6 +36,7 @@ from pyhanko_certvalidator import ValidationContext
 from dms.audit import Aktion, protokollieren
 from dms.models import Dokument, DokumentVersion
 
+from .asynchron import ausfuehren
 from .models import Siegel
 from .zeitstempel import zeitstempeln_nach_commit
 
@@ -89,7 +89,7 @@ def siegel_konfiguriert() -> bool:
 
 
 def signatur_erstellen(signer: signers.Signer, daten: bytes) -> bytes:
-    inhalt = asyncio.run(signer.async_sign_general_data(daten, "sha256", detached=True))
+    inhalt = ausfuehren(signer.async_sign_general_data(daten, "sha256", detached=True))
     return bytes(inhalt.dump())
 
 
@@ -189,7 +189,7 @@ def cms_pruefen(daten: bytes, signatur: bytes) -> Pruefergebnis:
     signer_kontext, tsa_kontext = _kontexte()
     try:
         signed_data = cms.ContentInfo.load(signatur)["content"]
-        status = asyncio.run(
+        status = ausfuehren(
             async_validate_detached_cms(
                 daten, signed_data, signer_validation_context=signer_kontext, ts_validation_context=tsa_kontext
             )
@@ -217,7 +217,7 @@ def nachweis_pruefen(nachweis: bytes, daten: bytes) -> Pruefergebnis:
         signaturen = leser.embedded_regular_signatures
         if len(signaturen) != 1 or str(leser.trailer_view["/Info"].get(NACHWEIS_SCHLUESSEL, "")) != daten.decode():
             return Pruefergebnis(False)
-        status = asyncio.run(
+        status = ausfuehren(
             async_validate_pdf_signature(
                 signaturen[0], signer_validation_context=signer_kontext, ts_validation_context=tsa_kontext
             )
@@ -228,7 +228,7 @@ def nachweis_pruefen(nachweis: bytes, daten: bytes) -> Pruefergebnis:
         zeit = _zeit(status.timestamp_validity)
         for stempel in leser.embedded_timestamp_signatures:
             if zeit is None:
-                zeit = _zeit(asyncio.run(async_validate_pdf_timestamp(stempel, validation_context=tsa_kontext)))
+                zeit = _zeit(ausfuehren(async_validate_pdf_timestamp(stempel, validation_context=tsa_kontext)))
     except Exception:  # a damaged PDF is an invalid certificate, never a server error
         logger.warning("Prüfung des Übereinstimmungsnachweises fehlgeschlagen", exc_info=True)
         return Pruefergebnis(False)

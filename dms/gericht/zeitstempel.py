@@ -34,6 +34,7 @@ from pyhanko.sign.timestamps import TimeStamper, TimestampRequestError
 from dms import hintergrund
 from dms.audit import Aktion, protokollieren
 
+from .asynchron import ausfuehren
 from .models import Siegel
 
 logger = logging.getLogger("dms.gericht")
@@ -97,7 +98,7 @@ def signatur_zeitstempeln(signatur: bytes, stempler: TimeStamper) -> tuple[bytes
     """Add a signature time-stamp token to a detached CMS signature (its signed part is left untouched)."""
     inhalt = cms.ContentInfo.load(signatur)
     signer_info = inhalt["content"]["signer_infos"][0]
-    token = asyncio.run(token_holen(stempler, signer_info["signature"].native))
+    token = ausfuehren(token_holen(stempler, signer_info["signature"].native))
     attribut = cms.CMSAttribute({"type": "signature_time_stamp_token", "values": [token]})
     bisher = list(signer_info["unsigned_attrs"]) if signer_info["unsigned_attrs"].native else []
     signer_info["unsigned_attrs"] = cms.CMSAttributes([*bisher, attribut])
@@ -108,7 +109,7 @@ def nachweis_zeitstempeln(pdf: bytes, stempler: TimeStamper) -> tuple[bytes, dat
     """A PDF document time-stamp appended to a signed Übereinstimmungsnachweis (an incremental update)."""
     ausgabe = io.BytesIO()
     try:
-        asyncio.run(
+        ausfuehren(
             signers.PdfTimeStamper(stempler, field_name="Zeitstempel").async_timestamp_pdf(
                 IncrementalPdfFileWriter(io.BytesIO(pdf)), "sha256", output=ausgabe
             )

@@ -19,6 +19,7 @@ from dms.gericht.qes import qes_bestaetigen
 from dms.gericht.siegel import siegel_pruefen
 from dms.gericht.zeitstempel import zeitstempel_nachholen
 from dms.models import Dokument, Protokolleintrag, Siegel
+from dms.pdfa import pdfa_pruefen
 from dms.services.dokumente import dokument_anlegen
 from tests import factories as f
 
@@ -74,6 +75,7 @@ def test_qualified_confirmation_is_a_pades_certificate_with_time_stamp(csc, zeit
     assert csc.aufrufe[3][1]["numSignatures"] == 1
     assert siegel.art == Siegel.Art.QES and siegel.bestaetigt_von == "Maria Schmidt"
     assert siegel.zeitstempel_am is not None
+    assert pdfa_pruefen(bytes(siegel.nachweis)) == []  # PDF/A-2b marking survives the incremental signature
 
     # pyHanko: the PDF signature is intact, valid, trusted, covers the whole file and carries a valid time-stamp
     leser = PdfFileReader(io.BytesIO(bytes(siegel.nachweis)))
