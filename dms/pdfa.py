@@ -70,8 +70,8 @@ def _ausgabebedingung(pdf: pikepdf.Pdf, befunde: list[str]) -> None:
     if not absichten:
         befunde.append("Keine OutputIntent GTS_PDFA1.")
         return
-    profile = {a.get("/DestOutputProfile").objgen for a in absichten if a.get("/DestOutputProfile") is not None}
-    if len(profile) != 1 or any(a.get("/DestOutputProfile") is None for a in absichten):
+    profile = [a.get("/DestOutputProfile") for a in absichten]
+    if any(p is None for p in profile) or len({p.objgen for p in profile if p is not None}) != 1:
         befunde.append("OutputIntent ohne (ein einheitliches) ICC-Profil.")
         return
     icc = absichten[0].DestOutputProfile

@@ -54,6 +54,17 @@ def _no_broker(request, settings, monkeypatch):
 
 
 @pytest.fixture
+def eager():
+    """Tasks run in this process at once (Celery's eager mode), e.g. those queued after a commit."""
+    from celery import current_app
+
+    vorher = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = True
+    yield
+    current_app.conf.task_always_eager = vorher
+
+
+@pytest.fixture
 def sachbearbeitung(db):
     return f.benutzer("OF", Rolle.SACHBEARBEITUNG)
 

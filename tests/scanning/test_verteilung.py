@@ -7,7 +7,6 @@ import io
 import subprocess
 
 import pytest
-from celery import current_app
 
 from dms.models import Dokument, DokumentVersion
 from dms.services import dokument_anlegen
@@ -26,15 +25,6 @@ def test_bloecke_decken_alle_seiten_ab():
     assert verteilung.bloecke_bilden(5, 2) == [(1, 2), (3, 4), (5, 5)]
     assert verteilung.bloecke_bilden(500, 10)[-1] == (491, 500)
     assert len(verteilung.bloecke_bilden(500, 10)) == 50
-
-
-@pytest.fixture
-def eager():
-    """Tasks run in this process at once (Celery's eager mode), so a block's join runs right after it."""
-    vorher = current_app.conf.task_always_eager
-    current_app.conf.task_always_eager = True
-    yield
-    current_app.conf.task_always_eager = vorher
 
 
 @pytest.fixture

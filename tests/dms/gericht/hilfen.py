@@ -61,6 +61,28 @@ def dokument_ablegen(
     return dokument
 
 
+def scan_ablegen(
+    akte: Akte,
+    *,
+    vermerk: dict,
+    titel: str = "Antrag auf Verlängerung",
+    quelle: str = Dokument.Quelle.POSTEINGANG,
+    seiten: list[str] | None = None,
+) -> Dokument:
+    """A scanned document with its transfer note, filed as the Poststelle or a legacy delivery does (sealed)."""
+    return dokument_anlegen(
+        akte=akte,
+        register=f.register("03"),
+        datei=io.BytesIO(pdf_erzeugen(seiten or [titel])),
+        dateiname="scan.pdf",
+        titel=titel,
+        user=None,
+        quelle=quelle,
+        transfervermerk=vermerk,
+        verarbeiten=False,
+    )
+
+
 def neue_version(dokument: Dokument, texte: list[str], zuordnung: list[int | None] | None = None) -> None:
     version = dokument_version_hinzufuegen(
         dokument=dokument,

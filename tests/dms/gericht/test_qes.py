@@ -20,28 +20,18 @@ from dms.gericht.siegel import siegel_pruefen
 from dms.gericht.zeitstempel import zeitstempel_nachholen
 from dms.models import Dokument, Protokolleintrag, Siegel
 from dms.pdfa import pdfa_pruefen
-from dms.services.dokumente import dokument_anlegen
 from tests import factories as f
 
 from .fake_dienste import FakeCscDienst
-from .hilfen import pdf_erzeugen
+from .hilfen import scan_ablegen
 from .pki import asn1_zertifikat, blatt_erzeugen
 
 pytestmark = pytest.mark.django_db
 
 
 def _scan(akte, titel="Geburtsurkunde", los=3) -> Dokument:  # type: ignore[no-untyped-def]
-    return dokument_anlegen(
-        akte=akte,
-        register=f.register("03"),
-        datei=io.BytesIO(pdf_erzeugen([titel, "Seite 2"])),
-        dateiname="scan.pdf",
-        titel=titel,
-        user=None,
-        quelle=Dokument.Quelle.ALTAKTE,
-        transfervermerk={"los": los, "scandatum": "2026-11-12", "operator": "Scan-Dienstleister, K. Weber"},
-        verarbeiten=False,
-    )
+    vermerk = {"los": los, "scandatum": "2026-11-12", "operator": "Scan-Dienstleister, K. Weber"}
+    return scan_ablegen(akte, titel=titel, quelle=Dokument.Quelle.ALTAKTE, vermerk=vermerk, seiten=[titel, "Seite 2"])
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from dms.models import Dokument, Siegel
 from dms.services.dokumente import dokument_anlegen
 from tests import factories as f
 
-from .hilfen import pdf_erzeugen
+from .hilfen import pdf_erzeugen, scan_ablegen
 from .pki import ca_erzeugen, pem_schreiben
 
 pytestmark = pytest.mark.django_db
@@ -23,16 +23,7 @@ VERMERK = {"posteingang": 1, "eingeliefert_von": "Poststelle Offenbach, M. Schmi
 
 
 def _scan(akte, quelle=Dokument.Quelle.POSTEINGANG) -> Dokument:  # type: ignore[no-untyped-def]
-    return dokument_anlegen(
-        akte=akte,
-        register=f.register("03"),
-        datei=io.BytesIO(pdf_erzeugen(["Antrag auf Verlängerung"])),
-        dateiname="scan.pdf",
-        user=None,
-        quelle=quelle,
-        transfervermerk=VERMERK,
-        verarbeiten=False,
-    )
+    return scan_ablegen(akte, quelle=quelle, vermerk=VERMERK)
 
 
 def test_scanned_document_carries_a_valid_seal_that_breaks_when_one_byte_changes(siegel_pki, sachbearbeitung):

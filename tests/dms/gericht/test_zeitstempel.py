@@ -4,12 +4,10 @@ validates; a TSA that is down loses no scan (sealed without, logged, fetched lat
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 
 import pytest
 from asn1crypto import cms
-from celery import current_app
 from django.test import Client
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko_certvalidator import ValidationContext
@@ -18,10 +16,9 @@ import dms.gericht.tasks  # noqa: F401 - registers the Celery tasks in this proc
 from dms.gericht.siegel import siegel_pruefen
 from dms.gericht.zeitstempel import ZeitstempelFehler, siegel_zeitstempeln, zeitstempel_nachholen
 from dms.models import Dokument, Siegel
-from dms.services.dokumente import dokument_anlegen
 from tests import factories as f
 
-from .hilfen import pdf_erzeugen
+from .hilfen import scan_ablegen
 from .pki import asn1_zertifikat
 
 pytestmark = pytest.mark.django_db
@@ -30,24 +27,7 @@ VERMERK = {"posteingang": 7, "eingeliefert_von": "Poststelle Offenbach, M. Schmi
 
 
 def _scan(akte) -> Dokument:  # type: ignore[no-untyped-def]
-    return dokument_anlegen(
-        akte=akte,
-        register=f.register("03"),
-        datei=io.BytesIO(pdf_erzeugen(["Antrag auf Verlängerung"])),
-        dateiname="scan.pdf",
-        user=None,
-        quelle=Dokument.Quelle.POSTEINGANG,
-        transfervermerk=VERMERK,
-        verarbeiten=False,
-    )
-
-
-@pytest.fixture
-def eager():
-    vorher = current_app.conf.task_always_eager
-    current_app.conf.task_always_eager = True
-    yield
-    current_app.conf.task_always_eager = vorher
+    return scan_ablegen(akte, vermerk=VERMERK)
 
 
 def test_the_seal_carries_a_valid_time_stamp_token_fetched_after_the_filing_commits(
