@@ -234,6 +234,11 @@ def qes_bestaetigen(
             raise SignaturdienstFehler("Die Signatur des Dienstes ist ungültig oder nicht vertrauenswürdig.")
     unterzeichner = str(zugang.zertifikate[0].subject.human_friendly)[:300]
     with transaction.atomic():
+        # A second click (or a colleague) confirmed meanwhile: one confirmation per version, not two.
+        ids = [v.pk for v in versionen]
+        list(DokumentVersion.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+        if Siegel.objects.filter(version_id__in=ids, art=Siegel.Art.QES).exists():
+            raise SignaturdienstFehler("Mindestens ein Dokument wurde inzwischen bereits qualifiziert bestätigt.")
         return [
             siegel_speichern(
                 version=v.gegenstand.version,

@@ -134,6 +134,7 @@ def test_bulk_confirmation_of_a_lot_with_one_authorisation(csc, sachbearbeitung)
     dokumente = [_scan(akte, f"Altakte Teil {i}") for i in range(3)]
     client = Client()
     client.force_login(sachbearbeitung)
+    assert f'href="/akten/{akte.pk}/uebereinstimmung/"' in client.get(f"/akten/{akte.pk}/").content.decode()
     seite = client.get(f"/akten/{akte.pk}/uebereinstimmung/").content.decode()
     assert all(f"Altakte Teil {i}" in seite for i in range(3))
     antwort = client.post(
@@ -147,6 +148,8 @@ def test_bulk_confirmation_of_a_lot_with_one_authorisation(csc, sachbearbeitung)
     assert Siegel.objects.filter(version__dokument__in=dokumente, art=Siegel.Art.QES).count() == 3
     for d in dokumente:
         assert all(p.gueltig for p in siegel_pruefen(d.versionen.get()))
+    with pytest.raises(SignaturdienstFehler, match="kein unbestätigter Scan"):  # never confirmed twice
+        qes_bestaetigen(versionen=[dokumente[0].versionen.get()], user=sachbearbeitung, pin="1234", otp="654321")
     # nothing left to confirm; the page says so
     assert "keine Scans" in client.get(f"/akten/{akte.pk}/uebereinstimmung/").content.decode()
 
