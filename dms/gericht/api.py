@@ -93,9 +93,24 @@ class InhaltsverzeichnisView(APIView):
         return Response(EintragSerializer(zeilen, many=True).data)
 
 
-class AktenvorlageSerializer(serializers.ModelSerializer):
+class AuftragSerializer(serializers.ModelSerializer):
+    """A background PDF job: `url` polls it, `datei` is the PDF's URL once `status` is `fertig` (else null)."""
+
     url = serializers.SerializerMethodField()
     datei = serializers.SerializerMethodField()
+    routen: tuple[str, str] = ("", "")
+
+    def get_url(self, obj: Aktenvorlage | Einsichtskopie) -> str:
+        return reverse(self.routen[0], args=[obj.pk], request=self.context.get("request"))
+
+    def get_datei(self, obj: Aktenvorlage | Einsichtskopie) -> str | None:
+        if not obj.ist_fertig:
+            return None
+        return reverse(self.routen[1], args=[obj.pk], request=self.context.get("request"))
+
+
+class AktenvorlageSerializer(AuftragSerializer):
+    routen = ("api-aktenvorlage", "api-aktenvorlage-datei")
 
     class Meta:
         model = Aktenvorlage
@@ -117,14 +132,6 @@ class AktenvorlageSerializer(serializers.ModelSerializer):
             "datei",
         ]
         read_only_fields = fields
-
-    def get_url(self, obj: Aktenvorlage) -> str:
-        return reverse("api-aktenvorlage", args=[obj.pk], request=self.context.get("request"))
-
-    def get_datei(self, obj: Aktenvorlage) -> str | None:
-        if not obj.ist_fertig:
-            return None
-        return reverse("api-aktenvorlage-datei", args=[obj.pk], request=self.context.get("request"))
 
 
 class AktenvorlageAnlegenSerializer(serializers.Serializer):
@@ -200,8 +207,8 @@ class AkteneinsichtAnlegenSerializer(serializers.Serializer):
     grund = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class EinsichtskopieSerializer(serializers.ModelSerializer):
-    datei = serializers.SerializerMethodField()
+class EinsichtskopieSerializer(AuftragSerializer):
+    routen = ("api-einsichtskopie", "api-einsichtskopie-datei")
 
     class Meta:
         model = Einsichtskopie
@@ -212,19 +219,21 @@ class EinsichtskopieSerializer(serializers.ModelSerializer):
             "dokumente",
             "schwaerzungen",
             "zurueckgehalten",
+            "status",
+            "fortschritt",
             "seiten",
             "sha256",
             "angelegt_am",
+            "fertig_am",
+            "url",
             "datei",
         ]
         read_only_fields = fields
 
-    def get_datei(self, obj: Einsichtskopie) -> str:
-        return reverse("api-einsichtskopie-datei", args=[obj.pk], request=self.context.get("request"))
-
 
 class AkteneinsichtAnlegenView(APIView):
-    """POST /api/v1/akten/{id}/akteneinsicht/: the redacted copy for a lawyer, made at once."""
+    """POST /api/v1/akten/{id}/akteneinsicht/: 201 with the job (`url` to poll, `datei` once finished); the
+    redacted copy is built by a Celery task like a court submission."""
 
     request: AuthenticatedRequest
     permission_classes = [permissions.IsAuthenticated]
@@ -234,22 +243,39 @@ class AkteneinsichtAnlegenView(APIView):
         akte = _aenderbare_akte(request, pk)
         eingabe = AkteneinsichtAnlegenSerializer(data=request.data)
         eingabe.is_valid(raise_exception=True)
-        kopie = services.einsichtskopie_erstellen(
+        kopie = services.einsichtskopie_anfordern(
             akte=akte, user=request.user, request=request, **eingabe.validated_data
         )
         daten = EinsichtskopieSerializer(kopie, context={"request": request}).data
-        return Response(daten, status=status.HTTP_201_CREATED)
+        return Response(daten, status=status.HTTP_201_CREATED, headers={"Location": daten["url"]})
+
+
+def _eigene_kopie(request: AuthenticatedRequest, pk: int) -> Einsichtskopie:
+    return get_object_or_404(
+        Einsichtskopie.objects.filter(akte__in=Akte.objects.visible_to(request.user)).select_related("akte"), pk=pk
+    )
+
+
+class EinsichtskopieView(APIView):
+    """GET /api/v1/einsichtskopien/{id}/: status and progress of an inspection copy."""
+
+    request: AuthenticatedRequest
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=EinsichtskopieSerializer)
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
+        return Response(EinsichtskopieSerializer(_eigene_kopie(request, pk), context={"request": request}).data)
 
 
 class EinsichtskopieDateiView(APIView):
-    """GET /api/v1/einsichtskopien/{id}/datei/: the redacted PDF."""
+    """GET /api/v1/einsichtskopien/{id}/datei/: the redacted PDF (404 until it is finished)."""
 
     request: AuthenticatedRequest
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request: AuthenticatedRequest, pk: int) -> FileResponse:
-        kopie = get_object_or_404(
-            Einsichtskopie.objects.filter(akte__in=Akte.objects.visible_to(request.user)).select_related("akte"), pk=pk
-        )
+        kopie = _eigene_kopie(request, pk)
+        if not kopie.ist_fertig:
+            raise Http404
         return services.pdf_antwort(request, kopie.akte, kopie.datei, f"Akteneinsicht-{kopie.pk}.pdf", kopie)

@@ -42,8 +42,9 @@ class Blatt(models.Model):
         return f"Bl. {self.nummer}"
 
 
-class Aktenvorlage(models.Model):
-    """One court submission (§ 99 VwGO): a PDF of the whole file or chosen procedures, built in the background."""
+class Auftrag(models.Model):
+    """A PDF built in the background (Celery) with progress: the common part of court submissions and inspection
+    copies. `services.auftrag_ausfuehren` runs the build, `teile/auftraege.html` shows the progress."""
 
     class Status(models.TextChoices):
         WARTET = "wartet", "wartet"
@@ -51,23 +52,39 @@ class Aktenvorlage(models.Model):
         FERTIG = "fertig", "fertig"
         FEHLER = "fehler", "Fehler"
 
-    akte = models.ForeignKey(Akte, on_delete=models.PROTECT, related_name="aktenvorlagen", verbose_name="Akte")
-    vorgaenge = models.JSONField("Vorgänge (leer: ganze Akte)", default=list, blank=True)
-    anlass = models.CharField("Anlass", max_length=300)
-    empfaenger = models.CharField("Empfänger (Gericht)", max_length=300)
-    gericht_aktenzeichen = models.CharField("Aktenzeichen des Gerichts", max_length=100, blank=True, default="")
     status = models.CharField("Status", max_length=10, choices=Status.choices, default=Status.WARTET)
     fortschritt = models.PositiveSmallIntegerField("Fortschritt (%)", default=0)
     seiten = models.PositiveIntegerField("Seiten", default=0)
-    datei = models.FileField("PDF", upload_to="aktenvorlagen/", max_length=300, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True, default="")
-    manifest = models.JSONField("Manifest", default=dict, blank=True)
     fehler = models.CharField("Fehler", max_length=500, blank=True, default="")
     erstellt_von = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="erstellt von"
     )
     angelegt_am = models.DateTimeField("angelegt am", auto_now_add=True)
     fertig_am = models.DateTimeField("fertig am", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def ist_fertig(self) -> bool:
+        return self.status == self.Status.FERTIG
+
+    @property
+    def laeuft(self) -> bool:
+        return self.status in (self.Status.WARTET, self.Status.IN_ARBEIT)
+
+
+class Aktenvorlage(Auftrag):
+    """One court submission (§ 99 VwGO): a PDF of the whole file or chosen procedures, built in the background."""
+
+    akte = models.ForeignKey(Akte, on_delete=models.PROTECT, related_name="aktenvorlagen", verbose_name="Akte")
+    vorgaenge = models.JSONField("Vorgänge (leer: ganze Akte)", default=list, blank=True)
+    anlass = models.CharField("Anlass", max_length=300)
+    empfaenger = models.CharField("Empfänger (Gericht)", max_length=300)
+    gericht_aktenzeichen = models.CharField("Aktenzeichen des Gerichts", max_length=100, blank=True, default="")
+    datei = models.FileField("PDF", upload_to="aktenvorlagen/", max_length=300, blank=True)
+    manifest = models.JSONField("Manifest", default=dict, blank=True)
 
     class Meta:
         verbose_name = "Aktenvorlage"
@@ -77,26 +94,17 @@ class Aktenvorlage(models.Model):
     def __str__(self) -> str:
         return f"Aktenvorlage {self.pk}"
 
-    @property
-    def ist_fertig(self) -> bool:
-        return self.status == self.Status.FERTIG
 
-
-class Einsichtskopie(models.Model):
-    """A copy for a lawyer's inspection (§ 29 HVwVfG, § 100 VwGO): chosen documents, redactions burned in."""
+class Einsichtskopie(Auftrag):
+    """A copy for a lawyer's inspection (§ 29 HVwVfG, § 100 VwGO): chosen documents, redactions burned in; built
+    in the background like a court submission."""
 
     akte = models.ForeignKey(Akte, on_delete=models.PROTECT, related_name="einsichtskopien", verbose_name="Akte")
     empfaenger = models.CharField("Empfänger", max_length=300)
     dokumente = models.JSONField("Dokumente", default=list)
     schwaerzungen = models.JSONField("Schwärzungen (Dokument, Seite, Rechteck, Grund)", default=list, blank=True)
     zurueckgehalten = models.JSONField("zurückgehaltene Dokumente", default=list, blank=True)
-    seiten = models.PositiveIntegerField("Seiten", default=0)
-    datei = models.FileField("PDF", upload_to="einsichtskopien/", max_length=300)
-    sha256 = models.CharField("SHA-256", max_length=64)
-    erstellt_von = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="erstellt von"
-    )
-    angelegt_am = models.DateTimeField("angelegt am", auto_now_add=True)
+    datei = models.FileField("PDF", upload_to="einsichtskopien/", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "Einsichtskopie"

@@ -1,13 +1,20 @@
 """Assembling one paginated PDF from the file's documents (court submission, inspection copy): cover page, table of
 contents with links, the documents with their sheet number stamped on every page, bookmarks per register and
-document, an annex. pikepdf copies the documents' page streams lazily from the open sources at save time, so memory
-stays flat in the page count; reportlab draws the generated pages with an embedded font (DejaVu).
+document, an annex; reportlab draws the generated pages with an embedded font (DejaVu).
+
+Memory stays flat in the page count: the documents are stamped and written in parts of about `TEIL_SEITEN` pages to
+temporary files (each document is opened only while its part is written), and the parts are joined at the end.
+pikepdf (qpdf) copies page streams lazily from the part files at save time, so the join holds one small dictionary
+per page, not the pages' bytes, and one stamp font per part instead of one per document.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,18 +30,23 @@ ICC = Path(pikepdf.__file__).parent / "pdfa" / "data" / "sRGB.icc"
 ZEILEN_JE_SEITE = 40
 _OBEN = A4[1] - 120
 _ZEILENHOEHE = 17.0
+# Pages per part file (see the module docstring): enough to keep the number of open files small, few enough to keep
+# the open sources and their stamp PDF small.
+TEIL_SEITEN = 400
 
 
 @dataclass
 class Teil:
-    """One document in the assembled PDF: its pages come from `pdf` (already open), numbered `blaetter`."""
+    """One document in the assembled PDF: `oeffnen()` opens its PDF (closed again once its part is written); its
+    pages are numbered `blaetter`."""
 
     titel: str
     datum: str
     register: str
     vorgang: str
-    pdf: pikepdf.Pdf
+    oeffnen: Callable[[], AbstractContextManager[pikepdf.Pdf]]
     blaetter: list[int]
+    seiten: int = 0  # set when its part is written
 
 
 @dataclass
@@ -140,18 +152,57 @@ def _anhang(c: canvas.Canvas, titel: str, zeilen: list[str]) -> None:
     c.showPage()
 
 
-def _stempel(c: canvas.Canvas, groessen: Iterator[tuple[float, float, float, float, str]]) -> None:
-    """One page per document page, same size, the sheet number at the top right (in the margin)."""
+def drehung(page: pikepdf.Page) -> int:
+    """The page's /Rotate (inherited from the page tree if the page has none), normalised to 0, 90, 180 or 270."""
+    knoten: pikepdf.Object | None = page.obj
+    while knoten is not None:
+        if "/Rotate" in knoten:
+            return int(knoten.Rotate) % 360 // 90 * 90
+        knoten = knoten.get("/Parent")
+    return 0
+
+
+def anzeige(page: pikepdf.Page) -> tuple[float, float, list[float]]:
+    """Width and height of the page as a viewer shows it (crop box, /Rotate applied), and the matrix from those
+    shown coordinates (points, origin at the shown page's lower left) into the page's own coordinate system."""
+    a, b, c, d = (float(v) for v in page.cropbox)
+    x0, x1 = sorted((a, c))
+    y0, y1 = sorted((b, d))
+    breite, hoehe = x1 - x0, y1 - y0
+    match drehung(page):
+        case 90:  # shown lower left = the page's lower right; shown "up" runs towards the page's left
+            return hoehe, breite, [0, 1, -1, 0, x1, y0]
+        case 180:
+            return breite, hoehe, [-1, 0, 0, -1, x1, y1]
+        case 270:
+            return hoehe, breite, [0, -1, 1, 0, x0, y1]
+        case _:
+            return breite, hoehe, [1, 0, 0, 1, x0, y0]
+
+
+def _stempel(c: canvas.Canvas, groessen: Iterator[tuple[float, float, str]]) -> None:
+    """One page per document page, as large as that page is shown, the sheet number at the top right (margin)."""
     _normal, fett = schriften()
-    for x0, y0, x1, y1, text in groessen:
-        c.setPageSize((x1 - x0, y1 - y0))
+    for breite_seite, hoehe_seite, text in groessen:
+        c.setPageSize((breite_seite, hoehe_seite))
         breite = c.stringWidth(text, fett, 11)
         c.setFillColorRGB(1, 1, 1)
-        c.rect(x1 - x0 - breite - 26, y1 - y0 - 28, breite + 12, 18, stroke=0, fill=1)
+        c.rect(breite_seite - breite - 26, hoehe_seite - 28, breite + 12, 18, stroke=0, fill=1)
         c.setFillColorRGB(0, 0, 0)
         c.setFont(fett, 11)
-        c.drawString(x1 - x0 - breite - 20, y1 - y0 - 23, text)
+        c.drawString(breite_seite - breite - 20, hoehe_seite - 23, text)
         c.showPage()
+
+
+def _stempeln(pdf: pikepdf.Pdf, stempel: pikepdf.Pdf, matrizen: list[list[float]]) -> None:
+    """Draw stamp page i upright over page i of `pdf`, whatever the page's /Rotate: the stamp is drawn in shown
+    coordinates and placed with the matrix from `anzeige`; the page's own content is wrapped in q/Q first."""
+    for page, quelle, matrix in zip(pdf.pages, stempel.pages, matrizen, strict=True):
+        form = pdf.copy_foreign(quelle.as_form_xobject())
+        name = page.add_resource(form, pikepdf.Name.XObject, prefix="Bl")
+        cm = " ".join(f"{v:.4f}".rstrip("0").rstrip(".") or "0" for v in matrix)
+        page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+        page.contents_add(pdf.make_stream(f"\nQ\nq {cm} cm {name} Do Q\n".encode()))
 
 
 def _pdfa_kennzeichnen(pdf: pikepdf.Pdf, titel: str) -> None:
@@ -174,39 +225,73 @@ def _pdfa_kennzeichnen(pdf: pikepdf.Pdf, titel: str) -> None:
     )
 
 
+def _teil_schreiben(teile: list[Teil], stempel: str, ziel: BinaryIO) -> None:
+    """Stamp the documents of one part and write them to `ziel` (sets each document's page count)."""
+    with contextlib.ExitStack() as offen:
+        ausgabe = offen.enter_context(pikepdf.new())
+        groessen: list[tuple[float, float, str]] = []
+        matrizen: list[list[float]] = []
+        for t in teile:
+            pdf = offen.enter_context(t.oeffnen())
+            for i, page in enumerate(pdf.pages):
+                breite, hoehe, matrix = anzeige(page)
+                nummer = t.blaetter[i] if i < len(t.blaetter) else None
+                groessen.append((breite, hoehe, stempel.format(nummer=nummer) if nummer else "Bl. –"))
+                matrizen.append(matrix)
+            t.seiten = len(pdf.pages)
+            ausgabe.pages.extend(pdf.pages)
+        stempel_pdf = offen.enter_context(_seiten_pdf(lambda c: _stempel(c, iter(groessen))))
+        _stempeln(ausgabe, stempel_pdf, matrizen)
+        ausgabe.save(ziel)
+
+
+def _in_teile(teile: list[Teil]) -> Iterator[list[Teil]]:
+    gruppe: list[Teil] = []
+    seiten = 0
+    for t in teile:
+        gruppe.append(t)
+        seiten += max(1, len(t.blaetter))
+        if seiten >= TEIL_SEITEN:
+            yield gruppe
+            gruppe, seiten = [], 0
+    if gruppe:
+        yield gruppe
+
+
 def zusammenstellen(auftrag: Satzauftrag, ziel: BinaryIO, fortschritt: Callable[[int], None] | None = None) -> int:
     """Write the assembled PDF to `ziel`; returns its page count."""
     vor = 1 + verzeichnisseiten(len(auftrag.verzeichnis))
-    startseiten: list[int] = []
-    seite = vor
-    for t in auftrag.teile:
-        startseiten.append(seite)
-        seite += len(t.pdf.pages)
-    ausgabe = _seiten_pdf(lambda c: _deckblatt(c, auftrag.titel, auftrag.deckblatt))
-    verzeichnis = _seiten_pdf(lambda c: _verzeichnis(c, auftrag.verzeichnis, startseiten))
-    ausgabe.pages.extend(verzeichnis.pages)
-    for n, t in enumerate(auftrag.teile, 1):
-        groessen = []
-        for i, page in enumerate(t.pdf.pages):
-            x0, y0, x1, y1 = (float(v) for v in page.mediabox)
-            nummer = t.blaetter[i] if i < len(t.blaetter) else None
-            groessen.append((x0, y0, x1, y1, auftrag.stempel.format(nummer=nummer) if nummer else "Bl. –"))
-        stempel = _seiten_pdf(lambda c, g=groessen: _stempel(c, iter(g)))  # type: ignore[misc]
-        for i, page in enumerate(t.pdf.pages):
-            page.add_overlay(stempel.pages[i], None)
-        ausgabe.pages.extend(t.pdf.pages)
-        if fortschritt and n % 20 == 0:
-            fortschritt(int(90 * n / max(1, len(auftrag.teile))))
-    if auftrag.anhang_titel:
-        anhang = _seiten_pdf(lambda c: _anhang(c, auftrag.anhang_titel, auftrag.anhang))
-        ausgabe.pages.extend(anhang.pages)
-    _links_setzen(ausgabe, auftrag.verzeichnis, startseiten)
-    _lesezeichen(ausgabe, auftrag.teile, startseiten, vor)
-    if "/Info" in ausgabe.trailer:
-        del ausgabe.trailer["/Info"]
-    _pdfa_kennzeichnen(ausgabe, auftrag.titel)
-    ausgabe.save(ziel, deterministic_id=True)
-    return len(ausgabe.pages)
+    with tempfile.TemporaryDirectory(prefix="satz-") as ordner, contextlib.ExitStack() as offen:
+        startseiten: list[int] = []
+        seite = vor
+        teildateien: list[pikepdf.Pdf] = []
+        fertig = 0
+        for n, gruppe in enumerate(_in_teile(auftrag.teile)):
+            pfad = Path(ordner) / f"teil-{n}.pdf"
+            with pfad.open("wb") as fh:
+                _teil_schreiben(gruppe, auftrag.stempel, fh)
+            for t in gruppe:
+                startseiten.append(seite)
+                seite += t.seiten
+            teildateien.append(offen.enter_context(pikepdf.open(pfad)))
+            fertig += len(gruppe)
+            if fortschritt:
+                fortschritt(int(90 * fertig / max(1, len(auftrag.teile))))
+        ausgabe = offen.enter_context(_seiten_pdf(lambda c: _deckblatt(c, auftrag.titel, auftrag.deckblatt)))
+        verzeichnis = offen.enter_context(_seiten_pdf(lambda c: _verzeichnis(c, auftrag.verzeichnis, startseiten)))
+        ausgabe.pages.extend(verzeichnis.pages)
+        for teil in teildateien:
+            ausgabe.pages.extend(teil.pages)
+        if auftrag.anhang_titel:
+            anhang = offen.enter_context(_seiten_pdf(lambda c: _anhang(c, auftrag.anhang_titel, auftrag.anhang)))
+            ausgabe.pages.extend(anhang.pages)
+        _links_setzen(ausgabe, auftrag.verzeichnis, startseiten)
+        _lesezeichen(ausgabe, auftrag.teile, startseiten, seite)
+        if "/Info" in ausgabe.trailer:
+            del ausgabe.trailer["/Info"]
+        _pdfa_kennzeichnen(ausgabe, auftrag.titel)
+        ausgabe.save(ziel, deterministic_id=True)
+        return len(ausgabe.pages)
 
 
 def _links_setzen(pdf: pikepdf.Pdf, zeilen: list[Verzeichniszeile], startseiten: list[int]) -> None:
@@ -230,7 +315,7 @@ def _links_setzen(pdf: pikepdf.Pdf, zeilen: list[Verzeichniszeile], startseiten:
         seite.obj.Annots.append(link)
 
 
-def _lesezeichen(pdf: pikepdf.Pdf, teile: list[Teil], startseiten: list[int], vor: int) -> None:
+def _lesezeichen(pdf: pikepdf.Pdf, teile: list[Teil], startseiten: list[int], ende: int) -> None:
     with pdf.open_outline() as gliederung:
         gliederung.root.append(pikepdf.OutlineItem("Deckblatt", 0))
         gliederung.root.append(pikepdf.OutlineItem("Inhaltsverzeichnis", 1))
@@ -240,7 +325,6 @@ def _lesezeichen(pdf: pikepdf.Pdf, teile: list[Teil], startseiten: list[int], vo
                 register[t.register] = pikepdf.OutlineItem(t.register, start)
                 gliederung.root.append(register[t.register])
             register[t.register].children.append(pikepdf.OutlineItem(f"{t.titel} ({t.datum})", start))
-        ende = sum(len(t.pdf.pages) for t in teile) + vor
         if ende < len(pdf.pages):
             gliederung.root.append(pikepdf.OutlineItem("Anhang", ende))
 

@@ -1,69 +1,114 @@
 """Redaction (Schwärzung) that leaves nothing under the box: a page with a redaction is rendered to pixels
-(pdfium), the boxes are filled black in the pixels, and the page is replaced by that image alone. No text, no
-vector content, no annotation and no image data of the original page survives on a redacted page; pages without a
-redaction are copied unchanged (minus annotations and page metadata)."""
+(pdfium, once per page at `AUFLOESUNG_DPI`), the boxes are filled black in the pixels, and the page is replaced by
+that image alone. No text, no vector content, no annotation and no image data of the original page survives on a
+redacted page; pages without a redaction are copied unchanged (minus annotations and page metadata).
+
+Coordinates (`Bereich.rechteck`): PDF points on the page AS SHOWN (crop box, /Rotate applied, as the viewer's page
+images and pdfminer's text positions show it), origin at its lower left. pdfium renders the page as shown, so a box
+maps to pixels by scaling and flipping the y axis; the replacement page is upright (no /Rotate).
+
+Speed (docs/benchmarks.md): only the pages with a redaction are rendered; a page redacted whole is not rendered at
+all; the image goes into the PDF as one Flate stream written here (grey when the page has no colour), not through
+reportlab, which compressed and hashed every image twice (most of the former 0.3 s per page).
+"""
 
 from __future__ import annotations
 
 import io
+import zlib
 from dataclasses import dataclass
 
 import pikepdf
 import pypdfium2 as pdfium
-from PIL import Image, ImageDraw, ImageFont
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen import canvas
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from dms.pdfsatz import SCHRIFT
 
 AUFLOESUNG_DPI = 150
-SCHWARZ = (0, 0, 0)
+SCHWARZ = 0
+WEISS = 255
+Rechteck = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
 class Bereich:
-    """A box in PDF points, origin bottom-left of the page's media box; None: the whole page."""
+    """A box in PDF points on the page as shown (see the module docstring); None: the whole page."""
 
     seite: int
-    rechteck: tuple[float, float, float, float] | None
+    rechteck: Rechteck | None
 
 
-def _pixelbox(
-    rechteck: tuple[float, float, float, float] | None, breite: float, hoehe: float, faktor: float
-) -> tuple[int, int, int, int]:
+def seitengroessen(inhalt: bytes) -> list[tuple[float, float]]:
+    """Width and height in points of every page as shown (crop box, /Rotate applied)."""
+    dokument = pdfium.PdfDocument(inhalt)
+    try:
+        return [dokument[i].get_size() for i in range(len(dokument))]
+    finally:
+        dokument.close()
+
+
+def _ganz(rechteck: Rechteck | None, breite: float, hoehe: float) -> bool:
     if rechteck is None:
-        return 0, 0, int(breite * faktor) + 1, int(hoehe * faktor) + 1
+        return True
+    x0, y0, x1, y1 = rechteck
+    return min(x0, x1) <= 0 and min(y0, y1) <= 0 and max(x0, x1) >= breite and max(y0, y1) >= hoehe
+
+
+def _pixelbox(rechteck: Rechteck, hoehe: float, faktor: float) -> tuple[int, int, int, int]:
     x0, y0, x1, y1 = rechteck
     links, rechts = sorted((x0, x1))
     unten, oben = sorted((y0, y1))
     # Round outward: a box never covers less than asked for.
     return (
-        int(links * faktor),
-        int((hoehe - oben) * faktor),
+        max(0, int(links * faktor)),
+        max(0, int((hoehe - oben) * faktor)),
         int(rechts * faktor) + 1,
         int((hoehe - unten) * faktor) + 1,
     )
 
 
-def _seite_schwaerzen(dokument: pdfium.PdfDocument, index: int, bereiche: list[Bereich]) -> pikepdf.Pdf:
-    seite = dokument[index]
+def _bild(seite: pdfium.PdfPage, bereiche: list[Bereich]) -> Image.Image:
+    """The page as shown, rendered once, the boxes black in the pixels; grey ("L") when the page has no colour."""
     breite, hoehe = seite.get_size()
     faktor = AUFLOESUNG_DPI / 72
-    bild: Image.Image = seite.render(scale=faktor, draw_annots=False).to_pil().convert("RGB")
+    if any(_ganz(b.rechteck, breite, hoehe) for b in bereiche):
+        bild = Image.new("L", (round(breite * faktor), round(hoehe * faktor)), SCHWARZ)
+        kaesten = [(0, 0, bild.width, bild.height)]
+    else:
+        bild = seite.render(scale=faktor, draw_annots=False, rev_byteorder=True).to_pil()
+        if bild.mode != "RGB":
+            bild = bild.convert("RGB")
+        r, g, b = bild.split()
+        if ImageChops.difference(r, g).getbbox() is None and ImageChops.difference(g, b).getbbox() is None:
+            bild = g
+        kaesten = [_pixelbox(b.rechteck, hoehe, faktor) for b in bereiche if b.rechteck is not None]
     zeichnen = ImageDraw.Draw(bild)
     schrift = ImageFont.truetype(SCHRIFT, 18)
-    for b in bereiche:
-        box = _pixelbox(b.rechteck, breite, hoehe, faktor)
-        zeichnen.rectangle(box, fill=SCHWARZ)
+    schwarz, weiss = (SCHWARZ, WEISS) if bild.mode == "L" else ((0, 0, 0), (255, 255, 255))
+    for box in kaesten:
+        zeichnen.rectangle((box[0], box[1], box[2] - 1, box[3] - 1), fill=schwarz)
         if box[3] - box[1] >= 28 and box[2] - box[0] >= 120:
-            zeichnen.text((box[0] + 6, box[1] + 4), "geschwärzt", fill=(255, 255, 255), font=schrift)
-    puffer = io.BytesIO()
-    c = canvas.Canvas(puffer, pagesize=(breite, hoehe), invariant=True)
-    c.drawImage(ImageReader(bild), 0, 0, width=breite, height=hoehe)
-    c.showPage()
-    c.save()
-    puffer.seek(0)
-    return pikepdf.open(puffer)
+            zeichnen.text((box[0] + 6, box[1] + 4), "geschwärzt", fill=weiss, font=schrift)
+    return bild
+
+
+def _bildseite(pdf: pikepdf.Pdf, bild: Image.Image, breite: float, hoehe: float) -> pikepdf.Page:
+    """A new upright page of `pdf` showing only `bild` over its full size."""
+    bildobjekt = pikepdf.Stream(pdf, zlib.compress(bild.tobytes(), 3))
+    bildobjekt.Type = pikepdf.Name.XObject
+    bildobjekt.Subtype = pikepdf.Name.Image
+    bildobjekt.Width, bildobjekt.Height = bild.width, bild.height
+    bildobjekt.ColorSpace = pikepdf.Name.DeviceGray if bild.mode == "L" else pikepdf.Name.DeviceRGB
+    bildobjekt.BitsPerComponent = 8
+    bildobjekt.Filter = pikepdf.Name.FlateDecode
+    inhalt = pdf.make_stream(f"q {breite:.3f} 0 0 {hoehe:.3f} 0 0 cm /Geschwaerzt Do Q".encode())
+    seite = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page,
+        MediaBox=[0, 0, breite, hoehe],
+        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Geschwaerzt=bildobjekt)),
+        Contents=inhalt,
+    )
+    return pikepdf.Page(pdf.make_indirect(seite))
 
 
 def schwaerzen(inhalt: bytes, bereiche: list[Bereich]) -> pikepdf.Pdf:
@@ -75,10 +120,13 @@ def schwaerzen(inhalt: bytes, bereiche: list[Bereich]) -> pikepdf.Pdf:
     if je_seite:
         quelle = pdfium.PdfDocument(inhalt)
         try:
-            for seite, liste in sorted(je_seite.items()):
-                ersatz = _seite_schwaerzen(quelle, seite - 1, liste)
-                pdf.pages.insert(seite - 1, ersatz.pages[0])
-                del pdf.pages[seite]
+            for nummer, liste in sorted(je_seite.items()):
+                seite = quelle[nummer - 1]
+                breite, hoehe = seite.get_size()
+                ersatz = _bildseite(pdf, _bild(seite, liste), breite, hoehe)
+                seite.close()
+                pdf.pages.insert(nummer - 1, ersatz)
+                del pdf.pages[nummer]
         finally:
             quelle.close()
     for page in pdf.pages:
@@ -86,3 +134,19 @@ def schwaerzen(inhalt: bytes, bereiche: list[Bereich]) -> pikepdf.Pdf:
             if schluessel in page.obj:
                 del page.obj[schluessel]
     return pdf
+
+
+PUNKTE_JE_MM = 72 / 25.4
+
+
+def aus_millimetern(
+    links: float, oben: float, breite: float, hoehe: float, *, seite: tuple[float, float]
+) -> list[float]:
+    """A box in millimetres from the top left of the page as shown (the editor's unit) as `rechteck` in points
+    from the lower left (the API's unit), clipped to the page; `seite` is the shown page's size in points."""
+    seite_breite, seite_hoehe = seite
+    x0 = max(0.0, links * PUNKTE_JE_MM)
+    x1 = min(seite_breite, (links + breite) * PUNKTE_JE_MM)
+    von_oben = max(0.0, oben * PUNKTE_JE_MM)
+    bis_unten = min(seite_hoehe, (oben + hoehe) * PUNKTE_JE_MM)
+    return [round(x0, 2), round(seite_hoehe - bis_unten, 2), round(x1, 2), round(seite_hoehe - von_oben, 2)]

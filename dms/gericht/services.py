@@ -8,7 +8,9 @@ import hashlib
 import json
 import logging
 import tempfile
-from typing import TYPE_CHECKING, Any, BinaryIO
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar, cast
 
 import pikepdf
 from django.core.files import File
@@ -25,9 +27,9 @@ from dms.services.fehler import feldfehler
 
 from .blaetter import bereiche
 from .inhalt import Eintrag, inhaltsverzeichnis
-from .models import Aktenvorlage, Einsichtskopie
+from .models import Aktenvorlage, Auftrag, Einsichtskopie
 from .satz import Satzauftrag, Teil, Verzeichniszeile, datum, zusammenstellen
-from .schwaerzung import Bereich, schwaerzen
+from .schwaerzung import Bereich, schwaerzen, seitengroessen
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("dms.gericht")
 
 AUFGABE_AKTENVORLAGE = "dms.gericht.aktenvorlage_erstellen"
+AUFGABE_EINSICHTSKOPIE = "dms.gericht.einsichtskopie_erstellen"
 # What the change history annex shows: the writes, not the reads.
 AENDERUNGEN = [Aktion.ANLEGEN, Aktion.AENDERN, Aktion.LOESCHEN, Aktion.BERECHTIGUNG, Aktion.ABGABE, Aktion.IMPORT]
 
@@ -80,12 +83,8 @@ def aktenvorlage_anfordern(
                 "vorgaenge": vorgaenge,
             },
         )
-        transaction.on_commit(lambda: _einreihen(vorlage.pk))
+        transaction.on_commit(lambda: hintergrund.aufgabe_senden(AUFGABE_AKTENVORLAGE, args=[vorlage.pk]))
     return vorlage
-
-
-def _einreihen(vorlage_id: int) -> None:
-    hintergrund.aufgabe_senden(AUFGABE_AKTENVORLAGE, args=[vorlage_id])
 
 
 def _aktuelle_versionen(dokument_ids: list[int]) -> dict[int, DokumentVersion]:
@@ -105,9 +104,51 @@ def _pdf_datei(version: DokumentVersion) -> FieldFile | None:
     return None
 
 
-def _status_setzen(vorlage_id: int, **felder: Any) -> None:
-    """Progress marker of the background build (no audit entry; the request and the download are audited)."""
-    Aktenvorlage.objects.filter(pk=vorlage_id).update(**felder)
+A = TypeVar("A", Aktenvorlage, Einsichtskopie)
+# Writes the job's PDF to the file, reporting progress (0–100); returns the page count and further fields to store.
+Schreiber = Callable[[Any, BinaryIO, Callable[[int], None]], tuple[int, dict[str, Any]]]
+
+
+def auftrag_ausfuehren(modell: type[A], pk: int, schreiben: Schreiber, dateiname: Callable[[A], str]) -> A:
+    """Run a background PDF job (court submission, inspection copy): status and progress in the row, the PDF and its
+    SHA-256 stored at the end, the error's type on failure. Idempotent: a finished job is left as it is. No audit
+    entry here: the request and every download are audited."""
+    auftrag = modell.objects.select_related("akte__behoerde", "erstellt_von").get(pk=pk)
+    if auftrag.ist_fertig:
+        return auftrag
+    zeile = modell.objects.filter(pk=pk)
+    zeile.update(status=Auftrag.Status.IN_ARBEIT, fortschritt=1, fehler="")
+    try:
+        with tempfile.TemporaryFile() as ziel:
+
+            def melden(prozent: int) -> None:
+                zeile.update(fortschritt=min(99, max(1, prozent)))
+
+            seiten, felder = schreiben(auftrag, ziel, melden)
+            ziel.seek(0)
+            digest = hashlib.sha256()
+            for block in iter(lambda: ziel.read(1 << 20), b""):
+                digest.update(block)
+            ziel.seek(0)
+            if "manifest" in felder:
+                felder["manifest"]["sha256"] = digest.hexdigest()
+            with transaction.atomic():
+                auftrag.datei.save(dateiname(auftrag), File(ziel), save=False)
+                zeile.update(
+                    datei=auftrag.datei.name,
+                    sha256=digest.hexdigest(),
+                    seiten=seiten,
+                    status=Auftrag.Status.FERTIG,
+                    fortschritt=100,
+                    fertig_am=timezone.now(),
+                    **felder,
+                )
+    except Exception as exc:
+        logger.exception("%s %s fehlgeschlagen", modell.__name__, pk)
+        zeile.update(status=Auftrag.Status.FEHLER, fehler=type(exc).__name__[:500])
+        raise
+    auftrag.refresh_from_db()
+    return auftrag
 
 
 def _aenderungshistorie(akte: Akte) -> list[str]:
@@ -127,42 +168,23 @@ def _zeile(e: Eintrag, teil: int | None) -> Verzeichniszeile:
 
 def aktenvorlage_erstellen(*, vorlage_id: int) -> Aktenvorlage:
     """Build the PDF (Celery task body; idempotent: a finished submission is left as it is)."""
-    vorlage = Aktenvorlage.objects.select_related("akte__behoerde", "erstellt_von").get(pk=vorlage_id)
-    if vorlage.ist_fertig:
-        return vorlage
-    _status_setzen(vorlage_id, status=Aktenvorlage.Status.IN_ARBEIT, fortschritt=1, fehler="")
-    akte = vorlage.akte
-    try:
-        with tempfile.TemporaryFile() as ziel, contextlib.ExitStack() as offen:
-            manifest, seiten = _aktenvorlage_schreiben(vorlage, ziel, offen)
-            ziel.seek(0)
-            digest = hashlib.sha256()
-            for block in iter(lambda: ziel.read(1 << 20), b""):
-                digest.update(block)
-            ziel.seek(0)
-            manifest["sha256"] = digest.hexdigest()
-            with transaction.atomic():
-                vorlage.datei.save(f"{akte.uuid}-{vorlage.pk}.pdf", File(ziel), save=False)
-                Aktenvorlage.objects.filter(pk=vorlage.pk).update(
-                    datei=vorlage.datei.name,
-                    sha256=digest.hexdigest(),
-                    manifest=manifest,
-                    seiten=seiten,
-                    status=Aktenvorlage.Status.FERTIG,
-                    fortschritt=100,
-                    fertig_am=timezone.now(),
-                )
-    except Exception as exc:
-        logger.exception("Aktenvorlage %s fehlgeschlagen", vorlage_id)
-        _status_setzen(vorlage_id, status=Aktenvorlage.Status.FEHLER, fehler=type(exc).__name__[:500])
-        raise
-    vorlage.refresh_from_db()
-    return vorlage
+    return auftrag_ausfuehren(Aktenvorlage, vorlage_id, _aktenvorlage_schreiben, lambda v: f"{v.akte.uuid}-{v.pk}.pdf")
+
+
+def _oeffner(datei: FieldFile) -> Callable[[], AbstractContextManager[pikepdf.Pdf]]:
+    """Opens the stored PDF when its part is written; pikepdf reads it lazily, the file is closed with the part."""
+
+    @contextlib.contextmanager
+    def oeffnen() -> Iterator[pikepdf.Pdf]:
+        with datei.storage.open(str(datei.name), "rb") as fh, pikepdf.open(cast("BinaryIO", fh.file)) as pdf:
+            yield pdf
+
+    return oeffnen
 
 
 def _aktenvorlage_schreiben(
-    vorlage: Aktenvorlage, ziel: BinaryIO, offen: contextlib.ExitStack
-) -> tuple[dict[str, Any], int]:
+    vorlage: Aktenvorlage, ziel: BinaryIO, fortschritt: Callable[[int], None]
+) -> tuple[int, dict[str, Any]]:
     akte = vorlage.akte
     verzeichnis = inhaltsverzeichnis(akte, vorgaenge=vorlage.vorgaenge or None)
     versionen = _aktuelle_versionen([e.dokument for e in verzeichnis.eintraege])
@@ -176,9 +198,15 @@ def _aktenvorlage_schreiben(
             zeilen.append(_zeile(e, None))
             dokumente.append({"dokument": e.dokument, "enthalten": False, "grund": "noch in Verarbeitung"})
             continue
-        pdf = offen.enter_context(pikepdf.open(offen.enter_context(datei.open("rb")).file))
         teile.append(
-            Teil(e.titel, datum(e.datum), f"Register {e.register}", e.vorgang or "", pdf, list(version.blattnummern))
+            Teil(
+                e.titel,
+                datum(e.datum),
+                f"Register {e.register}",
+                e.vorgang or "",
+                _oeffner(datei),
+                list(version.blattnummern),
+            )
         )
         zeilen.append(_zeile(e, len(teile) - 1))
         dokumente.append(
@@ -189,7 +217,6 @@ def _aktenvorlage_schreiben(
                 "sha256_original": version.sha256,
                 "sha256_pdf": version.pdf_sha256,
                 "blaetter": bereiche(list(version.blattnummern)),
-                "seiten": len(pdf.pages),
                 "enthalten": True,
             }
         )
@@ -218,7 +245,11 @@ def _aktenvorlage_schreiben(
         anhang_titel="Anhang: Änderungshistorie der Akte",
         anhang=_aenderungshistorie(akte),
     )
-    seiten = zusammenstellen(auftrag, ziel, lambda p: _status_setzen(vorlage.pk, fortschritt=max(1, p)))
+    seiten = zusammenstellen(auftrag, ziel, fortschritt)
+    seiten_je_teil = iter(t.seiten for t in teile)
+    for d in dokumente:
+        if d["enthalten"]:
+            d["seiten"] = next(seiten_je_teil)
     manifest = {
         "akte": akte.aktenzeichen,
         "aktenvorlage": vorlage.pk,
@@ -227,10 +258,10 @@ def _aktenvorlage_schreiben(
         "dokumente": dokumente,
         "luecken": [lu.text for lu in verzeichnis.luecken],
     }
-    return manifest, seiten
+    return seiten, {"manifest": manifest}
 
 
-def einsichtskopie_erstellen(
+def einsichtskopie_anfordern(
     *,
     akte: Akte,
     user: User,
@@ -240,50 +271,116 @@ def einsichtskopie_erstellen(
     grund: str = "",
     request: HttpRequest | None = None,
 ) -> Einsichtskopie:
-    """A copy of the chosen documents for a lawyer, redactions burned in; which documents and areas were withheld
-    and why is recorded (the Einsichtskopie row and the audit entry)."""
-    schwaerzungen = schwaerzungen or []
+    """Record a copy of the chosen documents for a lawyer and queue its build (redactions burned in). Which
+    documents and areas are withheld and why is recorded at once (the row and the `export` audit entry)."""
     gewaehlt = set(dokumente)
     verzeichnis = inhaltsverzeichnis(akte)
     nach_id = {e.dokument: e for e in verzeichnis.eintraege}
+    if not gewaehlt:
+        raise feldfehler("dokumente", "Bitte mindestens ein Dokument für die Einsicht wählen.")
     if not gewaehlt <= set(nach_id):
         raise feldfehler("dokumente", "Mindestens ein Dokument gehört nicht zu dieser Akte.")
-    bereiche_je_dok: dict[int, list[Bereich]] = {}
-    protokoll: list[dict[str, Any]] = []
-    for s in schwaerzungen:
-        if s["dokument"] not in gewaehlt:
-            raise feldfehler("schwaerzungen", "Geschwärzt werden kann nur ein gewähltes Dokument.")
-        if s["seite"] > max(1, nach_id[s["dokument"]].seiten or 1):
-            raise feldfehler("schwaerzungen", "Diese Seite hat das Dokument nicht.")
-        begruendung = (s.get("grund") or grund).strip()
-        if not begruendung:
-            raise feldfehler("schwaerzungen", "Für jede Schwärzung ist ein Grund anzugeben.")
-        rechteck = (
-            (s["rechteck"][0], s["rechteck"][1], s["rechteck"][2], s["rechteck"][3]) if s.get("rechteck") else None
+    versionen = _aktuelle_versionen(list(gewaehlt))
+    for d in sorted(gewaehlt):
+        if _pdf_datei(versionen[d]) is None:
+            raise feldfehler("dokumente", f"„{nach_id[d].titel}“ ist noch nicht als PDF verarbeitet.")
+    protokoll = [_schwaerzung_pruefen(s, gewaehlt, nach_id, grund) for s in schwaerzungen or []]
+    zurueck = [
+        {"dokument": e.dokument, "titel": e.titel, "blaetter": e.blattangabe, "grund": grund.strip()[:300]}
+        for e in verzeichnis.eintraege
+        if e.dokument not in gewaehlt
+    ]
+    with transaction.atomic():
+        kopie = Einsichtskopie.objects.create(
+            akte=akte,
+            empfaenger=empfaenger.strip()[:300],
+            dokumente=sorted(gewaehlt),
+            schwaerzungen=protokoll,
+            zurueckgehalten=zurueck,
+            erstellt_von=user,
         )
-        bereiche_je_dok.setdefault(s["dokument"], []).append(Bereich(s["seite"], rechteck))
-        protokoll.append(
-            {"dokument": s["dokument"], "seite": s["seite"], "rechteck": s.get("rechteck"), "grund": begruendung[:300]}
+        protokollieren(
+            aktion=Aktion.EXPORT,
+            user=user,
+            request=request,
+            objekt=kopie,
+            akte=akte,
+            details={
+                "akteneinsicht": kopie.pk,
+                "empfaenger": kopie.empfaenger,
+                "dokumente": kopie.dokumente,
+                "schwaerzungen": len(protokoll),
+                "zurueckgehalten": [z["dokument"] for z in zurueck],
+            },
+        )
+        transaction.on_commit(lambda: hintergrund.aufgabe_senden(AUFGABE_EINSICHTSKOPIE, args=[kopie.pk]))
+    return kopie
+
+
+def _schwaerzung_pruefen(
+    s: dict[str, Any], gewaehlt: set[int], nach_id: dict[int, Eintrag], grund: str
+) -> dict[str, Any]:
+    if s["dokument"] not in gewaehlt:
+        raise feldfehler("schwaerzungen", "Geschwärzt werden kann nur ein gewähltes Dokument.")
+    if s["seite"] > max(1, nach_id[s["dokument"]].seiten or 1):
+        raise feldfehler("schwaerzungen", "Diese Seite hat das Dokument nicht.")
+    begruendung = (s.get("grund") or grund).strip()
+    if not begruendung:
+        raise feldfehler("schwaerzungen", "Für jede Schwärzung ist ein Grund anzugeben.")
+    rechteck = s.get("rechteck")
+    if rechteck is not None:
+        x0, y0, x1, y1 = (float(v) for v in rechteck)
+        if min(x0, x1) == max(x0, x1) or min(y0, y1) == max(y0, y1):
+            raise feldfehler("schwaerzungen", "Ein geschwärzter Bereich braucht eine Breite und eine Höhe.")
+        rechteck = [round(min(x0, x1), 2), round(min(y0, y1), 2), round(max(x0, x1), 2), round(max(y0, y1), 2)]
+    return {"dokument": s["dokument"], "seite": s["seite"], "rechteck": rechteck, "grund": begruendung[:300]}
+
+
+def einsichtskopie_erstellen(*, kopie_id: int) -> Einsichtskopie:
+    """Build the inspection copy's PDF (Celery task body; idempotent)."""
+    return auftrag_ausfuehren(
+        Einsichtskopie, kopie_id, _einsichtskopie_schreiben, lambda k: f"{k.akte.uuid}-einsicht.pdf"
+    )
+
+
+def _geschwaerzt(datei: FieldFile, liste: list[Bereich]) -> Callable[[], AbstractContextManager[pikepdf.Pdf]]:
+    """Opens the document with its redactions burned in, when its part is written."""
+
+    def oeffnen() -> pikepdf.Pdf:
+        with datei.storage.open(str(datei.name), "rb") as fh:
+            return schwaerzen(fh.read(), liste)
+
+    return oeffnen
+
+
+def _einsichtskopie_schreiben(
+    kopie: Einsichtskopie, ziel: BinaryIO, fortschritt: Callable[[int], None]
+) -> tuple[int, dict[str, Any]]:
+    akte = kopie.akte
+    gewaehlt = set(kopie.dokumente)
+    bereiche_je_dok: dict[int, list[Bereich]] = {}
+    for s in kopie.schwaerzungen:
+        r = s.get("rechteck")
+        bereiche_je_dok.setdefault(s["dokument"], []).append(
+            Bereich(s["seite"], (r[0], r[1], r[2], r[3]) if r else None)
         )
     versionen = _aktuelle_versionen(list(gewaehlt))
     teile: list[Teil] = []
     zeilen: list[Verzeichniszeile] = []
-    zurueck: list[dict[str, Any]] = []
-    for e in verzeichnis.eintraege:
-        if e.dokument not in gewaehlt:
-            zurueck.append(
-                {"dokument": e.dokument, "titel": e.titel, "blaetter": e.blattangabe, "grund": grund.strip()[:300]}
-            )
+    for e in inhaltsverzeichnis(akte).eintraege:
+        datei = _pdf_datei(versionen[e.dokument]) if e.dokument in versionen else None
+        if e.dokument not in gewaehlt or datei is None:
             zeilen.append(Verzeichniszeile(e.blattangabe, "", "nicht zur Einsicht vorgelegt", ""))
             continue
-        version = versionen[e.dokument]
-        datei = _pdf_datei(version)
-        if datei is None:
-            raise feldfehler("dokumente", f"„{e.titel}“ ist noch nicht als PDF verarbeitet.")
-        with datei.open("rb") as fh:
-            pdf = schwaerzen(fh.read(), bereiche_je_dok.get(e.dokument, []))
         teile.append(
-            Teil(e.titel, datum(e.datum), f"Register {e.register}", e.vorgang or "", pdf, list(version.blattnummern))
+            Teil(
+                e.titel,
+                datum(e.datum),
+                f"Register {e.register}",
+                e.vorgang or "",
+                _geschwaerzt(datei, bereiche_je_dok.get(e.dokument, [])),
+                list(versionen[e.dokument].blattnummern),
+            )
         )
         zeilen.append(_zeile(e, len(teile) - 1))
     auftrag = Satzauftrag(
@@ -291,9 +388,9 @@ def einsichtskopie_erstellen(
         deckblatt=[
             ("Behörde", str(akte.behoerde)),
             ("Aktenzeichen", akte.aktenzeichen),
-            ("Empfänger", empfaenger.strip()),
+            ("Empfänger", kopie.empfaenger),
             ("Datum", timezone.localdate().strftime("%d.%m.%Y")),
-            ("Zusammengestellt von", _name(user)),
+            ("Zusammengestellt von", _name(kopie.erstellt_von)),
             (
                 "Hinweis",
                 "Geschwärzte Bereiche sind schwarz abgedeckt und mit „geschwärzt“ bezeichnet. Nicht "
@@ -303,41 +400,22 @@ def einsichtskopie_erstellen(
         verzeichnis=zeilen,
         teile=teile,
     )
-    with tempfile.TemporaryFile() as ziel:
-        seiten = zusammenstellen(auftrag, ziel)
-        ziel.seek(0)
-        digest = hashlib.sha256()
-        for block in iter(lambda: ziel.read(1 << 20), b""):
-            digest.update(block)
-        ziel.seek(0)
-        with transaction.atomic():
-            kopie = Einsichtskopie(
-                akte=akte,
-                empfaenger=empfaenger.strip()[:300],
-                dokumente=sorted(gewaehlt),
-                schwaerzungen=protokoll,
-                zurueckgehalten=zurueck,
-                seiten=seiten,
-                sha256=digest.hexdigest(),
-                erstellt_von=user,
-            )
-            kopie.datei.save(f"{akte.uuid}-einsicht.pdf", File(ziel), save=False)
-            kopie.save()
-            protokollieren(
-                aktion=Aktion.EXPORT,
-                user=user,
-                request=request,
-                objekt=kopie,
-                akte=akte,
-                details={
-                    "akteneinsicht": kopie.pk,
-                    "empfaenger": kopie.empfaenger,
-                    "dokumente": kopie.dokumente,
-                    "schwaerzungen": len(protokoll),
-                    "zurueckgehalten": [z["dokument"] for z in zurueck],
-                },
-            )
-    return kopie
+    return zusammenstellen(auftrag, ziel, fortschritt), {}
+
+
+def seiten_der_dokumente(dokument_ids: list[int]) -> dict[int, list[tuple[float, float, int | None]]]:
+    """Per document (current version): every page's size as shown, in points, and its sheet number; a document
+    without a PDF yet has no pages here."""
+    ergebnis: dict[int, list[tuple[float, float, int | None]]] = {}
+    for dokument, version in _aktuelle_versionen(dokument_ids).items():
+        datei = _pdf_datei(version)
+        if datei is None:
+            continue
+        with datei.storage.open(str(datei.name), "rb") as fh:
+            groessen = seitengroessen(fh.read())
+        blaetter = list(version.blattnummern)
+        ergebnis[dokument] = [(b, h, blaetter[i] if i < len(blaetter) else None) for i, (b, h) in enumerate(groessen)]
+    return ergebnis
 
 
 def pdf_antwort(request: Any, akte: Akte, datei: FieldFile, name: str, objekt: Any) -> FileResponse:

@@ -1,4 +1,5 @@
-"""Celery task of the court capability (queue `default`): build a court submission. Takes an id, idempotent."""
+"""Celery tasks of the court capability (queue `default`): build a court submission, build an inspection copy.
+Each takes an id and is idempotent (`services.auftrag_ausfuehren`)."""
 
 from __future__ import annotations
 
@@ -28,3 +29,8 @@ def siegel_zeitstempeln(siegel_id: int) -> None:
 @shared_task(name=zeitstempel.AUFGABE_NACHHOLEN, ignore_result=True)
 def zeitstempel_nachholen() -> None:
     zeitstempel.zeitstempel_nachholen()
+
+
+@shared_task(name=services.AUFGABE_EINSICHTSKOPIE, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def einsichtskopie_erstellen(kopie_id: int) -> None:
+    services.einsichtskopie_erstellen(kopie_id=kopie_id)

@@ -8,5 +8,6 @@ urlpatterns = [
     path("akten/<int:pk>/akteneinsicht/", api.AkteneinsichtAnlegenView.as_view(), name="api-akteneinsicht-anlegen"),
     path("aktenvorlagen/<int:pk>/", api.AktenvorlageView.as_view(), name="api-aktenvorlage"),
     path("aktenvorlagen/<int:pk>/datei/", api.AktenvorlageDateiView.as_view(), name="api-aktenvorlage-datei"),
+    path("einsichtskopien/<int:pk>/", api.EinsichtskopieView.as_view(), name="api-einsichtskopie"),
     path("einsichtskopien/<int:pk>/datei/", api.EinsichtskopieDateiView.as_view(), name="api-einsichtskopie-datei"),
 ]

@@ -93,3 +93,51 @@ def neue_version(dokument: Dokument, texte: list[str], zuordnung: list[int | Non
         seitenzuordnung=zuordnung,
     )
     ableiten(version, texte)
+
+
+def gedrehtes_pdf(drehungen: list[int], texte: dict[str, tuple[float, float]] | None = None) -> bytes:
+    """A4 portrait pages (page i carries `/Rotate drehungen[i]`), each with the texts at their user-space
+    positions (14 pt Helvetica)."""
+    import pikepdf
+
+    puffer = io.BytesIO()
+    c = canvas.Canvas(puffer, pagesize=A4)
+    for i in range(len(drehungen)):
+        c.setFont("Helvetica", 14)
+        for text, (x, y) in (texte or {f"Seite {i + 1}": (72, 400)}).items():
+            c.drawString(x, y, text)
+        c.showPage()
+    c.save()
+    puffer.seek(0)
+    with pikepdf.open(puffer) as pdf:
+        for page, drehung in zip(pdf.pages, drehungen, strict=True):
+            page.obj.Rotate = drehung
+        ziel = io.BytesIO()
+        pdf.save(ziel)
+    return ziel.getvalue()
+
+
+def dokument_mit_pdf(akte: Akte, titel: str, inhalt: bytes, *, user=None) -> Dokument:  # type: ignore[no-untyped-def]
+    """A document whose original and searchable PDF are `inhalt` (sheet numbers given as the pipeline does)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(inhalt)) as pdf:
+        seiten = len(pdf.pages)
+    dokument = dokument_anlegen(
+        akte=akte,
+        register=f.register("03"),
+        datei=io.BytesIO(inhalt),
+        dateiname=f"{titel}.pdf",
+        titel=titel,
+        user=user,
+        verarbeiten=False,
+    )
+    ableitungen_speichern(
+        version=dokument.versionen.get(),
+        text=titel,
+        seiten=seiten,
+        blatt=seiten,
+        pdf=io.BytesIO(inhalt),
+        pdf_sha256=hashlib.sha256(inhalt).hexdigest(),
+    )
+    return dokument

@@ -11,6 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 from pdfminer.high_level import extract_text
 
+from dms.gericht.services import einsichtskopie_erstellen
 from dms.models import Einsichtskopie, Protokolleintrag
 from tests import factories as f
 
@@ -36,7 +37,15 @@ def _ids(akte) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 
 def _pdf(api, antwort) -> bytes:  # type: ignore[no-untyped-def]
-    return b"".join(api.get(antwort.json()["datei"]).streaming_content)
+    """The client's way: 201 with the job's URL; poll it; once `fertig`, `datei` is the PDF's URL. The Celery task
+    runs here directly (its on_commit hook does not fire inside the test transaction)."""
+    job = antwort.json()
+    assert job["status"] == "wartet" and job["datei"] is None and antwort["Location"] == job["url"]
+    assert api.get(job["url"] + "datei/").status_code == 404  # not before it is finished
+    einsichtskopie_erstellen(kopie_id=job["id"])
+    status = api.get(job["url"]).json()
+    assert status["status"] == "fertig" and status["fortschritt"] == 100
+    return b"".join(api.get(status["datei"]).streaming_content)
 
 
 def test_redacted_text_is_gone_and_pixels_are_uniform(api, akte):
@@ -68,6 +77,8 @@ def test_redacted_text_is_gone_and_pixels_are_uniform(api, akte):
     with pikepdf.open(io.BytesIO(pdf)) as p:
         # cover, contents, Antrag 2 pages, Aussage 2 pages
         assert len(p.pages) == 6
+        for page in p.pages:
+            page.contents_coalesce()
         roh = b"".join(page.obj.Contents.read_bytes() if "/Contents" in page.obj else b"" for page in p.pages)
         assert b"Aussage Dritter Seite 2" not in roh
         assert set(p.docinfo.keys()) <= {"/Title"}  # no author, creator or producer of the originals

@@ -54,12 +54,51 @@ def test_forms_start_a_submission_and_make_an_inspection_copy(client, sachbearbe
     )
     assert antwort.status_code == 302
     assert Aktenvorlage.objects.get().empfaenger == "VG Kassel"
+    # Step 1 chooses the documents, step 2 (the editor) shows their pages with their size in mm
+    editor = client.get(f"/akten/{akte.pk}/akteneinsicht/", {"dokumente": [a.pk]})
+    assert editor.status_code == 200
+    html = editor.content.decode()
+    assert f'src="/dokumente/{a.pk}/seiten/2.png?g=normal"' in html
+    assert 'data-breite-mm="210.0" data-hoehe-mm="297.0"' in html  # A4
+    assert "dms/schwaerzung.js" in html and "<script>" not in html.replace("<script src=", "")
+    grund = "Daten Dritter (berechtigte Interessen Dritter, § 29 Abs. 2 HVwVfG)"
+    box = {"b_seite": f"{a.pk}:2", "b_links": "20", "b_oben": "30,5", "b_breite": "100", "b_hoehe": "10"}
     antwort = client.post(
         f"/akten/{akte.pk}/akteneinsicht/",
-        {"empfaenger": "RA Weber", "dokumente": [a.pk], "schwaerzungen": "Bl. 2: Daten Dritter", "grund": "intern"},
+        {"empfaenger": "RA Weber", "dokumente": [a.pk], "grund": "intern", "b_grund": grund, **box},
     )
     assert antwort.status_code == 302
     kopie = Einsichtskopie.objects.get()
-    assert kopie.schwaerzungen == [{"dokument": a.pk, "seite": 2, "rechteck": None, "grund": "Daten Dritter"}]
+    # mm from the top left of the page as shown → points from the lower left (A4: 841.89 pt high)
+    [s] = kopie.schwaerzungen
+    assert (s["dokument"], s["seite"], s["grund"]) == (a.pk, 2, grund)
+    assert s["rechteck"] == pytest.approx(
+        [56.69, 841.89 - 40.5 * 72 / 25.4, 340.16, 841.89 - 30.5 * 72 / 25.4], abs=0.02
+    )
+    assert kopie.status == "wartet"  # built by the Celery task
     seite = client.get(f"/akten/{akte.pk}/inhaltsverzeichnis/").content.decode()
     assert "RA Weber" in seite and "nicht vorgelegt: Bl. 3" in seite
+    assert 'hx-trigger="every 3s"' in seite  # the list polls while the copy is built
+    assert "<progress" in seite
+
+
+def test_editor_refuses_bad_boxes_and_keeps_them(client, sachbearbeitung, fremde_sachbearbeitung):
+    akte = f.AkteFactory(sachbearbeitung=sachbearbeitung)
+    a = dokument_ablegen(akte, "Antrag", 1)
+    fremd = dokument_ablegen(f.AkteFactory(), "Fremd", 1)
+    schlecht = {"b_seite": f"{a.pk}:1", "b_links": "abc", "b_oben": "1", "b_breite": "2", "b_hoehe": "3"}
+    antwort = client.post(
+        f"/akten/{akte.pk}/akteneinsicht/",
+        {"empfaenger": "RA", "dokumente": [a.pk], "b_grund": "Gesetzlich geheim zu halten (§ 30 HVwVfG)", **schlecht},
+    )
+    assert antwort.status_code == 400
+    assert "Bereich 1: Bitte Zahlen in Millimetern angeben" in antwort.content.decode()
+    assert 'name="b_breite" aria-label="Breite in mm" value="2"' in antwort.content.decode()  # kept for correction
+    fremde_seite = {**schlecht, "b_links": "1", "b_seite": f"{fremd.pk}:1", "b_grund": "x"}
+    antwort = client.post(f"/akten/{akte.pk}/akteneinsicht/", {"dokumente": [a.pk], **fremde_seite})
+    assert "gehört zu keinem gewählten Dokument" in antwort.content.decode()
+    assert client.get(f"/akten/{akte.pk}/akteneinsicht/", {"dokumente": [fremd.pk]}).status_code == 302
+    assert Einsichtskopie.objects.count() == 0
+    andere = Client()
+    andere.force_login(fremde_sachbearbeitung)
+    assert andere.get(f"/akten/{akte.pk}/akteneinsicht/", {"dokumente": [a.pk]}).status_code == 404
