@@ -8,8 +8,11 @@ import io
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
-from pdfminer.high_level import extract_pages
+from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTContainer
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from PIL import Image
 
 from dms.gericht.services import aktenvorlage_anfordern, aktenvorlage_erstellen, einsichtskopie_erstellen
 from tests import factories as f
@@ -22,8 +25,16 @@ DREHUNGEN = [0, 90, 180, 270]
 
 
 def _zeichen(pdf: bytes, seite: int) -> tuple[list[LTChar], float, float]:
-    """The characters of a page with pdfminer's positions (on the page as shown) and the shown page size."""
-    [layout] = extract_pages(io.BytesIO(pdf), page_numbers=[seite])
+    """The characters of a page in content order with pdfminer's positions (on the page as shown, no layout
+    analysis) and the shown page size."""
+    ressourcen = PDFResourceManager()
+    sammler = PDFPageAggregator(ressourcen, laparams=None)
+    interpreter = PDFPageInterpreter(ressourcen, sammler)
+    for n, pdf_seite in enumerate(PDFPage.get_pages(io.BytesIO(pdf))):
+        if n == seite:
+            interpreter.process_page(pdf_seite)
+            break
+    layout = sammler.get_result()
     zeichen: list[LTChar] = []
 
     def sammeln(element: LTContainer) -> None:  # type: ignore[type-arg]
@@ -35,6 +46,35 @@ def _zeichen(pdf: bytes, seite: int) -> tuple[list[LTChar], float, float]:
 
     sammeln(layout)
     return zeichen, layout.width, layout.height
+
+
+def textkasten(inhalt: bytes, seite: int, text: str, rand: float) -> tuple[float, float, float, float]:
+    """Where `text` is on the page as shown, in points from the lower left (pdfminer), padded by `rand`."""
+    zeichen, _b, _h = _zeichen(inhalt, seite)
+    treffer = "".join(z.get_text() for z in zeichen).index(text)
+    teil = zeichen[treffer : treffer + len(text)]
+    return (
+        min(z.x0 for z in teil) - rand,
+        min(z.y0 for z in teil) - rand,
+        max(z.x1 for z in teil) + rand,
+        max(z.y1 for z in teil) + rand,
+    )
+
+
+def unter_dem_kasten(bild: Image.Image, box: tuple[float, float, float, float] | list[float], skala: float):  # type: ignore[no-untyped-def]
+    """The pixels of a rendered page (`skala` px per pt) under `box` (points from the lower left), 1 pt inside its
+    edges and without the white "geschwärzt" label (drawn at the top left of a box at least about 58 × 14 pt)."""
+    x0, y0, x1, y1 = box
+    if x1 - x0 >= 58 and y1 - y0 >= 14:
+        x0 += 56
+    return bild.crop(
+        (
+            int((x0 + 1) * skala),
+            int(bild.height - (y1 - 1) * skala),
+            int((x1 - 1) * skala),
+            int(bild.height - (y0 + 1) * skala),
+        )
+    )
 
 
 def test_sheet_number_is_upright_at_the_top_right_of_rotated_pages(sachbearbeitung):
@@ -72,15 +112,9 @@ def test_box_on_a_rotated_page_covers_what_it_was_drawn_over(api, sachbearbeitun
     inhalt = gedrehtes_pdf([90], {"Geheimer Name": (72, 700), "Offener Text": (72, 200)})
     dok = dokument_mit_pdf(akte, "Quer", inhalt, user=sachbearbeitung)
     # The box comes from where pdfminer sees the text on the page as shown (the API's unit), padded by 2 pt.
-    zeichen, breite, hoehe = _zeichen(inhalt, 0)
+    _zeichen_liste, breite, hoehe = _zeichen(inhalt, 0)
     assert (round(breite), round(hoehe)) == (842, 595)
-    geheim = [z for z in zeichen if z.get_text() in "Geheimer Name"][: len("Geheimer Name")]
-    box = [
-        min(z.x0 for z in geheim) - 2,
-        min(z.y0 for z in geheim) - 2,
-        max(z.x1 for z in geheim) + 2,
-        max(z.y1 for z in geheim) + 2,
-    ]
+    box = list(textkasten(inhalt, 0, "Geheimer Name", 2))
     antwort = api.post(
         f"/api/v1/akten/{akte.pk}/akteneinsicht/",
         {
@@ -103,16 +137,8 @@ def test_box_on_a_rotated_page_covers_what_it_was_drawn_over(api, sachbearbeitun
         namen = sorted(seite.obj.Resources.XObject.keys())
         assert len(namen) == 2 and namen[1] == "/Geschwaerzt"  # the image and the sheet-number stamp, nothing else
     bild = pdfium.PdfDocument(pdf)[2].render(scale=2).to_pil().convert("L")
-    x0, y0, x1, y1 = (v * 2 for v in box)
-    # uniformly black where the name was (right of the white "geschwärzt" label, about 50 pt wide)
-    unter = bild.crop((int(x0) + 120, int(bild.height - y1) + 2, int(x1) - 2, int(bild.height - y0) - 2))
-    assert unter.width > 40 and unter.getextrema() == (0, 0)
-    offen = [z for z in _zeichen(inhalt, 0)[0] if z.get_text() in "Offener Text"][:3]
-    ox0, oy0, ox1, oy1 = (
-        min(z.x0 for z in offen),
-        min(z.y0 for z in offen),
-        max(z.x1 for z in offen),
-        max(z.y1 for z in offen),
-    )
+    unter = unter_dem_kasten(bild, box, 2)
+    assert unter.width > 10 and unter.height > 10 and unter.getextrema() == (0, 0)  # uniformly black
+    ox0, oy0, ox1, oy1 = textkasten(inhalt, 0, "Offener Text", 0)
     daneben = bild.crop((int(ox0 * 2), int(bild.height - oy1 * 2), int(ox1 * 2), int(bild.height - oy0 * 2)))
     assert daneben.getextrema()[0] < 128 and daneben.getextrema()[1] == 255  # the other text is still shown
