@@ -331,6 +331,7 @@ SPECTACULAR_SETTINGS = {
         "AnbietungStatusEnum": "dms.aussonderung.models.Anbietung.Status",
         "LoeschungStatusEnum": "dms.aussonderung.models.Loeschung.Status",
         "PostenEntscheidungEnum": "dms.aussonderung.models.Anbietungsposten.Entscheidung",
+        "AuftragStatusEnum": "dms.gericht.models.Auftrag.Status",
     },
 }
 
