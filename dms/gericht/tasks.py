@@ -1,5 +1,5 @@
-"""Celery tasks of the court capability (queue `default`): build a court submission, build an inspection copy.
-Each takes an id and is idempotent (`services.auftrag_ausfuehren`)."""
+"""Celery tasks of the court capability (queue `default`): build a court submission or an inspection copy (each
+takes an id and is idempotent, `services.auftrag_ausfuehren`); time-stamp a seal, and catch up missed time-stamps."""
 
 from __future__ import annotations
 
