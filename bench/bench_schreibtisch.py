@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,10 +23,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gemeinsam import abschnitt_schreiben, anfrage_messen, erreicht, maschine, median_p95, umgebung, zeiten_ms
 
 BENCH_DB = "akte_bench_s"
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+
+def pdf() -> bytes:
+    """A small valid one-page PDF (the upload check refuses a hand-written stub)."""
+    from reportlab.pdfgen import canvas
+
+    puffer = io.BytesIO()
+    c = canvas.Canvas(puffer)
+    c.drawString(72, 720, "Bench")
+    c.showPage()
+    c.save()
+    return puffer.getvalue()
 
 
 def bestand(neu: int, faellig: int) -> dict[str, Any]:
@@ -79,6 +88,17 @@ def bestand(neu: int, faellig: int) -> dict[str, Any]:
     return {"user": user, "akten": akten, "register": register}
 
 
+def cpu_zeiten_ms(funktion: Any, n: int) -> list[float]:
+    """CPU time of this process per call: on a machine shared by many processes the wall time mostly measures the
+    queue for a core; this part does not grow with the load."""
+    werte = []
+    for _ in range(n):
+        start = time.process_time()
+        funktion()
+        werte.append((time.process_time() - start) * 1000)
+    return werte
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--neu", type=int, default=1000)
@@ -101,6 +121,7 @@ def main() -> int:
     client.force_login(daten["user"])
     zeiten, abfragen = anfrage_messen(client, "/", args.anfragen)
     median, p95 = median_p95(zeiten)
+    cpu_median, cpu_p95 = median_p95(cpu_zeiten_ms(lambda: client.get("/"), args.anfragen))
     r = client.get("/")
     html = r.content.decode()
     assert f'aria-label="{args.neu} neue Dokumente"' in html and f'aria-label="{args.faellig} fällig"' in html
@@ -114,7 +135,7 @@ def main() -> int:
     dokument = services.dokument_anlegen(
         akte=akten[0],
         register=daten["register"],
-        datei=io.BytesIO(PDF),
+        datei=io.BytesIO(pdf()),
         dateiname="a.pdf",
         user=user,
         verarbeiten=False,
@@ -131,6 +152,8 @@ def main() -> int:
         "| Messung | Median | p95 | Ziel | |\n|---|---|---|---|---|\n"
         f"| Arbeitsplatz, {args.neu} ungelesene Neueingänge, {args.faellig} fällige Wiedervorlagen "
         f"({args.anfragen} Anfragen) | {median:.1f} ms | {p95:.1f} ms | p95 < 100 ms | {erreicht(p95 < 100)} |\n"
+        f"| davon CPU-Zeit des Django-Prozesses (`time.process_time`: ohne das Warten auf einen freien Kern, ohne die "
+        f"Arbeit des Datenbankservers) | {cpu_median:.1f} ms | {cpu_p95:.1f} ms | | |\n"
         f"| zum Vergleich: Arbeitsplatz mit 10 Neueingängen, 5 Wiedervorlagen | {k_median:.1f} ms | {k_p95:.1f} ms "
         "| | |\n"
         f"| Abfragen je Arbeitsplatz-Aufruf: {abfragen} (bei 10 Neueingängen/5 Wiedervorlagen: {abfragen_klein}) "

@@ -10,18 +10,21 @@ from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import get_object_or_404
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
 from dms.http import AuthenticatedRequest
-from dms.models import Behoerde
-from dms.queries import eigene_behoerde_id
+from dms.models import Akte, Behoerde, Register, Vorgang
+from dms.queries import besetzte_teams, eigene_behoerde_id
 
 from .. import services
 from ..models import Posteingang
+from ..postkorb import services as sammel
 from . import serializers as s
 
 
@@ -92,6 +95,36 @@ class PosteingangViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         return Response(
             s.PosteingangSerializer(p, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(request=s.SammelZuordnenSerializer, responses={200: s.SammelergebnisSerializer})
+    @action(detail=False, methods=["post"], url_path="sammel-zuordnen", parser_classes=[JSONParser])
+    def sammel_zuordnen(self, request: AuthenticatedRequest) -> Response:
+        """File several in-tray items into one file; one German result per item (each its own transaction)."""
+        daten = s.SammelZuordnenSerializer(data=request.data)
+        daten.is_valid(raise_exception=True)
+        d = daten.validated_data
+        akte = get_object_or_404(Akte.objects.visible_to(request.user), pk=d["akte"])
+        register = Register.objects.aktiv().filter(nummer=d["register"]).first()
+        if register is None:
+            raise ValidationError({"register": ["Dieses Register gibt es nicht."]})
+        vorgang = get_object_or_404(Vorgang.objects.filter(akte=akte), pk=d["vorgang"]) if d.get("vorgang") else None
+        ergebnisse = sammel.posteingaenge_zuordnen(
+            ids=d["ids"], akte=akte, register=register, vorgang=vorgang, user=request.user, request=request
+        )
+        return Response(s.SammelergebnisSerializer({"ergebnisse": ergebnisse}).data)
+
+    @extend_schema(request=s.SammelWeiterleitenSerializer, responses={200: s.SammelergebnisSerializer})
+    @action(detail=False, methods=["post"], url_path="sammel-weiterleiten", parser_classes=[JSONParser])
+    def sammel_weiterleiten(self, request: AuthenticatedRequest) -> Response:
+        """Forward several in-tray items to one staffed team of the own authority."""
+        daten = s.SammelWeiterleitenSerializer(data=request.data)
+        daten.is_valid(raise_exception=True)
+        d = daten.validated_data
+        team = get_object_or_404(besetzte_teams(eigene_behoerde_id(request.user)), pk=d["team"])
+        ergebnisse = sammel.posteingaenge_weiterleiten(
+            ids=d["ids"], team=team, notiz=d["hinweis"].strip(), user=request.user, request=request
+        )
+        return Response(s.SammelergebnisSerializer({"ergebnisse": ergebnisse}).data)
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])
