@@ -41,9 +41,7 @@ def postkorb_liste(
         return [], 0  # nobody to cover: not even the query is built (it costs more than it finds)
     qs = Posteingang.objects.visible_to(request.user).im_postkorb().filter(postkorb_q(z, fuer=fuer))
     eintraege = list(
-        qs.select_related("team", "zugewiesen_an")
-        .only(*LISTENFELDER)
-        .order_by("eingegangen_am", "id")[: limit + 1]
+        qs.select_related("team", "zugewiesen_an").only(*LISTENFELDER).order_by("eingegangen_am", "id")[: limit + 1]
     )
     if len(eintraege) <= limit:
         return eintraege, len(eintraege)
