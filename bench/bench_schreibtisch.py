@@ -20,21 +20,18 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gemeinsam import abschnitt_schreiben, anfrage_messen, erreicht, maschine, median_p95, umgebung, zeiten_ms
+from gemeinsam import (
+    abschnitt_schreiben,
+    anfrage_messen,
+    erreicht,
+    kleines_pdf,
+    maschine,
+    median_p95,
+    umgebung,
+    zeiten_ms,
+)
 
 BENCH_DB = "akte_bench_s"
-
-
-def pdf() -> bytes:
-    """A small valid one-page PDF (the upload check refuses a hand-written stub)."""
-    from reportlab.pdfgen import canvas
-
-    puffer = io.BytesIO()
-    c = canvas.Canvas(puffer)
-    c.drawString(72, 720, "Bench")
-    c.showPage()
-    c.save()
-    return puffer.getvalue()
 
 
 def bestand(neu: int, faellig: int) -> dict[str, Any]:
@@ -88,17 +85,6 @@ def bestand(neu: int, faellig: int) -> dict[str, Any]:
     return {"user": user, "akten": akten, "register": register}
 
 
-def cpu_zeiten_ms(funktion: Any, n: int) -> list[float]:
-    """CPU time of this process per call: on a machine shared by many processes the wall time mostly measures the
-    queue for a core; this part does not grow with the load."""
-    werte = []
-    for _ in range(n):
-        start = time.process_time()
-        funktion()
-        werte.append((time.process_time() - start) * 1000)
-    return werte
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--neu", type=int, default=1000)
@@ -121,7 +107,7 @@ def main() -> int:
     client.force_login(daten["user"])
     zeiten, abfragen = anfrage_messen(client, "/", args.anfragen)
     median, p95 = median_p95(zeiten)
-    cpu_median, cpu_p95 = median_p95(cpu_zeiten_ms(lambda: client.get("/"), args.anfragen))
+    cpu_median, cpu_p95 = median_p95(zeiten_ms(lambda: client.get("/"), args.anfragen, uhr=time.process_time))
     r = client.get("/")
     html = r.content.decode()
     assert f'aria-label="{args.neu} neue Dokumente"' in html and f'aria-label="{args.faellig} fällig"' in html
@@ -135,7 +121,7 @@ def main() -> int:
     dokument = services.dokument_anlegen(
         akte=akten[0],
         register=daten["register"],
-        datei=io.BytesIO(pdf()),
+        datei=io.BytesIO(kleines_pdf("Bench")),
         dateiname="a.pdf",
         user=user,
         verarbeiten=False,

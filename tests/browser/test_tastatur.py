@@ -6,15 +6,13 @@ violation on any page of the way."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import uuid
 
 import pytest
 from django.utils import timezone
 
-from dms import services
-from dms.models import Behoerde, Dokument, Rolle, Wiedervorlage
+from dms.models import Behoerde, Rolle, Wiedervorlage
 from dms.neueingaenge.queries import neueingaenge_fuer
 from scanning.models import Posteingang
 from tests import factories as f
@@ -26,6 +24,7 @@ from tests.browser.test_arbeitsplatz import (  # noqa: F401 - fixtures
     server,
     welt,
 )
+from tests.browser.test_schreibtisch import _ablegen
 from tests.dms.ui.conftest import pdf_mit_text
 
 pytestmark = [pytest.mark.browser]
@@ -142,15 +141,7 @@ def test_file_page_keyboard_only(browser, server, welt, django_db_blocker):  # n
     k = uuid.uuid4().hex[:6]
     titel = f"Schreiben Rechtsanwältin {k}"
     with django_db_blocker.unblock():
-        dok = services.dokument_anlegen(
-            akte=akte,
-            register=f.register("03"),
-            datei=io.BytesIO(pdf_mit_text(titel)),
-            dateiname="scan.pdf",
-            titel=titel,
-            user=None,
-            quelle=Dokument.Quelle.POSTEINGANG,
-        )
+        dok = _ablegen(akte, titel)  # filed by the Poststelle: new mail for the caseworker
         assert neueingaenge_fuer(sb).filter(dokument=dok).exists()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = _anmelden(context, server, sb.username)
