@@ -67,7 +67,7 @@ def zurueck(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dms", "0013_gericht_blattzaehlung"),
+        ("dms", "0019_siegel_zeitstempel_qes"),  # the latest on main at rebase; the lead renumbers
     ]
 
     operations = [

@@ -13,7 +13,7 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-VORHER = [("dms", "0013_gericht_blattzaehlung")]
+VORHER = [("dms", "0019_siegel_zeitstempel_qes")]
 NACHHER = [("dms", "0016_vorgang_wiedervorlage_entfernen")]
 
 
