@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gemeinsam import ROOT, abschnitt_schreiben, erreicht, last, maschine, p95_quantil, umgebung
+from gemeinsam import ROOT, abschnitt_schreiben, erreicht, kleines_pdf, last, maschine, p95_quantil, umgebung
 
 BENCH_DB = "akte_bench_last"
 KONTEN = 20
@@ -66,17 +66,6 @@ def _freier_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _pdf() -> bytes:
-    from reportlab.pdfgen import canvas
-
-    puffer = io.BytesIO()
-    c = canvas.Canvas(puffer)
-    c.drawString(72, 720, "Lasttest: Antrag auf Verlaengerung der Aufenthaltserlaubnis")
-    c.showPage()
-    c.save()
-    return puffer.getvalue()
 
 
 def _bestand(akten: int) -> dict[str, Any]:
@@ -119,7 +108,7 @@ def _bestand(akten: int) -> dict[str, Any]:
         "dokumente": dokument_ids,
         "suchbegriffe": SUCHBEGRIFFE,
         "register": Register.objects.aktiv().order_by("nummer").values_list("pk", flat=True).first(),
-        "pdf_hex": _pdf().hex(),
+        "pdf_hex": kleines_pdf("Lasttest: Antrag auf Verlaengerung der Aufenthaltserlaubnis").hex(),
         "akten_gesamt": Akte.objects.filter(behoerde=behoerde).count(),
         "dokumente_gesamt": Dokument.objects.filter(akte__behoerde=behoerde).count(),
         "erzeugung_s": erzeugung_s,

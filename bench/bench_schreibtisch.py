@@ -13,19 +13,25 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gemeinsam import abschnitt_schreiben, anfrage_messen, erreicht, maschine, median_p95, umgebung, zeiten_ms
+from gemeinsam import (
+    abschnitt_schreiben,
+    anfrage_messen,
+    erreicht,
+    kleines_pdf,
+    maschine,
+    median_p95,
+    umgebung,
+    zeiten_ms,
+)
 
 BENCH_DB = "akte_bench_s"
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
 
 
 def bestand(neu: int, faellig: int) -> dict[str, Any]:
@@ -101,6 +107,7 @@ def main() -> int:
     client.force_login(daten["user"])
     zeiten, abfragen = anfrage_messen(client, "/", args.anfragen)
     median, p95 = median_p95(zeiten)
+    cpu_median, cpu_p95 = median_p95(zeiten_ms(lambda: client.get("/"), args.anfragen, uhr=time.process_time))
     r = client.get("/")
     html = r.content.decode()
     assert f'aria-label="{args.neu} neue Dokumente"' in html and f'aria-label="{args.faellig} fällig"' in html
@@ -114,7 +121,7 @@ def main() -> int:
     dokument = services.dokument_anlegen(
         akte=akten[0],
         register=daten["register"],
-        datei=io.BytesIO(PDF),
+        datei=io.BytesIO(kleines_pdf("Bench")),
         dateiname="a.pdf",
         user=user,
         verarbeiten=False,
@@ -127,10 +134,15 @@ def main() -> int:
 
     u_median, u_p95 = median_p95(zeiten_ms(umlegen, args.anfragen, aufwaermen=2))
     abschnitt = (
-        f"## Schreibtisch (issue 12) – {datetime.now(UTC):%Y-%m-%d}\n\n{maschine()}\n\n"
+        f"## Schreibtisch (issue 12) – {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n{maschine()}\n\n"
+        "Die Maschine teilen sich etwa acht gleichzeitig arbeitende Sitzungen (Tests, Browser, Benchmarks); bei einer "
+        "Last weit über der Zahl der Kerne misst die Wandzeit vor allem das Warten auf einen freien Kern. Die CPU-Zeit "
+        "des Django-Prozesses wächst mit der Last nicht und zeigt, was die Seite selbst kostet.\n\n"
         "| Messung | Median | p95 | Ziel | |\n|---|---|---|---|---|\n"
         f"| Arbeitsplatz, {args.neu} ungelesene Neueingänge, {args.faellig} fällige Wiedervorlagen "
         f"({args.anfragen} Anfragen) | {median:.1f} ms | {p95:.1f} ms | p95 < 100 ms | {erreicht(p95 < 100)} |\n"
+        f"| davon CPU-Zeit des Django-Prozesses (`time.process_time`: ohne das Warten auf einen freien Kern, ohne die "
+        f"Arbeit des Datenbankservers) | {cpu_median:.1f} ms | {cpu_p95:.1f} ms | | |\n"
         f"| zum Vergleich: Arbeitsplatz mit 10 Neueingängen, 5 Wiedervorlagen | {k_median:.1f} ms | {k_p95:.1f} ms "
         "| | |\n"
         f"| Abfragen je Arbeitsplatz-Aufruf: {abfragen} (bei 10 Neueingängen/5 Wiedervorlagen: {abfragen_klein}) "

@@ -151,7 +151,7 @@ class VorgangAdmin(BehoerdeMixin, admin.ModelAdmin):
     form = VersionForm
     behoerde_lookup = "akte__behoerde_id"
     akte_lookup = "akte"
-    list_display = ["aktenzeichen", "vorgangsart", "status", "sachbearbeitung", "wiedervorlage", "begonnen_am"]
+    list_display = ["aktenzeichen", "vorgangsart", "status", "sachbearbeitung", "begonnen_am"]
     list_filter = ["status", "vorgangsart"]
     search_fields = ["^aktenzeichen", "akte__person__familienname", "betreff"]
     list_select_related = ["vorgangsart", "sachbearbeitung"]
@@ -191,8 +191,6 @@ class VorgangAdmin(BehoerdeMixin, admin.ModelAdmin):
             request=request,
             betreff=d.get("betreff") or "",
             sachbearbeitung=d.get("sachbearbeitung"),
-            wiedervorlage=d.get("wiedervorlage"),
-            wiedervorlage_grund=d.get("wiedervorlage_grund") or "",
         )
         uebernehmen(obj, vorgang)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -147,6 +148,9 @@ class VorgangSerializer(serializers.ModelSerializer):
     akte = AenderbareAkteField()
     vorgangsart = serializers.SlugRelatedField(slug_field="schluessel", queryset=Vorgangsart.objects.filter(aktiv=True))
     sachbearbeitung = EigenerBenutzerField(required=False, allow_null=True)
+    wiedervorlage = serializers.SerializerMethodField(
+        help_text="Die nächste offene Wiedervorlage des Vorgangs (nur lesend; anlegen über /api/v1/wiedervorlagen/)."
+    )
 
     class Meta:
         model = Vorgang
@@ -159,10 +163,14 @@ class VorgangSerializer(serializers.ModelSerializer):
             "status",
             "sachbearbeitung",
             "wiedervorlage",
-            "wiedervorlage_grund",
             "version",
         ]
         read_only_fields = ["aktenzeichen", "status", "version"]
+
+    def get_wiedervorlage(self, vorgang: Vorgang) -> date | None:
+        if hasattr(vorgang, "naechste_wiedervorlage"):  # annotated by the viewset's list
+            return vorgang.naechste_wiedervorlage
+        return vorgang.wiedervorlagen.offen().order_by("faellig_am").values_list("faellig_am", flat=True).first()
 
 
 class VorgangUpdateSerializer(serializers.ModelSerializer):
@@ -171,7 +179,7 @@ class VorgangUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Vorgang
-        fields = ["betreff", "status", "sachbearbeitung", "wiedervorlage", "wiedervorlage_grund", "version"]
+        fields = ["betreff", "status", "sachbearbeitung", "version"]
 
 
 class DokumentSerializer(serializers.ModelSerializer):

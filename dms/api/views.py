@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -134,7 +134,15 @@ class VorgangViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Vorgang]:
-        qs = Vorgang.objects.visible_to(self.request.user).select_related("vorgangsart", "akte")
+        qs = (
+            Vorgang.objects.visible_to(self.request.user)
+            .select_related("vorgangsart", "akte")
+            .annotate(
+                naechste_wiedervorlage=Min(
+                    "wiedervorlagen__faellig_am", filter=Q(wiedervorlagen__erledigt_am__isnull=True)
+                )
+            )
+        )
         akte = self.request.query_params.get("akte")
         if akte:
             qs = qs.filter(akte_id=aid) if (aid := id_lesen(akte)) is not None else qs.none()
@@ -152,8 +160,6 @@ class VorgangViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
             request=self.request,
             betreff=data.get("betreff", ""),
             sachbearbeitung=data.get("sachbearbeitung"),
-            wiedervorlage=data.get("wiedervorlage"),
-            wiedervorlage_grund=data.get("wiedervorlage_grund", ""),
         )
 
     def partial_update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:

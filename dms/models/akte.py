@@ -250,8 +250,6 @@ class Vorgang(models.Model):
     )
     begonnen_am = models.DateField("begonnen am", null=True, blank=True)
     abgeschlossen_am = models.DateField("abgeschlossen am", null=True, blank=True)
-    wiedervorlage = models.DateField("Wiedervorlage", null=True, blank=True)
-    wiedervorlage_grund = models.CharField("Grund der Wiedervorlage", max_length=300, blank=True, default="")
     angelegt_am = models.DateTimeField("angelegt am", auto_now_add=True)
     geaendert_am = models.DateTimeField("geändert am", auto_now=True)
     version = models.PositiveIntegerField("Version", default=1)
@@ -263,7 +261,6 @@ class Vorgang(models.Model):
         verbose_name_plural = "Vorgänge"
         ordering = ["akte", "nummer"]
         constraints = [models.UniqueConstraint(fields=["akte", "nummer"], name="vorgang_nummer_je_akte")]
-        indexes = [models.Index(fields=["sachbearbeitung", "wiedervorlage"])]
 
     def __str__(self) -> str:
         return f"{self.aktenzeichen} {self.vorgangsart}"

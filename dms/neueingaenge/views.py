@@ -33,9 +33,28 @@ def _liste(request: AuthenticatedHttpRequest) -> Any:
     )
 
 
+# What the desk shows of each row: the window count makes PostgreSQL join every waiting row before the LIMIT, so
+# the rows are kept narrow (about 100 bytes instead of 5 kB with every column of document, file, person and user).
+DESK_FELDER = (
+    "dokument_id",
+    "akte_id",
+    "quelle",
+    "eingestellt_am",
+    "dokument__titel",
+    "akte__aktenzeichen",
+    "akte__person__familienname",
+)
+
+
 def neueingaenge_abschnitt(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     """The desk's part: the newest few and the count (one query, whatever the number waiting)."""
-    zeilen, anzahl = erste_mit_anzahl(_liste(request), NEUEINGAENGE_AUF_DEM_ARBEITSPLATZ)
+    qs = (
+        neueingaenge_fuer(request.user)
+        .select_related("akte", "akte__person", "dokument")
+        .only(*DESK_FELDER)
+        .order_by("-eingestellt_am", "-id")
+    )
+    zeilen, anzahl = erste_mit_anzahl(qs, NEUEINGAENGE_AUF_DEM_ARBEITSPLATZ)
     return {"neueingaenge": zeilen, "neueingaenge_anzahl": anzahl}
 
 

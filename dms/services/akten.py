@@ -180,8 +180,6 @@ def vorgang_anlegen(
     request: HttpRequest | None = None,
     betreff: str = "",
     sachbearbeitung: User | None = None,
-    wiedervorlage: date | None = None,
-    wiedervorlage_grund: str = "",
     status: str = Vorgang.Status.OFFEN,
     begonnen_am: date | None = None,
     abgeschlossen_am: date | None = None,
@@ -208,8 +206,6 @@ def vorgang_anlegen(
                 status=status,
                 begonnen_am=begonnen_am or timezone.localdate(),
                 abgeschlossen_am=abgeschlossen_am,
-                wiedervorlage=wiedervorlage,
-                wiedervorlage_grund=wiedervorlage_grund,
             )
         except IntegrityError as exc:  # pragma: no cover - the counter makes this unreachable
             raise feldfehler("aktenzeichen", "Dieses Aktenzeichen ist bereits vergeben.") from exc
@@ -217,7 +213,8 @@ def vorgang_anlegen(
     return vorgang
 
 
-VORGANG_AENDERBAR = ("betreff", "status", "sachbearbeitung", "wiedervorlage", "wiedervorlage_grund")
+# Resubmissions of a procedure are `Wiedervorlage` rows (dms.wiedervorlagen), not fields of the procedure.
+VORGANG_AENDERBAR = ("betreff", "status", "sachbearbeitung")
 
 
 def vorgang_aendern(
@@ -239,8 +236,6 @@ def vorgang_aendern(
     sb = aenderungen.get("sachbearbeitung")
     if sb is not None and zugang(sb).behoerde_id != vorgang.akte.behoerde_id:
         raise feldfehler("sachbearbeitung", "Die Sachbearbeitung gehört nicht zu Ihrer Behörde.")
-    if aenderungen.get("wiedervorlage") and not (aenderungen.get("wiedervorlage_grund") or vorgang.wiedervorlage_grund):
-        raise feldfehler("wiedervorlage_grund", "Bitte geben Sie einen Grund für die Wiedervorlage an.")
     with transaction.atomic():
         vorgang = update_if_unchanged(
             vorgang, erwartete_version=erwartete_version, changes={**aenderungen, "geaendert_am": timezone.now()}

@@ -137,8 +137,6 @@ class VorgangForm(forms.Form):
     sachbearbeitung = BenutzerFeld(
         label="Sachbearbeitung", queryset=User.objects.none(), required=False, empty_label="– niemand –"
     )
-    wiedervorlage = forms.DateField(label="Wiedervorlage am", required=False, widget=DatumInput())
-    wiedervorlage_grund = forms.CharField(label="Grund der Wiedervorlage", max_length=300, required=False)
 
     def __init__(self, *args: Any, behoerde_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dms import services
 from dms.audit import Aktion, protokollieren
 from dms.http import AuthenticatedHttpRequest
-from dms.models import Akte, Dokument, Vorgang
+from dms.models import Akte, Dokument, Vorgang, Wiedervorlage
 from dms.services import Konflikt
 
 from . import formulare as f
@@ -51,8 +51,6 @@ def _initial(v: Vorgang) -> dict[str, Any]:
         "betreff": v.betreff,
         "status": v.status,
         "sachbearbeitung": v.sachbearbeitung_id,
-        "wiedervorlage": v.wiedervorlage,
-        "wiedervorlage_grund": v.wiedervorlage_grund,
     }
 
 
@@ -102,8 +100,7 @@ def vorgang_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     "meldung": str(exc),
                     "aktuell": {
                         "Status": aktuell.get_status_display(),
-                        "Wiedervorlage": f"{aktuell.wiedervorlage:%d.%m.%Y}" if aktuell.wiedervorlage else "–",
-                        "Grund": aktuell.wiedervorlage_grund or "–",
+                        "Sachbearbeitung": aktuell.sachbearbeitung.get_username() if aktuell.sachbearbeitung else "–",
                         "Betreff": aktuell.betreff or "–",
                     },
                 }
@@ -130,5 +127,8 @@ def vorgang_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "darf_aendern": aenderbar,
         "konflikt": konflikt,
         "dokumente": dokumente[:200],
+        "wiedervorlagen": list(
+            Wiedervorlage.objects.offen().filter(vorgang=vorgang).select_related("akte", "zustaendig")
+        ),
     }
     return render(request, "dms/vorgang.html", ctx, status=status)

@@ -318,13 +318,15 @@ def _vorgang_kopf(v: Vorgang, akte: Akte, nummer: int) -> list[etree._Element]:
 
 
 def _vorgang_erweiterung(v: Vorgang) -> etree._Element:
+    naechste = v.wiedervorlagen.offen().order_by("faellig_am", "id").first()
     return x.erweiterung(
         [
             ("vorgangsart", v.vorgangsart.schluessel),
             ("status", v.status),
             ("nummer", v.nummer),
-            ("wiedervorlage", v.wiedervorlage),
-            ("wiedervorlage_grund", v.wiedervorlage_grund),
+            # The procedure's next open resubmission, in the fields earlier packages carried.
+            ("wiedervorlage", naechste.faellig_am if naechste else None),
+            ("wiedervorlage_grund", naechste.notiz if naechste else ""),
         ],
         name="Vorgang der Ausländerakte",
     )

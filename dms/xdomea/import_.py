@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Q
@@ -28,6 +28,7 @@ from dms.models import Akte, Behoerde, Dokument, DokumentVersion, Person, Regist
 from dms.services import akte_anlegen, dokument_anlegen, dokument_version_hinzufuegen, person_anlegen, vorgang_anlegen
 from dms.services.berechtigungen import sperrvermerk_uebernehmen
 from dms.services.dokumente import ableitungen_speichern, verarbeitung_nach_commit, zaehlung_uebernehmen
+from dms.wiedervorlagen.services import wiedervorlage_anlegen
 
 from .paket import Entpackt, PaketFehler, entpacken, nachricht_finden, nachricht_lesen, zip_pruefen
 from .plan import AktePlan, DateiPlan, DokumentPlan, plan_lesen
@@ -130,14 +131,33 @@ class _Importlauf:
                 user=user,
                 request=request,
                 betreff=vp.betreff[:300],
-                wiedervorlage=vp.wiedervorlage,
-                wiedervorlage_grund=vp.wiedervorlage_grund[:300],
                 status=vp.status if vp.status in Vorgang.Status.values else Vorgang.Status.OFFEN,
                 begonnen_am=vp.begonnen_am,
                 abgeschlossen_am=vp.abgeschlossen_am,
             )
             ergebnis.append(vorgang)
+            if vp.wiedervorlage is not None and not vorgang.ist_abgeschlossen:
+                self._wiedervorlage(vorgang, vp, user, request)
         return ergebnis
+
+    def _wiedervorlage(self, vorgang: Vorgang, vp: Any, user: Any, request: Any) -> None:
+        """The sender's resubmission date becomes a Wiedervorlage on the procedure, for the importing user (a
+        command import without a user: the file's caseworker); nobody to give it to, it is logged and dropped."""
+        zustaendig = user if user is not None and user.is_authenticated else vorgang.akte.sachbearbeitung
+        if zustaendig is None:
+            logger.warning("xdomea-Import: Wiedervorlage des Vorgangs %s ohne zuständige Person", vorgang.pk)
+            return
+        try:
+            wiedervorlage_anlegen(
+                user=zustaendig,
+                vorgang=vorgang,
+                faellig_am=vp.wiedervorlage,
+                notiz=f"{vp.wiedervorlage_grund} (übernommen aus xdomea-Abgabe)".strip(),
+                request=request,
+            )
+        except (PermissionDenied, ValidationError):
+            # The import itself must not fail over a resubmission (e.g. imported by a role that cannot change files).
+            logger.warning("xdomea-Import: Wiedervorlage des Vorgangs %s nicht übernommen", vorgang.pk)
 
     def _vermerk(self, dp: DokumentPlan, nummer: str, datei: DateiPlan, sha: str) -> dict[str, Any]:
         return {

@@ -120,3 +120,33 @@ class PosteingangUploadSerializer(serializers.Serializer):
 
     def to_representation(self, instance: Any) -> Any:
         return PosteingangSerializer(instance, context=self.context).data
+
+
+class SammelSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        min_length=1,
+        max_length=100,
+        help_text="Posteingänge des Postkorbs; nicht sichtbare gelten als nicht gefunden.",
+    )
+
+
+class SammelZuordnenSerializer(SammelSerializer):
+    akte = serializers.IntegerField(min_value=1)
+    register = serializers.CharField(max_length=10)
+    vorgang = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+
+class SammelWeiterleitenSerializer(SammelSerializer):
+    team = serializers.IntegerField(min_value=1, help_text="Ein besetztes Team der eigenen Behörde.")
+    hinweis = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class EinzelergebnisSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    ok = serializers.BooleanField()
+    meldung = serializers.CharField()
+
+
+class SammelergebnisSerializer(serializers.Serializer):
+    ergebnisse = EinzelergebnisSerializer(many=True)

@@ -8,20 +8,23 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import get_object_or_404
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
 from dms.http import AuthenticatedRequest
-from dms.models import Behoerde
-from dms.queries import eigene_behoerde_id
+from dms.models import Akte, Behoerde, Register, Vorgang
+from dms.queries import besetzte_teams, eigene_behoerde_id
 
 from .. import services
 from ..models import Posteingang
+from ..postkorb import services as sammel
 from . import serializers as s
 
 
@@ -93,12 +96,51 @@ class PosteingangViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
             s.PosteingangSerializer(p, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
         )
 
+    @extend_schema(request=s.SammelZuordnenSerializer, responses={200: s.SammelergebnisSerializer})
+    @action(detail=False, methods=["post"], url_path="sammel-zuordnen", parser_classes=[JSONParser])
+    def sammel_zuordnen(self, request: AuthenticatedRequest) -> Response:
+        """File several in-tray items into one file; one German result per item (each its own transaction)."""
+        d = _gueltig(s.SammelZuordnenSerializer, request)
+        akte = get_object_or_404(Akte.objects.visible_to(request.user), pk=d["akte"])
+        register = Register.objects.aktiv().filter(nummer=d["register"]).first()
+        if register is None:
+            raise ValidationError({"register": ["Dieses Register gibt es nicht."]})
+        vorgang = get_object_or_404(Vorgang.objects.filter(akte=akte), pk=d["vorgang"]) if d.get("vorgang") else None
+        return _ergebnisse(
+            sammel.posteingaenge_zuordnen(
+                ids=d["ids"], akte=akte, register=register, vorgang=vorgang, user=request.user, request=request
+            )
+        )
+
+    @extend_schema(request=s.SammelWeiterleitenSerializer, responses={200: s.SammelergebnisSerializer})
+    @action(detail=False, methods=["post"], url_path="sammel-weiterleiten", parser_classes=[JSONParser])
+    def sammel_weiterleiten(self, request: AuthenticatedRequest) -> Response:
+        """Forward several in-tray items to one staffed team of the own authority."""
+        d = _gueltig(s.SammelWeiterleitenSerializer, request)
+        team = get_object_or_404(besetzte_teams(eigene_behoerde_id(request.user)), pk=d["team"])
+        return _ergebnisse(
+            sammel.posteingaenge_weiterleiten(
+                ids=d["ids"], team=team, notiz=d["hinweis"].strip(), user=request.user, request=request
+            )
+        )
+
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"])
     def original(self, request: AuthenticatedRequest, pk: str | None = None) -> FileResponse:
         """The original bytes, unchanged (also for items in quarantine); always a download, never rendered."""
         p = self.get_object()
         return original_antwort(request, p)
+
+
+def _gueltig(serializer: type[serializers.Serializer], request: AuthenticatedRequest) -> dict[str, Any]:
+    daten = serializer(data=request.data)
+    daten.is_valid(raise_exception=True)
+    return dict(daten.validated_data)
+
+
+def _ergebnisse(ergebnisse: list[sammel.Einzelergebnis]) -> Response:
+    """One German line per item of a bulk action."""
+    return Response(s.SammelergebnisSerializer({"ergebnisse": ergebnisse}).data)
 
 
 def original_antwort(request: Any, p: Posteingang) -> FileResponse:

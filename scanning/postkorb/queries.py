@@ -13,6 +13,8 @@ from ..models import Posteingang
 from ..models.posteingang import teams_der_vertretenen
 
 AUF_DEM_ARBEITSPLATZ = 10  # items of each in-tray shown on the start page
+# What the start page shows of an item (never the recognised text or the suggestions, which can be large).
+LISTENFELDER = ("dateiname", "eingegangen_am", "team__name", "zugewiesen_an__username")
 
 
 def postkorb_q(z: Zugang, *, fuer: str) -> Q:
@@ -35,8 +37,12 @@ def postkorb_liste(
     request: AuthenticatedHttpRequest, z: Zugang, fuer: str, limit: int = AUF_DEM_ARBEITSPLATZ
 ) -> tuple[list[Posteingang], int]:
     """The oldest `limit` items of one in-tray and how many there are in all (no COUNT while the list is short)."""
+    if fuer == "vertretung" and not z.vertretene_ids:
+        return [], 0  # nobody to cover: not even the query is built (it costs more than it finds)
     qs = Posteingang.objects.visible_to(request.user).im_postkorb().filter(postkorb_q(z, fuer=fuer))
-    eintraege = list(qs.select_related("team", "zugewiesen_an").order_by("eingegangen_am", "id")[: limit + 1])
+    eintraege = list(
+        qs.select_related("team", "zugewiesen_an").only(*LISTENFELDER).order_by("eingegangen_am", "id")[: limit + 1]
+    )
     if len(eintraege) <= limit:
         return eintraege, len(eintraege)
     return eintraege[:limit], qs.count()

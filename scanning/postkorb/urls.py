@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("postkorb/", views.postkorb, name="postkorb"),
+    path("postkorb/sammel/", views.sammel, name="postkorb-sammel"),
     path("postkorb/<int:pk>/", views.eintrag, name="postkorb-eintrag"),
     path("postkorb/<int:pk>/vorschau/<int:seite>.png", views.vorschau, name="postkorb-vorschau"),
     path("postkorb/<int:pk>/zuordnen/", views.eintrag_zuordnen, name="postkorb-zuordnen"),

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from dms.access import zugang
@@ -23,12 +24,15 @@ from dms.models import Akte, Dokument, Dokumentart, Register, Vorgang
 from dms.queries import akte_schnellsuche_q, besetzte_teams, eigene_behoerde_id, kollegen_fuer_post
 from dms.views.common import fehler_melden
 from dms.views.dokument import BREITEN, seite_antwort
+from dms.views.umlegung import ziel_finden
 
 from .. import services
 from ..models import Posteingang, PosteingangQuerySet
+from . import services as sammel_services
 from .queries import postkorb_q
 
 LISTE = 100
+FUER = {"ich", "vertretung", "alle"}
 
 
 def _posteingaenge(request: AuthenticatedHttpRequest) -> PosteingangQuerySet:
@@ -44,14 +48,74 @@ def _eintrag(request: AuthenticatedHttpRequest, pk: int) -> Posteingang:
 def postkorb(request: AuthenticatedHttpRequest) -> HttpResponse:
     z = zugang(request.user)
     fuer = request.GET.get("fuer", "ich")
-    if fuer not in {"ich", "vertretung", "alle"}:
+    if fuer not in FUER:
         fuer = "ich"
     qs = _posteingaenge(request).im_postkorb()
     if fuer != "alle":
         qs = qs.filter(postkorb_q(z, fuer=fuer))
     eintraege = list(qs.select_related("team", "zugewiesen_an").order_by("eingegangen_am", "id")[: LISTE + 1])
-    ctx = {"eintraege": eintraege[:LISTE], "mehr": len(eintraege) > LISTE, "fuer": fuer, "zugang": z}
+    ctx = {
+        "eintraege": eintraege[:LISTE],
+        "mehr": len(eintraege) > LISTE,
+        "fuer": fuer,
+        "zugang": z,
+        # Bulk actions: the same registers and forward targets as the single item's page.
+        "register": Register.objects.aktiv().order_by("nummer"),
+        "teams": besetzte_teams(eigene_behoerde_id(request.user)).order_by("name"),
+    }
     return render(request, "scanning/postkorb.html", ctx)
+
+
+@login_required
+@require_POST
+def sammel(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Bulk action on the selected items: file them into one file, or forward them to one team."""
+    ids = [i for roh in request.POST.getlist("eintrag") if (i := id_lesen(roh)) is not None]
+    fuer = request.POST.get("fuer", "ich")
+    zurueck = redirect(f"{reverse('postkorb')}?fuer={fuer if fuer in FUER else 'ich'}")
+    if not ids:
+        messages.error(request, "Bitte wählen Sie mindestens ein Schriftstück aus.")
+        return zurueck
+    try:
+        if request.POST.get("aktion") == "weiterleiten":
+            team = besetzte_teams(eigene_behoerde_id(request.user)).filter(pk=id_lesen(request.POST.get("team")) or 0)
+            if not (ziel_team := team.first()):
+                messages.error(request, "Bitte wählen Sie ein besetztes Team Ihrer Behörde, das Post bearbeiten kann.")
+                return zurueck
+            ergebnisse = sammel_services.posteingaenge_weiterleiten(
+                ids=ids,
+                team=ziel_team,
+                notiz=(request.POST.get("hinweis") or "").strip()[:500],
+                user=request.user,
+                request=request,
+            )
+        else:
+            akte, vorgang = ziel_finden(request, (request.POST.get("ziel") or "")[:60])
+            register = Register.objects.aktiv().filter(nummer=request.POST.get("register", "")).first()
+            if akte is None or register is None:
+                messages.error(
+                    request,
+                    "Bitte geben Sie das Aktenzeichen einer Akte an, die Sie sehen dürfen, und "
+                    "wählen Sie ein Register.",
+                )
+                return zurueck
+            ergebnisse = sammel_services.posteingaenge_zuordnen(
+                ids=ids, akte=akte, register=register, vorgang=vorgang, user=request.user, request=request
+            )
+    except (ValidationError, PermissionDenied) as exc:
+        fehler_melden(request, exc)
+        return zurueck
+    erfolge = [e for e in ergebnisse if e.ok]
+    if erfolge:
+        messages.success(
+            request,
+            f"{len(erfolge)} von {len(ergebnisse)} Schriftstücken erledigt: "
+            + "; ".join(f"{e.dateiname} {e.meldung}" for e in erfolge),
+        )
+    for e in ergebnisse:
+        if not e.ok:
+            messages.error(request, f"{e.dateiname}: {e.meldung}" if e.dateiname else e.meldung)
+    return zurueck
 
 
 def _vorschlaege(eintrag: Posteingang, request: HttpRequest) -> list[dict[str, Any]]:

@@ -80,4 +80,23 @@
     else if (ev.key === "j" || ev.key === "PageDown") { blaettern(1); ev.preventDefault(); }
     else if (ev.key === "k" || ev.key === "PageUp") { blaettern(-1); ev.preventDefault(); }
   });
+
+  // "Alle auswählen": a checkbox that ticks every checkbox named like its data attribute in the same form.
+  // Hidden without JavaScript (nothing would happen); shown here.
+  document.querySelectorAll("[data-alle-auswaehlen]").forEach(function (alle) {
+    var huelle = alle.closest("[hidden]");
+    if (huelle) { huelle.hidden = false; }
+    var name = alle.getAttribute("data-alle-auswaehlen");
+    function einzelne() { return alle.form.querySelectorAll('input[type="checkbox"][name="' + name + '"]'); }
+    alle.addEventListener("change", function () {
+      einzelne().forEach(function (c) { c.checked = alle.checked; });
+    });
+    alle.form.addEventListener("change", function (ev) {
+      if (ev.target === alle) { return; }
+      var liste = Array.prototype.slice.call(einzelne());
+      var an = liste.filter(function (c) { return c.checked; }).length;
+      alle.checked = an === liste.length;
+      alle.indeterminate = an > 0 && an < liste.length;
+    });
+  });
 })();

@@ -253,12 +253,12 @@ def test_caseworker_journey(browser, server, welt):
     vorgang = f.VorgangFactory(akte=akte, sachbearbeitung=sb)
     page.goto(f"{server.url}/vorgaenge/{vorgang.pk}/")
     termin = timezone.localdate() + dt.timedelta(days=14)
+    page.locator("summary", has_text="Wiedervorlage anlegen").click()
     page.get_by_label("Wiedervorlage am").fill(termin.isoformat())
-    page.get_by_label("Grund der Wiedervorlage").fill("Pass nachreichen")
-    page.get_by_role("button", name="Speichern").click()
-    assert page.get_by_text("Der Vorgang wurde gespeichert").is_visible()
-    vorgang.refresh_from_db()
-    assert vorgang.wiedervorlage == termin and vorgang.wiedervorlage_grund == "Pass nachreichen"
+    page.get_by_label("Notiz").fill("Pass nachreichen")
+    page.get_by_role("button", name="Wiedervorlage anlegen").click()
+    assert page.get_by_text(f"Wiedervorlage zum {termin:%d.%m.%Y} angelegt").is_visible()
+    assert vorgang.wiedervorlagen.get().notiz == "Pass nachreichen"
     _axe(page, "vorgang")
 
     page.goto(f"{server.url}/abwesenheit/")
@@ -305,7 +305,9 @@ def test_keyboard_only(browser, server, welt):
     vorgang = Vorgang.objects.get(akte=akte)
     assert vorgang.betreff == "Verlängerung"
 
-    _tab_bis(page, lambda i: i["name"] == "wiedervorlage")
+    _tab_bis(page, lambda i: i["tag"] == "SUMMARY" and i["text"] == "Wiedervorlage anlegen")
+    page.keyboard.press("Enter")
+    _tab_bis(page, lambda i: i["name"] == "faellig_am")
     termin = timezone.localdate() + dt.timedelta(days=7)
     # A date field takes digits in the order of the browser's own locale (de: TT.MM.JJJJ, en-US: MM/DD/YYYY).
     reihenfolge = page.evaluate(
@@ -315,14 +317,16 @@ def test_keyboard_only(browser, server, welt):
     teile = {"day": f"{termin:%d}", "month": f"{termin:%m}", "year": f"{termin:%Y}"}
     page.keyboard.type("".join(teile[t] for t in reihenfolge))
     assert page.evaluate("document.activeElement.value") == termin.isoformat()
-    _tab_bis(page, lambda i: i["name"] == "wiedervorlage_grund")
+    _tab_bis(page, lambda i: i["name"] == "notiz")
     page.keyboard.type("Unterlagen prüfen")
-    _tab_bis(page, lambda i: i["tag"] == "BUTTON" and i["text"] == "Speichern")
+    _tab_bis(page, lambda i: i["tag"] == "BUTTON" and i["text"] == "Wiedervorlage anlegen")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_text("Der Vorgang wurde gespeichert").is_visible(), page.locator("main").inner_text()
-    vorgang.refresh_from_db()
-    assert vorgang.wiedervorlage == termin and vorgang.wiedervorlage_grund == "Unterlagen prüfen"
+    assert page.get_by_text(f"Wiedervorlage zum {termin:%d.%m.%Y} angelegt").is_visible(), page.locator(
+        "main"
+    ).inner_text()
+    wv = vorgang.wiedervorlagen.get()
+    assert wv.faellig_am == termin and wv.notiz == "Unterlagen prüfen"
 
     # Viewer keys work without a mouse
     dok = Dokument.objects.create(akte=akte, register=f.register("03"), titel="Leer", seiten=1)

@@ -313,17 +313,10 @@ def test_stale_version_in_admin_gives_conflict_not_overwrite(superuser_client, b
     assert akte.medium == "hybrid"
 
 
-def test_vorgang_wiedervorlage_without_reason_is_a_german_error(superuser_client, bestand):
-    vorgang = bestand["vorgang"]
-    r = superuser_client.post(
-        _url(Vorgang, "change", vorgang.pk),
-        {"betreff": "x", "status": "offen", "wiedervorlage": "01.01.2030", "erwartete_version": vorgang.version},
-        follow=True,
-    )
-    assert r.status_code == 200
-    assert "Grund" in r.content.decode()
-    vorgang.refresh_from_db()
-    assert vorgang.wiedervorlage is None
+def test_vorgang_form_has_no_old_resubmission_field(superuser_client, bestand):
+    """Resubmissions are Wiedervorlage rows now; the procedure's change form no longer offers a date."""
+    html = superuser_client.get(_url(Vorgang, "change", bestand["vorgang"].pk)).content.decode()
+    assert 'name="betreff"' in html and 'name="wiedervorlage"' not in html
 
 
 def test_large_unfiltered_list_uses_estimate_instead_of_count(superuser_client, bestand, monkeypatch):

@@ -97,3 +97,30 @@ def test_second_save_with_stale_version_gets_conflict(api):
     assert r2.status_code == 409
     assert "anderen Person" in r2.json()["detail"]
     assert Akte.objects.get(pk=akte.pk).medium == "hybrid"
+
+
+def test_procedure_api_shows_the_next_open_resubmission_and_takes_no_date(api, sachbearbeitung):
+    """The old date field is gone: `wiedervorlage` is the next open Wiedervorlage of the procedure, read-only."""
+    import datetime as dt
+
+    from dms.models import Vorgang
+    from dms.wiedervorlagen.services import wiedervorlage_anlegen
+
+    akte = api.post("/api/v1/akten/", {"person": _person(api).json()["id"]}, format="json").json()
+    r = api.post(
+        "/api/v1/vorgaenge/",
+        {"akte": akte["id"], "vorgangsart": "ae-verlaengerung", "wiedervorlage": "2030-01-01"},
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    vorgang = Vorgang.objects.get(pk=r.json()["id"])
+    assert r.json()["wiedervorlage"] is None and not vorgang.wiedervorlagen.exists()
+    for tage in (20, 5):
+        wiedervorlage_anlegen(user=sachbearbeitung, vorgang=vorgang, faellig_am=dt.date(2030, 1, tage))
+    erledigt = wiedervorlage_anlegen(user=sachbearbeitung, vorgang=vorgang, faellig_am=dt.date(2030, 1, 1))
+    erledigt.erledigt_am = erledigt.angelegt_am
+    erledigt.save()
+    liste = api.get(f"/api/v1/vorgaenge/?akte={akte['id']}").json()
+    zeilen = liste["results"] if isinstance(liste, dict) else liste
+    assert zeilen[0]["wiedervorlage"] == "2030-01-05" and "wiedervorlage_grund" not in zeilen[0]
+    assert api.get(f"/api/v1/vorgaenge/{vorgang.pk}/").json()["wiedervorlage"] == "2030-01-05"

@@ -29,6 +29,7 @@ from dms.models import (
     Rolle,
     Team,
     Vorgang,
+    Wiedervorlage,
 )
 from dms.services import akte_anlegen
 from tests import factories as f
@@ -151,7 +152,7 @@ def test_demo_daten_is_complete_and_idempotent(django_capture_on_commit_callback
     assert {"Yılmaz", "Öztürk", "Nguyễn", "Mohammed"} <= namen
     assert Person.objects.get(familienname="Öztürk").namensvarianten == ["Ozturk", "Oeztuerk"]
     assert "muhammad" in Person.objects.get(familienname="Mohammed").namen_normalisiert
-    assert Vorgang.objects.filter(wiedervorlage__isnull=False, wiedervorlage_grund__gt="").count() == erste["vorgang"]
+    assert Wiedervorlage.objects.filter(vorgang__isnull=False).exclude(notiz="").count() == erste["vorgang"]
     # Files are assigned by letter range: Öztürk -> L-Z (Oe...), Yılmaz -> L-Z, Çelik -> A-K.
     assert Akte.objects.get(person__familienname="Çelik").team.name == "Team A-K"
     assert Akte.objects.get(person__familienname="Yılmaz").team.name == "Team L-Z"

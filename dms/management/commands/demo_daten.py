@@ -18,6 +18,7 @@ from dms import services
 from dms.models import Behoerde, Person, Register, Rolle, Team, Vorgangsart
 from dms.services.benutzer import benutzer_anlegen
 from dms.services.organisation import team_einrichten
+from dms.wiedervorlagen.services import wiedervorlage_anlegen
 
 from .testbestand_erzeugen import namensvarianten, team_fuer
 
@@ -205,9 +206,8 @@ class Command(BaseCommand):
             vorgangsart=Vorgangsart.objects.get(schluessel=art),
             user=sb,
             betreff=betreff,
-            wiedervorlage=heute + dt.timedelta(days=tage),
-            wiedervorlage_grund=grund,
         )
+        wiedervorlage_anlegen(user=sb, vorgang=vorgang, faellig_am=heute + dt.timedelta(days=tage), notiz=grund)
         if index % 2 == 0:
             self._dokumente(akte, vorgang, person, sb, verarbeiten)
         return 1

@@ -150,3 +150,23 @@ def test_import_of_same_person_reuses_the_person_of_the_receiving_authority(
     zwei = paket_importieren(paket=paket, behoerde="HP", user=fremde_sachbearbeitung)
     assert eins.akte.person_id == zwei.akte.person_id
     assert eins.akte.aktenzeichen != zwei.akte.aktenzeichen
+
+
+def test_open_resubmission_of_a_procedure_travels_with_the_file(
+    volle_akte, tmp_path, sachbearbeitung, fremde_sachbearbeitung
+):
+    """The procedure's next open Wiedervorlage goes into the package; the import makes it a Wiedervorlage again."""
+    import datetime as dt
+
+    from dms.models import Wiedervorlage
+    from dms.wiedervorlagen.services import wiedervorlage_anlegen
+
+    vorgang = volle_akte.akte.vorgaenge.order_by("nummer").first()
+    wiedervorlage_anlegen(
+        user=sachbearbeitung, vorgang=vorgang, faellig_am=dt.date(2030, 3, 1), notiz="Pass nachreichen"
+    )
+    paket = akte_exportieren(akte=volle_akte.akte, ziel=tmp_path).pfad
+    neu = paket_importieren(paket=paket, behoerde="HP", user=fremde_sachbearbeitung).akte
+    wv = Wiedervorlage.objects.get(akte=neu)
+    assert wv.vorgang.akte_id == neu.pk and wv.faellig_am == dt.date(2030, 3, 1)
+    assert wv.notiz == "Pass nachreichen (übernommen aus xdomea-Abgabe)" and wv.zustaendig == fremde_sachbearbeitung

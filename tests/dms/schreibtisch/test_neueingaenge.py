@@ -159,6 +159,6 @@ def test_desk_query_count_does_not_grow_with_new_documents_and_due_resubmissions
     )
     assert _desk_queries(amt.anna) == wenige
     desk = client_fuer(amt.anna).get("/")
-    assert desk.context["neueingaenge_anzahl"] == 301 and desk.context["wiedervorlagen_anzahl"] == 40
-    assert len(desk.context["neueingaenge"]) == 10 and len(desk.context["faellige"]) == 25
+    assert desk.context["neueingaenge_anzahl"] == 301 and desk.context["faellige_anzahl"] == 40
+    assert len(desk.context["neueingaenge"]) == 10 and len(desk.context["faellige"]) == 10
     assert "Alle 40 fälligen" in desk.content.decode()

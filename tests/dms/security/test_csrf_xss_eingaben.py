@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from dms.models import Akte, Dokument, DokumentVersion, Person, Rolle, Vorgang
+from dms.models import Akte, Dokument, DokumentVersion, Person, Rolle, Vorgang, Wiedervorlage
 from tests import factories as f
 
 from .conftest import EIGEN, eigene_daten
@@ -85,7 +85,11 @@ def _xss_welt():
     Person.objects.filter(pk=p.pk).update(familienname=a, vornamen=b, geburtsort=a, namensvarianten=[b])
     Dokument.objects.filter(pk=w.eigen.dokument.pk).update(titel=a, text=f"Erkannt {b} {a}", art=b)
     DokumentVersion.objects.filter(dokument=w.eigen.dokument).update(dateiname=b + ".pdf", text=a)
-    Vorgang.objects.filter(pk=w.eigen.vorgang.pk).update(betreff=b, wiedervorlage_grund=a)
+    Vorgang.objects.filter(pk=w.eigen.vorgang.pk).update(betreff=b)
+    Wiedervorlage.objects.create(
+        akte=w.eigen.akte, vorgang=w.eigen.vorgang, faellig_am=dt.date(2026, 1, 1), notiz=a,
+        zustaendig=w.sachbearbeitung, angelegt_von=w.sachbearbeitung,
+    )  # fmt: skip
     vermerk = f.DokumentFactory(akte=w.eigen.akte, titel=b, text=a, quelle=Dokument.Quelle.VERMERK)
     f.DokumentVersionFactory(dokument=vermerk, dateiname=a)
     w.sachbearbeitung.first_name = a

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from dms.models import Akte, Dokument, Protokolleintrag, Vertretung, Vorgang, Vorgangsart
+from dms.wiedervorlagen.services import wiedervorlage_anlegen
 from tests import factories as f
 
 from .conftest import dokument_mit_text, pdf_mit_text
@@ -19,23 +20,14 @@ pytestmark = pytest.mark.django_db
 
 def test_desk_shows_resubmissions_recent_files_and_own_files(client_sb, sb, akte):
     heute = timezone.localdate()
-    ueberfaellig = f.VorgangFactory(
-        akte=akte, sachbearbeitung=sb, wiedervorlage=heute - dt.timedelta(days=3), wiedervorlage_grund="Pass fehlt"
-    )
-    f.VorgangFactory(
-        akte=akte, sachbearbeitung=sb, wiedervorlage=heute + dt.timedelta(days=3), wiedervorlage_grund="später"
-    )
-    f.VorgangFactory(
-        akte=akte,
-        sachbearbeitung=sb,
-        wiedervorlage=heute,
-        wiedervorlage_grund="erledigt",
-        status=Vorgang.Status.ABGESCHLOSSEN,
-    )
+    ueberfaellig = f.VorgangFactory(akte=akte, sachbearbeitung=sb)
+    wiedervorlage_anlegen(user=sb, vorgang=ueberfaellig, faellig_am=heute - dt.timedelta(days=3), notiz="Pass fehlt")
+    spaeter = f.VorgangFactory(akte=akte, sachbearbeitung=sb)
+    wiedervorlage_anlegen(user=sb, vorgang=spaeter, faellig_am=heute + dt.timedelta(days=3), notiz="später")
     assert client_sb.get(f"/akten/{akte.pk}/").status_code == 200
     html = client_sb.get("/").content.decode()
     assert "Pass fehlt" in html and ueberfaellig.aktenzeichen in html
-    assert "später" not in html and "erledigt" not in html
+    assert "später" not in html
     assert "überfällig" in html
     # recently opened (from the audit trail) and own files
     assert html.count(akte.aktenzeichen) >= 2
@@ -276,18 +268,22 @@ def test_procedure_create_resubmission_and_close(client_sb, akte, sb):
         "betreff": "Verlängerung",
         "status": "in_bearbeitung",
         "sachbearbeitung": sb.pk,
-        "wiedervorlage": termin.isoformat(),
-        "wiedervorlage_grund": "",
     }
     r = client_sb.post(f"/vorgaenge/{vorgang.pk}/", daten)
-    assert r.status_code == 400 and "Grund" in r.content.decode()
-    r = client_sb.post(f"/vorgaenge/{vorgang.pk}/", {**daten, "wiedervorlage_grund": "Pass nachreichen"})
     assert r.status_code == 302
     vorgang.refresh_from_db()
-    assert vorgang.wiedervorlage == termin and vorgang.status == "in_bearbeitung"
+    assert vorgang.status == "in_bearbeitung"
+    # The resubmission of a procedure is a Wiedervorlage (the old date field is gone from the form).
+    html = client_sb.get(f"/vorgaenge/{vorgang.pk}/").content.decode()
+    assert 'name="wiedervorlage_grund"' not in html and "Keine offenen Wiedervorlagen zu diesem Vorgang." in html
     r = client_sb.post(
-        f"/vorgaenge/{vorgang.pk}/", {**daten, "version": vorgang.version, "wiedervorlage_grund": "x", "zda": "1"}
+        "/wiedervorlagen/neu/",
+        {"vorgang": vorgang.pk, "faellig_am": termin.isoformat(), "notiz": "Pass nachreichen", "weiter": "/"},
     )
+    assert r.status_code == 302
+    html = client_sb.get(f"/vorgaenge/{vorgang.pk}/").content.decode()
+    assert f"{termin:%d.%m.%Y}: Pass nachreichen" in html
+    r = client_sb.post(f"/vorgaenge/{vorgang.pk}/", {**daten, "version": vorgang.version, "zda": "1"})
     assert r.status_code == 302
     vorgang.refresh_from_db()
     assert vorgang.status == Vorgang.Status.ABGESCHLOSSEN and vorgang.abgeschlossen_am == timezone.localdate()
@@ -342,7 +338,7 @@ def test_file_page_query_count_does_not_grow(client_sb, akte, django_assert_max_
 def test_desk_query_count(client_sb, akte, sb, django_assert_max_num_queries):
     heute = timezone.localdate()
     for _ in range(5):
-        f.VorgangFactory(akte=akte, sachbearbeitung=sb, wiedervorlage=heute, wiedervorlage_grund="x")
+        wiedervorlage_anlegen(user=sb, vorgang=f.VorgangFactory(akte=akte, sachbearbeitung=sb), faellig_am=heute)
     for _ in range(5):
         client_sb.get(f"/akten/{f.AkteFactory(sachbearbeitung=sb).pk}/")
     with django_assert_max_num_queries(14):
