@@ -1,4 +1,4 @@
-"""Migration dms 0016: each date in the old `Vorgang.wiedervorlage` becomes a Wiedervorlage on the procedure."""
+"""Migration dms 0021: each date in the old `Vorgang.wiedervorlage` becomes a Wiedervorlage on the procedure."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-VORHER = [("dms", "0019_siegel_zeitstempel_qes")]
-NACHHER = [("dms", "0016_vorgang_wiedervorlage_entfernen")]
+VORHER = [("dms", "0020_gericht_einsichtskopie_auftrag")]
+NACHHER = [("dms", "0021_vorgang_wiedervorlage_entfernen")]
 
 
 def _migrieren(ziel: list[tuple[str, str]]):

@@ -67,7 +67,7 @@ def zurueck(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dms", "0019_siegel_zeitstempel_qes"),  # the latest on main at rebase; the lead renumbers
+        ("dms", "0020_gericht_einsichtskopie_auftrag"),
     ]
 
     operations = [
