@@ -62,7 +62,9 @@ def akte_schnellsuche_q(q: str) -> Q:
 def register_uebersicht(akte: Akte) -> list[dict[str, Any]]:
     """The registers of the active Aktenplan with their documents' ids and counts: two queries in total."""
     ids_je_register: dict[int, list[int]] = {}
-    for dok_id, reg_id in Dokument.objects.filter(akte=akte).order_by("id").values_list("id", "register_id"):
+    for dok_id, reg_id in (
+        Dokument.objects.bestehend().filter(akte=akte).order_by("id").values_list("id", "register_id")
+    ):
         ids_je_register.setdefault(reg_id, []).append(dok_id)
     return [
         {
@@ -77,7 +79,11 @@ def register_uebersicht(akte: Akte) -> list[dict[str, Any]]:
 
 def register_zaehler(akte: Akte) -> dict[int, int]:
     return dict(
-        Dokument.objects.filter(akte=akte).values("register_id").annotate(n=Count("id")).values_list("register_id", "n")
+        Dokument.objects.bestehend()
+        .filter(akte=akte)
+        .values("register_id")
+        .annotate(n=Count("id"))
+        .values_list("register_id", "n")
     )
 
 

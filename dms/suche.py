@@ -161,7 +161,7 @@ def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | Non
     treffer: list[dict[str, Any]] = []
     begrenzt = False
     if query is not None:
-        dokumente = filter_.anwenden(Dokument.objects.filter(akte__in=sichtbar, suchvektor=query))
+        dokumente = filter_.anwenden(Dokument.objects.bestehend().filter(akte__in=sichtbar, suchvektor=query))
         kandidaten = dokumente.order_by().values("id")[:MAX_KANDIDATEN]
         rangliste = list(
             Dokument.objects.filter(pk__in=kandidaten)

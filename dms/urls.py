@@ -40,5 +40,6 @@ urlpatterns = [
     path("abwesenheit/<int:pk>/beenden/", abwesenheit.abwesenheit_beenden, name="abwesenheit-beenden"),
     path("", include("dms.neueingaenge.urls")),
     path("", include("dms.wiedervorlagen.urls")),
+    path("", include("dms.seitenbearbeitung.urls")),
     path("", include("dms.personen.urls")),
 ]

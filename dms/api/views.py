@@ -192,6 +192,8 @@ class DokumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Dokument]:
         qs: QuerySet[Dokument] = Dokument.objects.visible_to(self.request.user).select_related("register")
+        if self.action == "list":
+            qs = qs.filter(ersetzt_am__isnull=True)  # merged into another document: reachable by id only
         akte = self.request.query_params.get("akte")
         if akte is not None:
             qs = qs.filter(akte_id=aid) if (aid := id_lesen(akte)) is not None else qs.none()
@@ -233,17 +235,32 @@ class DokumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(s.DokumentSerializer(dokument).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[OpenApiParameter("original", bool, description="1: die Originalbytes unverändert")],
+        parameters=[
+            OpenApiParameter("original", bool, description="1: die Originalbytes unverändert"),
+            OpenApiParameter("version", int, description="eine frühere Version (Nummer); ohne: die aktuelle"),
+        ],
         responses={(200, "application/octet-stream"): bytes},
     )
     @action(detail=True, methods=["get"])
     def datei(self, request: AuthenticatedRequest, pk: str | None = None) -> FileResponse:
         dokument = self.get_object()
-        version = dokument.aktuelle_version
-        if version is None:
-            raise Http404
+        version = version_waehlen(dokument, request.query_params.get("version"))
         original = request.query_params.get("original") in {"1", "true", "ja"}
         return datei_antwort(request, dokument, version, original=original)
+
+
+def version_waehlen(dokument: Dokument, nummer: str | None) -> DokumentVersion:
+    """The version `nummer` (from a query parameter) of the document, the current one without it; else 404.
+    Earlier versions stay downloadable after page edits and new uploads."""
+    versionen = dokument.versionen.order_by("-nummer")
+    if nummer is None or nummer == "":
+        version = versionen.first()
+    else:
+        wert = id_lesen(nummer)
+        version = versionen.filter(nummer=wert).first() if wert is not None else None
+    if version is None:
+        raise Http404
+    return version
 
 
 class PdfNochNichtFertig(APIException):

@@ -117,6 +117,32 @@ def blaetter_zuteilen(*, version: DokumentVersion, user: User | None = None) -> 
     return neue
 
 
+def blaetter_uebernehmen(
+    *, version: DokumentVersion, nummern: list[int], user: User | None, request: HttpRequest | None = None
+) -> None:
+    """The pages of `version` carry these sheets of its file, in page order (a page edit: kept pages, the part split
+    off into a new document, the pages of a merged document). The sheets pass to the version's document; no number is
+    given or removed. Call it before `ableitungen_speichern` stores the version's page count (which then keeps them)."""
+    with transaction.atomic():
+        version = DokumentVersion.objects.select_related("dokument", "dokument__akte").get(pk=version.pk)
+        dokument = version.dokument
+        _akte_sperren(dokument.akte_id)
+        bestehend = Blatt.objects.filter(akte_id=dokument.akte_id, nummer__in=nummern, entfernt_am__isnull=True)
+        if len(set(nummern)) != len(nummern) or bestehend.count() != len(nummern):
+            raise ValueError("Die Blätter gehören nicht (mehr) zu dieser Akte.")
+        uebernommen = sorted(bestehend.exclude(dokument=dokument).values_list("nummer", flat=True))
+        bestehend.update(dokument=dokument)
+        DokumentVersion.objects.filter(pk=version.pk).update(blattnummern=nummern)
+        protokollieren(
+            aktion=Aktion.AENDERN,
+            user=user,
+            request=request,
+            objekt=dokument,
+            akte=dokument.akte,
+            details={"blaetter": bereiche(nummern), "uebernommen": bereiche(uebernommen), "version": version.nummer},
+        )
+
+
 @dataclass(frozen=True)
 class Luecke:
     """A documented gap: 'Bl. 41–43 entfernt am …, Grund …'."""
@@ -139,23 +165,27 @@ class Luecke:
 
 
 def blaetter_entfernen(
-    *, dokument: Dokument, grund: str, user: User | None, request: HttpRequest | None = None
+    *,
+    dokument: Dokument,
+    grund: str,
+    user: User | None,
+    request: HttpRequest | None = None,
+    nummern: list[int] | None = None,
 ) -> list[Luecke]:
     """THE one service for taking a document's sheets out of its file (a misfiling moved elsewhere, deletion by
-    law, withdrawal): the numbers stay taken, the gap is documented with date and reason. Call it before the
-    document leaves the file (or is deleted); a moved document gets new numbers in its new file from
-    `blaetter_zuteilen` on its current version."""
+    law, withdrawal, pages deleted by a page edit: only `nummern` then): the numbers stay taken, the gap is
+    documented with date and reason. Call it before the document leaves the file (or is deleted); a moved document
+    gets new numbers in its new file from `blaetter_zuteilen` on its current version."""
     grund = grund.strip()
     if not grund:
         raise ValueError("Für das Entfernen von Blättern ist ein Grund nötig.")
     with transaction.atomic():
         _akte_sperren(dokument.akte_id)
         jetzt = timezone.now()
-        nummern = sorted(
-            Blatt.objects.filter(akte_id=dokument.akte_id, dokument=dokument, entfernt_am__isnull=True).values_list(
-                "nummer", flat=True
-            )
-        )
+        eigene = Blatt.objects.filter(akte_id=dokument.akte_id, dokument=dokument, entfernt_am__isnull=True)
+        if nummern is not None:
+            eigene = eigene.filter(nummer__in=nummern)
+        nummern = sorted(eigene.values_list("nummer", flat=True))
         Blatt.objects.filter(akte_id=dokument.akte_id, nummer__in=nummern).update(
             entfernt_am=jetzt,
             entfernt_grund=grund[:500],

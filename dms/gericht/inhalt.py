@@ -49,7 +49,7 @@ class Inhaltsverzeichnis:
 
 def inhaltsverzeichnis(akte: Akte, *, vorgaenge: list[int] | None = None) -> Inhaltsverzeichnis:
     """Documents of `akte` (only of `vorgaenge` when given), oldest first; two queries whatever the size."""
-    dokumente = Dokument.objects.filter(akte=akte).select_related("register", "vorgang")
+    dokumente = Dokument.objects.bestehend().filter(akte=akte).select_related("register", "vorgang")
     if vorgaenge:
         dokumente = dokumente.filter(vorgang_id__in=vorgaenge)
     blaetter = {

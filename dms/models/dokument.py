@@ -21,6 +21,10 @@ class DokumentQuerySet(models.QuerySet["Dokument"]):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> DokumentQuerySet:
         return self.filter(akte__in=Akte.objects.visible_to(user))
 
+    def bestehend(self) -> DokumentQuerySet:
+        """Documents still standing in their file (not merged into another one)."""
+        return self.filter(ersetzt_durch__isnull=True, ersetzt_am__isnull=True)
+
 
 class Dokument(models.Model):
     class Richtung(models.TextChoices):
@@ -78,6 +82,17 @@ class Dokument(models.Model):
         verbose_name="angelegt von",
     )
     version = models.PositiveIntegerField("Version", default=1)
+    # A document merged into another one (page editing, dms/seitenbearbeitung/) ends: its pages and sheets live on
+    # in `ersetzt_durch`; its own versions stay stored and readable, it leaves the file's lists and the search.
+    ersetzt_durch = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="aufgenommen",
+        verbose_name="aufgegangen in",
+    )
+    ersetzt_am = models.DateTimeField("aufgegangen am", null=True, blank=True)
 
     objects = DokumentQuerySet.as_manager()
 

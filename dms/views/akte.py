@@ -41,7 +41,7 @@ SORTIERUNGEN = {
 
 def dokumente_gefiltert(akte: Akte, params: Any) -> tuple[QuerySet[Dokument], dict[str, Any]]:
     """The file's documents filtered by register, procedure and title; sorted by a whitelisted key."""
-    qs = Dokument.objects.filter(akte=akte).select_related("register", "vorgang")
+    qs = Dokument.objects.bestehend().filter(akte=akte).select_related("register", "vorgang")
     filter_: dict[str, Any] = {"register": "", "vorgang": "", "titel": "", "sort": "-datum"}
     if (reg := params.get("register", "")) and len(reg) <= 5:
         qs = qs.filter(register__nummer=reg)
@@ -62,7 +62,11 @@ def dokumente_gefiltert(akte: Akte, params: Any) -> tuple[QuerySet[Dokument], di
 def _register_baum(akte: Akte, register: list[Register]) -> tuple[list[dict[str, Any]], int]:
     """The active registers with document counts: one query, independent of the number of documents."""
     zaehler = dict(
-        Dokument.objects.filter(akte=akte).values("register_id").annotate(n=Count("id")).values_list("register_id", "n")
+        Dokument.objects.bestehend()
+        .filter(akte=akte)
+        .values("register_id")
+        .annotate(n=Count("id"))
+        .values_list("register_id", "n")
     )
     baum = [{"nummer": r.nummer, "titel": r.titel, "anzahl": zaehler.get(r.pk, 0)} for r in register]
     return baum, sum(zaehler.values())

@@ -20,7 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
-from dms.api.views import PdfNochNichtFertig, datei_antwort
+from dms.api.views import PdfNochNichtFertig, datei_antwort, version_waehlen
 from dms.audit import Aktion, protokollieren
 from dms.gericht.blaetter import bereiche
 from dms.gericht.qes import bestaetigbar as qes_offen
@@ -29,6 +29,7 @@ from dms.http import AuthenticatedHttpRequest
 from dms.models import Dokument, DokumentVersion, Siegel
 from dms.neueingaenge.models import Neueingang
 from dms.neueingaenge.services import neueingang_gelesen
+from dms.seitenbearbeitung.kontext import bearbeitung_kontext
 
 from .common import darf_aendern
 from .dokument_daten import daten_form
@@ -108,11 +109,15 @@ def dokument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         and Neueingang.objects.filter(dokument=dokument, quelle=Neueingang.Quelle.AUTOMATISCH).exists(),
         "daten_form": daten_form(dokument) if aendern else None,
         "umlegen_form": UmlegenForm(initial={"register": dokument.register_id}) if aendern else None,
+        "seiten_offen": request.GET.get("seiten") == "1",
+        # Earlier versions (page edits, new uploads) stay downloadable; one query only when there are any.
+        "versionen": list(dokument.versionen.order_by("nummer")) if version is not None and version.nummer > 1 else [],
+        **(bearbeitung_kontext(dokument, version) if aendern else {}),
     }
     return render(request, "dms/dokument.html", ctx)
 
 
-def _quelle(version: DokumentVersion) -> tuple[bytes, str]:
+def seitenquelle(version: DokumentVersion) -> tuple[bytes, str]:
     """The bytes to render pages from: the searchable PDF, else the original (PDF or image)."""
     if version.pdf:
         with version.pdf.open("rb") as fh:
@@ -198,7 +203,7 @@ def dokument_seite(request: AuthenticatedHttpRequest, pk: int, seite: int) -> Ht
     pfad = f"dokumente/{dokument.uuid}/{version.nummer}/seiten/{quelle}-{breite}-{seite}.png"
     return seite_antwort(
         pfad,
-        partial(_quelle, version),
+        partial(seitenquelle, version),
         seite,
         breite,
         was=f"Dokument {dokument.pk}",
@@ -210,9 +215,7 @@ def dokument_seite(request: AuthenticatedHttpRequest, pk: int, seite: int) -> Ht
 @require_GET
 def dokument_datei(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     dokument = _sichtbares_dokument(request, pk)
-    version = dokument.versionen.order_by("-nummer").first()
-    if version is None:
-        raise Http404
+    version = version_waehlen(dokument, request.GET.get("version"))
     try:
         return datei_antwort(request, dokument, version, original=request.GET.get("original") == "1")
     except PdfNochNichtFertig:
