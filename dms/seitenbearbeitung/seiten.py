@@ -74,7 +74,11 @@ def pdf_bauen(quellen: list[bytes], seiten: list[Seite]) -> bytes:
             erste = offen[0].Root
             for schluessel in ("/Metadata", "/OutputIntents"):
                 if schluessel in erste:
-                    aus.Root[schluessel] = aus.copy_foreign(erste[schluessel])
+                    wert = erste[schluessel]
+                    # The pipeline writes /OutputIntents as a direct array; only indirect objects copy across files.
+                    if not wert.is_indirect:
+                        wert = offen[0].make_indirect(wert)
+                    aus.Root[schluessel] = aus.copy_foreign(wert)
             puffer = io.BytesIO()
             aus.save(puffer, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
             return puffer.getvalue()

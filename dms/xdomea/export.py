@@ -268,7 +268,8 @@ def dokument_element(dok: Dokument, akte: Akte, schreiber: Paketschreiber, numme
 def _dokumente(akte: Akte, **filter: Any) -> Iterator[Dokument]:
     versionen = Prefetch("versionen", queryset=DokumentVersion.objects.order_by("nummer"))
     qs = (
-        Dokument.objects.filter(akte=akte, **filter)
+        Dokument.objects.bestehend()
+        .filter(akte=akte, **filter)  # a merged document lives on in its successor
         .select_related("register")
         .prefetch_related(versionen)
         .order_by("register__nummer", "eingangsdatum", "id")

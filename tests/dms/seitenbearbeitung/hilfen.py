@@ -13,6 +13,7 @@ from PIL import Image
 
 from dms.models import Akte, Dokument, DokumentVersion
 from dms.services.dokumente import ableitungen_speichern, dokument_anlegen
+from scanning.pipeline.zusammenfuehren import pdfa_kennzeichnen
 from tests import factories as f
 from tests.dms.gericht.hilfen import pdf_erzeugen
 
@@ -23,7 +24,7 @@ def seitentexte(titel: str, seiten: int) -> list[str]:
 
 def ablegen(akte: Akte, titel: str, seiten: int, *, user=None, **kw) -> Dokument:  # type: ignore[no-untyped-def]
     texte = seitentexte(titel, seiten)
-    inhalt = pdf_erzeugen(texte)
+    inhalt = pdfa(pdf_erzeugen(texte), titel)
     dokument = dokument_anlegen(
         akte=akte,
         register=kw.pop("register", None) or f.register("03"),
@@ -53,6 +54,15 @@ def ablegen(akte: Akte, titel: str, seiten: int, *, user=None, **kw) -> Dokument
     )
     dokument.refresh_from_db()
     return dokument
+
+
+def pdfa(inhalt: bytes, titel: str) -> bytes:
+    """Marked as the pipeline marks its searchable copies (XMP, a direct /OutputIntents array)."""
+    with pikepdf.open(io.BytesIO(inhalt)) as pdf:
+        pdfa_kennzeichnen(pdf, titel)
+        puffer = io.BytesIO()
+        pdf.save(puffer)
+        return puffer.getvalue()
 
 
 def lesen(datei) -> bytes:  # type: ignore[no-untyped-def]

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import hashlib
+import io
 
+import pikepdf
 import pytest
 
 from dms.models import Dokument, Protokolleintrag
@@ -41,6 +43,8 @@ def test_rotate_is_a_new_version_without_ocr_and_version_1_stays_unchanged(api, 
     assert r.json() == {"dokument": dok.pk, "version": 2, "seiten": 4, "blaetter": [1, 2, 3, 4], "neues_dokument": None}
     v2 = dok.versionen.get(nummer=2)
     assert drehungen(v2) == [0, 90, 0, 90]
+    with pikepdf.open(io.BytesIO(lesen(v2.pdf))) as pdf:  # still marked PDF/A like the pipeline's copy
+        assert "/OutputIntents" in pdf.Root and pdf.open_metadata()["pdfaid:part"] == "2"
     assert vorschau_groessen(v2) == [(70, 100), (100, 70), (70, 100), (100, 70)]  # thumbnails turned with the page
     assert _no_broker == []  # nothing queued for OCR
     dok.refresh_from_db()
