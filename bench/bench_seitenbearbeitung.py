@@ -153,10 +153,12 @@ def main() -> int:
     ]  # fmt: skip
     zeilen = []
     for name, zeiten, ocr_seiten in ergebnisse:
+        # Aim: within the OCR time of the changed pages (a rotated page counts as changed); no OCR needed at all
+        # for the others, measured against the OCR time of one page.
         grenze = max(ocr_seiten, 1) * je_seite
         zeilen.append(
-            f"| {name} | {median(zeiten):.2f} s | {max(zeiten):.2f} s | {ocr_seiten} | "
-            f"< {grenze:.1f} s (OCR von {max(ocr_seiten, 1)} Seite) | {erreicht(max(zeiten) < grenze)} |"
+            f"| {name} | {median(zeiten):.2f} s | {max(zeiten):.2f} s | 0 | "
+            f"< {grenze:.1f} s (OCR-Zeit von {max(ocr_seiten, 1)} Seite) | {erreicht(max(zeiten) < grenze)} |"
         )
     abschnitt = (
         f"## Seitenbearbeitung (issue 12) – {datetime.now(UTC):%Y-%m-%d}\n\n{maschine()}; "
@@ -168,7 +170,7 @@ def main() -> int:
         f"{args.wiederholungen} Wiederholungen je Aktion, jede auf einer frischen Kopie des erkannten Dokuments. "
         "Keine Aktion erkennt Text neu: Seiten werden mit pikepdf kopiert, Drehen setzt /Rotate, Text und "
         "Vorschaubilder folgen den Seiten.\n\n"
-        "| Aktion | Median | Maximum | Seiten mit neuer OCR | Ziel | |\n|---|---|---|---|---|---|\n"
+        "| Aktion | Median | Maximum | neu erkannte Seiten | Ziel | |\n|---|---|---|---|---|---|\n"
         + "\n".join(zeilen)
         + f"\n\nZum Vergleich: eine neue Texterkennung des ganzen Dokuments dauerte {ocr_s:.1f} s.\n\n"
         "`.venv/bin/python bench/bench_seitenbearbeitung.py`\n"
