@@ -17,7 +17,7 @@ from dms.models import Dokument, Register, Vorgang
 from dms.services.fehler import Konflikt
 
 from . import services
-from .services import Ergebnis
+from .services import MAX_ID, Ergebnis
 
 AKTIONEN = ("drehen", "loeschen", "reihenfolge", "teilen", "zusammenfuehren")
 
@@ -33,12 +33,12 @@ class SeitenSerializer(serializers.Serializer):
     grad = serializers.IntegerField(required=False)
     grund = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     # The version number the editor saw; a stale one is a 409.
-    version = serializers.IntegerField(min_value=1, required=False)
+    version = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     # zusammenfuehren: the other document of the same file; teilen: optional title, register, procedure of the new one.
-    dokument = serializers.IntegerField(min_value=1, required=False)
+    dokument = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     titel = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     register = s.RegisterNummerField(slug_field="nummer", queryset=Register.objects.aktiv(), required=False)
-    vorgang = serializers.IntegerField(min_value=1, required=False)
+    vorgang = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
 
 
 def _ausfuehren(request: AuthenticatedRequest, dokument: Dokument, daten: dict[str, Any]) -> Ergebnis:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 GRADE = (90, 180, 270)
+MAX_ID = 2**31 - 1  # larger ids in input reach no row; the database would refuse them (never a 500)
 FERTIG = (Dokument.OcrStatus.FERTIG, Dokument.OcrStatus.NICHT_NOETIG)
 
 

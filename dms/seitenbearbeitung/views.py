@@ -23,7 +23,7 @@ from dms.views.common import darf_aendern, fehler_melden
 from dms.views.dokument import seite_antwort, seitenquelle
 
 from . import services
-from .services import Ergebnis
+from .services import MAX_ID, Ergebnis
 
 VORSCHAU_BREITE = 150
 AKTIONEN = {
@@ -39,10 +39,10 @@ AKTIONEN = {
 
 class SeitenForm(forms.Form):
     aktion = forms.ChoiceField(choices=list(AKTIONEN.items()))
-    version = forms.IntegerField(min_value=1)
+    version = forms.IntegerField(min_value=1, max_value=MAX_ID)
     seite = forms.IntegerField(min_value=1, max_value=100_000, required=False)
     grund = forms.CharField(max_length=500, required=False)
-    dokument = forms.IntegerField(min_value=1, required=False)
+    dokument = forms.IntegerField(min_value=1, max_value=MAX_ID, required=False)
 
 
 def _umordnung(seite: int, anzahl: int, nach_vorn: bool) -> list[int]:

@@ -166,6 +166,8 @@ def test_stale_version_is_a_409_in_german(api, akte):
         ({"aktion": "drehen", "seiten": [10**12], "grad": 90}, "seiten"),
         ({"aktion": "drehen", "seiten": [1], "grad": 90, "version": "abc"}, "version"),
         ({"aktion": "teilen", "seiten": [2], "vorgang": 999999}, "vorgang"),
+        ({"aktion": "teilen", "seiten": [2], "vorgang": 10**20}, "vorgang"),
+        ({"aktion": "zusammenfuehren", "dokument": 10**20}, "dokument"),
     ],
 )
 def test_bad_input_is_a_german_400(api, akte, daten, feld):
@@ -180,3 +182,14 @@ def test_not_while_ocr_runs(api, akte):
     Dokument.objects.filter(pk=dok.pk).update(ocr_status=Dokument.OcrStatus.IN_ARBEIT)
     r = _seiten(api, dok, aktion="drehen", seiten=[1], grad=90)
     assert r.status_code == 400 and "Texterkennung" in r.json()["dokument"][0]
+
+
+def test_text_follows_pages_when_blank_end_pages_lost_their_separators(api, akte):
+    dok = ablegen(akte, "Leer", 3)
+    # the pipeline strips the joined text: a blank last page leaves only two parts for three pages
+    dok.versionen.update(text="Leer Seite1 WortLeer1\n\f\nLeer Seite2 WortLeer2")
+    r = _seiten(api, dok, aktion="loeschen", seiten=[1], grund="Deckblatt")
+    assert r.status_code == 200, r.content
+    dok.refresh_from_db()
+    teile = [t.strip() for t in dok.text.split("\f")]
+    assert len(teile) == 2 and "WortLeer2" in teile[0] and "WortLeer1" not in dok.text

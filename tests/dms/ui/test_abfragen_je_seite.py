@@ -35,11 +35,12 @@ pytestmark = pytest.mark.django_db
 # Issue 12 added, each with its own query: the desk's new-mail part; on the file page the new-mail marks, the file's
 # new-mail count and its open resubmissions; on the document page (which now edits its data and moves it to another
 # file) the read mark, the automatic-filing check, the kinds, registers and procedures of the two forms. Issue 15 added
-# the file's closing record (retention date and legal basis) on the file page.
+# the file's closing record (retention date and legal basis) on the file page. The page editor (issue 12) added the
+# file's other documents for "Mit anderem Dokument zusammenführen" on the document page.
 DECKE = {
     "arbeitsplatz": 9,
     "akte": 18,
-    "dokument": 21,
+    "dokument": 22,
     "suche_volltext": 14,
     "suche_name": 12,
 }
