@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dms', '0013_gericht_blattzaehlung'),
+        ('dms', '0019_siegel_zeitstempel_qes'),
     ]
 
     operations = [
