@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dms', '0019_siegel_zeitstempel_qes'),
+        ('dms', '0021_vorgang_wiedervorlage_entfernen'),
     ]
 
     operations = [
