@@ -43,11 +43,14 @@ def digitalisiert(behoerde_id: int) -> Digitalisiert:
     """Files and sheets the system holds as digitised legacy files of one authority.
 
     Documents with quelle=altakte: the distinct Akten they belong to, and the sum of their sheets. `Dokument.blatt`
-    is the current version's count, kept in step by dms.services (so no join over the versions is needed).
+    is the current version's count, kept in step by dms.services (so no join over the versions is needed); a document
+    merged into another (page editing) counts once, in the one it was merged into.
     One aggregate query (see docs/benchmarks.md: well under a second for 100,000 files).
     """
-    row = Dokument.objects.filter(quelle=Dokument.Quelle.ALTAKTE, akte__behoerde_id=behoerde_id).aggregate(
-        akten=Count("akte_id", distinct=True), blatt=Sum("blatt")
+    row = (
+        Dokument.objects.bestehend()
+        .filter(quelle=Dokument.Quelle.ALTAKTE, akte__behoerde_id=behoerde_id)
+        .aggregate(akten=Count("akte_id", distinct=True), blatt=Sum("blatt"))
     )
     return Digitalisiert(akten=row["akten"] or 0, blatt=int(row["blatt"] or 0))
 
@@ -78,17 +81,23 @@ class Konformitaet:
 
 def konformitaet(behoerde_id: int) -> Konformitaet:
     """Share of documents filed in a register of the active Aktenplan, of procedures of an active catalogue type."""
-    d = Dokument.objects.filter(akte__behoerde_id=behoerde_id).aggregate(
-        gesamt=Count("id"), konform=Count("id", filter=Q(register__aktenplan__aktiv=True))
+    d = (
+        Dokument.objects.bestehend()
+        .filter(akte__behoerde_id=behoerde_id)
+        .aggregate(gesamt=Count("id"), konform=Count("id", filter=Q(register__aktenplan__aktiv=True)))
     )
     v = Vorgang.objects.filter(akte__behoerde_id=behoerde_id).aggregate(
         gesamt=Count("id"), konform=Count("id", filter=Q(vorgangsart__aktiv=True))
     )
     # Legacy files: the delivered PDFs' pages, and the pages cut from them into a register other than 14
     # (docs/klassifikation.md).
-    alt = Dokument.objects.filter(akte__behoerde_id=behoerde_id).aggregate(
-        original_seiten=Sum("seiten", filter=Q(quelle=Dokument.Quelle.ALTAKTE)),
-        teil_seiten=Sum("seiten", filter=Q(quelle=Dokument.Quelle.ALTAKTE_TEIL) & ~Q(register__nummer="14")),
+    alt = (
+        Dokument.objects.bestehend()
+        .filter(akte__behoerde_id=behoerde_id)
+        .aggregate(
+            original_seiten=Sum("seiten", filter=Q(quelle=Dokument.Quelle.ALTAKTE)),
+            teil_seiten=Sum("seiten", filter=Q(quelle=Dokument.Quelle.ALTAKTE_TEIL) & ~Q(register__nummer="14")),
+        )
     )
     return Konformitaet(
         dokumente=d["gesamt"],

@@ -51,6 +51,12 @@ def neueingang_vermerken(*, dokument: Dokument, user: User | None, quelle: str =
     return neueingang
 
 
+def neueingang_entfernen(*, dokument: Dokument) -> None:
+    """The document no longer stands on its own (merged into another by page editing): nothing left to read. Called
+    inside the editing use case's transaction, which writes the audit entry."""
+    Neueingang.objects.filter(dokument=dokument).delete()
+
+
 def neueingaenge_der_akte_vermerken(*, akte: Akte, user: User | None, quelle: str) -> int:
     """Every document of a file is new (a file taken over by hand-over): set-based, two statements."""
     jetzt = timezone.now()

@@ -22,6 +22,7 @@ from dms.audit import Aktion, protokollieren
 from dms.dateien import sha256_und_groesse
 from dms.gericht.blaetter import bereiche, blaetter_entfernen, blaetter_uebernehmen
 from dms.models import Akte, Dokument, DokumentVersion, Register, Vorgang
+from dms.neueingaenge.services import neueingang_entfernen
 from dms.services.fehler import Konflikt, feldfehler
 
 from .seiten import SEITENTRENNER, Quelle, Seite, pdf_bauen, pdf_lesen, seitentexte, vorschau_uebernehmen
@@ -398,6 +399,7 @@ def dokumente_zusammenfuehren(
         )
         jetzt = timezone.now()
         Dokument.objects.filter(pk=anderes.pk).update(ersetzt_durch=dokument, ersetzt_am=jetzt, suchvektor=None)
+        neueingang_entfernen(dokument=anderes)
         blaetter = bereiche(q2.blaetter)
         _protokoll(
             dokument=dokument,

@@ -193,3 +193,18 @@ def test_text_follows_pages_when_blank_end_pages_lost_their_separators(api, akte
     dok.refresh_from_db()
     teile = [t.strip() for t in dok.text.split("\f")]
     assert len(teile) == 2 and "WortLeer2" in teile[0] and "WortLeer1" not in dok.text
+
+
+def test_merged_legacy_document_counts_once_for_the_subsidy_and_leaves_the_desk(api, akte):
+    from dms.neueingaenge.models import Neueingang
+    from foerderung.queries import digitalisiert
+
+    a = ablegen(akte, "Altakte1", 2, quelle=Dokument.Quelle.ALTAKTE)
+    b = ablegen(akte, "Altakte2", 3, quelle=Dokument.Quelle.ALTAKTE)
+    vorher = digitalisiert(akte.behoerde_id)
+    assert (vorher.akten, vorher.blatt) == (1, 5)
+    assert Neueingang.objects.filter(dokument=b).exists()
+    assert _seiten(api, a, aktion="zusammenfuehren", dokument=b.pk).status_code == 200
+    nachher = digitalisiert(akte.behoerde_id)
+    assert (nachher.akten, nachher.blatt) == (1, 5)  # the Land pays each sheet once
+    assert not Neueingang.objects.filter(dokument=b).exists()  # nothing left to read on the desk
