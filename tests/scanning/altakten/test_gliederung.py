@@ -165,6 +165,12 @@ def test_classifier_proposes_applies_the_certain_and_the_restructure_page_comple
     assert seite.status_code == 200
     html = seite.content.decode()
     assert f"/dokumente/{g.original_id}/seiten/1.png" in html and "Gliederung übernehmen" in html
+    # the legacy document's own page leads to it
+    original_seite = c.get(f"/dokumente/{g.original_id}/").content.decode()
+    assert (
+        f'href="/poststelle/altakten/gliederung/{g.pk}/"' in original_seite
+        and "Gliederung bearbeiten" in original_seite
+    )
     # the caseworker corrects an uncertain document's kind and confirms: every range becomes a document
     offen = [a for a in g.abschnitte if not a.get("dokument")]
     assert offen and not g.ist_angewandt, "uncertain documents wait for a person"
