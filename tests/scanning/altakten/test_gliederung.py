@@ -150,7 +150,7 @@ def test_classifier_proposes_applies_the_certain_and_the_restructure_page_comple
 ):
     akte = akten[0]
     texte, wahr = _unstrukturierte_akte(7)
-    g = _vorgeschlagen(eingang, los, akte, projektleitung, texte, mit_bildern=False)
+    g = _vorgeschlagen(eingang, los, akte, projektleitung, texte)
     assert g.herkunft == "klassifikator"
     assert [(a["von"], a["bis"]) for a in g.abschnitte] == [(v, b) for v, b, _ in wahr]
     sicher = [a for a in g.abschnitte if a.get("dokument")]
@@ -214,3 +214,14 @@ def test_restructure_page_other_authority_and_sperrvermerk_404(eingang, los, akt
         ungenannt.get(f"/poststelle/altakten/los/{los.pk}/gliederungen/").content.decode().count(akte.aktenzeichen) == 0
     )
     assert not Klassifikationskorrektur.objects.exists()
+
+
+def test_without_stored_image_features_every_document_waits_for_a_person(
+    eingang, los, akten, projektleitung, trainiert
+):
+    """A file recognised before the page loop stored image features: the proposal is made from the text, but the
+    model is less reliable so (docs/benchmarks.md), so nothing is applied without asking."""
+    texte, wahr = _unstrukturierte_akte(7)
+    g = _vorgeschlagen(eingang, los, akten[0], projektleitung, texte, mit_bildern=False)
+    assert len(g.abschnitte) == len(wahr)
+    assert not any(a.get("dokument") or a["sicher"] for a in g.abschnitte) and not g.ist_angewandt
