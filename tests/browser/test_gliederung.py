@@ -90,14 +90,14 @@ def test_caseworker_restructures_a_legacy_file(browser, server, welt, gliederung
 
     # Mouse: a click on the line between pages 1 and 2 starts a new document at page 2 (the page re-groups)
     assert not page.locator("input[name='beginn_2']").is_checked()
-    page.locator("li.gliederung-grenze[data-vor='2']").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the page re-groups (a form submission)
+        page.locator("li.gliederung-grenze[data-vor='2']").click()
     assert page.locator("input[name='beginn_2']").is_checked()
     assert page.locator("section.gliederung-dokument h2").count() == anzahl
     # Keyboard only: the focus is back on page 2; V joins its document with the previous one again
     assert page.evaluate("document.activeElement.id") == "seite-2"
-    page.keyboard.press("v")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("v")
     assert not page.locator("input[name='beginn_2']").is_checked()
     assert page.locator("section.gliederung-dokument h2").count() == anzahl - 1
     page.keyboard.press("ArrowRight")
