@@ -2,8 +2,10 @@
 
 A caseworker sees the pages of the delivered PDF as thumbnails grouped into the proposed documents and sets, per
 page, whether a new document begins there (or the page is a separator sheet), and per document its kind and
-register; "Gruppierung aktualisieren" re-groups without saving, "Gliederung übernehmen" applies it. Everything is
-plain form controls (keyboard: Tab / Space / arrow keys), no script.
+register; "Gruppierung aktualisieren" re-groups without saving, "Alle bestätigen und Gliederung übernehmen" applies
+it. The plain form controls work without script; static/scanning/gliederung.js adds a click between two thumbnails
+and the keys N (new document here) and V (join with the previous one) on a focused thumbnail, which set the same
+check boxes and re-group at once (the focus returns to the page).
 """
 
 from __future__ import annotations
@@ -42,10 +44,14 @@ def _gliederung(request: AuthenticatedHttpRequest, pk: int) -> Gliederung:
     return g
 
 
-def abschnitte_aus_formular(daten: Any, seiten: int, fest: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def abschnitte_aus_formular(
+    daten: Any, seiten: int, fest: list[dict[str, Any]], bisher: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """Documents from the form: a document begins on page 1, on a page marked `beginn_N`, and after a page marked
     `ohne_N` (separator sheet: in no document). Kind and register are read on the first page of each document; an
-    empty register means the kind's register. Ranges in `fest` are documents already and are taken as they are."""
+    empty register means the kind's register; a document newly begun on a page without a kind field takes the kind
+    of the document `bisher` had there. Ranges in `fest` are documents already and are taken as they are."""
+    art_bisher = {n: str(a.get("art") or "") for a in (bisher or []) for n in range(int(a["von"]), int(a["bis"]) + 1)}
     abschnitte: list[dict[str, Any]] = []
     fest_von = {int(a["von"]): a for a in fest}
     fest_seiten = {n for a in fest for n in range(int(a["von"]), int(a["bis"]) + 1)}
@@ -60,9 +66,19 @@ def abschnitte_aus_formular(daten: Any, seiten: int, fest: list[dict[str, Any]])
             offen = False
             continue
         if not offen or daten.get(f"beginn_{n}"):
-            art = str(daten.get(f"art_{n}", "")).strip()[:50]
-            register = str(daten.get(f"register_{n}", "")).strip()[:5] or register_der_art(art)
-            abschnitte.append({"von": n, "bis": n, "art": art, "register": register, "titel": "", "datum": ""})
+            art = str(daten.get(f"art_{n}", art_bisher.get(n, ""))).strip()[:50]
+            gewaehlt = str(daten.get(f"register_{n}", "")).strip()[:5]
+            abschnitte.append(
+                {
+                    "von": n,
+                    "bis": n,
+                    "art": art,
+                    "register": gewaehlt or register_der_art(art),
+                    "register_gewaehlt": gewaehlt,
+                    "titel": "",
+                    "datum": "",
+                }
+            )
             offen = True
         else:
             abschnitte[-1]["bis"] = n
@@ -79,7 +95,15 @@ def _gruppen(g: Gliederung, abschnitte: list[dict[str, Any]]) -> list[dict[str, 
             a = start[n]
             nummer = len([x for x in gruppen if x["abschnitt"]]) + 1
             art = str(a.get("art") or "")
-            gruppen.append({"abschnitt": a, "nummer": nummer, "art_name": bezeichnung_der_art(art), "seiten": []})
+            gewaehlt = a.get("register_gewaehlt") or (a.get("register") if a.get("trennblatt") else "")
+            gruppen.append(
+                {
+                    "abschnitt": a | {"register_gewaehlt": gewaehlt},
+                    "nummer": nummer,
+                    "art_name": bezeichnung_der_art(art),
+                    "seiten": [],
+                }
+            )
         elif n not in in_dokument or not gruppen:
             gruppen.append({"abschnitt": None, "seiten": []})
         fest = bool(gruppen[-1]["abschnitt"] and gruppen[-1]["abschnitt"].get("dokument"))
@@ -96,7 +120,7 @@ def gliederung_bearbeiten(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         if not darf_aendern or g.ist_angewandt:
             raise Http404
         fest = [a for a in g.abschnitte if a.get("dokument")]
-        abschnitte = abschnitte_aus_formular(request.POST, g.seiten, fest)
+        abschnitte = abschnitte_aus_formular(request.POST, g.seiten, fest, g.abschnitte)
         if request.POST.get("aktion") == "anwenden":
             try:
                 gliederung_anwenden(gliederung=g, abschnitte=abschnitte, user=request.user, request=request)
@@ -119,6 +143,7 @@ def gliederung_bearbeiten(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             "register": list(Register.objects.aktiv().order_by("nummer").values_list("nummer", "titel")),
             "darf_aendern": darf_aendern and not g.ist_angewandt,
             "abgeschnitten": g.seiten > MAX_SEITEN_SEITE,
+            "fokus": str(request.POST.get("fokus", ""))[:6] if request.method == "POST" else "",
         },
     )
 

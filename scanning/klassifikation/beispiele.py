@@ -11,7 +11,10 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PIL import Image, ImageDraw
+
 from .arten import ARTEN, register_der_art
+from .bildmerkmale import bildmerkmale
 
 PRESSE = Path(__file__).resolve().parent / "daten" / "presse"
 
@@ -379,6 +382,7 @@ class Seite:
     art: str  # the kind of the document this page belongs to ("" for a separator sheet)
     leer: bool = False
     trennblatt: str = ""  # the register number on a separator sheet
+    bild: list[float] = field(default_factory=list)  # the page image's features (bildmerkmale), if rendered
 
 
 @dataclass
@@ -398,6 +402,9 @@ class Altakte:
                 aus[-1] = (von, nr, art)
         return aus
 
+    def bilder(self) -> list[list[float]] | None:
+        return [s.bild for s in self.seiten] if all(s.bild for s in self.seiten) else None
+
 
 def _art_ziehen(rng: random.Random) -> str:
     arten = list(HAEUFIGKEIT)
@@ -405,17 +412,28 @@ def _art_ziehen(rng: random.Random) -> str:
 
 
 def altakte_erzeugen(
-    rng: random.Random, min_seiten: int = 60, max_seiten: int = 160, trennblaetter: float = 0.0
+    rng: random.Random,
+    min_seiten: int = 60,
+    max_seiten: int = 160,
+    trennblaetter: float = 0.0,
+    bilder: bool = False,
+    schlechte_ocr: float = 0.0,
 ) -> Altakte:
     """A paper file as scanned: documents in file order, blank backs (duplex), noise. With chance `trennblaetter`
-    the file was prepared with register separator sheets: its documents sorted by register, a sheet before each."""
+    the file was prepared with register separator sheets: its documents sorted by register, a sheet before each.
+    `bilder`: each page also rendered (seite_rendern) and its image features kept (own random stream: the texts
+    stay those of the same seed without images). `schlechte_ocr`: share of documents whose text came out of OCR
+    badly (handwritten forms, photo pages, faint copies: strong noise)."""
     ziel = rng.randint(min_seiten, max_seiten)
     staerke = rng.choice([0.005, 0.01, 0.02, 0.04])
     dokumente: list[tuple[str, list[str]]] = []
     seiten = 0
+    schlecht_rng = random.Random(ziel * 31 + 7)  # noqa: S311  (test data)
     while seiten < ziel:
         art = _art_ziehen(rng)
         dokumente.append((art, dokument_erzeugen(art, rng, staerke)))
+        if schlechte_ocr and schlecht_rng.random() < schlechte_ocr:
+            dokumente[-1] = (art, [rauschen(t, schlecht_rng, 0.3) for t in dokumente[-1][1]])
         seiten += len(dokumente[-1][1])
     mit_trennblatt = rng.random() < trennblaetter
     if mit_trennblatt:
@@ -430,9 +448,85 @@ def altakte_erzeugen(
             akte.seiten.append(Seite(text, i == 0, art))
             if rng.random() < 0.25:
                 akte.seiten.append(Seite(rauschen(rng.choice(["", "", ".", "-", "'"]), rng), False, art, leer=True))
+    if bilder:
+        bild_rng = random.Random(ziel * 7919 + len(akte.seiten))  # noqa: S311  (test data)
+        for s in akte.seiten:
+            # The kind's traits on the document's first page only (the page after a separator sheet or a start).
+            s.bild = bilder_erzeugen("" if s.leer or s.trennblatt else s.art, [s.text], bild_rng, s.beginn)[0]
     return akte
 
 
 def brief_erzeugen(art: str, rng: random.Random) -> str:
     """An incoming letter: all its pages' text."""
     return "\n\f\n".join(dokument_erzeugen(art, rng, rng.choice([0.005, 0.01, 0.02])))
+
+
+# ---------------------------------------------------------------- page images with the kinds' visual traits
+
+# Which visual traits a kind's pages carry (first page / following pages), with the share of documents that show it:
+# a copy may lack its letterhead, a passport copy its photo (only the data page copied in black and white), ...
+BRIEFKOPF = {"aufenthaltstitel", "ausweisung", "sozialleistungen", "gebuehren", "gericht", "asyl", "strafsache"}
+FORMULAR = {"antrag", "verpflichtungserklaerung", "fiktionsbescheinigung", "meldebescheinigung"}
+FOTO = {"passkopie": 0.9, "fiktionsbescheinigung": 0.8}
+BILD_BREITE, BILD_HOEHE = 283, 400  # an A4 page at about 34 dpi (what bildmerkmale works on)
+
+
+def seite_rendern(text: str, art: str, erste: bool, rng: random.Random) -> Image.Image:
+    """A page image at low resolution as a scanner would deliver it: text lines as word-shaped ink, and the kind's
+    traits – letterhead (first page of an authority's letter or decision), form grid (applications, the
+    Verpflichtungserklärung form, the Fiktionsbescheinigung), passport photo and MRZ band, a table (fee notices) –
+    each missing now and then; grey background and specks as scanner noise."""
+    grund = rng.randint(238, 255)
+    bild = Image.new("L", (BILD_BREITE, BILD_HOEHE), grund)
+    zeichnen = ImageDraw.Draw(bild)
+    links, y = 28 + rng.randint(-4, 4), 30 + rng.randint(-4, 4)
+    if erste and art in BRIEFKOPF and rng.random() < 0.85:
+        zeichnen.rectangle((links, 14, links + 26, 34), fill=rng.randint(40, 110))  # coat of arms / logo
+        zeichnen.rectangle((links + 34, 18, links + 34 + rng.randint(80, 150), 22), fill=60)
+        zeichnen.rectangle((links + 34, 27, links + 34 + rng.randint(60, 120), 29), fill=90)
+        zeichnen.line((links, 40, BILD_BREITE - links, 40), fill=120, width=1)
+        y = 50
+    if erste and art in FOTO and rng.random() < FOTO[art]:
+        oben = y + rng.randint(0, 30)
+        for dy in range(0, 56, 2):  # a photo: textured mid-grey block
+            zeichnen.line((links, oben + dy, links + 42, oben + dy), fill=rng.randint(70, 150), width=2)
+    if art == "passkopie" and erste and rng.random() < 0.9:
+        for k in range(2):  # MRZ: two dense lines across the bottom
+            zeilen_y = BILD_HOEHE - 60 + 12 * k + rng.randint(-3, 3)
+            for x in range(links, BILD_BREITE - links, 4):
+                zeichnen.rectangle((x, zeilen_y, x + 2, zeilen_y + 4), fill=rng.randint(20, 70))
+    if art in FORMULAR and rng.random() < 0.85:
+        schritt = rng.randint(18, 26)
+        for zeile_y in range(y + 40, BILD_HOEHE - 60, schritt):
+            zeichnen.line((links, zeile_y, BILD_BREITE - links, zeile_y), fill=rng.randint(90, 170), width=1)
+        for x in (links, BILD_BREITE // 2, BILD_BREITE - links):
+            zeichnen.line((x, y + 40, x, BILD_HOEHE - 60), fill=rng.randint(90, 170), width=1)
+    if art == "gebuehren" and rng.random() < 0.8:
+        for zeile_y in range(170, 250, 16):
+            zeichnen.line((links, zeile_y, BILD_BREITE - links, zeile_y), fill=110, width=1)
+    for zeile in text.splitlines():
+        if y > BILD_HOEHE - 30:
+            break
+        x = links + (70 if erste and art in FOTO and y < 120 else 0)
+        for wort in zeile.split():
+            breite = min(BILD_BREITE - links - x, 2 * len(wort))
+            if breite <= 0:
+                break
+            zeichnen.rectangle((x, y, x + breite, y + 3), fill=rng.randint(60, 140))
+            x += breite + 3
+        y += 9 + rng.randint(0, 2)
+    for _ in range(rng.randint(0, 40)):  # specks
+        px, py = rng.randrange(BILD_BREITE), rng.randrange(BILD_HOEHE)
+        zeichnen.point((px, py), fill=rng.randint(0, 120))
+    return bild
+
+
+def bilder_erzeugen(art: str, seiten: list[str], rng: random.Random, erste: bool = True) -> list[list[float]]:
+    """The image features of a generated document's pages (the first is its first page unless `erste` is False;
+    blank pages: a blank scan)."""
+    aus = []
+    for i, text in enumerate(seiten):
+        leer = not text.strip() or not art
+        bild = seite_rendern("" if leer else text, "" if leer else art, erste and i == 0, rng)
+        aus.append(bildmerkmale(bild))
+    return aus

@@ -40,18 +40,26 @@ def art_des_registers(register_nummer: str) -> str | None:
     return arten[0] if len(arten) == 1 else None
 
 
-def posteingang_korrektur_speichern(*, behoerde_id: int, text: str, register_nummer: str, user: Any) -> bool:
-    """A caseworker filed an incoming item into another register than proposed: a training example when the
-    register implies the kind. Called inside the filing service's transaction."""
-    art = art_des_registers(register_nummer)
-    if art is None or not text.strip():
+def art_der_ablage(art: str, register_nummer: str) -> str | None:
+    """The classifier's kind for a caseworker's filing: the kind chosen in the in-tray's filing form when the
+    classifier knows it (every register, 03 and 12 included), else the one kind the register implies."""
+    return art if art in ARTEN else art_des_registers(register_nummer)
+
+
+def posteingang_korrektur_speichern(
+    *, behoerde_id: int, text: str, register_nummer: str, user: Any, art: str = ""
+) -> bool:
+    """A caseworker filed an incoming item with another kind or into another register than proposed: a training
+    example (the chosen kind, or the kind the register implies). Called inside the filing service's transaction."""
+    art_neu = art_der_ablage(art, register_nummer)
+    if art_neu is None or not text.strip():
         return False
     seiten = [s.strip()[:MAX_TEXT_JE_SEITE] for s in text.split("\f") if s.strip()]
     Klassifikationskorrektur.objects.create(
         behoerde_id=behoerde_id,
         quelle=Klassifikationskorrektur.Quelle.POSTEINGANG,
         seiten=seiten,
-        abschnitte=[{"von": 1, "bis": len(seiten), "art": art}],
+        abschnitte=[{"von": 1, "bis": len(seiten), "art": art_neu}],
         geaendert=True,
         angelegt_von=user if user is not None and user.is_authenticated else None,
     )

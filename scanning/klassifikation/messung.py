@@ -11,9 +11,10 @@ from .beispiele import Altakte, brief_erzeugen
 from .modell import Klassifikator
 
 
-def akten_messen(k: Klassifikator, akten: Iterable[Altakte]) -> dict[str, float]:
+def akten_messen(k: Klassifikator, akten: Iterable[Altakte], bilder: bool = True) -> dict[str, float]:
     """Boundary F1, register right per page, kind right per document, share of documents applied without asking
-    and how many of those are right (range and kind exact), classifier time per page."""
+    and how many of those are right (range and kind exact), classifier time per page. `bilder`: give the pages'
+    image features (where the files carry them) to the classifier."""
     tp = fp = fn = 0
     seiten_gesamt = seiten_register_ok = dok_gesamt = dok_art_ok = sicher = sicher_ok = anzahl = 0
     dauer = 0.0
@@ -22,7 +23,7 @@ def akten_messen(k: Klassifikator, akten: Iterable[Altakte]) -> dict[str, float]
         texte = [s.text for s in akte.seiten]
         trenn = {i: s.trennblatt for i, s in enumerate(akte.seiten, 1) if s.trennblatt}
         start = time.perf_counter()
-        abschnitte = k.gliedern(texte, trenn)
+        abschnitte = k.gliedern(texte, trenn, akte.bilder() if bilder else None)
         dauer += time.perf_counter() - start
         wahr = akte.dokumente()
         wahr_start, vor_start = {von for von, _, _ in wahr}, {a.von for a in abschnitte}

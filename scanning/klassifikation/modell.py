@@ -2,6 +2,12 @@
 boundaries in a scanned file (logistic regression over the page head's words and page features: similarity to the
 previous page, change of the predicted kind, page numbering, closing formulas, blank pages).
 
+Page images (bildmerkmale.py: letterhead, form lines, photo block, MRZ band, ...) join the boundary model where
+they are known: each page's image features and their change against the previous page next to the text features.
+The kind stays with the text: a second model over text probabilities and a document's image features was measured
+and dropped (on files with poorly recognised text it assigned wrong kinds with confidence; docs/klassifikation.md).
+Without image features (incoming letters, files recognised before they were stored) the text alone decides.
+
 Pure: no database. `trainieren` builds a model from labelled documents and files; `gliedern` proposes the documents of
 a file; `art_bestimmen` names the kind of one letter.
 """
@@ -20,6 +26,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from .arten import ARTEN, UNSICHER, register_der_art
+from .bildmerkmale import NAMEN as BILD_NAMEN
+
+Bilder = Sequence[Sequence[float]] | np.ndarray | None  # image features per page (bildmerkmale.NAMEN), None: not known
 
 # Thresholds (chosen on the training data, docs/klassifikation.md): a proposal at or above both is applied without
 # asking; a letter below BRIEF_SCHWELLE is "Schreiben" in register 12.
@@ -80,10 +89,18 @@ class Beispieldatei:
 
     seiten: list[str]
     beginn: list[bool]
+    bilder: list[list[float]] | None = None
+
+
+def _bildmatrix(bilder: Bilder, n: int) -> np.ndarray | None:
+    if bilder is None or len(bilder) != n:
+        return None
+    return np.asarray(bilder, dtype=float).reshape(n, len(BILD_NAMEN))
 
 
 class Klassifikator:
-    def __init__(self) -> None:
+    def __init__(self, mit_bild: bool = True) -> None:
+        self.mit_bild = mit_bild
         self.art_modell = Pipeline(
             [
                 (
@@ -134,9 +151,11 @@ class Klassifikator:
 
     # ------------------------------------------------------------ boundaries
 
-    def _seitenmerkmale(self, seiten: Sequence[str], seiten_p: np.ndarray) -> sparse.csr_matrix:
-        """One row per page: page-head words + dense features relative to the previous non-blank page."""
+    def _seitenmerkmale(self, seiten: Sequence[str], seiten_p: np.ndarray, bilder: Bilder = None) -> sparse.csr_matrix:
+        """One row per page: page-head words + dense features relative to the previous non-blank page (+ the page
+        image's features and their change against that page, when the model uses images)."""
         kopf = self.kopf.transform([s[:KOPF_ZEICHEN] for s in seiten])
+        bild = _bildmatrix(bilder, len(seiten))
         vek = self.aehnlich.transform(list(seiten))
         dicht = []
         vorher = -1
@@ -162,17 +181,23 @@ class Klassifikator:
                     min(len(s), 3000) / 3000,
                 ]
             )
+            if self.mit_bild:
+                if bild is None:
+                    dicht[-1] += [0.0] * (2 * len(BILD_NAMEN)) + [0.0]
+                else:
+                    vor = bild[vorher] if vorher >= 0 else np.zeros(len(BILD_NAMEN))
+                    dicht[-1] += [*(10 * bild[i]), *(10 * np.abs(bild[i] - vor)), 1.0]
             if not ist_leer(s):
                 vorher = i
         return sparse.hstack([kopf, sparse.csr_matrix(np.array(dicht))]).tocsr()
 
-    def beginn_wahrscheinlichkeiten(self, seiten: Sequence[str]) -> list[float]:
+    def beginn_wahrscheinlichkeiten(self, seiten: Sequence[str], bilder: Bilder = None) -> list[float]:
         """Probability that a new document begins on each page; 0 for blank pages (a blank back belongs to the
         document before it); 1 for the first non-blank page."""
         if not seiten:
             return []
         seiten_p = self.art_wahrscheinlichkeiten(seiten)
-        p = self.grenz_modell.predict_proba(self._seitenmerkmale(seiten, seiten_p))[:, 1]
+        p = self.grenz_modell.predict_proba(self._seitenmerkmale(seiten, seiten_p, bilder))[:, 1]
         aus, erste = [], True
         for s, wert in zip(seiten, p, strict=True):
             if ist_leer(s):
@@ -186,15 +211,19 @@ class Klassifikator:
 
     # ------------------------------------------------------------ a whole file
 
-    def gliedern(self, seiten: Sequence[str], trennblaetter: dict[int, str] | None = None) -> list[Abschnitt]:
+    def gliedern(
+        self, seiten: Sequence[str], trennblaetter: dict[int, str] | None = None, bilder: Bilder = None
+    ) -> list[Abschnitt]:
         """Proposed documents of a file. `trennblaetter` = {page: register} of separator sheets (1-based): a
-        document begins after each, in that register; the sheets themselves belong to no document."""
+        document begins after each, in that register; the sheets themselves belong to no document. `bilder`: the
+        pages' image features (bildmerkmale), if known."""
         trennblaetter = trennblaetter or {}
         n = len(seiten)
         if n == 0:
             return []
         inhalt = [("" if (i + 1) in trennblaetter else s) for i, s in enumerate(seiten)]
-        p = self.beginn_wahrscheinlichkeiten(inhalt)
+        bild = _bildmatrix(bilder, n) if self.mit_bild else None
+        p = self.beginn_wahrscheinlichkeiten(inhalt, bild)
         register_ab: dict[int, str] = {}
         erzwungen: set[int] = set()
         for blatt, reg in trennblaetter.items():
@@ -240,45 +269,64 @@ class Klassifikator:
         return Abschnitt(von, bis, art, register_der_art(art), float(p[i]), grenz_konf, alternativen=alternativen)
 
 
+Dokument = tuple[str, list[str], list[list[float]] | None]  # kind, page texts, page image features (or None)
+LEERES_BILD = [0.0] * len(BILD_NAMEN)
+
+
 def _dateien_zusammenstellen(
-    dokumente: Sequence[tuple[str, list[str]]], rng: random.Random, je_datei: int = 25
+    dokumente: Sequence[Dokument], rng: random.Random, je_datei: int = 25
 ) -> list[Beispieldatei]:
-    """Labelled files assembled from labelled documents in random order, with blank backs."""
+    """Labelled files assembled from labelled documents in random order, with blank backs; a quarter of them
+    without image features (so the boundary model also works where none are known)."""
     reihe = list(dokumente)
     rng.shuffle(reihe)
     dateien = []
     for start in range(0, len(reihe), je_datei):
         seiten: list[str] = []
         beginn: list[bool] = []
-        for _, s in reihe[start : start + je_datei]:
+        bilder: list[list[float]] | None = []
+        for _, s, b in reihe[start : start + je_datei]:
             for i, text in enumerate(s):
                 seiten.append(text)
                 beginn.append(i == 0)
+                if bilder is not None:
+                    bilder = None if b is None else [*bilder, b[i]]
                 if rng.random() < 0.2:
                     seiten.append("")
                     beginn.append(False)
-        dateien.append(Beispieldatei(seiten, beginn))
+                    if bilder is not None:
+                        bilder.append(LEERES_BILD)
+        dateien.append(Beispieldatei(seiten, beginn, None if rng.random() < 0.25 else bilder))
     return dateien
 
 
 def trainieren(
-    dokumente: Sequence[tuple[str, list[str]]], dateien: Sequence[Beispieldatei] = (), seed: int = 1
+    dokumente: Sequence[tuple[str, list[str]]],
+    dateien: Sequence[Beispieldatei] = (),
+    seed: int = 1,
+    bilder: Sequence[list[list[float]] | None] | None = None,
+    mit_bild: bool = True,
 ) -> Klassifikator:
-    """Train on labelled documents (kind, page texts) and labelled files (boundaries; caseworkers' corrections).
+    """Train on labelled documents (kind, page texts; `bilder`: their pages' image features, aligned, or None) and
+    labelled files (boundaries; caseworkers' corrections). `mit_bild=False`: text only (the comparison in the
+    benchmark).
 
     The boundary model learns from page features whose kind probabilities come from a kind model that has NOT seen
     those pages (two halves, each predicting the other), so it does not learn to trust over-confident kinds."""
     rng = random.Random(seed)  # noqa: S311  (reproducible training, not security)
-    reihe = [(a, list(s)) for a, s in dokumente if a in ARTEN and s]
+    mit_bildern = list(bilder) if (bilder is not None and mit_bild) else [None] * len(dokumente)
+    reihe: list[Dokument] = [
+        (a, list(s), b) for (a, s), b in zip(dokumente, mit_bildern, strict=True) if a in ARTEN and s
+    ]
     rng.shuffle(reihe)
-    k = Klassifikator()
+    k = Klassifikator(mit_bild=mit_bild)
     texte, arten = _art_daten(reihe)
     k.art_modell.fit(texte, arten)
     k.arten = [str(a) for a in k.art_modell.classes_]
     grenz_dateien: list[tuple[Beispieldatei, Klassifikator]] = []
     haelften = [reihe[::2], reihe[1::2]]
     for a, b in ((0, 1), (1, 0)):
-        hilf = Klassifikator()
+        hilf = Klassifikator(mit_bild=mit_bild)
         t, ar = _art_daten(haelften[a])
         hilf.art_modell.fit(t, ar)
         hilf.arten = [str(x) for x in hilf.art_modell.classes_]
@@ -287,18 +335,20 @@ def trainieren(
     alle_seiten = [s for d, _ in grenz_dateien for s in d.seiten]
     k.kopf.fit([s[:KOPF_ZEICHEN] for s in alle_seiten])
     k.aehnlich.fit(alle_seiten)
-    x = sparse.vstack([k._seitenmerkmale(d.seiten, m.art_wahrscheinlichkeiten(d.seiten)) for d, m in grenz_dateien])
+    x = sparse.vstack(
+        [k._seitenmerkmale(d.seiten, m.art_wahrscheinlichkeiten(d.seiten), d.bilder) for d, m in grenz_dateien]
+    )
     y = np.concatenate([np.array(d.beginn, dtype=int) for d, _ in grenz_dateien])
     k.grenz_modell.fit(x, y)
     k.anzahl_beispiele = len(reihe) + len(dateien)
     return k
 
 
-def _art_daten(dokumente: Sequence[tuple[str, list[str]]]) -> tuple[list[str], list[str]]:
+def _art_daten(dokumente: Sequence[Dokument]) -> tuple[list[str], list[str]]:
     """Training texts for the kind model: each document whole, and each of its non-blank pages alone (a page's
     kind is needed for the boundary features)."""
     texte, arten = [], []
-    for art, seiten in dokumente:
+    for art, seiten, _ in dokumente:
         texte.append("\n".join(seiten))
         arten.append(art)
         if len(seiten) > 1:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from dms.models import Behoerde
+from dms.models import Behoerde, DokumentVersion
 
 
 class Klassifikationskorrektur(models.Model):
@@ -33,3 +33,18 @@ class Klassifikationskorrektur(models.Model):
 
     def __str__(self) -> str:
         return f"Korrektur {self.pk}"
+
+
+class Seitenmerkmale(models.Model):
+    """The image features of every page of a document version (bildmerkmale.NAMEN; computed once in the OCR page
+    loop from the page image rasterised there anyway). Numbers only, no image; deleted with the version."""
+
+    version = models.OneToOneField(DokumentVersion, on_delete=models.CASCADE, related_name="seitenmerkmale")
+    bilder = models.JSONField("Bildmerkmale je Seite", default=list)
+
+    class Meta:
+        verbose_name = "Bildmerkmale der Seiten"
+        verbose_name_plural = "Bildmerkmale der Seiten"
+
+    def __str__(self) -> str:
+        return f"Bildmerkmale der Version {self.version_id}"

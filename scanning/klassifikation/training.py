@@ -21,7 +21,7 @@ import joblib
 from django.conf import settings
 
 from .arten import ARTEN
-from .beispiele import dokument_erzeugen
+from .beispiele import bilder_erzeugen, dokument_erzeugen
 from .modell import Beispieldatei, Klassifikator, trainieren
 
 logger = logging.getLogger("scanning.klassifikation")
@@ -55,6 +55,25 @@ def trainingsdaten_lesen(pfad: Path = TRAININGSDATEI) -> list[tuple[str, list[st
     return aus
 
 
+def trainingsbilder(dokumente: Sequence[tuple[str, list[str]]], seed: int = TRAININGS_SEED) -> list[list[list[float]]]:
+    """Image features for the repository's training documents: their pages rendered with the kinds' visual traits
+    (beispiele.seite_rendern; deterministic, about 5 ms a page)."""
+    rng = random.Random(seed)  # noqa: S311  (reproducible training, not security)
+    return [bilder_erzeugen(art, seiten, rng) for art, seiten in dokumente]
+
+
+def trainingsmodell(
+    korrekturen_dokumente: Iterable[tuple[str, list[str]]] = (),
+    korrekturen_dateien: Sequence[Beispieldatei] = (),
+    mit_bild: bool = True,
+) -> Klassifikator:
+    """A model trained on the repository's set (with rendered page images) plus corrections (text only)."""
+    basis = trainingsdaten_lesen()
+    korrekturen = list(korrekturen_dokumente)
+    bilder: list[list[list[float]] | None] = [*trainingsbilder(basis), *([None] * len(korrekturen))]
+    return trainieren(basis + korrekturen, korrekturen_dateien, bilder=bilder, mit_bild=mit_bild)
+
+
 def modell_pfad() -> Path:
     eigen = getattr(settings, "KLASSIFIKATOR_PFAD", "")
     return Path(eigen) if eigen else Path(settings.MEDIA_ROOT) / "klassifikation" / "modell.joblib"
@@ -65,8 +84,7 @@ def modell_trainieren(
     korrekturen_dateien: Sequence[Beispieldatei] = (),
 ) -> Klassifikator:
     """Train on the repository's set plus corrections and store the model (written to a temporary name, renamed)."""
-    dokumente = trainingsdaten_lesen() + list(korrekturen_dokumente)
-    k = trainieren(dokumente, korrekturen_dateien)
+    k = trainingsmodell(korrekturen_dokumente, korrekturen_dateien)
     ziel = modell_pfad()
     ziel.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=ziel.parent, prefix=".modell-", suffix=".joblib")

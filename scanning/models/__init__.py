@@ -20,4 +20,4 @@ from scanning.eingang.models import (  # noqa: F401
     Postfach,
     Zustaendigkeit,
 )
-from scanning.klassifikation.models import Klassifikationskorrektur  # noqa: F401
+from scanning.klassifikation.models import Klassifikationskorrektur, Seitenmerkmale  # noqa: F401

@@ -16,6 +16,7 @@ from dms.dateien import SCAN_TYPEN
 from dms.models import Dokument, DokumentVersion
 
 from ..betrieb import fehler_gezaehlt
+from ..klassifikation.models import Seitenmerkmale
 from . import konvertieren, preflight, texterkennung, verteilung
 from .arbeitsbereich import Arbeitsbereich
 from .fehler import EingabeFehler
@@ -95,3 +96,5 @@ def ergebnis_speichern(version: DokumentVersion, e: texterkennung.Erkennungserge
             vorschaubilder=vorschau,
             ocr_status=Dokument.OcrStatus.NICHT_NOETIG if e.textquelle == "textebene" else Dokument.OcrStatus.FERTIG,
         )
+    if e.bildmerkmale:
+        Seitenmerkmale.objects.update_or_create(version=version, defaults={"bilder": e.bildmerkmale})

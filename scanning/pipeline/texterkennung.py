@@ -20,6 +20,7 @@ from pdf2image import convert_from_path
 from dms.dateien import PDF, datei_sha256
 
 from ..betrieb import seite_erkannt
+from ..klassifikation.bildmerkmale import bildmerkmale
 from . import ausrichtung, leerseiten, ocr, textebene, vorschau, zaehlen
 from .arbeitsbereich import Arbeitsbereich
 from .raster import bild_dpi, seite_rastern
@@ -41,6 +42,8 @@ class Erkennungsergebnis:
     pdf_pfad: Path
     vorschau_pfade: list[Path] = field(default_factory=list)
     drehungen: dict[int, int] = field(default_factory=dict)
+    # Image features per page (klassifikation.bildmerkmale) from the rasterised page; empty when not computed.
+    bildmerkmale: list[list[float]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -58,6 +61,7 @@ def _seiten_gedreht(pfad: Path) -> set[int]:
 def _textebene_verwenden(pfad: Path, seiten: int, texte: list[str], ab: Arbeitsbereich) -> Erkennungsergebnis:
     """Every page has a text layer: no OCR; the original serves as the searchable copy; thumbnails in blocks."""
     vorschauen: list[Path] = []
+    merkmale: list[list[float]] = []
     for start in range(1, seiten + 1, VORSCHAU_BLOCK):
         ende = min(seiten, start + VORSCHAU_BLOCK - 1)
         fehlend = [s for s in range(start, ende + 1) if not ab.datei(f"vorschau-{s:05d}.png").exists()]
@@ -65,8 +69,10 @@ def _textebene_verwenden(pfad: Path, seiten: int, texte: list[str], ab: Arbeitsb
             bilder = convert_from_path(str(pfad), dpi=VORSCHAU_DPI, first_page=start, last_page=ende, grayscale=True)
             for s, bild in zip(range(start, ende + 1), bilder, strict=False):
                 ab.schreiben_bytes(f"vorschau-{s:05d}.png", vorschau.vorschaubild(bild))
+                ab.schreiben_json(f"bild-{s:05d}.json", {"bild": bildmerkmale(bild)})
                 bild.close()
         vorschauen += [ab.datei(f"vorschau-{s:05d}.png") for s in range(start, ende + 1)]
+        merkmale += [(ab.lesen_json(f"bild-{s:05d}.json") or {}).get("bild", []) for s in range(start, ende + 1)]
     ziel = ab.datei("durchsuchbar.pdf")
     ziel.write_bytes(pfad.read_bytes())
     return Erkennungsergebnis(
@@ -77,6 +83,7 @@ def _textebene_verwenden(pfad: Path, seiten: int, texte: list[str], ab: Arbeitsb
         textquelle="textebene",
         pdf_pfad=ziel,
         vorschau_pfade=vorschauen,
+        bildmerkmale=merkmale if all(merkmale) else [],
     )
 
 
@@ -166,6 +173,7 @@ def ergebnis_bilden(
         pdf_pfad=ziel,
         vorschau_pfade=[ab.datei(f"vorschau-{s:05d}.png") for s in range(1, seiten + 1)],
         drehungen=drehungen,
+        bildmerkmale=[list(i["bild"]) for i in infos] if all(i.get("bild") for i in infos) else [],
     )
 
 
@@ -201,20 +209,36 @@ def _seite_verarbeiten(
     if ist_pdf and textebene.hat_textebene(text_ebene):
         bild = seite_rastern(pfad, mime, s, VORSCHAU_DPI)
         ab.schreiben_bytes(f"vorschau-{s:05d}.png", vorschau.vorschaubild(bild))
-        return {"modus": "original", "text": text_ebene, "leer": False, "quelle": "textebene", "drehung": 0}
+        merkmale = bildmerkmale(bild)
+        return {
+            "modus": "original",
+            "text": text_ebene,
+            "leer": False,
+            "quelle": "textebene",
+            "drehung": 0,
+            "bild": merkmale,
+        }
     # A page rebuilt from pixels (image inputs, turned PDF pages) keeps its colour: the searchable copy of a colour
     # scan must stay colour (VG Wiesbaden 6 K 152/14.WI.A); OCR, blank-page and rotation checks convert for themselves.
     farbe = not ist_pdf or pdf_gedreht
     bild = seite_rastern(pfad, mime, s, dpi_standard, pdf=quelle_pdf, graustufen=not farbe)
     dpi = bild_dpi(bild, dpi_standard)
     try:
+        merkmale = bildmerkmale(bild)  # the page image as scanned (before any turn), for the classifier
         if leerseiten.ist_leer(bild):
             ab.schreiben_bytes(f"vorschau-{s:05d}.png", vorschau.vorschaubild(bild))
             if not ist_pdf:
                 puffer = io.BytesIO()
                 bild.convert("1").save(puffer, format="PDF", resolution=dpi)
                 ab.schreiben_bytes(f"seite-{s:05d}.pdf", puffer.getvalue())
-            return {"modus": "original" if ist_pdf else "voll", "text": "", "leer": True, "quelle": "ocr", "drehung": 0}
+            return {
+                "modus": "original" if ist_pdf else "voll",
+                "text": "",
+                "leer": True,
+                "quelle": "ocr",
+                "drehung": 0,
+                "bild": merkmale,
+            }
         nur_text = ist_pdf and not pdf_gedreht
         ergebnis = ocr.seite_erkennen(bild, dpi=dpi, nur_text=nur_text)
         drehung = 0
@@ -235,6 +259,7 @@ def _seite_verarbeiten(
             "leer": False,
             "quelle": "ocr",
             "drehung": drehung,
+            "bild": merkmale,
         }
     finally:
         bild.close()

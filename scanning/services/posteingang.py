@@ -462,10 +462,11 @@ def posteingang_zuordnen(
         p.verarbeitet_am = p.verarbeitet_am or p.zugeordnet_am
         p.team = p.team or akte.team
         p.save()
-        if register_gewaehlt and not automatisch and register.nummer != p.register_nummer:
-            # The caseworker corrected the proposed register: training data for the classifier.
+        anders = (register_gewaehlt and register.nummer != p.register_nummer) or (art and art != p.dokumentart)
+        if anders and not automatisch:
+            # The caseworker corrected the proposed kind or register: training data for the classifier.
             posteingang_korrektur_speichern(
-                behoerde_id=p.behoerde_id, text=p.text, register_nummer=register.nummer, user=user
+                behoerde_id=p.behoerde_id, text=p.text, register_nummer=register.nummer, art=art, user=user
             )
         protokollieren(
             aktion=Aktion.AENDERN,

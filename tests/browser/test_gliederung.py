@@ -68,7 +68,7 @@ def test_caseworker_restructures_a_legacy_file(browser, server, welt, gliederung
     page = _anmelden(context, server, welt["sb"].username)
     page.goto(f"{server.url}/poststelle/altakten/gliederung/{g.pk}/")
     assert page.get_by_role("heading", name=re.compile("Altakte gliedern")).is_visible()
-    legenden = page.locator("fieldset.gliederung-dokument legend")
+    legenden = page.locator("section.gliederung-dokument h2")
     assert legenden.count() == anzahl
     for n in range(1, g.seiten + 1):  # lazy thumbnails: scroll each into view and wait until it is drawn
         page.locator(f"img[alt='Seite {n}']").scroll_into_view_if_needed()
@@ -85,8 +85,24 @@ def test_caseworker_restructures_a_legacy_file(browser, server, welt, gliederung
     # correct the first document's kind
     page.locator("select[name='art_1']").select_option("aufenthaltstitel")
     page.get_by_role("button", name="Gruppierung aktualisieren").click()
-    assert page.locator("fieldset.gliederung-dokument legend").count() == anzahl - 1
+    assert page.locator("section.gliederung-dokument h2").count() == anzahl - 1
     page.screenshot(path="/tmp/gliederung-vorschau.png", full_page=False)
+
+    # Mouse: a click on the line between pages 1 and 2 starts a new document at page 2 (the page re-groups)
+    assert not page.locator("input[name='beginn_2']").is_checked()
+    with page.expect_navigation():  # the page re-groups (a form submission)
+        page.locator("li.gliederung-grenze[data-vor='2']").click()
+    assert page.locator("input[name='beginn_2']").is_checked()
+    assert page.locator("section.gliederung-dokument h2").count() == anzahl
+    # Keyboard only: the focus is back on page 2; V joins its document with the previous one again
+    assert page.evaluate("document.activeElement.id") == "seite-2"
+    with page.expect_navigation():
+        page.keyboard.press("v")
+    assert not page.locator("input[name='beginn_2']").is_checked()
+    assert page.locator("section.gliederung-dokument h2").count() == anzahl - 1
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.id") == "seite-3"
+    _axe(page, "altakte-gliedern-tastatur")
 
     page.get_by_role("button", name="Gliederung übernehmen").click()
     assert page.get_by_text(f"in {anzahl - 1} Dokumente gegliedert").is_visible()

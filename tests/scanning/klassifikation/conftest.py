@@ -10,20 +10,21 @@ from pathlib import Path
 import joblib
 import pytest
 
-from scanning.klassifikation import modell
-from scanning.klassifikation.training import TRAININGSDATEI, trainingsdaten_lesen
+from scanning.klassifikation import beispiele, bildmerkmale, modell
+from scanning.klassifikation.training import TRAININGSDATEI, trainingsmodell
 
 
 def _modelldatei() -> Path:
     """Keyed by the training set and the model code, so a change trains anew."""
-    h = hashlib.sha256(TRAININGSDATEI.read_bytes() + Path(modell.__file__).read_bytes()).hexdigest()[:16]
+    code = b"".join(Path(m.__file__).read_bytes() for m in (modell, beispiele, bildmerkmale) if m.__file__)
+    h = hashlib.sha256(TRAININGSDATEI.read_bytes() + code).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"auslaenderakte-klassifikator-test-{h}.joblib"
 
 
 def trainiertes_modell() -> Path:
     pfad = _modelldatei()
     if not pfad.exists():
-        k = modell.trainieren(trainingsdaten_lesen())
+        k = trainingsmodell()
         tmp = pfad.with_suffix(f".{os.getpid()}.tmp")
         joblib.dump(k, tmp, compress=3)
         os.replace(tmp, pfad)

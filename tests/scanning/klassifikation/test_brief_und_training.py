@@ -83,3 +83,72 @@ def test_filing_into_another_register_is_stored_as_a_correction():
     k = Klassifikationskorrektur.objects.get()
     assert k.quelle == "posteingang" and k.abschnitte == [{"von": 1, "bis": 2, "art": "verpflichtungserklaerung"}]
     assert k.angelegt_von == sb and k.behoerde_id == akte.behoerde_id
+
+
+def _betreuung(name: str) -> str:
+    return (
+        f"Amtsgericht Offenbach\nBetreuungsgericht\nBeschluss\nIn der Betreuungssache {name}\n"
+        "Für den Betroffenen wird eine Betreuerin bestellt. Aufgabenkreis: Vertretung gegenüber Behörden."
+    )
+
+
+def _beschaeftigung(firma: str) -> str:
+    return (
+        f"Erklärung zum Beschäftigungsverhältnis\nFormblatt der Bundesagentur für Arbeit\nArbeitgeber {firma}\n"
+        "wöchentliche Arbeitszeit 40 Stunden\nArbeitsentgelt brutto"
+    )
+
+
+@pytest.mark.django_db
+def test_kind_chosen_when_filing_into_register_03_or_12_teaches_the_next_retraining(trainiert):
+    """Registers 03 and 12 hold several kinds, so only the kind chosen in the in-tray's filing form says what the
+    letter is: a court's guardianship decision the classifier calls "Schreiben" is filed as "Gerichtsschreiben"
+    (12), a Federal Employment Agency form it calls "Arbeitsvertrag" (05) as "Antrag" (03). After retraining the
+    next such letter gets the caseworkers' kind."""
+    from scanning import services
+    from scanning.klassifikation.tasks import neu_trainieren
+    from tests.scanning import scans
+
+    betreuung, beschaeftigung = _betreuung("Olena Petrov"), _beschaeftigung("Pflegedienst Sonne")
+    assert brief_einordnen(betreuung) == ("schreiben", "12")
+    assert brief_einordnen(beschaeftigung) == ("arbeitsvertrag", "05")
+    sb = f.benutzer("OF", "sachbearbeitung")
+    akte = f.AkteFactory()
+    faelle = [(_betreuung(n), "schreiben", "12", "12", "gericht") for n in ("Ivan Nowak", "Maria Demir", "Samir Silva")]
+    faelle += [(_beschaeftigung(x), "arbeitsvertrag", "05", "03", "antrag") for x in ("Bau AG", "Gastro KG", "IT AG")]
+    for text, vorschlag, vorschlag_register, register, art in faelle:
+        p = services.posteingang_annehmen(
+            behoerde=f.behoerde("OF"), datei=io.BytesIO(scans.kleines_pdf()), dateiname="a.pdf", einreihen=False
+        )
+        Posteingang.objects.filter(pk=p.pk).update(
+            schritt=Posteingang.Schritt.ERKANNT, status="in_verarbeitung", text=text, seiten=1, blatt=1,
+            mime_type="application/pdf", register_nummer=vorschlag_register, dokumentart=vorschlag,
+        )  # fmt: skip
+        services.posteingang_zuordnen(
+            posteingang=Posteingang.objects.get(pk=p.pk), akte=akte, user=sb, register=f.register(register), art=art
+        )
+    gespeichert = sorted(k.abschnitte[0]["art"] for k in Klassifikationskorrektur.objects.all())
+    assert gespeichert == ["antrag"] * 3 + ["gericht"] * 3
+    neu_trainieren()
+    assert brief_einordnen(betreuung) == ("gericht", "12")
+    assert brief_einordnen(beschaeftigung) == ("antrag", "03")
+
+
+@pytest.mark.django_db
+def test_filing_with_the_proposed_kind_and_register_stores_no_correction():
+    from scanning import services
+    from tests.scanning import scans
+
+    sb = f.benutzer("OF", "sachbearbeitung")
+    p = services.posteingang_annehmen(
+        behoerde=f.behoerde("OF"), datei=io.BytesIO(scans.kleines_pdf()), dateiname="a.pdf", einreihen=False
+    )
+    Posteingang.objects.filter(pk=p.pk).update(
+        schritt=Posteingang.Schritt.ERKANNT, status="in_verarbeitung", text=_betreuung("Lina Haddad"), seiten=1,
+        blatt=1, mime_type="application/pdf", register_nummer="12", dokumentart="gericht",
+    )  # fmt: skip
+    services.posteingang_zuordnen(
+        posteingang=Posteingang.objects.get(pk=p.pk), akte=f.AkteFactory(), user=sb, register=f.register("12"),
+        art="gericht",
+    )  # fmt: skip
+    assert not Klassifikationskorrektur.objects.exists()
