@@ -40,5 +40,7 @@ urlpatterns = [
     path("abwesenheit/<int:pk>/beenden/", abwesenheit.abwesenheit_beenden, name="abwesenheit-beenden"),
     path("", include("dms.neueingaenge.urls")),
     path("", include("dms.wiedervorlagen.urls")),
+    path("", include("dms.notizen.urls")),
+    path("", include("dms.gespeicherte_suchen.urls")),
     path("", include("dms.personen.urls")),
 ]

@@ -19,5 +19,6 @@ urlpatterns = [
     path("dokumente/<int:pk>/umlegen/", DokumentUmlegenView.as_view(), name="api-dokument-umlegen"),
     path("", include("dms.neueingaenge.urls_api")),
     path("", include("dms.wiedervorlagen.urls_api")),
+    path("", include("dms.notizen.urls_api")),
     path("", include(router.urls)),
 ]
