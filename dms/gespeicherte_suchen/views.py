@@ -8,8 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from dms.http import AuthenticatedHttpRequest
 from dms.suche import Filter
@@ -18,12 +18,24 @@ from dms.views.common import fehler_melden
 from . import services
 from .models import GespeicherteSuche
 
-AUF_DEM_ARBEITSPLATZ = 20
+AUF_DEM_ARBEITSPLATZ = 50  # every one a user may keep (services.MAX_JE_BENUTZER)
 
 
-def arbeitsplatz_suchen(request: AuthenticatedHttpRequest) -> dict[str, Any]:
-    """The desk part: the user's saved searches by name (one query; no hit counts, which would cost a search each)."""
-    return {"gespeicherte_suchen": list(GespeicherteSuche.objects.visible_to(request.user)[:AUF_DEM_ARBEITSPLATZ])}
+@login_required
+@require_GET
+def gespeicherte_suchen(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _liste(request)
+
+
+def _liste(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The desk part (htmx, loaded after the desk so its query budget stays) or a page: the user's own saved
+    searches by name. No hit counts: each would cost a whole search."""
+    ctx: dict[str, Any] = {
+        "gespeicherte_suchen": list(GespeicherteSuche.objects.visible_to(request.user)[:AUF_DEM_ARBEITSPLATZ])
+    }
+    if getattr(request, "htmx", False):
+        return render(request, "dms/teile/gespeicherte_suchen.html", ctx)
+    return render(request, "dms/gespeicherte_suchen.html", ctx)
 
 
 @login_required
@@ -54,5 +66,7 @@ def suche_loeschen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as exc:
         fehler_melden(request, exc)
     else:
+        if getattr(request, "htmx", False):
+            return _liste(request)
         messages.success(request, f"Die gespeicherte Suche „{suche.name}“ ist gelöscht.")
     return redirect("arbeitsplatz")

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from dms.access import Zugang, zugang
 from dms.audit import Aktion
-from dms.gespeicherte_suchen.views import arbeitsplatz_suchen
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Protokolleintrag
 from dms.neueingaenge.views import neueingaenge_abschnitt
@@ -101,7 +100,6 @@ def arbeitsplatz(request: AuthenticatedHttpRequest) -> HttpResponse:
         **neueingaenge_abschnitt(request),
         "zuletzt": zuletzt_geoeffnet(request),
         "meine_akten": meine_akten,
-        **arbeitsplatz_suchen(request),
     }
     for abschnitt in ABSCHNITTE:
         ctx.update(abschnitt(request, z))
