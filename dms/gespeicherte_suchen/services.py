@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models.functions import Lower
 
 from dms.audit import Aktion, protokollieren
 from dms.services.fehler import feldfehler
@@ -35,7 +36,7 @@ def suche_speichern(
     *, user: User, name: str, q: str, filter_: Filter | None = None, request: HttpRequest | None = None
 ) -> GespeicherteSuche:
     name = " ".join((name or "").split())
-    q = (q or "").strip()[:500]
+    q = " ".join((q or "").split())[:500]
     if not name:
         raise feldfehler("name", "Bitte geben Sie der Suche einen Namen.")
     if len(name) > NAME_LAENGE:
@@ -67,3 +68,25 @@ def suche_loeschen(*, suche: GespeicherteSuche, user: User, request: HttpRequest
             aktion=Aktion.LOESCHEN, user=user, request=request, objekt=suche, details={"gespeicherte_suche": suche.pk}
         )
         GespeicherteSuche.objects.filter(pk=suche.pk).delete()
+
+
+def gespeicherte_suchen_entfernen(
+    *, suchbegriffe: list[str], user: User | None, request: HttpRequest | None = None
+) -> int:
+    """Deletion by law (dms/aussonderung/loeschung.py): saved searches whose query is one of the deleted person's
+    names, AZR number or Aktenzeichen (compared as the audit trail's search terms are: case and spacing ignored)
+    go with the file, whoever saved them. A search that merely contains such a word stays (it may mean someone
+    else); the audit entry records only the count. Inside the caller's transaction."""
+    begriffe = {" ".join(b.lower().split()) for b in suchbegriffe if b.strip()}
+    if not begriffe:
+        return 0
+    treffer = GespeicherteSuche.objects.annotate(q_klein=Lower("q")).filter(q_klein__in=begriffe)
+    anzahl, _ = treffer.delete()
+    if anzahl:
+        protokollieren(
+            aktion=Aktion.LOESCHEN,
+            user=user,
+            request=request,
+            details={"aussonderung": "gespeicherte_suchen_geloescht", "anzahl": anzahl},
+        )
+    return anzahl
