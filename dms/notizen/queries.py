@@ -12,20 +12,14 @@ if TYPE_CHECKING:
     from dms.models import Akte, Dokument
 
 
+def _neueste_zuerst(user: AbstractBaseUser | AnonymousUser) -> NotizQuerySet:
+    return Notiz.objects.visible_to(user).select_related("verfasst_von", "dokument").order_by("-angelegt_am", "-id")
+
+
 def notizen_der_akte(user: AbstractBaseUser | AnonymousUser, akte: Akte) -> NotizQuerySet:
     """Every note of the file, those on its documents included (they name their document)."""
-    return (
-        Notiz.objects.visible_to(user)
-        .filter(akte=akte)
-        .select_related("verfasst_von", "dokument")
-        .order_by("-angelegt_am", "-id")
-    )
+    return _neueste_zuerst(user).filter(akte=akte)
 
 
 def notizen_des_dokuments(user: AbstractBaseUser | AnonymousUser, dokument: Dokument) -> NotizQuerySet:
-    return (
-        Notiz.objects.visible_to(user)
-        .filter(dokument=dokument)
-        .select_related("verfasst_von", "dokument")
-        .order_by("-angelegt_am", "-id")
-    )
+    return _neueste_zuerst(user).filter(dokument=dokument)
