@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dms', '0013_gericht_blattzaehlung'),
+        ('dms', '0021_vorgang_wiedervorlage_entfernen'),  # assigned 0015 after 0013; rebased onto main's last
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
