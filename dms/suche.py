@@ -1,24 +1,31 @@
 """Search over what a user may see: full text (PostgreSQL, German configuration) and file look-up by name,
 AZR-Nummer, Aktenzeichen and date of birth. Results are grouped by file with highlighted snippets.
 
+Other sources join the same box: internal notes on files and documents (`dms.notizen`, grouped with their file),
+and sources that apps above dms register with `suchquelle_registrieren` (the mail room's in-tray items, in
+`ScanningConfig.ready`), so dms never imports them.
+
 Query syntax (one box): words are stemmed (``Aufenthaltstitel`` finds ``Aufenthaltstiteln``), ``"a phrase"``,
 ``-ausschluss``, ``oder``/``or``, and ``wort*`` for a prefix.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import F, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from dms.models import Akte, Dokument
+from dms.notizen.models import NOTIZ_SUCHVEKTOR, Notiz
+from dms.protokoll.kette import mac, schluessel, schreibschluessel
 from dms.queries import akte_schnellsuche_q
 
 if TYPE_CHECKING:
@@ -30,6 +37,8 @@ _PRAEFIX = re.compile(r"(?<![\w\"])([^\W\d_][\w]{1,40})\*", re.UNICODE)
 _MARKIERT = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
 MAX_DOKUMENTE = 50
 MAX_AKTEN = 50
+MAX_NOTIZEN = 50
+MAX_QUELLENTREFFER = 50
 # Ranking reads every matching document's vector; for very common words only this many candidates are ranked
 # (the first ones the GIN index yields, in storage order), which keeps the search fast on millions of documents.
 MAX_KANDIDATEN = 2000
@@ -60,11 +69,31 @@ def dokumente_volltext(qs: QuerySet[Dokument], q: str) -> QuerySet[Dokument]:
     return qs.filter(suchvektor=query).annotate(rang=SearchRank(F("suchvektor"), query))
 
 
-def protokoll_details(q: str, treffer: int) -> dict[str, Any]:
-    """What the audit trail keeps of a search: a hash of the normalised term (so an auditor can check whether a
-    given name was searched for) and the number of files found, never the term itself (names are personal data and
-    the trail is read by more roles than the search)."""
-    return {"q_sha256": hashlib.sha256(" ".join(q.lower().split()).encode()).hexdigest(), "akten": treffer}
+def _suchbegriff_normalisiert(q: str) -> str:
+    return " ".join(q.lower().split())
+
+
+def suchbegriff_hmac(q: str, schluessel_id: str | None = None) -> str:
+    """Keyed hash (HMAC-SHA256 with the audit trail's key, never in the database) of the normalised search term.
+
+    Without the key nobody can test guessed names against the trail (a plain SHA-256 of a name is found by
+    hashing a list of names); with it an auditor can still answer "was this name searched for?"."""
+    key = schluessel(schluessel_id) if schluessel_id else schreibschluessel()[1]
+    return mac(key, "suchbegriff:" + _suchbegriff_normalisiert(q))
+
+
+def suchbegriff_hmacs(q: str) -> list[str]:
+    """The term's keyed hash under every configured key (entries written before a key rotation)."""
+    return sorted({suchbegriff_hmac(q, kid) for kid in settings.AUDIT_HMAC_KEYS})
+
+
+def protokoll_details(q: str, treffer: int, **weitere: Any) -> dict[str, Any]:
+    """What the audit trail keeps of a search: a keyed hash of the normalised term and the id of its key (so an
+    auditor holding the key can check whether a given name was searched for, and nobody else can), and the number
+    of files found; never the term itself (names are personal data and the trail is read by more roles than the
+    search)."""
+    kid, _ = schreibschluessel()
+    return {"q_hmac": suchbegriff_hmac(q, kid), "q_schluessel": kid, "akten": treffer, **weitere}
 
 
 def ausschnitt_html(headline: str) -> SafeString:
@@ -127,10 +156,61 @@ class Dokumenttreffer:
 
 
 @dataclass
+class Notiztreffer:
+    id: int
+    dokument_id: int | None
+    dokument_titel: str
+    verfasst_von: str
+    angelegt_am: datetime
+    snippet: SafeString
+
+
+@dataclass
 class Aktentreffer:
     akte: Akte
     grund: str = ""
     dokumente: list[Dokumenttreffer] = field(default_factory=list)
+    notizen: list[Notiztreffer] = field(default_factory=list)
+
+
+@dataclass
+class Quellentreffer:
+    """A hit from a registered source (an in-tray item): `art` names it in the API (`{"posteingang": {...}}`)."""
+
+    art: str
+    id: int
+    titel: str
+    status: str
+    status_text: str
+    eingegangen_am: datetime
+    url: str
+    snippet: SafeString
+
+
+# A source above dms: (user, query) -> its hits, at most MAX_QUELLENTREFFER, only what the user may see there.
+Suchquelle = Callable[["AbstractBaseUser | AnonymousUser", SearchQuery], list[Quellentreffer]]
+SUCHQUELLEN: list[Suchquelle] = []
+
+
+def suchquelle_registrieren(quelle: Suchquelle) -> None:
+    """Apps above dms add what their users may find (registered in `AppConfig.ready`; dms never imports them)."""
+    if quelle not in SUCHQUELLEN:
+        SUCHQUELLEN.append(quelle)
+
+
+def ausschnitt(feld: str, query: SearchQuery) -> SearchHeadline:
+    """The highlighted snippet of a text column, markers for `ausschnitt_html`."""
+    return SearchHeadline(
+        feld,
+        query,
+        config="german",
+        start_sel=START,
+        stop_sel=STOP,
+        max_words=30,
+        min_words=12,
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
 
 
 @dataclass
@@ -139,12 +219,16 @@ class Suchergebnis:
     gruppen: list[Aktentreffer]
     dokumente_gesamt: int
     begrenzt: bool
+    notizen_gesamt: int = 0
+    weitere: list[Quellentreffer] = field(default_factory=list)
 
 
 def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | None = None) -> Suchergebnis:
     """Files found by their identifiers first, then files with matching documents (best rank first).
 
-    Query count is constant: files by identifier (1), document ids by rank (1), snippets (1), their files (1).
+    Query count is constant: files by identifier (1), document ids by rank (1), snippets (1), notes (1), their
+    files (1), one per registered source (the in-tray: 1). Notes and other sources join only while no document
+    filter is set (the filters narrow documents: register, procedure kind, date of receipt).
     """
     filter_ = filter_ or Filter()
     q = q.strip()[:500]
@@ -176,23 +260,17 @@ def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | Non
             treffer = [
                 dict(t)
                 for t in Dokument.objects.filter(pk__in=rangliste)
-                .annotate(
-                    headline=SearchHeadline(
-                        "text",
-                        query,
-                        config="german",
-                        start_sel=START,
-                        stop_sel=STOP,
-                        max_words=30,
-                        min_words=12,
-                        max_fragments=2,
-                        fragment_delimiter=" … ",
-                    )
-                )
+                .annotate(headline=ausschnitt("text", query))
                 .values("id", "akte_id", "titel", "register__nummer", "eingangsdatum", "headline")
             ]
             treffer.sort(key=lambda t: reihenfolge[t["id"]])
-    fehlende = {t["akte_id"] for t in treffer} - set(gruppen)
+    notizen: list[dict[str, Any]] = []
+    weitere: list[Quellentreffer] = []
+    if query is not None and not filter_.aktiv:
+        notizen = _notizen(user, query)
+        for quelle in SUCHQUELLEN:
+            weitere += quelle(user, query)[:MAX_QUELLENTREFFER]
+    fehlende = ({t["akte_id"] for t in treffer} | {n["akte_id"] for n in notizen}) - set(gruppen)
     if fehlende:
         for akte in sichtbar.filter(pk__in=fehlende).with_person():
             gruppen[akte.pk] = Aktentreffer(akte=akte, grund="")
@@ -210,9 +288,23 @@ def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | Non
                 snippet=ausschnitt_html(t["headline"] or ""),
             )
         )
-    # Identifier hits first, then files in the order of their best document.
+    for n in notizen:
+        gruppe = gruppen.get(n["akte_id"])
+        if gruppe is None:
+            continue
+        gruppe.notizen.append(
+            Notiztreffer(
+                id=n["id"],
+                dokument_id=n["dokument_id"],
+                dokument_titel=n["dokument__titel"] or "",
+                verfasst_von=n["verfasst_von__username"],
+                angelegt_am=n["angelegt_am"],
+                snippet=ausschnitt_html(n["headline"] or ""),
+            )
+        )
+    # Identifier hits first, then files in the order of their best document, then files found by a note.
     erste_treffer = []
-    for t in treffer:
+    for t in [*treffer, *notizen]:
         if t["akte_id"] not in erste_treffer:
             erste_treffer.append(t["akte_id"])
     identifikator = [pk for pk in reihenfolge_akten if gruppen[pk].grund]
@@ -222,7 +314,25 @@ def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | Non
         gruppen=[gruppen[pk] for pk in identifikator + rest if pk in gruppen],
         dokumente_gesamt=len(treffer),
         begrenzt=begrenzt,
+        notizen_gesamt=len(notizen),
+        weitere=weitere,
     )
+
+
+def _notizen(user: AbstractBaseUser | AnonymousUser, query: SearchQuery) -> list[dict[str, Any]]:
+    """Notes the user may see (her authority's, in files she may see) matching the query, newest first, with
+    their snippet: one query on the notes' GIN index."""
+    return [
+        dict(n)
+        for n in Notiz.objects.visible_to(user)
+        .annotate(suchvektor=NOTIZ_SUCHVEKTOR)
+        .filter(suchvektor=query)
+        .annotate(headline=ausschnitt("text", query))
+        .order_by("-angelegt_am", "-id")
+        .values("id", "akte_id", "dokument_id", "dokument__titel", "verfasst_von__username", "angelegt_am", "headline")[
+            :MAX_NOTIZEN
+        ]
+    ]
 
 
 def _identifikator_q(q: str) -> Q:

@@ -41,5 +41,7 @@ urlpatterns = [
     path("", include("dms.neueingaenge.urls")),
     path("", include("dms.wiedervorlagen.urls")),
     path("", include("dms.seitenbearbeitung.urls")),
+    path("", include("dms.notizen.urls")),
+    path("", include("dms.gespeicherte_suchen.urls")),
     path("", include("dms.personen.urls")),
 ]

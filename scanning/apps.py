@@ -10,14 +10,18 @@ class ScanningConfig(AppConfig):
         from dms.access import zugang
         from dms.navigation import Menuepunkt, menuepunkt_registrieren
         from dms.services import nach_umlegung_registrieren
+        from dms.suche import suchquelle_registrieren
         from dms.views.arbeitsplatz import abschnitt_registrieren
 
         from . import betrieb
         from .altakten.zugriff import darf_fortschritt_sehen
         from .postkorb.queries import arbeitsplatz_abschnitt
+        from .postkorb.suche import postkorb_durchsuchen
 
         # The start page lives in dms, which never imports the mail room: the in-tray part is registered here.
         abschnitt_registrieren(arbeitsplatz_abschnitt)
+        # The search box (dms.suche) finds items waiting in the in-trays the user sees.
+        suchquelle_registrieren(postkorb_durchsuchen)
         from .services.posteingang import posteingang_umgelegt
 
         # A document moved to another file (dms.services.dokument_umlegen): the Posteingangsbuch follows it.

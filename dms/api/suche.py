@@ -1,6 +1,9 @@
-"""GET /api/v1/suche/?q= : files and documents the caller may see, grouped by file, with highlighted snippets."""
+"""GET /api/v1/suche/?q= : files, documents and notes the caller may see, grouped by file, with highlighted snippets;
+then items waiting in the in-trays she sees (`{"posteingang": {"id", "status", "eingegangen_am"}, "snippet"}`)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
@@ -33,9 +36,13 @@ class SucheView(APIView):
             return Response({"q": ["Bitte geben Sie einen Suchbegriff an."]}, status=400)
         ergebnis = suchen(request.user, q, Filter.aus(request.query_params))
         protokollieren(
-            aktion=Aktion.SUCHE, request=request, details={**protokoll_details(q, len(ergebnis.gruppen)), "api": True}
+            aktion=Aktion.SUCHE,
+            request=request,
+            details=protokoll_details(
+                q, len(ergebnis.gruppen), notizen=ergebnis.notizen_gesamt, weitere=len(ergebnis.weitere), api=True
+            ),
         )
-        results = [
+        results: list[dict[str, Any]] = [
             {
                 "akte": {
                     "id": g.akte.pk,
@@ -54,8 +61,26 @@ class SucheView(APIView):
                     }
                     for d in g.dokumente
                 ],
+                "notizen": [
+                    {
+                        "id": n.id,
+                        "dokument": n.dokument_id,
+                        "verfasst_von": n.verfasst_von,
+                        "angelegt_am": n.angelegt_am,
+                        "snippet": str(n.snippet),
+                    }
+                    for n in g.notizen
+                ],
             }
             for g in ergebnis.gruppen
+        ]
+        results += [
+            {
+                t.art: {"id": t.id, "status": t.status, "eingegangen_am": t.eingegangen_am},
+                "titel": t.titel,
+                "snippet": str(t.snippet),
+            }
+            for t in ergebnis.weitere
         ]
         return Response(
             {
@@ -64,6 +89,7 @@ class SucheView(APIView):
                 "previous": None,
                 "dokumente_gesamt": ergebnis.dokumente_gesamt,
                 "begrenzt": ergebnis.begrenzt,
+                "notizen_gesamt": ergebnis.notizen_gesamt,
                 "results": results,
             }
         )

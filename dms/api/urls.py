@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("dms.neueingaenge.urls_api")),
     path("", include("dms.wiedervorlagen.urls_api")),
     path("", include("dms.seitenbearbeitung.urls_api")),
+    path("", include("dms.notizen.urls_api")),
     path("", include(router.urls)),
 ]

@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from dms.audit import Aktion, protokollieren
+from dms.gespeicherte_suchen.services import gespeicherte_suchen_entfernen
 from dms.models import Akte, DateiBEintrag, Dokument, Person
 from dms.protokoll.pseudonymisierung import protokoll_pseudonymisieren
 
@@ -191,9 +192,13 @@ def akte_loeschen(
 ) -> tuple[Loeschbilanz, tuple[str, int]]:
     """Pseudonymise the audit trail, then delete documents, procedures, the file and (if it has no other file) the
     person. Inside the caller's transaction; storage is emptied after the commit."""
+    begriffe = suchbegriffe(akte)
     ps = protokoll_pseudonymisieren(
-        akte_id=akte.pk, suchbegriffe=suchbegriffe(akte), rechtsgrundlage=rechtsgrundlage, user=user, request=request
+        akte_id=akte.pk, suchbegriffe=begriffe, rechtsgrundlage=rechtsgrundlage, user=user, request=request
     )
+    # Notes (dms/notizen) go with their file and documents below (umfang_sammeln finds them by their keys);
+    # saved searches are the users' own rows with no key to the file: those for the person's names go here.
+    gespeicherte_suchen_entfernen(suchbegriffe=begriffe, user=user, request=request)
     bilanz, _ = dokumente_loeschen(dokument_ids=Dokument.objects.filter(akte=akte).values_list("pk", flat=True))
     wurzeln: dict[type[models.Model], set[int]] = {Akte: {akte.pk}}
     if not Akte.objects.filter(person_id=akte.person_id).exclude(pk=akte.pk).exists():

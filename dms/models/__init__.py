@@ -18,7 +18,9 @@ from dms.aussonderung.models import (  # noqa: F401 - retention and deletion (is
     Loeschung,
 )
 from dms.gericht.models import Aktenvorlage, Blatt, Einsichtskopie, Siegel
+from dms.gespeicherte_suchen.models import GespeicherteSuche
 from dms.neueingaenge.models import Neueingang, NeueingangGelesen
+from dms.notizen.models import Notiz
 from dms.postausgang.models import Ausgangsschreiben, Briefvorlage
 from dms.wiedervorlagen.models import Wiedervorlage
 
@@ -38,9 +40,11 @@ __all__ = [
     "DokumentVersion",
     "Dokumentart",
     "Einsichtskopie",
+    "GespeicherteSuche",
     "Mitgliedschaft",
     "Neueingang",
     "NeueingangGelesen",
+    "Notiz",
     "Person",
     "ProtokollPruefung",
     "Protokolleintrag",

@@ -3,7 +3,8 @@
 What personal data entries carry today (inventory, docs/protokoll.md): the file's Aktenzeichen (column), and in
 `details` free text and identifiers such as a hand-over's `grund`, a filing's `grund`, a scanned item's `dateiname`,
 an imported file's `frueheres_aktenzeichen` and `paket`, a Datei-B read's `datei_b` (an Aktenzeichen) and a search's
-`q_sha256` (an unkeyed hash of the search term, so a guessed name can be confirmed). Everything else in an entry is
+`q_hmac` (a keyed hash of the search term: only a key holder can confirm a guessed name; entries written before
+the change carry `q_sha256`, an unkeyed hash anyone could confirm a name with). Everything else in an entry is
 ids, times, actions and staff accounts, which stay.
 
 The entry's hash covers its personal part only through a salted digest (`dms.protokoll.kette`). Pseudonymising
@@ -15,6 +16,7 @@ exactly this update; `protokoll_pruefen` accepts a pseudonymised entry only when
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,7 +27,7 @@ from django.db.models import Q
 from dms.audit import protokollieren
 from dms.models import Dokument, Vorgang
 from dms.models.protokoll import Protokolleintrag
-from dms.suche import protokoll_details
+from dms.suche import suchbegriff_hmacs
 
 from .kette import mengen_summe, pseudonym
 
@@ -67,9 +69,12 @@ def _auswahl(akte_id: int, objekte: Iterable[tuple[str, Any]], suchbegriffe: Ite
     q = Q(akte_id_wert=akte_id)
     for typ, oid in paare:
         q |= Q(objekt_typ=typ, objekt_id=oid)
-    hashes = sorted({protokoll_details(begriff, 0)["q_sha256"] for begriff in suchbegriffe if begriff.strip()})
-    if hashes:
-        q |= Q(aktion=Aktion.SUCHE, details__q_sha256__in=hashes)
+    begriffe = [b for b in suchbegriffe if b.strip()]
+    if begriffe:
+        hmacs = sorted({h for b in begriffe for h in suchbegriff_hmacs(b)})
+        # Entries written before the keyed hash (unkeyed SHA-256 of the same normalised term).
+        alte = sorted({hashlib.sha256(" ".join(b.lower().split()).encode()).hexdigest() for b in begriffe})
+        q |= Q(aktion=Aktion.SUCHE, details__q_hmac__in=hmacs) | Q(aktion=Aktion.SUCHE, details__q_sha256__in=alte)
     return q
 
 

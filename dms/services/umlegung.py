@@ -15,6 +15,7 @@ from dms.gericht.blaetter import blaetter_entfernen, blaetter_zuteilen
 from dms.models import Akte, Dokument, Register, Vorgang
 from dms.neueingaenge.models import Neueingang
 from dms.neueingaenge.services import neueingang_vermerken
+from dms.notizen.services import notizen_umlegen
 
 from .fehler import feldfehler
 
@@ -75,6 +76,8 @@ def dokument_umlegen(
             dokument=dokument, grund=f"umgelegt nach {akte.aktenzeichen}: {grund}", user=user, request=request
         )
         Dokument.objects.filter(pk=dokument.pk).update(akte=akte, register=ziel_register, vorgang=vorgang)
+        # Notes on the document go with it (docs/schreibtisch.md, "Notizen"); notes on the old file stay there.
+        notizen_umlegen(dokument_id=dokument.pk, nach_akte_id=akte.pk)
         aktuelle = dokument.versionen.order_by("-nummer").first()
         if aktuelle is not None:
             blaetter_zuteilen(version=aktuelle, user=user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from dms.audit import Aktion, protokollieren
@@ -23,9 +24,15 @@ def suche(request: AuthenticatedHttpRequest) -> HttpResponse:
         protokollieren(
             aktion=Aktion.SUCHE,
             request=request,
-            details=protokoll_details(q, len(ergebnis.gruppen) if ergebnis else 0),
+            details=protokoll_details(
+                q,
+                len(ergebnis.gruppen) if ergebnis else 0,
+                notizen=ergebnis.notizen_gesamt if ergebnis else 0,
+                weitere=len(ergebnis.weitere) if ergebnis else 0,
+            ),
         )
     ctx = {
+        "suchen_speichern_url": reverse("suche-speichern"),
         "suchbegriff": q,
         "ergebnis": ergebnis,
         "filter": filter_,

@@ -14,6 +14,8 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Q, QuerySet
 
@@ -60,6 +62,11 @@ class PosteingangQuerySet(models.QuerySet["Posteingang"]):
 
     def offen(self) -> PosteingangQuerySet:
         return self.filter(status__in=[Posteingang.Status.EINGEGANGEN, Posteingang.Status.IN_VERARBEITUNG])
+
+
+# The recognised text of items waiting in an in-tray, as the search box reads it (scanning/postkorb/suche.py); the
+# partial GIN index below is built on exactly this expression, for exactly those items.
+POSTKORB_SUCHVEKTOR = SearchVector("text", config="german")
 
 
 def original_pfad(instance: Posteingang, filename: str) -> str:
@@ -195,6 +202,7 @@ class Posteingang(models.Model):
             models.Index(fields=["status", "aktualisiert_am"]),
             models.Index(fields=["team", "status"]),
             models.Index(fields=["behoerde", "sha256"]),
+            GinIndex(POSTKORB_SUCHVEKTOR, condition=Q(status="zu_pruefen"), name="posteingang_postkorb_text_gin"),
         ]
         constraints = [
             models.UniqueConstraint(

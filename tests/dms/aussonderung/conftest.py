@@ -77,8 +77,8 @@ def dokument_mit_dateien(akte, register: str = "03", titel: str = "Bescheid"):  
 
 @pytest.fixture
 def akte_faellig(db, beamter):
-    """A file of OF closed by death six years ago (Datei B: 5 years), with two documents, a procedure and traces in
-    the audit trail (a read, a search for the name)."""
+    """A file of OF closed by death six years ago (Datei B: 5 years), with two documents, a procedure, notes, a
+    saved search for the name and traces in the audit trail (a read, a search for the name)."""
     person = f.PersonFactory(familienname=NAME, vornamen=VORNAME, azr_nummer=AZR, geburtsname=NAME)
     sb = f.benutzer("OF", Rolle.SACHBEARBEITUNG)
     akte = f.AkteFactory(person=person, sachbearbeitung=sb)
@@ -86,6 +86,14 @@ def akte_faellig(db, beamter):
     dokument_mit_dateien(akte, "03")
     d2 = dokument_mit_dateien(akte, "09", "Ausweisung")
     type(d2).objects.filter(pk=d2.pk).update(vorgang=vorgang)
+    # Internal notes on the file and on a document, and a colleague's saved search for the name (issue 12): the
+    # deletion must leave none of them behind.
+    from dms.gespeicherte_suchen.services import suche_speichern
+    from dms.notizen.services import notiz_anlegen
+
+    notiz_anlegen(user=sb, akte=akte, text=f"{NAME}, {VORNAME} ruft zurück")
+    notiz_anlegen(user=sb, dokument=d2, text=f"AZR {AZR} geprüft")
+    suche_speichern(user=f.benutzer("OF", Rolle.SACHBEARBEITUNG), name="Mein Fall", q=f"  {NAME.upper()} ")
     protokollieren(aktion=Aktion.LESEN, user=sb, objekt=akte, details={"grund": f"Akte {NAME} gelesen"})
     from dms.suche import protokoll_details
 

@@ -3,6 +3,8 @@ and it is the only change the trigger lets through; any other use of it is detec
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -31,6 +33,12 @@ def akte_mit_spuren(sachbearbeitung):
         ),
         protokollieren(aktion=Aktion.HERUNTERLADEN, user=sachbearbeitung, objekt=dokument, details={"version": 1}),
         protokollieren(aktion=Aktion.SUCHE, user=sachbearbeitung, details=protokoll_details("Öztürk  Ayşe", 1)),
+        # Written before search terms were keyed (an unkeyed SHA-256): deletion by law must find these too.
+        protokollieren(
+            aktion=Aktion.SUCHE,
+            user=sachbearbeitung,
+            details={"q_sha256": hashlib.sha256("öztürk ayşe".encode()).hexdigest(), "akten": 1},
+        ),
     ]
     andere = protokollieren(
         aktion=Aktion.LESEN, user=sachbearbeitung, objekt=f.AkteFactory(), details={"grund": "bleibt"}
@@ -55,18 +63,18 @@ def test_pseudonymising_removes_the_personal_data_and_the_chain_still_verifies(a
     )
     verankern()
 
-    assert ergebnis.anzahl == 4 and ergebnis.pseudonym.startswith("PS-")
+    assert ergebnis.anzahl == 5 and ergebnis.pseudonym.startswith("PS-")
     for e in eintraege:
         e.refresh_from_db()
         assert e.aktenzeichen == ergebnis.pseudonym and e.details == {} and e.personenbezug_salz == ""
         assert e.pseudonymisiert_durch == ergebnis.eintrag_id
     texte = _texte()
     assert akte.aktenzeichen not in texte and "Öztürk" not in texte
-    assert protokoll_details("Öztürk Ayşe", 1)["q_sha256"] not in texte
+    assert protokoll_details("Öztürk Ayşe", 1)["q_hmac"] not in texte
     andere.refresh_from_db()
     assert andere.details == {"grund": "bleibt"}  # another file's entry is untouched
     nachweis = Protokolleintrag.objects.get(id=ergebnis.eintrag_id)
-    assert nachweis.aktion == Aktion.PSEUDONYMISIERUNG and nachweis.details["anzahl"] == 4
+    assert nachweis.aktion == Aktion.PSEUDONYMISIERUNG and nachweis.details["anzahl"] == 5
     assert nachweis.details["rechtsgrundlage"] == "§ 91 AufenthG"
     assert befunde() == []  # chain and both checkpoints (before and after) verify
     # Idempotent: nothing left, nothing written.

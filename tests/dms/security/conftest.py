@@ -324,6 +324,11 @@ def fremde_daten(w: Welt) -> Welt:
         grund=FREMD_MARKER,
         erteilt_von=fremd_user,
     )
+    # Issue 12: a note on the other authority's file and a saved search of its caseworker, both naming the marker.
+    from dms.models import GespeicherteSuche, Notiz
+
+    Notiz.objects.create(pk=FREMD, akte=fremd.akte, dokument=fremd.dokument, text=FREMD_MARKER, verfasst_von=fremd_user)
+    GespeicherteSuche.objects.create(pk=FREMD, user=fremd_user, name=FREMD_MARKER, q=FREMD_MARKER)
     w.weitere = weitere_fremde_objekte(FREMD, FREMD_MARKER, fremd, fremd_user)
     return w
 

@@ -360,11 +360,16 @@ def test_abgegebene_akte_is_not_visible(client_sb, akte):
     assert client_sb.get(f"/akten/{akte.pk}/").status_code == 404
 
 
-def test_search_is_audited_without_the_term(client_sb, akte, sb):
+def test_search_is_audited_without_the_term(client_sb, akte, sb, settings):
     import hashlib
+    import hmac
 
     client_sb.get("/suche/", {"q": "Öztürk"})
     eintrag = Protokolleintrag.objects.filter(aktion="suche", user_id=sb.pk).latest("id")
-    assert "Öztürk" not in str(eintrag.details)
-    assert eintrag.details["q_sha256"] == hashlib.sha256("öztürk".encode()).hexdigest()
+    assert "Öztürk" not in str(eintrag.details) and "q_sha256" not in eintrag.details
+    # Keyed: a dictionary of hashed names (plain SHA-256) does not match; only the key holder can check a name.
+    assert eintrag.details["q_hmac"] != hashlib.sha256("öztürk".encode()).hexdigest()
+    schluessel = settings.AUDIT_HMAC_KEYS[eintrag.details["q_schluessel"]].encode()
+    erwartet = hmac.new(schluessel, "suchbegriff:öztürk".encode(), hashlib.sha256).hexdigest()
+    assert eintrag.details["q_hmac"] == erwartet
     assert eintrag.details["akten"] == 1

@@ -1,0 +1,1 @@
+"""Notizen: short internal notes on a file or a document (docs/schreibtisch.md, "Notizen")."""

@@ -1,0 +1,68 @@
+"""Notiz: a short internal note on a file or on one of its documents, with author and time.
+
+Not a Vermerk: a Vermerk (dms/vermerk.py) is a formal record that becomes a document of the file (a PDF with sheet
+numbers, exported with the file); a note is a working aid of the authority. It is never exported (xdomea), never
+part of a court submission or an inspection copy, and visible only inside the file's own authority.
+
+Writes go through `dms.notizen.services`; reads start at `Notiz.objects.visible_to(user)`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
+from django.db import models
+
+from dms.access import zugang
+from dms.models import Akte, Dokument
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+TEXT_LAENGE = 5000
+
+# The expression the full-text index is built on; the search filters on exactly this expression (dms/suche.py).
+NOTIZ_SUCHVEKTOR = SearchVector("text", config="german")
+
+
+class NotizQuerySet(models.QuerySet["Notiz"]):
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> NotizQuerySet:
+        """The notes of every file the user may see, but only of her own authority: an inspection grant
+        (Akteneinsicht) shows another authority the file, never its internal notes. A restricted file's notes
+        only for those named on it (through `Akte.objects.visible_to`)."""
+        z = zugang(user)
+        if z.behoerde_id is None:
+            return self.none()
+        return self.filter(akte__in=Akte.objects.visible_to(user), akte__behoerde_id=z.behoerde_id)
+
+
+class Notiz(models.Model):
+    akte = models.ForeignKey(Akte, on_delete=models.CASCADE, related_name="notizen", verbose_name="Akte")
+    # Set for a note on a document; the note then follows the document when it is moved (dms/services/umlegung.py).
+    dokument = models.ForeignKey(
+        Dokument, on_delete=models.CASCADE, null=True, blank=True, related_name="notizen", verbose_name="Dokument"
+    )
+    text = models.TextField("Text", max_length=TEXT_LAENGE)
+    verfasst_von = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="verfasst von"
+    )
+    angelegt_am = models.DateTimeField("angelegt am", auto_now_add=True)
+    geaendert_am = models.DateTimeField("zuletzt geändert", null=True, blank=True)
+
+    objects = NotizQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Notiz"
+        verbose_name_plural = "Notizen"
+        ordering = ["-angelegt_am", "-id"]
+        indexes = [
+            models.Index(fields=["akte", "-angelegt_am"], name="notiz_akte_zeit"),
+            models.Index(fields=["dokument", "-angelegt_am"], name="notiz_dokument_zeit"),
+            GinIndex(NOTIZ_SUCHVEKTOR, name="notiz_text_gin"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Notiz {self.pk} ({self.akte_id})"
