@@ -241,6 +241,18 @@ OCR_WORK_DIR = env.str("OCR_WORK_DIR", default="")  # per-page working files; em
 # A scanned document version longer than this is processed page-parallel: one task per block of this many pages on
 # any worker, then a join (scanning/pipeline/verteilung.py); 0 turns it off.
 OCR_SEITEN_JE_AUFGABE = env.int("OCR_SEITEN_JE_AUFGABE", default=10)
+# Lost page blocks (scanning/pipeline/verteilung.py, beat `seitenbloecke-sweeper`): a fanned-out version without any
+# finished block for this long gets its missing blocks (or the join) queued again; longer than the broker's
+# visibility timeout, which brings back a dead worker's block by itself. After OCR_BLOCK_VERSUCHE re-queues the
+# document's text recognition is marked failed.
+OCR_BLOCK_HAENGT_SEKUNDEN = env.int(
+    "OCR_BLOCK_HAENGT_SEKUNDEN", default=CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + 900
+)
+OCR_BLOCK_VERSUCHE = env.int("OCR_BLOCK_VERSUCHE", default=3)
+CELERY_BEAT_SCHEDULE["seitenbloecke-sweeper"] = {
+    "task": "scanning.tasks.seitenbloecke_sweeper",
+    "schedule": env.int("OCR_BLOCK_SWEEPER_INTERVALL", default=300),
+}
 HOTFOLDER_PATH = env.str("HOTFOLDER_PATH", default=str(BASE_DIR / "hotfolder"))
 LIEFERUNGEN_PATH = env.str("LIEFERUNGEN_PATH", default=str(BASE_DIR / "lieferungen"))  # provider deliveries
 # The trained document classifier (joblib); empty: MEDIA_ROOT/klassifikation/modell.joblib (docs/klassifikation.md).

@@ -139,6 +139,22 @@ def akte_sichtbar_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
     return (_eigene_q(z) | Q(pk__in=eingesehen)) & _sperrvermerk_q(benannt)
 
 
+def eingesehene_akten_ids(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet:
+    """Subquery of the ids of files the user reaches through a valid inspection grant, of any authority.
+
+    A way to *find* candidates beside the own authority (the full-text search, dms/suche.py), never a permission:
+    the Sperrvermerk is not applied here, so callers filter what they found with `visible_to` as well.
+    """
+    from .models.akte import Akteneinsicht
+
+    z = zugang(user)
+    if not z.hat_aktenzugang:
+        return Akteneinsicht.objects.none().values("akte_id")
+    _, eingesehen = _sonder_ids(z, mit_einsicht=True)
+    assert eingesehen is not None
+    return eingesehen
+
+
 def akte_aenderbar_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
     """Files the user may change: her authority's visible files; an inspection grant never allows changes."""
     z = zugang(user)

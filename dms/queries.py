@@ -37,8 +37,9 @@ def akten_filtern(qs: QuerySet[Akte], params: Mapping[str, Any]) -> QuerySet[Akt
     return qs
 
 
-def akte_schnellsuche_q(q: str) -> Q:
-    """Aktenzeichen, AZR-Nummer, date of birth (TT.MM.JJJJ) or a name prefix (tolerant to umlaut spellings)."""
+def akte_schnellsuche_q(q: str, *, vornamen: bool = False) -> Q:
+    """Aktenzeichen, AZR-Nummer, date of birth (TT.MM.JJJJ) or a name prefix (tolerant to umlaut spellings);
+    with `vornamen` also a first name anywhere in the person's first names (one word of a longer look-up)."""
     q = q.strip()
     if AZR_RE.match(q):
         return Q(person__azr_nummer=q)
@@ -55,6 +56,8 @@ def akte_schnellsuche_q(q: str) -> Q:
     if not norm:
         return Q(pk__in=nach_aktenzeichen)
     personen = Person.objects.filter(Q(familienname__istartswith=q) | Q(namen_normalisiert__contains=[norm]))
+    if vornamen:  # person_vornamen_trgm; inside the UNION, not ORed across the join (that reads every file)
+        personen = personen | Person.objects.filter(vornamen__icontains=q)
     nach_name = Akte.objects.filter(person__in=personen.order_by().values("pk")).order_by().values("pk")
     return Q(pk__in=nach_aktenzeichen.union(nach_name, all=True))
 

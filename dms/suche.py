@@ -23,6 +23,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from dms.access import eingesehene_akten_ids, zugang
 from dms.models import Akte, Dokument
 from dms.notizen.models import NOTIZ_SUCHVEKTOR, Notiz
 from dms.protokoll.kette import mac, schluessel, schreibschluessel
@@ -245,14 +246,7 @@ def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | Non
     treffer: list[dict[str, Any]] = []
     begrenzt = False
     if query is not None:
-        dokumente = filter_.anwenden(Dokument.objects.bestehend().filter(akte__in=sichtbar, suchvektor=query))
-        kandidaten = dokumente.order_by().values("id")[:MAX_KANDIDATEN]
-        rangliste = list(
-            Dokument.objects.filter(pk__in=kandidaten)
-            .annotate(rang=SearchRank(F("suchvektor"), query))
-            .order_by("-rang", "-id")
-            .values_list("id", flat=True)[: MAX_DOKUMENTE + 1]
-        )
+        rangliste = list(dokument_rangliste(user, query, filter_)[: MAX_DOKUMENTE + 1])
         begrenzt = len(rangliste) > MAX_DOKUMENTE
         rangliste = rangliste[:MAX_DOKUMENTE]
         if rangliste:
@@ -335,6 +329,34 @@ def _notizen(user: AbstractBaseUser | AnonymousUser, query: SearchQuery) -> list
     ]
 
 
+def dokument_rangliste(
+    user: AbstractBaseUser | AnonymousUser, query: SearchQuery, filter_: Filter
+) -> QuerySet[Dokument, int]:
+    """Ids of the matching documents the user may see, best rank first (slice it): the candidates, then the access
+    filter and the ranking on them only."""
+    return (
+        Dokument.objects.filter(pk__in=_kandidaten(user, query, filter_), akte__in=Akte.objects.visible_to(user))
+        .annotate(rang=SearchRank(F("suchvektor"), query))
+        .order_by("-rang", "-id")
+        .values_list("id", flat=True)
+    )
+
+
+def _kandidaten(user: AbstractBaseUser | AnonymousUser, query: SearchQuery, filter_: Filter) -> QuerySet[Dokument, Any]:
+    """Ids of at most MAX_KANDIDATEN matching documents of the user's authority, plus as many of the files she has an
+    inspection grant for: the authority and the words come from one GIN index (`dokument_behoerde_suchvektor`), so
+    PostgreSQL never walks a file's documents checking vectors one by one. Only a way to find: the caller keeps
+    the candidates the user may see (`akte__in=visible_to`), so restricted and handed-over files stay out.
+    """
+    behoerde_id = zugang(user).behoerde_id
+    if behoerde_id is None:
+        return Dokument.objects.none().values("id")
+    treffer = filter_.anwenden(Dokument.objects.bestehend().filter(suchvektor=query)).order_by()
+    eigene = treffer.filter(behoerde_id=behoerde_id).values("id")[:MAX_KANDIDATEN]
+    eingesehen = treffer.filter(akte_id__in=eingesehene_akten_ids(user)).values("id")[:MAX_KANDIDATEN]
+    return eigene.union(eingesehen, all=True)
+
+
 def _identifikator_q(q: str) -> Q:
     """Name (spelling-tolerant), AZR-Nummer, Aktenzeichen or date of birth; several words: every word a name."""
     woerter = q.split()
@@ -342,5 +364,5 @@ def _identifikator_q(q: str) -> Q:
         return akte_schnellsuche_q(q)
     bedingung = Q()
     for w in woerter[:4]:
-        bedingung &= akte_schnellsuche_q(w) | Q(person__vornamen__icontains=w)
+        bedingung &= akte_schnellsuche_q(w, vornamen=True)
     return bedingung

@@ -111,6 +111,14 @@ def posteingang_sweeper(eingegangen_seit: int | None = None, in_verarbeitung_sei
     return services.haengende_einreihen(**kwargs)
 
 
+@shared_task(name="scanning.tasks.seitenbloecke_sweeper", acks_late=True, ignore_result=True)
+def seitenbloecke_sweeper() -> int:
+    """Celery beat: re-queue lost page blocks (or the join) of long scans; give up after OCR_BLOCK_VERSUCHE."""
+    from .pipeline import verteilung
+
+    return verteilung.haengende_bloecke_einreihen()
+
+
 def _queue(aufgabe: Task) -> str | None:
     """The queue this message came in on (`altakten` for legacy files, else `ocr`): a document's page blocks and
     join stay on it."""

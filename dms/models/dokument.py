@@ -11,6 +11,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from .akte import Akte, Vorgang
+from .organisation import Behoerde
 from .struktur import Register
 
 if TYPE_CHECKING:
@@ -55,6 +56,12 @@ class Dokument(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     akte = models.ForeignKey(Akte, on_delete=models.PROTECT, related_name="dokumente", verbose_name="Akte")
+    # The file's authority, copied for the full-text index (authority and words from one GIN index, docs/suche.md).
+    # PostgreSQL keeps it right, whatever writes (trigger of migration 0020): on insert and on a move it is taken
+    # from the file, and when a file changes authority (Aktenabgabe) its documents follow. Code never sets it; on an
+    # instance just created it is None until refresh_from_db. Search never relies on it for access: the visibility
+    # filter runs on the candidates it yields.
+    behoerde = models.ForeignKey(Behoerde, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False)
     register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="dokumente", verbose_name="Register")
     vorgang = models.ForeignKey(
         Vorgang, on_delete=models.SET_NULL, null=True, blank=True, related_name="dokumente", verbose_name="Vorgang"
@@ -104,6 +111,9 @@ class Dokument(models.Model):
             models.Index(fields=["akte", "register"]),
             models.Index(fields=["akte", "-angelegt_am"]),
             GinIndex(fields=["suchvektor"], name="dokument_suchvektor_gin"),
+            # btree_gin: the authority's id as a GIN key beside the words, so `behoerde_id = X AND suchvektor @@ q`
+            # is one bitmap from one index (dms/suche.py).
+            GinIndex(fields=["behoerde", "suchvektor"], name="dokument_behoerde_suchvektor"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,15 @@ and stores the derived data with `ableitungen_speichern`, then removes the block
 Crash-safe and idempotent: every write is a whole object written after the work; a block task killed mid-way is
 delivered again (acks_late) and redoes only its unfinished pages (working directory) or all of them on another
 machine; a block delivered twice writes the same result; the last block to finish always sees all blocks (it wrote
-its own before listing), two that finish together may both queue the join, and the join skips a version it finds done.
+its own before listing), two that finish together may both queue the join; the join runs under a session advisory
+lock per version (released by PostgreSQL when its worker dies) and skips a version it finds done.
+
+Lost messages (a block's message gone with a broker failure, a join never queued): a row `Seitenverteilung` per
+fanned-out version records the blocks and the last progress. The sweeper (`haengende_bloecke_einreihen`, beat)
+re-queues the missing blocks, or the join when every block is there, for versions without progress for
+`OCR_BLOCK_HAENGT_SEKUNDEN`; both are idempotent (a block with a result is skipped, the join runs once). After
+`OCR_BLOCK_VERSUCHE` re-queues it gives up: the document's text recognition is marked failed (the original stays),
+with a German sentence on the row, a log line and the failure metric.
 """
 
 from __future__ import annotations
@@ -18,18 +26,35 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.db.models import F, QuerySet
+from django.utils import timezone
 
+from dms import services as dms_services
 from dms.dateien import SCAN_TYPEN
 from dms.models import Dokument, DokumentVersion
 
+from ..betrieb import fehler_gezaehlt
+from ..models import Seitenverteilung
 from . import arbeitsbereich, texterkennung
 from .arbeitsbereich import Arbeitsbereich
 
 logger = logging.getLogger("scanning.pipeline")
+
+# Advisory lock namespace of the join (the second key is the version id).
+_SPERRE_ZUSAMMENFUEHREN = 47110018
+AUFGEGEBEN = (
+    "Die Texterkennung dieses Dokuments ist nach {versuche} erneuten Versuchen nicht fertig geworden (es fehlten "
+    "Ergebnisse für Seiten {seiten}). Das Original ist unverändert gespeichert und kann geöffnet werden; bitte wenden "
+    "Sie sich mit der Dokumentnummer {dokument} an den IT-Betrieb."
+)
 
 
 def bloecke_bilden(seiten: int, je_block: int) -> list[tuple[int, int]]:
@@ -69,7 +94,23 @@ def verteilen(version: DokumentVersion, seiten: int, queue: str | None) -> int:
     """Queue one task per block of pages (on `queue`, the queue the document came in on); returns the number."""
     from ..tasks import dokument_seiten_erkennen  # the task module imports this one
 
-    bloecke = bloecke_bilden(seiten, int(settings.OCR_SEITEN_JE_AUFGABE))
+    je_block = int(settings.OCR_SEITEN_JE_AUFGABE)
+    bloecke = bloecke_bilden(seiten, je_block)
+    jetzt = timezone.now()
+    Seitenverteilung.objects.update_or_create(
+        version=version,
+        defaults={
+            "seiten": seiten,
+            "je_block": je_block,
+            "bloecke": len(bloecke),
+            "queue": queue or "",
+            "status": Seitenverteilung.Status.LAEUFT,
+            "verteilt_am": jetzt,
+            "fortschritt_am": jetzt,
+            "versuche": 0,
+            "fehler": "",
+        },
+    )
     for von, bis in bloecke:
         dokument_seiten_erkennen.apply_async(args=[version.pk, von, bis, len(bloecke)], queue=queue)
     logger.info("Dokumentversion %s: %s Seiten in %s Bloecken verteilt", version.pk, seiten, len(bloecke))
@@ -103,10 +144,31 @@ def block_erkennen(version_id: int, von: int, bis: int, bloecke: int, queue: str
             for name in (f"seite-{s:05d}.json", f"seite-{s:05d}.pdf", f"vorschau-{s:05d}.png"):
                 ab.datei(name).unlink(missing_ok=True)
         arbeitsbereich.alte_entfernen(f"version-{version.uuid}")
+        _fortschritt(version)
     if len(_vorhandene_bloecke(version)) >= bloecke:
         from ..tasks import dokument_zusammenfuehren
 
         dokument_zusammenfuehren.apply_async(args=[version.pk, bloecke], queue=queue)
+
+
+def _fortschritt(version: DokumentVersion) -> None:
+    Seitenverteilung.objects.filter(version=version, status=Seitenverteilung.Status.LAEUFT).update(
+        fortschritt_am=timezone.now()
+    )
+
+
+@contextmanager
+def _allein_zusammenfuehren(version_id: int) -> Iterator[bool]:
+    """True for the one join of this version that may run now (a session lock: a killed worker's is freed)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_SPERRE_ZUSAMMENFUEHREN, version_id])
+        erhalten = bool(cursor.fetchone()[0])
+    try:
+        yield erhalten
+    finally:
+        if erhalten:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_SPERRE_ZUSAMMENFUEHREN, version_id])
 
 
 def _vorhandene_bloecke(version: DokumentVersion) -> list[str]:
@@ -125,6 +187,14 @@ def _aufraeumen(version: DokumentVersion, namen: list[str]) -> None:
 
 def bloecke_zusammenfuehren(version_id: int, bloecke: int) -> None:
     """The join: every block's pages into the searchable PDF, text and counts of the version (once)."""
+    with _allein_zusammenfuehren(version_id) as allein:
+        if not allein:
+            logger.info("Dokumentversion %s: Zusammenfuehren laeuft bereits anderswo", version_id)
+            return
+        _zusammenfuehren(version_id, bloecke)
+
+
+def _zusammenfuehren(version_id: int, bloecke: int) -> None:
     version = _laden(version_id)
     if version is None:
         return
@@ -134,6 +204,7 @@ def bloecke_zusammenfuehren(version_id: int, bloecke: int) -> None:
         return
     if len(namen) < bloecke:
         return  # not all there (a second join queued early); the last block queues it again
+    _fortschritt(version)
     ab = _arbeitsbereich(version)
     pfad = ab.original_holen(version.original)
     infos: list[dict] = []
@@ -149,3 +220,60 @@ def bloecke_zusammenfuehren(version_id: int, bloecke: int) -> None:
     ergebnis_speichern(version, e, [str(i["vorschau"]) for i in infos])
     logger.info("Dokumentversion %s: %s Seiten aus %s Bloecken zusammengefuehrt", version.pk, e.seiten, len(namen))
     _aufraeumen(version, namen)
+    Seitenverteilung.objects.filter(version=version).delete()
+
+
+def haengende_bloecke_einreihen() -> int:
+    """The sweeper: versions without progress for OCR_BLOCK_HAENGT_SEKUNDEN get their missing blocks (or the join)
+    queued again, at most OCR_BLOCK_VERSUCHE times; then the document's recognition is marked failed. Returns the
+    number of versions re-queued."""
+    from ..tasks import dokument_seiten_erkennen, dokument_zusammenfuehren
+
+    grenze = timezone.now() - timedelta(seconds=int(settings.OCR_BLOCK_HAENGT_SEKUNDEN))
+    haengend = Seitenverteilung.objects.filter(status=Seitenverteilung.Status.LAEUFT, fortschritt_am__lt=grenze)
+    eingereiht = 0
+    for v in haengend.select_related("version__dokument").order_by("fortschritt_am")[:200]:
+        version = v.version
+        if _fertig(version):  # done, the row's delete was lost
+            Seitenverteilung.objects.filter(pk=v.pk).delete()
+            continue
+        vorhanden = set(_vorhandene_bloecke(version))
+        fehlend = [b for b in bloecke_bilden(v.seiten, v.je_block) if _block_name(version, b[0]) not in vorhanden]
+        # One sweeper wins a row (two beats, or a run overlapping the next): the update only matches the state read.
+        uebernommen = Seitenverteilung.objects.filter(pk=v.pk, fortschritt_am=v.fortschritt_am, versuche=v.versuche)
+        if v.versuche >= int(settings.OCR_BLOCK_VERSUCHE):
+            _aufgeben(v, uebernommen, fehlend)
+            continue
+        if not uebernommen.update(versuche=F("versuche") + 1, fortschritt_am=timezone.now()):
+            continue
+        queue = v.queue or None
+        for von, bis in fehlend:
+            dokument_seiten_erkennen.apply_async(args=[version.pk, von, bis, v.bloecke], queue=queue)
+        if not fehlend:
+            dokument_zusammenfuehren.apply_async(args=[version.pk, v.bloecke], queue=queue)
+        logger.warning(
+            "Dokumentversion %s: keine Fortschritte seit %s, erneut eingereiht (Versuch %s): %s",
+            version.pk,
+            v.fortschritt_am.isoformat(),
+            v.versuche + 1,
+            f"Bloecke ab Seite {[von for von, _ in fehlend]}" if fehlend else "Zusammenfuehren",
+        )
+        fehler_gezaehlt(art="seitenblock", code="erneut_eingereiht")
+        eingereiht += 1
+    return eingereiht
+
+
+def _aufgeben(v: Seitenverteilung, uebernommen: QuerySet[Seitenverteilung], fehlend: list[tuple[int, int]]) -> None:
+    seiten = ", ".join(f"{von}–{bis}" for von, bis in fehlend) or "Zusammenführen"
+    meldung = AUFGEGEBEN.format(versuche=v.versuche, seiten=seiten, dokument=v.version.dokument_id)
+    if not uebernommen.update(status=Seitenverteilung.Status.FEHLER, fehler=meldung, fortschritt_am=timezone.now()):
+        return
+    dms_services.ocr_status_setzen(dokument_id=v.version.dokument_id, status=Dokument.OcrStatus.FEHLER)
+    logger.error(
+        "Dokumentversion %s (Dokument %s): Seitenbloecke nach %s Versuchen aufgegeben, fehlend: %s",
+        v.version_id,
+        v.version.dokument_id,
+        v.versuche,
+        [von for von, _ in fehlend] or "Zusammenfuehren",
+    )
+    fehler_gezaehlt(art="seitenblock", code="aufgegeben")
