@@ -110,9 +110,9 @@ class Dokument(models.Model):
         indexes = [
             models.Index(fields=["akte", "register"]),
             models.Index(fields=["akte", "-angelegt_am"]),
-            GinIndex(fields=["suchvektor"], name="dokument_suchvektor_gin"),
             # btree_gin: the authority's id as a GIN key beside the words, so `behoerde_id = X AND suchvektor @@ q`
-            # is one bitmap from one index (dms/suche.py).
+            # is one bitmap from one index (dms/suche.py). A GIN index over several columns also serves a condition
+            # on the words alone, so it replaced the GIN index over `suchvektor` (migration 0020).
             GinIndex(fields=["behoerde", "suchvektor"], name="dokument_behoerde_suchvektor"),
         ]
 

@@ -511,6 +511,7 @@ class Command(BaseCommand):
                         "id": dok_id,
                         "uuid": uuid.uuid4(),
                         "akte_id": akte["id"],
+                        "behoerde_id": akte["behoerde_id"],  # the trigger would set it; the staging table needs it
                         "register_id": register_id,
                         "titel": f"{bezeichnung} {name}"[:300],
                         "art": schluessel[:50],
