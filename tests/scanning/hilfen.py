@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 import random
 import time
 import uuid
 from datetime import date
+from pathlib import Path
 
 from rest_framework.test import APIClient
 
@@ -71,3 +73,12 @@ def warten(pid: int, timeout: float = 180, status: set[str] | None = None) -> Po
             return p
         time.sleep(0.3)
     raise AssertionError(f"Posteingang {pid} nicht fertig: {Posteingang.objects.get(pk=pid).status}")
+
+
+def gestartet(log: Path, task: str) -> list[list[int]]:
+    """The arguments of every start of `task` in a worker's JSON log, in order."""
+    ergebnis = []
+    for zeile in log.read_text(errors="replace").splitlines():
+        if zeile.startswith("{") and '"Aufgabe gestartet"' in zeile and task in zeile:
+            ergebnis.append(json.loads(zeile).get("task_args"))
+    return ergebnis

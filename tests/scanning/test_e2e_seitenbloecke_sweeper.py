@@ -27,19 +27,11 @@ from tests import factories as f
 from tests.dms.betrieb.test_metriken import TOKEN, werte
 
 from . import scans
-from .hilfen import eindeutig, person_mit_akte
+from .hilfen import eindeutig, gestartet, person_mit_akte
 
 SEITEN = 6
 JE_BLOCK = 2
 QUEUE = "ocr"
-
-
-def _gestartet(log: str, task: str) -> list[list[int]]:
-    ergebnis = []
-    for zeile in log.splitlines():
-        if zeile.startswith("{") and '"Aufgabe gestartet"' in zeile and task in zeile:
-            ergebnis.append(json.loads(zeile).get("task_args"))
-    return ergebnis
 
 
 def _block_nachricht_loeschen(version_id: int, von: int, bis: int, bloecke: int) -> bool:
@@ -88,7 +80,7 @@ def test_lost_block_is_requeued_by_the_sweeper_and_the_document_completes_once(e
     time.sleep(2)
     dokument.refresh_from_db()
     assert dokument.ocr_status == Dokument.OcrStatus.IN_ARBEIT
-    assert [version.pk, 5, 6, 3] not in _gestartet(e2e.log.read_text(errors="replace"), "seiten_erkennen")
+    assert [version.pk, 5, 6, 3] not in gestartet(e2e.log, "seiten_erkennen")
     # Younger than the threshold: the sweeper leaves it alone.
     assert seitenbloecke_sweeper() == 0
 
@@ -98,10 +90,9 @@ def test_lost_block_is_requeued_by_the_sweeper_and_the_document_completes_once(e
     _warten(dokument)
     assert dokument.ocr_status == Dokument.OcrStatus.FERTIG, e2e.log.read_text(errors="replace")[-5000:]
 
-    log = e2e.log.read_text(errors="replace")
-    bloecke = [a for a in _gestartet(log, "seiten_erkennen") if a[0] == version.pk]
+    bloecke = [a for a in gestartet(e2e.log, "seiten_erkennen") if a[0] == version.pk]
     assert sorted(bloecke) == [[version.pk, 1, 2, 3], [version.pk, 3, 4, 3], [version.pk, 5, 6, 3]]
-    assert [a for a in _gestartet(log, "zusammenfuehren") if a[0] == version.pk] == [[version.pk, 3]]
+    assert [a for a in gestartet(e2e.log, "zusammenfuehren") if a[0] == version.pk] == [[version.pk, 3]]
     version.refresh_from_db()
     assert version.seiten == SEITEN and dokument.seiten == SEITEN
     positionen = [version.text.find(m) for m in marken]

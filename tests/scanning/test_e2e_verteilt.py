@@ -10,14 +10,12 @@ own MEDIA_ROOT, which must stay empty: nothing goes through a shared disk.
 from __future__ import annotations
 
 import io
-import json
 import logging
 import os
 import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import boto3
 import pytest
@@ -29,7 +27,7 @@ from tests import factories as f
 
 from . import scans
 from .conftest import Worker
-from .hilfen import eindeutig, person_mit_akte
+from .hilfen import eindeutig, gestartet, person_mit_akte
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("scanning-verteilt")]
 
@@ -126,14 +124,6 @@ def zwei_worker(e2e_testdatenbank, django_db_blocker, s3_server, settings, tmp_p
         print(f"Worker-Logs: {[str(w.log) for w in worker.values()]}")
 
 
-def _gestartet(log: Path, task: str) -> list[list[int]]:
-    ergebnis = []
-    for zeile in log.read_text(errors="replace").splitlines():
-        if zeile.startswith("{") and '"Aufgabe gestartet"' in zeile and task in zeile:
-            ergebnis.append(json.loads(zeile).get("task_args"))
-    return ergebnis
-
-
 def _senden(praefix: str, version_id: int) -> None:
     """Queue the document's OCR on the legacy queue, on this test's own broker keys."""
     from django.conf import settings as django_settings
@@ -161,7 +151,7 @@ def test_long_scan_runs_page_parallel_on_two_workers_and_survives_one_killed(zwe
     opfer = None
     while opfer is None and time.monotonic() < frist:
         for w in (a, b):
-            if _gestartet(w.log, "dokument_seiten_erkennen"):
+            if gestartet(w.log, "dokument_seiten_erkennen"):
                 opfer = w
                 break
         time.sleep(0.2)
@@ -169,7 +159,7 @@ def test_long_scan_runs_page_parallel_on_two_workers_and_survives_one_killed(zwe
     time.sleep(1.0)  # inside the block: rasterising / Tesseract
     opfer.kill9_alles()
     ueberlebender = b if opfer is a else a
-    abgebrochen = _gestartet(opfer.log, "dokument_seiten_erkennen")[-1]
+    abgebrochen = gestartet(opfer.log, "dokument_seiten_erkennen")[-1]
 
     frist = time.monotonic() + 300
     while time.monotonic() < frist:
@@ -180,8 +170,8 @@ def test_long_scan_runs_page_parallel_on_two_workers_and_survives_one_killed(zwe
     assert dokument.ocr_status == Dokument.OcrStatus.FERTIG, ueberlebender.log.read_text()[-5000:]
 
     # The killed worker's block was done again by the survivor; the join ran on the survivor.
-    assert abgebrochen in _gestartet(ueberlebender.log, "dokument_seiten_erkennen")
-    assert _gestartet(ueberlebender.log, "dokument_zusammenfuehren")
+    assert abgebrochen in gestartet(ueberlebender.log, "dokument_seiten_erkennen")
+    assert gestartet(ueberlebender.log, "dokument_zusammenfuehren")
     # Every page in order, searchable, with a thumbnail each, all in the bucket.
     version.refresh_from_db()
     assert version.seiten == SEITEN and dokument.seiten == SEITEN
