@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("dms", "0013_gericht_blattzaehlung"),
+        ("dms", "0019_siegel_zeitstempel_qes"),
     ]
 
     operations = [
