@@ -35,7 +35,7 @@ BLOCK_AKTEN = 10_000
 FREMD_JEDE = 5  # every fifth file belongs to another authority (HP): the index holds more than one authority
 ZIEL_P95_MS = 300
 PLAN_ZEILEN = 40
-# The full-text indexes (dropped while rows go in, built once at the end); the search uses the second (dms 0020).
+# The full-text indexes (dropped while rows go in, built once at the end); the search uses the second (dms 0024).
 SUCHINDIZES = [("dokument_behoerde_suchvektor", "behoerde_id, suchvektor")]
 PASSWORT = "Landsuche-Passwort-2026!"
 ANFRAGEN = [
@@ -114,7 +114,7 @@ def _erzeugen(ziel_akten: int, je_akte: int, budget_s: float) -> dict[str, float
         if vorhanden >= ziel_akten:
             return dauer
         start = time.monotonic()
-        for name in ("dokument_suchvektor_gin", *(n for n, _ in SUCHINDIZES)):  # the first: before dms 0020
+        for name in ("dokument_suchvektor_gin", *(n for n, _ in SUCHINDIZES)):  # the first: before dms 0024
             c.execute(f"DROP INDEX IF EXISTS {name}")
         while vorhanden < ziel_akten and time.monotonic() - start < budget_s:
             bis = min(ziel_akten, vorhanden + BLOCK_AKTEN)

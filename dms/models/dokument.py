@@ -57,7 +57,7 @@ class Dokument(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     akte = models.ForeignKey(Akte, on_delete=models.PROTECT, related_name="dokumente", verbose_name="Akte")
     # The file's authority, copied for the full-text index (authority and words from one GIN index, docs/suche.md).
-    # PostgreSQL keeps it right, whatever writes (trigger of migration 0020): on insert and on a move it is taken
+    # PostgreSQL keeps it right, whatever writes (trigger of migration 0024): on insert and on a move it is taken
     # from the file, and when a file changes authority (Aktenabgabe) its documents follow. Code never sets it; on an
     # instance just created it is None until refresh_from_db. Search never relies on it for access: the visibility
     # filter runs on the candidates it yields.
@@ -112,7 +112,7 @@ class Dokument(models.Model):
             models.Index(fields=["akte", "-angelegt_am"]),
             # btree_gin: the authority's id as a GIN key beside the words, so `behoerde_id = X AND suchvektor @@ q`
             # is one bitmap from one index (dms/suche.py). A GIN index over several columns also serves a condition
-            # on the words alone, so it replaced the GIN index over `suchvektor` (migration 0020).
+            # on the words alone, so it replaced the GIN index over `suchvektor` (migration 0024).
             GinIndex(fields=["behoerde", "suchvektor"], name="dokument_behoerde_suchvektor"),
         ]
 

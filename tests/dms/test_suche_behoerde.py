@@ -1,7 +1,7 @@
 """The full-text search per authority (issue 18): candidates come from one GIN index over (authority, words), the
 access rules run on the candidates. What a caseworker notices: she finds her authority's documents, documents of
 files she has an inspection grant for, and never a restricted file's or a handed-over file's documents; the
-document's authority follows its file on every way a document is written (PostgreSQL trigger, migration 0020)."""
+document's authority follows its file on every way a document is written (PostgreSQL trigger, migration 0024)."""
 
 from __future__ import annotations
 

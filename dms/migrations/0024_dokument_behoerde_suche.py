@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("dms", "0019_siegel_zeitstempel_qes"),
+        ("dms", "0023_notizen_gespeicherte_suchen"),
     ]
 
     operations = [

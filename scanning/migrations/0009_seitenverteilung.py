@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('dms', '0013_gericht_blattzaehlung'),
-        ('scanning', '0006_klassifikation'),
+        ('scanning', '0008_postkorb_volltext'),
     ]
 
     operations = [
