@@ -10,19 +10,29 @@ from django.db.migrations.executor import MigrationExecutor
 
 from dms.models import Rolle, Wiedervorlage
 from tests import factories as f
+from tests.dms.test_aktenzeichen import _flush_trotz_protokollschutz  # noqa: F401 - fixture
 
-pytestmark = pytest.mark.django_db
+# Outside a transaction: migrating back to 0020 reverses the later migrations too, and some of those build or drop
+# indexes concurrently (not allowed inside a transaction). The test returns the database to the latest state.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("_flush_trotz_protokollschutz")]
 
 VORHER = [("dms", "0020_gericht_einsichtskopie_auftrag")]
 NACHHER = [("dms", "0021_vorgang_wiedervorlage_entfernen")]
 
 
 def _migrieren(ziel: list[tuple[str, str]]):
-    connection.cursor().execute("SET CONSTRAINTS ALL IMMEDIATE")
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(ziel)
     return executor.loader.project_state(ziel).apps
+
+
+@pytest.fixture(autouse=True)
+def _zurueck_auf_den_neuesten_stand(transactional_db):  # after the database set-up, before its flush
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_old_dates_become_resubmissions_for_the_right_person():
