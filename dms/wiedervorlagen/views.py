@@ -18,6 +18,7 @@ from dms.eingaben import id_lesen
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Dokument, Vorgang
 from dms.views.common import fehler_melden
+from dms.views.formulare import DatumFeld
 
 from . import services
 from .models import Wiedervorlage
@@ -25,7 +26,7 @@ from .queries import offene_wiedervorlagen
 
 
 class WiedervorlageForm(forms.Form):
-    faellig_am = forms.DateField(label="Wiedervorlage am", widget=forms.DateInput(attrs={"type": "date"}))
+    faellig_am = DatumFeld(label="Wiedervorlage am")
     notiz = forms.CharField(label="Notiz", max_length=services.NOTIZ_LAENGE, required=False)
 
 
