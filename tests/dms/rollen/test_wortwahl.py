@@ -88,3 +88,10 @@ def test_form_errors_and_api_errors_are_german_for_an_english_browser(demo):
     r = c.post("/api/v1/personen/", {}, content_type="application/json")
     assert r.status_code in {400, 403}
     assert "required" not in r.content.decode() and "This field" not in r.content.decode(), r.content
+
+
+def test_the_scan_finds_english_in_text_and_attributes():
+    assert ENGLISCH.search(_sichtbar("<p>Bitte</p><button>Save</button>"))
+    assert ENGLISCH.search(_sichtbar('<input placeholder="Search files">'))
+    assert ENGLISCH.search(_sichtbar("<ul><li>This field is required.</li></ul>"))
+    assert not ENGLISCH.search(_sichtbar("<p>Dieses Feld ist zwingend erforderlich.</p><script>var Save;</script>"))
