@@ -57,7 +57,7 @@ def wiedervorlage_anlegen(request: AuthenticatedHttpRequest) -> HttpResponse:
         akte = get_object_or_404(aenderbar, pk=id_lesen(request.POST.get("akte")) or 0)
     form = WiedervorlageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Bitte geben Sie ein gültiges Datum für die Wiedervorlage an.")
+        messages.error(request, "Bitte geben Sie ein gültiges Datum für die Wiedervorlage an (Format TT.MM.JJJJ).")
         return _weiter(request)
     try:
         wv = services.wiedervorlage_anlegen(

@@ -8,10 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
+from django import forms
 from django.test import Client
 
 from dms.models import Rolle
-from dms.views.formulare import DatumFeld, VorgangForm
+from dms.views.formulare import DatumFeld
 from tests import factories as f
 
 WURZEL = Path(__file__).resolve().parents[3]
@@ -33,13 +34,15 @@ def test_the_date_field_refuses_anything_else_in_german(eingabe):
         DatumFeld().clean(eingabe)
 
 
-@pytest.mark.django_db
 def test_the_widget_is_a_german_text_field_with_a_hint():
-    form = VorgangForm(initial={"wiedervorlage": dt.date(2026, 4, 3)}, behoerde_id=f.behoerde("OF").pk)
-    html = str(form["wiedervorlage"])
+    class Formular(forms.Form):
+        datum = DatumFeld(label="Datum")
+
+    form = Formular(initial={"datum": dt.date(2026, 4, 3)})
+    html = str(form["datum"])
     assert 'type="text"' in html and 'inputmode="numeric"' in html and 'placeholder="TT.MM.JJJJ"' in html
-    assert 'value="03.04.2026"' in html and "pattern=" in html
-    assert form.fields["wiedervorlage"].help_text == "Format: TT.MM.JJJJ"
+    assert 'value="03.04.2026"' in html and "pattern=" in html and 'aria-describedby="id_datum_helptext"' in html
+    assert form.fields["datum"].help_text == "Format: TT.MM.JJJJ"
 
 
 def test_no_template_or_form_uses_the_browsers_date_input():
@@ -60,16 +63,12 @@ def test_an_english_browser_gets_german_dates_and_messages():
     vorgang = f.VorgangFactory(akte=akte, sachbearbeitung=sb)
     c = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     c.force_login(sb)
-    url = f"/vorgaenge/{vorgang.pk}/"
-    daten = {"version": vorgang.version, "status": vorgang.status, "betreff": "B", "wiedervorlage_grund": "Pass"}
-    r = c.post(url, {**daten, "wiedervorlage": "04/03/2026"})
-    assert "im Format TT.MM.JJJJ" in r.content.decode()
-    r = c.post(url, {**daten, "wiedervorlage": "03.04.2026"})
-    assert r.status_code == 302
-    vorgang.refresh_from_db()
-    assert vorgang.wiedervorlage == dt.date(2026, 4, 3)
-    seite = c.get(url).content.decode()
-    assert 'value="03.04.2026"' in seite
+    daten = {"vorgang": vorgang.pk, "weiter": f"/vorgaenge/{vorgang.pk}/", "notiz": "Pass"}
+    r = c.post("/wiedervorlagen/neu/", {**daten, "faellig_am": "04/03/2027"}, follow=True)
+    assert "Format TT.MM.JJJJ" in r.content.decode() and not vorgang.wiedervorlagen.exists()
+    r = c.post("/wiedervorlagen/neu/", {**daten, "faellig_am": "03.04.2027"}, follow=True)
+    assert vorgang.wiedervorlagen.get().faellig_am == dt.date(2027, 4, 3)  # 3 April, not 4 March
+    assert "Wiedervorlage zum 03.04.2027 angelegt." in r.content.decode()
     # Django's own texts in German too (LANGUAGES has German only)
     r = c.post("/abwesenheit/", {"von": "", "bis": ""})
     assert "Dieses Feld ist zwingend erforderlich." in r.content.decode()

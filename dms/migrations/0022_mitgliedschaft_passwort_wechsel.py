@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("dms", "0020_gericht_einsichtskopie_auftrag")]
+    dependencies = [("dms", "0021_vorgang_wiedervorlage_entfernen")]
 
     operations = [
         migrations.AddField(
