@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("dms", "0021_vorgang_wiedervorlage_entfernen")]
+    dependencies = [("dms", "0023_notizen_gespeicherte_suchen")]
 
     operations = [
         migrations.AddField(
