@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("dms", "0023_notizen_gespeicherte_suchen")]
+    dependencies = [("dms", "0024_dokument_behoerde_suche")]
 
     operations = [
         migrations.AddField(
