@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "dms.middleware.EingabePruefungMiddleware",
     "dms.middleware.IdleTimeoutMiddleware",
     "dms.middleware.ZweiterFaktorMiddleware",
+    "dms.middleware.PasswortWechselMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -138,6 +139,11 @@ LOGIN_REDIRECT_URL = "arbeitsplatz"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "de-de"
+# German only: a browser asking for English (LocaleMiddleware reads Accept-Language) still gets Django's and DRF's
+# German texts ("Dieses Feld ist zwingend erforderlich."), never "This field is required."
+LANGUAGES = [("de", "Deutsch")]
+# Dates shown as TT.MM.JJJJ and read as TT.MM.JJJJ or ISO (auslaenderakte/formate/de/formats.py).
+FORMAT_MODULE_PATH = ["auslaenderakte.formate"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

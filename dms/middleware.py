@@ -195,3 +195,43 @@ def _formular_oder_json(request: HttpRequest) -> dict[str, Any]:
             raise ValueError("JSON-Objekt erwartet")
         return daten
     return {k: request.POST.get(k, "") for k in ("username", "otp")}
+
+
+PASSWORT_WECHSEL = "_passwort_wechseln"
+"""Session key set at login while the user still has the password the admin gave her (dms.signals)."""
+
+
+class PasswortWechselMiddleware:
+    """After the admin created the user or reset her password: no page but the password change (and logout, the
+    second factor) until she has chosen her own. API calls with such a session get a 403 with a German message.
+
+    Runs after ZweiterFaktorMiddleware: the second factor first, then the new password. The duty is read once at
+    login (one query) and kept in the session; the admin's reset itself ends every running session of the user
+    (Django's session hash follows the password)."""
+
+    MELDUNG = (
+        "Bitte wählen Sie zuerst im Browser ein eigenes Passwort (Ihr Passwort wurde von der Verwaltung vergeben)."
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if (
+            session is not None
+            and session.get(PASSWORT_WECHSEL)
+            and user is not None
+            and user.is_authenticated
+            and not self._ausgenommen(request.path)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": self.MELDUNG}, status=403)
+            return HttpResponseRedirect(reverse("passwort-aendern"))
+        return self.get_response(request)
+
+    @staticmethod
+    def _ausgenommen(pfad: str) -> bool:
+        frei = (reverse("passwort-aendern"), reverse("logout"), reverse("zweiter-faktor"), settings.STATIC_URL)
+        return any(pfad.startswith(p) for p in frei)

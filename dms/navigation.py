@@ -73,7 +73,8 @@ MENUE: list[Menuepunkt] = [
     Menuepunkt("Aktenabgaben", "abgaben", darf_menue("akten_aendern"), 60, "/abgaben/"),
     Menuepunkt("Aussonderung", "aussonderung", darf_menue("aussonderung"), 65, "/aussonderung/"),
     Menuepunkt("Aussonderung im Land", "aussonderung-land-seite", _land_uebersicht, 66, "/aussonderung/land/"),
-    Menuepunkt("Benutzerverwaltung", "benutzerverwaltung", darf_menue("verwaltung"), 90, "/verwaltung/"),
+    Menuepunkt("Benutzerverwaltung", "benutzerverwaltung", darf_menue("verwaltung"), 90, "/verwaltung/benutzer/"),
+    Menuepunkt("Teams", "teams", darf_menue("verwaltung"), 91, "/verwaltung/teams/"),
     Menuepunkt("Protokoll", "protokoll", darf_menue("protokoll_lesen"), 95, "/protokoll/"),
 ]
 

@@ -36,7 +36,7 @@ AKTIONEN: dict[str, str] = {
     "protokoll_lesen": "Protokoll (Audit-Trail) der eigenen Behörde lesen und exportieren",
     "foerderung_alle": "Förder- und Digitalisierungszahlen aller Behörden",
     "foerderung_eigene": "Förder- und Digitalisierungszahlen der eigenen Behörde",
-    "verwaltung": "Verwaltung (Django-Admin: Teams, Benutzer, Buchstabenbereiche) der eigenen Behörde",
+    "verwaltung": "Verwaltung (Benutzer, Teams, Buchstabenbereiche) der eigenen Behörde",
     "schreiben_freigeben": "Schreiben mit Vier-Augen-Prinzip freigeben (nicht die eigenen)",
     "aussonderung": "Aussonderung: fällige Akten, Löschsperren, Anbietung an das Archiv, Löschung (vier Augen)",
     "aussonderung_uebersicht": "Aussonderung: Zahlen aller Behörden (fällig, angeboten, archiviert, gelöscht)",

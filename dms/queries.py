@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Window
 
 from dms.access import AENDERN_ROLLEN, AKTEN_ROLLEN, zugang
+from dms.eingaben import datum_lesen
 from dms.models import Akte, Dokument, Person, Register, Team
 from dms.namen import name_normalisieren, team_fuer_name
 
@@ -29,7 +30,7 @@ def akten_filtern(qs: QuerySet[Akte], params: Mapping[str, Any]) -> QuerySet[Akt
         qs = qs.filter(person__namen_normalisiert__contains=[name_normalisieren(name)])
     if geb := params.get("geburtsdatum"):
         try:
-            qs = qs.filter(person__geburtsdatum=date.fromisoformat(geb))
+            qs = qs.filter(person__geburtsdatum=datum_lesen(geb))
         except ValueError:
             qs = qs.none()
     if q := (params.get("q") or "").strip():

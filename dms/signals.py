@@ -12,7 +12,12 @@ from .audit import Aktion, protokollieren
 
 @receiver(user_logged_in)
 def _login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    from .middleware import PASSWORT_WECHSEL
+    from .services.benutzer import muss_passwort_wechseln
+
     protokollieren(aktion=Aktion.ANMELDUNG, user=user, request=request)
+    if request is not None and hasattr(request, "session") and muss_passwort_wechseln(user):
+        request.session[PASSWORT_WECHSEL] = True
 
 
 @receiver(user_logged_out)

@@ -24,6 +24,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from dms.access import eingesehene_akten_ids, zugang
+from dms.eingaben import datum_lesen
 from dms.models import Akte, Dokument
 from dms.notizen.models import NOTIZ_SUCHVEKTOR, Notiz
 from dms.protokoll.kette import mac, schluessel, schreibschluessel
@@ -120,7 +121,7 @@ class Filter:
     def aus(cls, params: Any) -> Filter:
         def datum(wert: str | None) -> date | None:
             try:
-                return date.fromisoformat(wert) if wert else None
+                return datum_lesen(wert)
             except ValueError:
                 return None
 

@@ -10,6 +10,7 @@ from .views import (
     dokument_daten,
     protokoll,
     suche,
+    teams,
     umlegung,
     vorgang,
 )
@@ -37,6 +38,9 @@ urlpatterns = [
     path("verwaltung/benutzer/", benutzer.benutzerverwaltung, name="benutzerverwaltung"),
     path("verwaltung/benutzer/neu/", benutzer.benutzer_neu, name="benutzer-neu"),
     path("verwaltung/benutzer/<int:pk>/", benutzer.benutzer_bearbeiten, name="benutzer-bearbeiten"),
+    path("verwaltung/teams/", teams.teams, name="teams"),
+    path("verwaltung/teams/neu/", teams.team_neu, name="team-neu"),
+    path("verwaltung/teams/<int:pk>/", teams.team_bearbeiten, name="team-bearbeiten"),
     path("abwesenheit/<int:pk>/beenden/", abwesenheit.abwesenheit_beenden, name="abwesenheit-beenden"),
     path("", include("dms.neueingaenge.urls")),
     path("", include("dms.wiedervorlagen.urls")),

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from dms.models import Behoerde
+from dms.views.formulare import DatumFeld
 
 from .berechnung import MAX_ANZAHL
 
@@ -20,12 +21,12 @@ class LandAntragForm(AntragForm):
     """The Land records a paper application with its date of receipt."""
 
     behoerde = forms.ModelChoiceField(label="Behörde", queryset=Behoerde.objects.filter(aktiv=True))
-    eingereicht_am = forms.DateField(label="Eingangsdatum", widget=forms.DateInput(attrs={"type": "date"}))
+    eingereicht_am = DatumFeld(label="Eingangsdatum")
 
 
 class BescheidForm(forms.Form):
     nummer = forms.CharField(label="Bescheidnummer", max_length=50)
-    datum = forms.DateField(label="Bescheiddatum", widget=forms.DateInput(attrs={"type": "date"}))
+    datum = DatumFeld(label="Bescheiddatum")
     betrag = forms.DecimalField(label="Bewilligter Betrag (EUR)", max_digits=14, decimal_places=2, min_value=0)
     ausgezahlt = forms.DecimalField(
         label="Bereits ausgezahlt (EUR)", max_digits=14, decimal_places=2, min_value=0, initial=Decimal("0.00")

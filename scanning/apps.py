@@ -8,6 +8,7 @@ class ScanningConfig(AppConfig):
 
     def ready(self) -> None:
         from dms.access import zugang
+        from dms.demo import demo_teil_registrieren
         from dms.navigation import Menuepunkt, menuepunkt_registrieren
         from dms.services import nach_umlegung_registrieren
         from dms.suche import suchquelle_registrieren
@@ -22,6 +23,9 @@ class ScanningConfig(AppConfig):
         abschnitt_registrieren(arbeitsplatz_abschnitt)
         # The search box (dms.suche) finds items waiting in the in-trays the user sees.
         suchquelle_registrieren(postkorb_durchsuchen)
+        from .demo import post_einlegen
+
+        demo_teil_registrieren("Post", post_einlegen)
         from .services.posteingang import posteingang_umgelegt
 
         # A document moved to another file (dms.services.dokument_umlegen): the Posteingangsbuch follows it.

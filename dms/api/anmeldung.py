@@ -24,7 +24,11 @@ class SitzungAnmeldung(SessionAuthentication):
         pruefung.process_request(django_request)
         grund = pruefung.process_view(django_request, None, (), {})  # type: ignore[arg-type]
         if grund:
-            raise exceptions.PermissionDenied(f"CSRF Failed: {grund}")
+            # German for the user; Django's English reason (e.g. "CSRF token missing.") only in the log
+            raise exceptions.PermissionDenied(
+                "Die Sicherheitsprüfung (CSRF) ist fehlgeschlagen. Bitte laden Sie die Seite neu und versuchen Sie "
+                "es noch einmal."
+            )
 
 
 class SitzungSchema(SessionScheme):

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dms.audit import Aktion, protokollieren
-from dms.eingaben import id_lesen
+from dms.eingaben import datum_lesen, id_lesen
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte
 from dms.permissions_matrix import darf
@@ -167,9 +167,9 @@ def loeschnachweis(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _datum(wert: str) -> date | None:
     try:
-        return date.fromisoformat(wert) if wert else None
+        return datum_lesen(wert)
     except ValueError as exc:
-        raise ValidationError("Bitte geben Sie ein gültiges Datum an.") from exc
+        raise ValidationError(str(exc)) from exc
 
 
 @login_required

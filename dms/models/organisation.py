@@ -95,6 +95,12 @@ class Mitgliedschaft(models.Model):
     team = models.ForeignKey(
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="mitglieder", verbose_name="Team"
     )
+    passwort_wechsel_noetig = models.BooleanField(
+        "muss Passwort ändern",
+        default=False,
+        help_text="Nach dem Anlegen oder Zurücksetzen durch die Administration: bei der nächsten Anmeldung ein "
+        "eigenes Passwort wählen, bevor eine andere Seite aufgeht.",
+    )
 
     class Meta:
         verbose_name = "Mitgliedschaft"

@@ -18,7 +18,7 @@ from dms.models import Akte, Person
 from dms.queries import eigene_behoerde_id
 from dms.services import Konflikt, akte_anlegen
 from dms.views.common import fehler_melden, form_fehler_uebernehmen
-from dms.views.formulare import kern
+from dms.views.formulare import DatumFeld, DatumInput, kern
 
 from .queries import moegliche_dubletten
 from .services import person_korrigieren, vorsprache_aufnehmen
@@ -32,9 +32,7 @@ class PersonForm(forms.Form):
     familienname = forms.CharField(label="Familienname", max_length=200)
     vornamen = forms.CharField(label="Vornamen", max_length=200, required=False)
     geburtsname = forms.CharField(label="Geburtsname", max_length=200, required=False)
-    geburtsdatum = forms.DateField(
-        label="Geburtsdatum", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    geburtsdatum = DatumFeld(label="Geburtsdatum", required=False, widget=DatumInput({"autocomplete": "bday"}))
     geburtsort = forms.CharField(label="Geburtsort", max_length=200, required=False)
     staatsangehoerigkeiten = forms.CharField(
         label="Staatsangehörigkeiten", required=False, help_text="Mehrere durch Komma getrennt."

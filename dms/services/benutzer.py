@@ -173,7 +173,10 @@ def benutzer_einrichten(
         user.save()
         _gruppe_setzen(user, rolle)
         user.save(update_fields=["is_staff"])
-        Mitgliedschaft.objects.create(user=user, behoerde_id=z.behoerde_id, rolle=rolle, team=team)
+        # The initial password is known to the admin: the user chooses her own at the first login.
+        Mitgliedschaft.objects.create(
+            user=user, behoerde_id=z.behoerde_id, rolle=rolle, team=team, passwort_wechsel_noetig=True
+        )
         protokollieren(
             aktion=Aktion.ANLEGEN,
             user=admin,
@@ -227,20 +230,50 @@ def benutzer_aendern(
 
 def passwort_zuruecksetzen(*, admin: Any, request: HttpRequest | None = None, ziel: Any) -> str:
     """A new random password for a user of the admin's authority (shown once); lifts a lock-out after failed
-    logins. The second factor stays as it is."""
+    logins. The user must choose her own at the next login (dms.middleware.PasswortWechselMiddleware); the second
+    factor stays as it is."""
     from axes.utils import reset as sperre_aufheben
 
-    verwaltbare_mitgliedschaft(admin, ziel)
+    m = verwaltbare_mitgliedschaft(admin, ziel)
     passwort = einmalpasswort()
     with transaction.atomic():
         ziel.set_password(passwort)
         ziel.save(update_fields=["password"])
+        m.passwort_wechsel_noetig = True
+        m.save(update_fields=["passwort_wechsel_noetig"])
         aufgehoben = sperre_aufheben(username=ziel.get_username())
         protokollieren(
             aktion=Aktion.BERECHTIGUNG,
             user=admin,
             request=request,
             objekt=ziel,
-            details={"passwort_zurueckgesetzt": True, "sperre_aufgehoben": bool(aufgehoben)},
+            details={
+                "passwort_zurueckgesetzt": True,
+                "wechsel_bei_anmeldung": True,
+                "sperre_aufgehoben": bool(aufgehoben),
+            },
         )
     return passwort
+
+
+def muss_passwort_wechseln(user: Any) -> bool:
+    """Whether the user still has the password the admin gave her (read once at login, kept in the session)."""
+    return Mitgliedschaft.objects.filter(user_id=user.pk, passwort_wechsel_noetig=True).exists()
+
+
+def eigenes_passwort_setzen(*, user: Any, request: HttpRequest | None = None, passwort: str) -> None:
+    """The user's own new password (already checked against the password rules by the form); lifts the duty to
+    change it."""
+    validate_password(passwort, user)
+    with transaction.atomic():
+        war_pflicht = muss_passwort_wechseln(user)
+        user.set_password(passwort)
+        user.save(update_fields=["password"])
+        Mitgliedschaft.objects.filter(user_id=user.pk).update(passwort_wechsel_noetig=False)
+        protokollieren(
+            aktion=Aktion.AENDERN,
+            user=user,
+            request=request,
+            objekt=user,
+            details={"passwort_geaendert": True, "nach_zuruecksetzen": war_pflicht},
+        )

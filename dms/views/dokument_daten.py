@@ -18,15 +18,13 @@ from dms.models import Akte, Dokument, Dokumentart, Register, Vorgang
 from dms.services import Konflikt
 
 from .common import fehler_melden
-from .formulare import auswahlfeld, kern
+from .formulare import DatumFeld, auswahlfeld, kern
 
 
 class DokumentDatenForm(forms.Form):
     titel = forms.CharField(label="Titel", max_length=300)
     art = forms.ChoiceField(label="Art", required=False)
-    eingangsdatum = forms.DateField(
-        label="Eingangsdatum", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    eingangsdatum = DatumFeld(label="Eingangsdatum", required=False)
     register = forms.ModelChoiceField(label="Register", queryset=Register.objects.none(), empty_label=None)
     vorgang = forms.ModelChoiceField(
         label="Vorgang", queryset=Vorgang.objects.none(), required=False, empty_label="– keinem Vorgang –"

@@ -9,17 +9,47 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.forms.models import ModelChoiceIterator
 
+from dms.eingaben import DATUM_FEHLER, DATUM_FORMATE
 from dms.models import Akte, Dokument, Register, Team, Vorgang, Vorgangsart
 from dms.queries import kollegen, kollegen_fuer_post
 
 User = get_user_model()
 
 
+DATUM_HINWEIS = "Format: TT.MM.JJJJ"
+DATUM_MUSTER = r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}"
+"""TT.MM.JJJJ (ISO still accepted, as dms.eingaben.datum_lesen reads it)."""
+
+
 class DatumInput(forms.DateInput):
-    input_type = "date"
+    """A German date field: a text input shown and typed as TT.MM.JJJJ.
+
+    Never the browser's own date input: that shows the browser's locale order, MM/DD/YYYY in an English browser."""
+
+    input_type = "text"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        basis = {
+            "inputmode": "numeric",
+            "pattern": DATUM_MUSTER,
+            "placeholder": "TT.MM.JJJJ",
+            "autocomplete": "off",
+            "size": "10",
+            "maxlength": "10",
+            "title": DATUM_HINWEIS,
+        }
+        super().__init__(attrs={**basis, **(attrs or {})}, format="%d.%m.%Y")
+
+
+class DatumFeld(forms.DateField):
+    """Every date of every form: DatumInput, the hint "Format: TT.MM.JJJJ", TT.MM.JJJJ or ISO, a German error."""
+
+    widget = DatumInput
+    input_formats = list(DATUM_FORMATE)
+    default_error_messages = {"invalid": DATUM_FEHLER}
+
+    def __init__(self, *, help_text: str = DATUM_HINWEIS, **kwargs: Any) -> None:
+        super().__init__(help_text=help_text, **kwargs)
 
 
 def kern(form: forms.Form) -> forms.Form:
@@ -83,7 +113,7 @@ class HochladenForm(forms.Form):
     register = forms.ModelChoiceField(label="Register", queryset=Register.objects.none(), empty_label=None)
     vorgang = forms.ModelChoiceField(label="Vorgang", queryset=Vorgang.objects.none(), required=False)
     richtung = forms.ChoiceField(label="Richtung", choices=Dokument.Richtung.choices)
-    eingangsdatum = forms.DateField(label="Eingangsdatum", required=False, widget=DatumInput())
+    eingangsdatum = DatumFeld(label="Eingangsdatum", required=False)
 
     def __init__(self, *args: Any, akte: Akte, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -145,8 +175,8 @@ class VorgangForm(forms.Form):
 
 
 class AbwesenheitForm(forms.Form):
-    von = forms.DateField(label="abwesend von", widget=DatumInput())
-    bis = forms.DateField(label="abwesend bis (einschließlich)", widget=DatumInput())
+    von = DatumFeld(label="abwesend von")
+    bis = DatumFeld(label="abwesend bis (einschließlich)")
     vertretung = BenutzerFeld(label="Vertretung", queryset=User.objects.none(), empty_label=None)
 
     def __init__(self, *args: Any, user: Any, behoerde_id: int | None, **kwargs: Any) -> None:

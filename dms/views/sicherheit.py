@@ -7,7 +7,7 @@ from typing import Any
 import segno
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,13 +19,15 @@ from django_otp import login as otp_login
 
 from dms.access import zugang
 from dms.http import AuthenticatedHttpRequest
+from dms.middleware import PASSWORT_WECHSEL
 from dms.models import Akte, Akteneinsicht, Behoerde
 from dms.permissions_matrix import darf
 from dms.queries import kollegen_fuer_post, kollegen_mit_aktenzugang
 from dms.services import anmeldung, berechtigungen
+from dms.services import benutzer as benutzer_svc
 
 from .common import form_fehler_uebernehmen
-from .formulare import BenutzerFeld, DatumInput, auswahlfeld, kern
+from .formulare import BenutzerFeld, DatumFeld, auswahlfeld, kern
 
 User = get_user_model()
 
@@ -65,6 +67,64 @@ def zweiter_faktor(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "sicherheit/zweiter_faktor.html", kontext)
 
 
+class PasswortForm(forms.Form):
+    """The own new password: the current one (the one the admin gave), the new one twice, the project's rules."""
+
+    alt = forms.CharField(
+        label="Bisheriges Passwort", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    neu = forms.CharField(
+        label="Neues Passwort",
+        strip=False,
+        help_text="Mindestens 12 Zeichen, nicht nur Ziffern, kein gängiges Passwort und nicht Ihrem Namen ähnlich.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    neu2 = forms.CharField(
+        label="Neues Passwort wiederholen",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        kern(self)
+
+    def clean_alt(self) -> str:
+        alt = str(self.cleaned_data["alt"])
+        if not self.user.check_password(alt):
+            raise ValidationError("Das bisherige Passwort stimmt nicht.")
+        return alt
+
+    def clean(self) -> dict[str, Any]:
+        daten = super().clean() or {}
+        neu, neu2 = daten.get("neu"), daten.get("neu2")
+        if neu and neu2 and neu != neu2:
+            self.add_error("neu2", "Die beiden neuen Passwörter stimmen nicht überein.")
+        elif neu and neu == daten.get("alt"):
+            self.add_error("neu", "Bitte wählen Sie ein anderes als das bisherige Passwort.")
+        elif neu:
+            try:
+                password_validation.validate_password(neu, self.user)
+            except ValidationError as exc:
+                self.add_error("neu", exc)
+        return daten
+
+
+@login_required
+def passwort_aendern(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Choose an own password; required after the admin created the user or reset her password."""
+    pflicht = bool(request.session.get(PASSWORT_WECHSEL))
+    form = PasswortForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        benutzer_svc.eigenes_passwort_setzen(user=request.user, request=request, passwort=form.cleaned_data["neu"])
+        update_session_auth_hash(request, request.user)  # stays logged in; other sessions end
+        request.session.pop(PASSWORT_WECHSEL, None)
+        messages.success(request, "Ihr neues Passwort ist gespeichert.")
+        return redirect("arbeitsplatz")
+    return render(request, "sicherheit/passwort.html", {"form": form, "pflicht": pflicht})
+
+
 def _base32(key: bytes) -> str:
     import base64
 
@@ -77,8 +137,8 @@ def _base32(key: bytes) -> str:
 class VertretungForm(forms.Form):
     abwesend = BenutzerFeld(queryset=User.objects.none(), label="abwesende Person", empty_label="– bitte wählen –")
     vertretung = BenutzerFeld(queryset=User.objects.none(), label="Vertretung", empty_label="– bitte wählen –")
-    von = forms.DateField(label="von", widget=DatumInput())
-    bis = forms.DateField(label="bis", widget=DatumInput())
+    von = DatumFeld(label="von")
+    bis = DatumFeld(label="bis")
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -132,7 +192,7 @@ class EinsichtForm(forms.Form):
         queryset=Behoerde.objects.none(), label="Behörde", required=False, empty_label="– keine –"
     )
     person = forms.CharField(label="oder Benutzername einer Person", required=False, max_length=150)
-    bis = forms.DateField(label="bis einschließlich", widget=DatumInput())
+    bis = DatumFeld(label="bis einschließlich")
     grund = forms.CharField(label="Grund", max_length=300)
 
     def __init__(self, *args: Any, akte: Akte, **kwargs: Any) -> None:

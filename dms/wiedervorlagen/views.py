@@ -18,6 +18,7 @@ from dms.eingaben import id_lesen
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Dokument, Vorgang
 from dms.views.common import fehler_melden
+from dms.views.formulare import DatumFeld
 
 from . import services
 from .models import Wiedervorlage
@@ -25,7 +26,7 @@ from .queries import offene_wiedervorlagen
 
 
 class WiedervorlageForm(forms.Form):
-    faellig_am = forms.DateField(label="Wiedervorlage am", widget=forms.DateInput(attrs={"type": "date"}))
+    faellig_am = DatumFeld(label="Wiedervorlage am")
     notiz = forms.CharField(label="Notiz", max_length=services.NOTIZ_LAENGE, required=False)
 
 
@@ -56,7 +57,7 @@ def wiedervorlage_anlegen(request: AuthenticatedHttpRequest) -> HttpResponse:
         akte = get_object_or_404(aenderbar, pk=id_lesen(request.POST.get("akte")) or 0)
     form = WiedervorlageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Bitte geben Sie ein gültiges Datum für die Wiedervorlage an.")
+        messages.error(request, "Bitte geben Sie ein gültiges Datum für die Wiedervorlage an (Format TT.MM.JJJJ).")
         return _weiter(request)
     try:
         wv = services.wiedervorlage_anlegen(

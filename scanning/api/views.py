@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
@@ -18,6 +17,7 @@ from rest_framework.response import Response
 
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
+from dms.eingaben import datum_lesen
 from dms.http import AuthenticatedRequest
 from dms.models import Akte, Behoerde, Register, Vorgang
 from dms.queries import besetzte_teams, eigene_behoerde_id
@@ -44,7 +44,7 @@ def posteingang_filtern(qs: QuerySet[Posteingang], params: Any) -> QuerySet[Post
     for feld, lookup in (("von", "eingegangen_am__date__gte"), ("bis", "eingegangen_am__date__lte")):
         if wert := params.get(feld):
             try:
-                qs = qs.filter(**{lookup: date.fromisoformat(wert)})
+                qs = qs.filter(**{lookup: datum_lesen(wert)})
             except ValueError:
                 qs = qs.none()
     return qs

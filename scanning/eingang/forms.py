@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from dms.views.formulare import kern
+from dms.views.formulare import DatumFeld, DatumInput, kern
 
 NACHWEISE = [
     ("einkommen", "Einkommensnachweise der letzten drei Monate", True),
@@ -19,13 +19,7 @@ NACHWEISE = [
 def datum(label: str, autocomplete: str = "off") -> forms.DateField:
     """A date as plain text TT.MM.JJJJ: native date pickers differ per browser and are hard to use with a keyboard
     and screen readers for dates such as a birthday (GOV.UK and KERN advise text fields)."""
-    return forms.DateField(
-        label=label,
-        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
-        help_text="Format TT.MM.JJJJ, z. B. 24.12.1980",
-        error_messages={"invalid": "Bitte geben Sie das Datum im Format TT.MM.JJJJ an."},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": autocomplete}),
-    )
+    return DatumFeld(label=label, widget=DatumInput({"autocomplete": autocomplete}))
 
 
 class VerpflichtungserklaerungForm(forms.Form):

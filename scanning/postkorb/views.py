@@ -4,7 +4,6 @@ or forward it. Every write is a service of the mail room (scanning.services)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import partial
 from typing import Any
 
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dms.access import zugang
 from dms.audit import Aktion, protokollieren
-from dms.eingaben import id_lesen
+from dms.eingaben import DATUM_FEHLER, datum_lesen, id_lesen
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Dokument, Dokumentart, Register, Vorgang
 from dms.queries import akte_schnellsuche_q, besetzte_teams, eigene_behoerde_id, kollegen_fuer_post
@@ -135,6 +134,14 @@ def _vorbelegung(eintrag: Posteingang) -> dict[str, str]:
     """Person data recognised by the pipeline, to pre-fill 'create person and file'."""
     m = eintrag.erkannte_merkmale if isinstance(eintrag.erkannte_merkmale, dict) else {}
 
+    def _deutsch(wert: str) -> str:
+        """A recognised date (ISO in the stored features) pre-filled as TT.MM.JJJJ; anything else as it is."""
+        try:
+            datum = datum_lesen(wert)
+        except ValueError:
+            return wert
+        return f"{datum:%d.%m.%Y}" if datum else ""
+
     def erstes(*schluessel: str) -> str:
         for s in schluessel:
             wert = m.get(s)
@@ -147,7 +154,7 @@ def _vorbelegung(eintrag: Posteingang) -> dict[str, str]:
     return {
         "familienname": erstes("familienname", "namen", "name"),
         "vornamen": erstes("vornamen", "vorname"),
-        "geburtsdatum": erstes("geburtsdatum", "geburtsdaten", "daten"),
+        "geburtsdatum": _deutsch(erstes("geburtsdatum", "geburtsdaten", "daten")),
         "azr_nummer": erstes("azr_nummer", "azr_nummern"),
     }
 
@@ -259,9 +266,9 @@ def neue_akte(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     geburtsdatum = None
     if geb := (request.POST.get("geburtsdatum") or "").strip():
         try:
-            geburtsdatum = dt.date.fromisoformat(geb)
+            geburtsdatum = datum_lesen(geb)
         except ValueError:
-            messages.error(request, "Das Geburtsdatum ist ungültig (Format JJJJ-MM-TT).")
+            messages.error(request, f"Das Geburtsdatum ist ungültig. {DATUM_FEHLER}")
             return redirect("postkorb-eintrag", pk=e.pk)
     try:
         akte = services.akte_aus_posteingang_anlegen(

@@ -254,7 +254,7 @@ def test_caseworker_journey(browser, server, welt):
     page.goto(f"{server.url}/vorgaenge/{vorgang.pk}/")
     termin = timezone.localdate() + dt.timedelta(days=14)
     page.locator("summary", has_text="Wiedervorlage anlegen").click()
-    page.get_by_label("Wiedervorlage am").fill(termin.isoformat())
+    page.get_by_label("Wiedervorlage am").fill(f"{termin:%d.%m.%Y}")
     page.get_by_label("Notiz").fill("Pass nachreichen")
     page.get_by_role("button", name="Wiedervorlage anlegen").click()
     assert page.get_by_text(f"Wiedervorlage zum {termin:%d.%m.%Y} angelegt").is_visible()
@@ -281,8 +281,8 @@ def test_keyboard_only(browser, server, welt):
     """Reach and trigger the main actions with Tab and Enter only: skip link, open a file, create a procedure,
     set a resubmission."""
     akte = welt["akte"]
-    # No locale override here: date fields follow the browser's own locale, which JavaScript's Intl then reports.
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # An English browser: dates are still typed as TT.MM.JJJJ (a German text field, never type="date").
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     page = _anmelden(context, server, welt["sb"].username)
 
     page.keyboard.press("Tab")
@@ -309,14 +309,8 @@ def test_keyboard_only(browser, server, welt):
     page.keyboard.press("Enter")
     _tab_bis(page, lambda i: i["name"] == "faellig_am")
     termin = timezone.localdate() + dt.timedelta(days=7)
-    # A date field takes digits in the order of the browser's own locale (de: TT.MM.JJJJ, en-US: MM/DD/YYYY).
-    reihenfolge = page.evaluate(
-        "Intl.DateTimeFormat().formatToParts(new Date(2001, 10, 22))"
-        ".filter(p => ['day', 'month', 'year'].includes(p.type)).map(p => p.type)"
-    )
-    teile = {"day": f"{termin:%d}", "month": f"{termin:%m}", "year": f"{termin:%Y}"}
-    page.keyboard.type("".join(teile[t] for t in reihenfolge))
-    assert page.evaluate("document.activeElement.value") == termin.isoformat()
+    page.keyboard.type(f"{termin:%d.%m.%Y}")
+    assert page.evaluate("document.activeElement.value") == f"{termin:%d.%m.%Y}"
     _tab_bis(page, lambda i: i["name"] == "notiz")
     page.keyboard.type("Unterlagen prüfen")
     _tab_bis(page, lambda i: i["tag"] == "BUTTON" and i["text"] == "Wiedervorlage anlegen")

@@ -110,3 +110,26 @@ def test_substitute_sees_the_absent_colleagues_in_tray(browser, demo):  # noqa: 
     assert page.get_by_role("heading", level=1).is_visible()
     assert not ENGLISCH.search(page.locator("body").inner_text())
     context.close()
+
+
+def test_dates_are_typed_and_shown_in_german_order_in_an_english_browser(browser, demo):  # noqa: F811
+    """An en-US browser would show `<input type="date">` as MM/DD/YYYY: every date field is a German text field."""
+    from dms.models import Vorgang
+
+    vorgang = Vorgang.objects.filter(sachbearbeitung__username="sb.of").order_by("pk").first()
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-US")
+    page = _anmelden(context, demo.url, "sb.of")
+    page.goto(f"{demo.url}/vorgaenge/{vorgang.pk}/")
+    page.locator("summary", has_text="Wiedervorlage anlegen").click()
+    feld = page.get_by_label("Wiedervorlage am")
+    assert feld.get_attribute("type") == "text" and feld.get_attribute("inputmode") == "numeric"
+    assert page.get_by_text("Format: TT.MM.JJJJ").first.is_visible()
+    feld.fill("04/03/2027")  # the English order does not fit the field's pattern (the server refuses it too)
+    assert feld.evaluate("e => e.validity.patternMismatch")
+    feld.fill("03.04.2027")  # a resubmission lies ahead: 2027, not the brief's 2026
+    page.get_by_label("Notiz").fill("Pass nachreichen")
+    page.get_by_role("button", name="Wiedervorlage anlegen").click()
+    assert page.get_by_text("Wiedervorlage zum 03.04.2027 angelegt").is_visible()
+    assert vorgang.wiedervorlagen.get(notiz="Pass nachreichen").faellig_am == dt.date(2027, 4, 3)  # 3 April
+    assert not ENGLISCH.search(page.locator("body").inner_text())
+    context.close()

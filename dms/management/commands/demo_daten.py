@@ -1,7 +1,10 @@
 """`manage.py demo_daten`: demo teams, users, persons, files, procedures and documents for OF and HP (idempotent).
 
 Everything is written through the services (with audit entries), so the demo behaves like real data.
-Running it again changes nothing except resetting the demo users' passwords and roles.
+Running it again changes nothing except resetting the demo users' passwords and roles (and moving the open
+subsidy round's deadline along with today). Besides the e-files: paper files to form a digitisation lot from
+(Altakten), and through the parts registered in `dms.demo` letters in every team's in-tray (scanning) and an open
+subsidy programme round (foerderung).
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from dms import services
-from dms.models import Behoerde, Person, Register, Rolle, Team, Vorgangsart
+from dms.demo import DemoLauf, demo_pdf, demo_teile
+from dms.models import Akte, Behoerde, Person, Register, Rolle, Team, Vorgangsart
 from dms.services.benutzer import benutzer_anlegen
 from dms.services.organisation import team_einrichten
 from dms.wiedervorlagen.services import wiedervorlage_anlegen
@@ -78,6 +82,24 @@ PERSONEN: list[tuple[str, str, str, str, str, str, str]] = [
     ("Arslan", "Elif", "2002-04-12", "İzmir", "türkisch", "w", ""),
     ("Võ", "Thanh Hà", "1980-06-30", "Huế", "vietnamesisch", "w", ""),
 ]
+# Paper files from before the e-file (Altakten): the Poststelle forms a digitisation lot from them (docs/altakten.md).
+# familienname, vornamen, geburtsdatum, geburtsort, staatsangehörigkeit, geschlecht, year of the Aktenzeichen
+PAPIERAKTEN: list[tuple[str, str, str, str, str, str, int]] = [
+    ("Bajraktari", "Arben", "1971-02-14", "Prizren", "kosovarisch", "m", 2004),
+    ("Demir", "Selin", "1983-08-30", "Konya", "türkisch", "w", 2006),
+    ("Ferreira", "João", "1968-05-19", "Porto", "portugiesisch", "m", 2007),
+    ("Gashi", "Drita", "1979-11-11", "Pristina", "kosovarisch", "w", 2008),
+    ("Hosseini", "Reza", "1986-01-25", "Herat", "afghanisch", "m", 2009),
+    ("Jovanović", "Milena", "1974-07-07", "Niš", "serbisch", "w", 2010),
+    ("Morina", "Besnik", "1981-03-03", "Peja", "kosovarisch", "m", 2011),
+    ("Novak", "Petra", "1977-09-21", "Maribor", "slowenisch", "w", 2012),
+    ("Osmani", "Valon", "1990-12-02", "Gjilan", "kosovarisch", "m", 2013),
+    ("Rahimi", "Soraya", "1988-04-16", "Kabul", "afghanisch", "w", 2014),
+    ("Stojanović", "Dragan", "1966-10-08", "Belgrad", "serbisch", "m", 2015),
+    ("Vasquez", "Lucía", "1992-06-12", "Bogotá", "kolumbianisch", "w", 2016),
+]
+PAPIER_AZR = 500  # AZR numbers of the paper files start here (azr_fuer), after those of the e-files
+
 # (Vorgangsart, Betreff, Wiedervorlage in days from today (negative: overdue), reason)
 VORGAENGE = [
     ("ae-verlaengerung", "Verlängerung der Aufenthaltserlaubnis", 14, "Nachweis Lebensunterhalt anfordern"),
@@ -86,26 +108,6 @@ VORGAENGE = [
     ("passersatz", "Passbeschaffung", 7, "Vorsprache bei der Botschaft prüfen"),
     ("fiktionsbescheinigung", "Fiktionsbescheinigung ausstellen", 0, "Fiktionsbescheinigung läuft ab"),
 ]
-
-
-def demo_pdf(titel: str, zeilen: list[str]) -> bytes:
-    """A small one-page PDF with a real text layer (so search and identifier extraction have something to find)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    puffer = io.BytesIO()
-    c = canvas.Canvas(puffer, pagesize=A4)
-    c.setTitle(titel)
-    c.setFont("Helvetica-Bold", 14)
-    c.drawString(72, 770, titel)
-    c.setFont("Helvetica", 11)
-    y = 740
-    for zeile in zeilen:
-        c.drawString(72, y, zeile)
-        y -= 18
-    c.showPage()
-    c.save()
-    return puffer.getvalue()
 
 
 def azr_fuer(kuerzel: str, index: int) -> str:
@@ -135,7 +137,12 @@ class Command(BaseCommand):
             neu = 0
             for j, daten in enumerate(personen):
                 neu += self._person_mit_akte(behoerde, teams, benutzer, j, daten, verarbeiten)
+            for j, papier in enumerate(PAPIERAKTEN[i::2]):
+                neu += self._papierakte(behoerde, teams, benutzer, PAPIER_AZR + j, papier)
             self.stdout.write(f"{kuerzel}: {len(teams)} Teams, {len(benutzer)} Benutzer, {neu} neue Akten.")
+            lauf = DemoLauf(behoerde=behoerde, benutzer=benutzer, verarbeiten=verarbeiten)
+            for name, teil in demo_teile():
+                self.stdout.write(f"{kuerzel}, {name}: {teil(lauf)}")
         self.stdout.write(self.style.SUCCESS(f"Demodaten bereit. Anmeldung z. B. mit sb.of / {DEMO_PASSWORT}."))
 
     def _teams(self, behoerde: Behoerde) -> list[Team]:
@@ -168,20 +175,20 @@ class Command(BaseCommand):
             benutzer[praefix] = user
         return benutzer
 
-    @transaction.atomic
-    def _person_mit_akte(
+    def _akte(
         self,
         behoerde: Behoerde,
         teams: list[Team],
         benutzer: dict[str, Any],
         index: int,
         daten: tuple[str, str, str, str, str, str, str],
-        verarbeiten: bool,
-    ) -> int:
+        **akte: Any,
+    ) -> tuple[Akte, Any] | None:
+        """Person `index` of the authority with her file (team by letter range), or None if she exists already."""
         familienname, vornamen, geburtsdatum, ort, nationalitaet, geschlecht, geburtsname = daten
         azr = azr_fuer(behoerde.kuerzel, index)
         if Person.objects.filter(behoerde=behoerde, azr_nummer=azr).exists():
-            return 0
+            return None
         admin = benutzer["admin"]
         person = services.person_anlegen(
             behoerde=behoerde,
@@ -198,7 +205,38 @@ class Command(BaseCommand):
         )
         team = team_fuer(teams, familienname)
         sb = benutzer["sb2"] if team is not None and team.name == "Team L-Z" else benutzer["sb"]
-        akte = services.akte_anlegen(person=person, user=admin, team=team, sachbearbeitung=sb)
+        return services.akte_anlegen(person=person, user=admin, team=team, sachbearbeitung=sb, **akte), sb
+
+    @transaction.atomic
+    def _papierakte(
+        self,
+        behoerde: Behoerde,
+        teams: list[Team],
+        benutzer: dict[str, Any],
+        index: int,
+        daten: tuple[str, str, str, str, str, str, int],
+    ) -> int:
+        """A paper file (medium Papier) of an earlier year, not yet in a digitisation lot."""
+        familienname, vornamen, geburtsdatum, ort, nationalitaet, geschlecht, jahr = daten
+        person = (familienname, vornamen, geburtsdatum, ort, nationalitaet, geschlecht, "")
+        angelegt = self._akte(behoerde, teams, benutzer, index, person, medium=Akte.Medium.PAPIER, jahr=jahr)
+        return 0 if angelegt is None else 1
+
+    @transaction.atomic
+    def _person_mit_akte(
+        self,
+        behoerde: Behoerde,
+        teams: list[Team],
+        benutzer: dict[str, Any],
+        index: int,
+        daten: tuple[str, str, str, str, str, str, str],
+        verarbeiten: bool,
+    ) -> int:
+        angelegt = self._akte(behoerde, teams, benutzer, index, daten)
+        if angelegt is None:
+            return 0
+        akte, sb = angelegt
+        person = akte.person
         heute = timezone.localdate()
         art, betreff, tage, grund = VORGAENGE[index % len(VORGAENGE)]
         vorgang = services.vorgang_anlegen(
