@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -79,7 +80,7 @@ class InhaltsverzeichnisView(APIView):
             {
                 "dokument": None,
                 "titel": luecke.text,
-                "datum": luecke.entfernt_am.date(),
+                "datum": timezone.localdate(luecke.entfernt_am),
                 "art": "",
                 "register": None,
                 "vorgang": None,

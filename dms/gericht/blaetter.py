@@ -207,7 +207,12 @@ def luecken_bilden(entfernte: list[tuple[int, datetime, str]]) -> list[Luecke]:
     ergebnis: list[Luecke] = []
     for nummer, am, grund in sorted(entfernte):
         letzte = ergebnis[-1] if ergebnis else None
-        if letzte and letzte.bis == nummer - 1 and letzte.grund == grund and letzte.entfernt_am.date() == am.date():
+        if (
+            letzte
+            and letzte.bis == nummer - 1
+            and letzte.grund == grund
+            and timezone.localdate(letzte.entfernt_am) == timezone.localdate(am)
+        ):
             ergebnis[-1] = Luecke(von=letzte.von, bis=nummer, entfernt_am=letzte.entfernt_am, grund=grund)
         else:
             ergebnis.append(Luecke(von=nummer, bis=nummer, entfernt_am=am, grund=grund))

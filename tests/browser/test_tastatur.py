@@ -56,13 +56,8 @@ def _knopf(text: str):
 
 
 def _datum_tippen(page, datum: dt.date) -> None:
-    """A date field takes digits in the order of the browser's own locale."""
-    reihenfolge = page.evaluate(
-        "Intl.DateTimeFormat().formatToParts(new Date(2001, 10, 22))"
-        ".filter(p => ['day', 'month', 'year'].includes(p.type)).map(p => p.type)"
-    )
-    teile = {"day": f"{datum:%d}", "month": f"{datum:%m}", "year": f"{datum:%Y}"}
-    page.keyboard.type("".join(teile[t] for t in reihenfolge))
+    """Date fields are German text fields (TT.MM.JJJJ) whatever the browser's locale (dms.views.formulare.DatumFeld)."""
+    page.keyboard.type(f"{datum:%d.%m.%Y}")
 
 
 def test_poststelle_keyboard_only(browser, server, welt, django_db_blocker, tmp_path):  # noqa: F811

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from dms import services
 from dms.models import (
@@ -106,8 +107,9 @@ def test_accept_moves_everything_with_new_aktenzeichen_and_sender_keeps_only_dat
     eintrag = DateiBEintrag.objects.visible_to(sachbearbeitung).get(abgabe=abgabe)
     assert (eintrag.familienname, eintrag.azr_nummer, eintrag.aktenzeichen) == ("Öztürk", azr, altes_az)
     assert eintrag.ziel_behoerde.kuerzel == "HP" and eintrag.ziel_aktenzeichen == neu.aktenzeichen
-    assert eintrag.loeschen_am == datei_b_loeschdatum(eintrag.abgegeben_am.date())
-    assert eintrag.loeschen_am.year == eintrag.abgegeben_am.year + 10
+    abgegeben = timezone.localdate(eintrag.abgegeben_am)  # the authority's calendar day, not UTC's (near midnight)
+    assert eintrag.loeschen_am == datei_b_loeschdatum(abgegeben)
+    assert eintrag.loeschen_am.year == abgegeben.year + 10
     assert not DateiBEintrag.objects.visible_to(fremde_sachbearbeitung).filter(abgabe=abgabe).exists()
     abgabe.refresh_from_db()
     assert abgabe.status == Aktenabgabe.Status.ANGENOMMEN and abgabe.aktenzeichen_neu == neu.aktenzeichen
