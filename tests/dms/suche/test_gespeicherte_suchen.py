@@ -31,7 +31,7 @@ def test_a_search_is_saved_with_its_filters_and_listed_on_the_owners_desk(amt):
     assert 'href="/suche/?q=Fiktionsbescheinigung&amp;register=03&amp;von=2026-01-01"' in teil
     # The link repeats the search with its filters.
     wieder = anna.get("/suche/", {"q": "Fiktionsbescheinigung", "register": "03", "von": "2026-01-01"})
-    assert 'value="2026-01-01"' in wieder.content.decode()
+    assert 'value="01.01.2026"' in wieder.content.decode()  # shown (and saved again) in German order
 
 
 def test_saving_under_the_same_name_replaces_and_bad_input_is_refused_in_german(amt):
