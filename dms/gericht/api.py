@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -160,9 +160,13 @@ class AktenvorlageAnlegenView(APIView):
         return Response(daten, status=status.HTTP_201_CREATED, headers={"Location": daten["url"]})
 
 
-def _eigene_vorlage(request: AuthenticatedRequest, pk: int) -> Aktenvorlage:
+_Auftrag = TypeVar("_Auftrag", Aktenvorlage, Einsichtskopie)
+
+
+def _sichtbarer_auftrag(modell: type[_Auftrag], request: AuthenticatedRequest, pk: int) -> _Auftrag:
+    """A court submission or inspection copy of a file the caller may see (otherwise 404)."""
     return get_object_or_404(
-        Aktenvorlage.objects.filter(akte__in=Akte.objects.visible_to(request.user)).select_related("akte"), pk=pk
+        modell.objects.filter(akte__in=Akte.objects.visible_to(request.user)).select_related("akte"), pk=pk
     )
 
 
@@ -174,7 +178,7 @@ class AktenvorlageView(APIView):
 
     @extend_schema(responses=AktenvorlageSerializer)
     def get(self, request: AuthenticatedRequest, pk: int) -> Response:
-        vorlage = _eigene_vorlage(request, pk)
+        vorlage = _sichtbarer_auftrag(Aktenvorlage, request, pk)
         return Response(AktenvorlageSerializer(vorlage, context={"request": request}).data)
 
 
@@ -186,7 +190,7 @@ class AktenvorlageDateiView(APIView):
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request: AuthenticatedRequest, pk: int) -> FileResponse:
-        vorlage = _eigene_vorlage(request, pk)
+        vorlage = _sichtbarer_auftrag(Aktenvorlage, request, pk)
         if not vorlage.ist_fertig:
             raise Http404
         return services.pdf_antwort(request, vorlage.akte, vorlage.datei, f"Aktenvorlage-{vorlage.pk}.pdf", vorlage)
@@ -251,12 +255,6 @@ class AkteneinsichtAnlegenView(APIView):
         return Response(daten, status=status.HTTP_201_CREATED, headers={"Location": daten["url"]})
 
 
-def _eigene_kopie(request: AuthenticatedRequest, pk: int) -> Einsichtskopie:
-    return get_object_or_404(
-        Einsichtskopie.objects.filter(akte__in=Akte.objects.visible_to(request.user)).select_related("akte"), pk=pk
-    )
-
-
 class EinsichtskopieView(APIView):
     """GET /api/v1/einsichtskopien/{id}/: status and progress of an inspection copy."""
 
@@ -265,7 +263,11 @@ class EinsichtskopieView(APIView):
 
     @extend_schema(responses=EinsichtskopieSerializer)
     def get(self, request: AuthenticatedRequest, pk: int) -> Response:
-        return Response(EinsichtskopieSerializer(_eigene_kopie(request, pk), context={"request": request}).data)
+        return Response(
+            EinsichtskopieSerializer(
+                _sichtbarer_auftrag(Einsichtskopie, request, pk), context={"request": request}
+            ).data
+        )
 
 
 class EinsichtskopieDateiView(APIView):
@@ -276,7 +278,7 @@ class EinsichtskopieDateiView(APIView):
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request: AuthenticatedRequest, pk: int) -> FileResponse:
-        kopie = _eigene_kopie(request, pk)
+        kopie = _sichtbarer_auftrag(Einsichtskopie, request, pk)
         if not kopie.ist_fertig:
             raise Http404
         return services.pdf_antwort(request, kopie.akte, kopie.datei, f"Akteneinsicht-{kopie.pk}.pdf", kopie)
