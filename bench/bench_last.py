@@ -409,14 +409,20 @@ def _bericht(args: argparse.Namespace, daten: dict[str, Any], seiten: dict[str, 
     ]
     fuenfzig = next((p for p in phasen if p.nutzer == 50), None)
     if fuenfzig is not None:
+        # Throughput at saturation is the highest phase's: 50 people with 1-3 s think time ask for at most about
+        # 50 / 2.2 s = 23 requests/s, so the 50-person phase measures demand, not capacity.
+        saettigung = max(phasen, key=lambda p: p.rps)
+        fehler = sum(p.fehler for p in phasen)
         zeilen += [
             "",
-            "| Ziel (50 Personen) | gemessen | |",
+            "| Ziel | gemessen | |",
             "|---|---:|---|",
-            f"| ≥ {ZIEL_RPS} Anfragen/s | {fuenfzig.rps:.1f} | {erreicht(fuenfzig.rps >= ZIEL_RPS)} |",
-            f"| p95 der Seiten < {ZIEL_P95_MS} ms | {fuenfzig.p95_seiten:.0f} | "
+            f"| Durchsatz bei Sättigung ≥ {ZIEL_RPS} Anfragen/s (höchster Wert, bei {saettigung.nutzer} Personen; "
+            f"50 Personen mit 1–3 s Denkzeit fragen höchstens etwa 23/s an) | {saettigung.rps:.1f} | "
+            f"{erreicht(saettigung.rps >= ZIEL_RPS)} |",
+            f"| p95 der Seiten < {ZIEL_P95_MS} ms bei 50 Personen (schlechteste Seite) | {fuenfzig.p95_seiten:.0f} | "
             f"{erreicht(fuenfzig.p95_seiten < ZIEL_P95_MS)} |",
-            f"| keine Fehler | {fuenfzig.fehler} | {erreicht(fuenfzig.fehler == 0)} |",
+            f"| keine Fehler (alle Phasen) | {fehler} | {erreicht(fehler == 0)} |",
         ]
     return "\n".join(zeilen)
 
