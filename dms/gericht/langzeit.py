@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -283,7 +283,7 @@ def ts_gueltig(status: TimestampSignatureStatus | None) -> bool:
     return status is not None and bool(status.intact and status.valid and status.trusted)
 
 
-Pruefer = Callable[[ValidationContext, ValidationContext], Awaitable[Any]]
+Pruefer = Callable[[ValidationContext, ValidationContext], Coroutine[Any, Any, Any]]
 
 
 def pruefen(
