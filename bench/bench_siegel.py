@@ -121,8 +121,8 @@ def main() -> None:
 
     abschnitt = f"""## Siegel, Zeitstempel und qualifizierte Bestätigung (`bench/bench_siegel.py`)
 
-Gemessen am {date.today():%d.%m.%Y}; {maschine()}. Ein Prozess; Zeitstempeldienst und Vertrauensdienst sind die
-Attrappen der Tests auf localhost (die Netzlaufzeit eines echten Dienstes kommt hinzu).
+Gemessen am {date.today():%d.%m.%Y}; {maschine()}. Ein Prozess; Zeitstempeldienst, Zertifizierungsstelle (CRL/OCSP) und
+Vertrauensdienst sind die Attrappen der Tests auf localhost (die Netzlaufzeit echter Dienste kommt hinzu).
 
 | Messung | Median / Dauer |
 |---|---|
