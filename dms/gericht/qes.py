@@ -106,6 +106,13 @@ def bestaetigbar(version: DokumentVersion) -> bool:
     )
 
 
+def laufende_bestaetigung(version: DokumentVersion) -> int | None:
+    """The job that is finishing a qualified confirmation of this version right now (for a hint), if any."""
+    if version.dokument.quelle not in GESCANNT:
+        return None
+    return _offene_posten([version]).values_list("auftrag_id", flat=True).first()
+
+
 def offene_versionen(user: User, akte: Akte, dokument_ids: list[int] | None = None) -> list[DokumentVersion]:
     """The current version of each scanned document of the file visible to `user` with a transfer note and no
     qualified confirmation (done or under way)."""

@@ -205,7 +205,10 @@ def test_bulk_confirmation_of_a_lot_with_one_authorisation(csc, sachbearbeitung)
     assert not Siegel.objects.filter(version__dokument__in=dokumente, art=Siegel.Art.QES).exists()  # not yet
     seite = client.get(antwort["Location"]).content.decode()
     assert "Wird abgeschlossen … 0 von 3 Dokumenten bestätigt." in seite and 'hx-trigger="every 2s"' in seite
-    # the bulk page no longer offers scans whose confirmation is under way
+    # the bulk page no longer offers scans whose confirmation is under way; the document says where it stands
+    dokseite = client.get(f"/dokumente/{dokumente[0].pk}/").content.decode()
+    assert "wird gerade abgeschlossen" in dokseite and f"/uebereinstimmung/auftraege/{auftrag.pk}/" in dokseite
+    assert "Übereinstimmung qualifiziert bestätigen</span>" not in dokseite
     assert "keine Scans" in client.get(f"/akten/{akte.pk}/uebereinstimmung/").content.decode()
     qes_abschliessen(auftrag_id=auftrag.pk)  # the Celery task's body
     stand = client.get(f"/uebereinstimmung/auftraege/{auftrag.pk}/stand/").content.decode()
