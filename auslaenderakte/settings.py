@@ -288,6 +288,9 @@ AUSSONDERUNG_ERINNERUNG_TAGE = env.int("AUSSONDERUNG_ERINNERUNG_TAGE", default=3
 SIEGEL_PKCS12 = env.str("SIEGEL_PKCS12", default="")
 SIEGEL_PASSWORT = env.str("SIEGEL_PASSWORT", default="")
 SIEGEL_VERTRAUENSANKER = env.list("SIEGEL_VERTRAUENSANKER", default=[])
+# Long-term validation data (docs/gericht.md, "LTV"): after the time-stamp, fetch the CRLs/OCSP responses named in
+# the certificates (HTTP, ZEITSTEMPEL_ZEITLIMIT) and embed them with the seal or qualified signature.
+SIEGEL_LTV = env.bool("SIEGEL_LTV", default=True)
 # Qualified trust service for the responsible person's qualified signature (CSC API v2 remote signing,
 # dms/gericht/csc.py): base URL ending in /csc/v2 (empty: the QES button says none is configured), the signature
 # application's login there (auth/login, HTTP Basic) and the time limit of one call.

@@ -1,4 +1,5 @@
-"""REST API of the court capability: table of contents, court submission, inspection copy (docs/gericht.md)."""
+"""REST API of the court capability: table of contents, court submission, inspection copy, qualified confirmation
+of scans (docs/gericht.md)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any, TypeVar
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -19,8 +20,10 @@ from dms.http import AuthenticatedRequest
 from dms.models import Akte
 
 from . import services
+from .csc import SignaturdienstFehler
 from .inhalt import inhaltsverzeichnis
-from .models import Aktenvorlage, Einsichtskopie
+from .models import Aktenvorlage, Bestaetigungsauftrag, Bestaetigungsposten, Einsichtskopie
+from .qes import HOECHSTENS, offene_versionen, qes_anfordern, sichtbarer_auftrag
 
 
 class EintragSerializer(serializers.Serializer):
@@ -282,3 +285,119 @@ class EinsichtskopieDateiView(APIView):
         if not kopie.ist_fertig:
             raise Http404
         return services.pdf_antwort(request, kopie.akte, kopie.datei, f"Akteneinsicht-{kopie.pk}.pdf", kopie)
+
+
+class QesAnlegenSerializer(serializers.Serializer):
+    dokumente = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=HOECHSTENS)
+    verglichen = serializers.BooleanField()
+    pin = serializers.CharField(max_length=64, required=False, allow_blank=True, default="", write_only=True)
+    otp = serializers.CharField(max_length=64, required=False, allow_blank=True, default="", write_only=True)
+
+    def validate_verglichen(self, wert: bool) -> bool:
+        if not wert:
+            raise serializers.ValidationError(
+                "Bitte bestätigen Sie, dass Sie die Scans mit den Originalen verglichen haben."
+            )
+        return wert
+
+
+class QesPostenSerializer(serializers.ModelSerializer):
+    """One document of the job: `status` wartet | fertig | fehler, `fehler` the German reason, `nachweis` the
+    certificate's URL once confirmed."""
+
+    dokument = serializers.IntegerField(source="version.dokument_id")
+    version = serializers.IntegerField(source="version.nummer")
+    titel = serializers.CharField(source="version.dokument.titel")
+    nachweis = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Bestaetigungsposten
+        fields = ["dokument", "version", "titel", "status", "fehler", "siegel", "nachweis"]
+        read_only_fields = fields
+
+    def get_nachweis(self, obj: Bestaetigungsposten) -> str | None:
+        if obj.siegel_id is None:
+            return None
+        return reverse("siegel-nachweis", args=[obj.siegel_id], request=self.context.get("request"))
+
+
+class QesAuftragSerializer(serializers.ModelSerializer):
+    """A qualified confirmation being finished in the background: poll `url` until `status` is `fertig`."""
+
+    url = serializers.SerializerMethodField()
+    dokumente = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Bestaetigungsauftrag
+        fields = [
+            "id",
+            "akte",
+            "name",
+            "status",
+            "fortschritt",
+            "fehler",
+            "angelegt_am",
+            "fertig_am",
+            "url",
+            "dokumente",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, obj: Bestaetigungsauftrag) -> str:
+        return reverse("api-qes-auftrag", args=[obj.pk], request=self.context.get("request"))
+
+    @extend_schema_field(QesPostenSerializer(many=True))
+    def get_dokumente(self, obj: Bestaetigungsauftrag) -> list[dict[str, Any]]:
+        posten = self.context["posten"]
+        return list(QesPostenSerializer(posten, many=True, context=self.context).data)
+
+
+class QesAnlegenView(APIView):
+    """POST /api/v1/akten/{id}/uebereinstimmung/ `{"dokumente": [ids], "verglichen": true, "pin", "otp"}`: the
+    caller certifies with her qualified signature that the scans match their originals. The trust service is asked
+    in the request (a wrong PIN: 400 with the German reason); 202 with the job and `Location` to poll; the
+    signatures are embedded, time-stamped, completed with validation data and checked by a Celery task."""
+
+    request: AuthenticatedRequest
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=QesAnlegenSerializer, responses={202: QesAuftragSerializer})
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
+        akte = _aenderbare_akte(request, pk)
+        eingabe = QesAnlegenSerializer(data=request.data)
+        eingabe.is_valid(raise_exception=True)
+        ids = sorted(set(eingabe.validated_data["dokumente"]))
+        versionen = offene_versionen(request.user, akte, ids)
+        fehlend = sorted(set(ids) - {v.dokument_id for v in versionen})
+        if fehlend:
+            raise serializers.ValidationError(
+                {"dokumente": [f"Kein unbestätigter Scan dieser Akte: {', '.join(map(str, fehlend))}."]}
+            )
+        try:
+            auftrag = qes_anfordern(
+                versionen=versionen,
+                user=request.user,
+                pin=eingabe.validated_data["pin"],
+                otp=eingabe.validated_data["otp"],
+                request=request,
+            )
+        except SignaturdienstFehler as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        _auftrag, posten = sichtbarer_auftrag(request.user, auftrag.pk)
+        kontext = {"request": request, "posten": posten}
+        daten = QesAuftragSerializer(auftrag, context=kontext).data
+        return Response(daten, status=status.HTTP_202_ACCEPTED, headers={"Location": daten["url"]})
+
+
+class QesAuftragView(APIView):
+    """GET /api/v1/uebereinstimmungen/{id}/: status, progress and per document the outcome (404 unless the file
+    and at least one of its documents are visible to the caller)."""
+
+    request: AuthenticatedRequest
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=QesAuftragSerializer)
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
+        auftrag, posten = sichtbarer_auftrag(request.user, pk)
+        protokollieren(aktion=Aktion.LESEN, request=request, objekt=auftrag, akte=auftrag.akte)
+        return Response(QesAuftragSerializer(auftrag, context={"request": request, "posten": posten}).data)

@@ -137,11 +137,79 @@ class Siegel(models.Model):
     # RFC 3161: when the TSA's token was added (None: none yet); the last failure, for operators and the retry.
     zeitstempel_am = models.DateTimeField("Zeitstempel vom", null=True, blank=True)
     zeitstempel_fehler = models.CharField("letzter Zeitstempelfehler", max_length=300, blank=True)
+    # Long-term validation data (certificates, CRLs, OCSP responses; `langzeit.py`): when they were embedded (None:
+    # not yet), the last failure and how often it was tried (the beat job gives up after LTV_HOECHSTENS tries).
+    ltv_am = models.DateTimeField("Validierungsdaten eingebettet am", null=True, blank=True)
+    ltv_fehler = models.CharField("letzter Fehler beim Einbetten der Validierungsdaten", max_length=300, blank=True)
+    ltv_versuche = models.PositiveSmallIntegerField("Versuche, Validierungsdaten einzubetten", default=0)
 
     class Meta:
         verbose_name = "Siegel"
         verbose_name_plural = "Siegel"
         ordering = ["version", "angelegt_am"]
+        constraints = [
+            # A version is confirmed with a qualified signature once, whatever retries or double clicks happen.
+            models.UniqueConstraint(
+                fields=["version"], condition=models.Q(art="qes"), name="siegel_eine_qes_je_version"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_art_display()} v{self.version_id}"
+
+
+class Bestaetigungsauftrag(Auftrag):
+    """A qualified confirmation of one or many scans, finished in the background. The request did what needs the
+    person (PIN/TAN: `credentials/authorize`, then `signatures/signHash`; the SAD is never stored); the Celery task
+    `dms.gericht.qes_abschliessen` embeds each returned signature value, adds time-stamp and validation data, checks
+    and stores it, one document (`Bestaetigungsposten`) after the other. `seiten`/`sha256` of `Auftrag` stay unused."""
+
+    akte = models.ForeignKey(Akte, on_delete=models.PROTECT, related_name="bestaetigungsauftraege", verbose_name="Akte")
+    name = models.CharField("bestätigt von", max_length=300)
+    zertifikate = models.JSONField("Zertifikatskette der Person (Base64, DER, Unterzeichner zuerst)", default=list)
+
+    class Meta:
+        verbose_name = "Übereinstimmungsbestätigung"
+        verbose_name_plural = "Übereinstimmungsbestätigungen"
+        ordering = ["-angelegt_am"]
+
+    def __str__(self) -> str:
+        return f"Übereinstimmungsbestätigung {self.pk}"
+
+
+class Bestaetigungsposten(models.Model):
+    """One document of a `Bestaetigungsauftrag`: what the trust service signed (the prepared certificate, its signed
+    attributes, the signature value) until the task has embedded it; then the stored seal, or a German error."""
+
+    class Status(models.TextChoices):
+        WARTET = "wartet", "wartet"
+        FERTIG = "fertig", "bestätigt"
+        FEHLER = "fehler", "fehlgeschlagen"
+
+    auftrag = models.ForeignKey(
+        Bestaetigungsauftrag, on_delete=models.CASCADE, related_name="posten", verbose_name="Auftrag"
+    )
+    version = models.ForeignKey(
+        DokumentVersion, on_delete=models.PROTECT, related_name="bestaetigungsposten", verbose_name="Dokumentversion"
+    )
+    status = models.CharField("Status", max_length=10, choices=Status.choices, default=Status.WARTET)
+    fehler = models.CharField("Fehler", max_length=500, blank=True, default="")
+    daten = models.BinaryField("bestätigte Daten")
+    vorbereitet = models.BinaryField("vorbereiteter Nachweis (PDF mit Platzhalter)", default=b"", blank=True)
+    dokument_digest = models.BinaryField("Digest des Byte-Bereichs", default=b"", blank=True)
+    bereich_start = models.PositiveIntegerField("Platzhalter ab", default=0)
+    bereich_ende = models.PositiveIntegerField("Platzhalter bis", default=0)
+    attribute = models.BinaryField("signierte Attribute (DER)", default=b"", blank=True)
+    signaturwert = models.BinaryField("Signaturwert des Vertrauensdienstes", default=b"", blank=True)
+    siegel = models.OneToOneField(
+        Siegel, on_delete=models.PROTECT, null=True, blank=True, related_name="posten", verbose_name="Siegel"
+    )
+
+    class Meta:
+        verbose_name = "Übereinstimmungsbestätigung (Dokument)"
+        verbose_name_plural = "Übereinstimmungsbestätigungen (Dokumente)"
+        ordering = ["auftrag", "pk"]
+        indexes = [models.Index(fields=["version", "status"])]
+
+    def __str__(self) -> str:
+        return f"Posten {self.pk} ({self.get_status_display()})"

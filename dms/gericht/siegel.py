@@ -4,7 +4,8 @@ by a detached CMS signature made with pyHanko.
 What is signed: canonical JSON of the version's id, the SHA-256 of the stored original and the transfer note. The
 check recomputes the hash from the bytes in storage NOW, so one changed byte of the original makes the signature
 "ungültig" (the CMS message digest no longer matches), as does a signer certificate outside the configured trust
-anchors.
+anchors or one that the embedded validation data show as revoked. Validation data (LTV) are embedded after the
+time-stamp (`langzeit.py`); the check never fetches anything.
 
 Two kinds: the authority's advanced seal, made here with the key in SIEGEL_PKCS12 (a software key; an HSM would
 plug in as a pyHanko PKCS#11 signer), and a qualified signature of the responsible person made by an external
@@ -20,25 +21,28 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from asn1crypto import cms, pem, x509
+from asn1crypto import cms
 from django.conf import settings
 from django.db import transaction
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
-from pyhanko.sign.validation import async_validate_pdf_signature, async_validate_pdf_timestamp
+from pyhanko.sign.validation import (
+    EmbeddedPdfSignature,
+    async_validate_pdf_signature,
+    async_validate_pdf_timestamp,
+)
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
-from pyhanko.sign.validation.status import TimestampSignatureStatus
+from pyhanko.sign.validation.status import PdfSignatureStatus, StandardCMSSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
 from dms.audit import Aktion, protokollieren
 from dms.models import Dokument, DokumentVersion
 
+from . import langzeit
 from .asynchron import ausfuehren
 from .models import Siegel
-from .zeitstempel import zeitstempeln_nach_commit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -108,7 +112,7 @@ def scan_versiegeln(*, version: DokumentVersion, user: User | None = None) -> Si
         unterzeichner=_zertifikat_name(signer),
         user=user,
     )
-    zeitstempeln_nach_commit(siegel.pk)
+    langzeit.nachbearbeitung_einreihen(siegel.pk)
     return siegel
 
 
@@ -149,55 +153,40 @@ def siegel_speichern(
     return siegel
 
 
-@lru_cache(maxsize=8)
-def _vertrauensanker(pfade: tuple[str, ...]) -> tuple[x509.Certificate, ...]:
-    anker: list[x509.Certificate] = []
-    for pfad in pfade:
-        daten = Path(pfad).read_bytes()
-        if pem.detect(daten):
-            _, _, daten = pem.unarmor(daten)
-        anker.append(x509.Certificate.load(daten))
-    return tuple(anker)
-
-
-def _kontexte() -> tuple[ValidationContext, ValidationContext]:
-    """Signers chain to SIEGEL_VERTRAUENSANKER, time-stamp authorities to ZEITSTEMPEL_VERTRAUENSANKER (kept apart,
-    so a TSA's CA never vouches for a seal). Nothing is fetched."""
-    anker = _vertrauensanker(tuple(getattr(settings, "SIEGEL_VERTRAUENSANKER", [])))
-    tsa = _vertrauensanker(tuple(getattr(settings, "ZEITSTEMPEL_VERTRAUENSANKER", [])))
-    return (
-        ValidationContext(trust_roots=list(anker), allow_fetching=False),
-        ValidationContext(trust_roots=list(tsa), allow_fetching=False),
-    )
-
-
 @dataclass(frozen=True)
 class Pruefergebnis:
     gueltig: bool
     zeitstempel: datetime | None = None  # time of a VALID time-stamp token (None: none, or not valid)
+    langzeit: bool = False  # long-term verifiable offline (embedded validation data, `langzeit.py`)
 
 
-def _zeit(status: TimestampSignatureStatus | None) -> datetime | None:
-    if status is None or not (status.intact and status.valid and status.trusted):
-        return None
-    return status.timestamp
+def _ergebnis(p: langzeit.Langzeitpruefung) -> Pruefergebnis:
+    return Pruefergebnis(p.gueltig, p.zeitstempel, p.langzeit)
 
 
 def cms_pruefen(daten: bytes, signatur: bytes) -> Pruefergebnis:
-    """Intact (digest matches), cryptographically valid and chaining to a configured trust anchor; the time of its
-    signature time-stamp when that is valid too."""
-    signer_kontext, tsa_kontext = _kontexte()
+    """Intact (digest matches), cryptographically valid and chaining to a configured trust anchor, with no
+    revocation shown by the embedded data; the time of its signature time-stamp when that is valid too; long-term
+    verifiable when the embedded data suffice with revocation checking required. Nothing is fetched."""
     try:
         signed_data = cms.ContentInfo.load(signatur)["content"]
-        status = ausfuehren(
-            async_validate_detached_cms(
-                daten, signed_data, signer_validation_context=signer_kontext, ts_validation_context=tsa_kontext
+
+        async def validieren(signer: ValidationContext, tsa: ValidationContext) -> StandardCMSSignatureStatus:
+            return await async_validate_detached_cms(
+                daten, signed_data, signer_validation_context=signer, ts_validation_context=tsa
             )
+
+        ergebnis = langzeit.pruefen(
+            validieren,
+            langzeit.cms_validierungsdaten(signed_data),
+            langzeit.signaturzeitstempel(signed_data["signer_infos"][0]),
+            langzeit.signatur_ok,
+            lambda status: langzeit.ts_gueltig(status.timestamp_validity),
         )
     except Exception:  # a damaged signature is an invalid one, never a server error
         logger.warning("Siegelprüfung fehlgeschlagen", exc_info=True)
         return Pruefergebnis(False)
-    return Pruefergebnis(bool(status.intact and status.valid and status.trusted), _zeit(status.timestamp_validity))
+    return _ergebnis(ergebnis)
 
 
 def signatur_gueltig(daten: bytes, signatur: bytes) -> bool:
@@ -207,32 +196,52 @@ def signatur_gueltig(daten: bytes, signatur: bytes) -> bool:
 NACHWEIS_SCHLUESSEL = "/Uebereinstimmungsdaten"
 
 
+def _nachweis_zeit(leser: PdfFileReader, signatur: EmbeddedPdfSignature) -> datetime | None:
+    """The signature time-stamp's time, else (a QES whose TSA was down) that of the first document time-stamp
+    that is valid."""
+    zeit = langzeit.signaturzeitstempel(signatur.signer_info)
+    if zeit is not None:
+        return zeit
+    kontext = langzeit.pdf_validierungsdaten(leser).kontext(langzeit.tsa_anker(), zeitpunkt=None, streng=False)
+    for stempel in leser.embedded_timestamp_signatures:
+        status = ausfuehren(async_validate_pdf_timestamp(stempel, validation_context=kontext))
+        if status.intact and status.valid and status.trusted:
+            return status.timestamp
+    return None
+
+
 def nachweis_pruefen(nachweis: bytes, daten: bytes) -> Pruefergebnis:
     """A PAdES-signed Übereinstimmungsnachweis: its first signature covers the whole file as signed, is valid and
-    trusted, and the data it certifies (document info entry) are `daten` (the original's hash as it is now).
-    A later document time-stamp (added by the retry) counts as the time-stamp when the signature has none."""
-    signer_kontext, tsa_kontext = _kontexte()
+    trusted (no revocation in its DSS), and the data it certifies (document info entry) are `daten` (the original's
+    hash as it is now). Later revisions may only add time-stamps and validation data (pyHanko's difference
+    analysis). A later document time-stamp counts as the time-stamp when the signature has none."""
     try:
         leser = PdfFileReader(io.BytesIO(nachweis))
         signaturen = leser.embedded_regular_signatures
         if len(signaturen) != 1 or str(leser.trailer_view["/Info"].get(NACHWEIS_SCHLUESSEL, "")) != daten.decode():
             return Pruefergebnis(False)
-        status = ausfuehren(
-            async_validate_pdf_signature(
-                signaturen[0], signer_validation_context=signer_kontext, ts_validation_context=tsa_kontext
+        signatur = signaturen[0]
+        zeit = _nachweis_zeit(leser, signatur)
+        eigener_stempel = langzeit.signaturzeitstempel(signatur.signer_info) is not None
+
+        async def validieren(signer: ValidationContext, tsa: ValidationContext) -> PdfSignatureStatus:
+            return await async_validate_pdf_signature(
+                signatur, signer_validation_context=signer, ts_validation_context=tsa
             )
-        )
-        # Later revisions may only add time-stamps/validation data (pyHanko's difference analysis).
-        aenderungen_ok = status.docmdp_ok or status.modification_level is None
-        gueltig = bool(status.intact and status.valid and status.trusted and aenderungen_ok)
-        zeit = _zeit(status.timestamp_validity)
-        for stempel in leser.embedded_timestamp_signatures:
-            if zeit is None:
-                zeit = _zeit(ausfuehren(async_validate_pdf_timestamp(stempel, validation_context=tsa_kontext)))
+
+        def ok(status: PdfSignatureStatus) -> bool:
+            aenderungen_ok = status.docmdp_ok or status.modification_level is None
+            return langzeit.signatur_ok(status) and bool(aenderungen_ok)
+
+        def stempel(status: PdfSignatureStatus) -> bool:
+            # a document time-stamp's time was validated in _nachweis_zeit already
+            return langzeit.ts_gueltig(status.timestamp_validity) if eigener_stempel else True
+
+        ergebnis = langzeit.pruefen(validieren, langzeit.pdf_validierungsdaten(leser), zeit, ok, stempel)
     except Exception:  # a damaged PDF is an invalid certificate, never a server error
         logger.warning("Prüfung des Übereinstimmungsnachweises fehlgeschlagen", exc_info=True)
         return Pruefergebnis(False)
-    return Pruefergebnis(gueltig, zeit)
+    return _ergebnis(ergebnis)
 
 
 @dataclass(frozen=True)
@@ -245,6 +254,7 @@ class Siegelpruefung:
     gueltig: bool
     zeitstempel: datetime | None
     hat_nachweis: bool
+    langzeit: bool  # "Langzeitprüfbar (LTV): ja"
 
 
 def siegel_pruefen(version: DokumentVersion) -> list[Siegelpruefung]:
@@ -271,6 +281,7 @@ def siegel_pruefen(version: DokumentVersion) -> list[Siegelpruefung]:
                 gueltig=ergebnis.gueltig,
                 zeitstempel=ergebnis.zeitstempel,
                 hat_nachweis=bool(s.nachweis),
+                langzeit=ergebnis.langzeit,
             )
         )
     return pruefungen

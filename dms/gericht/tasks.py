@@ -1,11 +1,12 @@
 """Celery tasks of the court capability (queue `default`): build a court submission or an inspection copy (each
-takes an id and is idempotent, `services.auftrag_ausfuehren`); time-stamp a seal, and catch up missed time-stamps."""
+takes an id and is idempotent, `services.auftrag_ausfuehren`); time-stamp a seal and embed its validation data, and
+catch up what was missed; finish a qualified confirmation of scans."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from . import services, zeitstempel
+from . import langzeit, qes, services, zeitstempel
 
 
 @shared_task(name=services.AUFGABE_AKTENVORLAGE, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -22,13 +23,24 @@ def aktenvorlage_erstellen(vorlage_id: int) -> None:
     ignore_result=True,
 )
 def siegel_zeitstempeln(siegel_id: int) -> None:
-    """The RFC 3161 time-stamp of one seal, after its commit; a TSA failure retries (then the beat job)."""
+    """The RFC 3161 time-stamp of one seal, after its commit, then its validation data (LTV); a TSA failure
+    retries (then the beat job)."""
     zeitstempel.siegel_zeitstempeln(siegel_id)
+    langzeit.siegel_langzeitdaten(siegel_id)
 
 
 @shared_task(name=zeitstempel.AUFGABE_NACHHOLEN, ignore_result=True)
 def zeitstempel_nachholen() -> None:
+    """Beat: time-stamps still missing, then validation data still missing."""
     zeitstempel.zeitstempel_nachholen()
+    langzeit.langzeitdaten_nachholen()
+
+
+@shared_task(name=qes.AUFGABE_QES, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def qes_abschliessen(auftrag_id: int) -> None:
+    """Embed, time-stamp, complete with validation data, check and store each signature of a qualified
+    confirmation (idempotent: a document is confirmed once; what is done is skipped)."""
+    qes.qes_abschliessen(auftrag_id=auftrag_id)
 
 
 @shared_task(name=services.AUFGABE_EINSICHTSKOPIE, acks_late=True, reject_on_worker_lost=True, ignore_result=True)

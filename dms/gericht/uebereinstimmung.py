@@ -1,5 +1,6 @@
 """Pages for the qualified confirmation of scans (Übereinstimmungsvermerk, `qes.py`): one document from its page,
-or many scans of a file at once (e.g. a legacy delivery's lot) with one PIN/OTP; the certificate's download.
+or many scans of a file at once (e.g. a legacy delivery's lot) with one PIN/OTP; the job's progress page (the
+signatures are finished by a Celery task, the page polls its status part with htmx); the certificate's download.
 
 Who may: whoever may change the file (caseworker, team lead of the authority; the person who compares the scan
 with the paper original). A scan already confirmed with a QES is not offered again.
@@ -7,11 +8,11 @@ with the paper original). A scan already confirmed with a QES is not offered aga
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,29 +23,10 @@ from dms.models import Akte, Dokument, DokumentVersion
 from dms.views.common import sichtbare_akte
 
 from .csc import SignaturdienstFehler, konfiguriert
-from .models import Siegel
-from .qes import HOECHSTENS, gegenstand, qes_bestaetigen
-from .siegel import GESCANNT
+from .models import Bestaetigungsauftrag, Bestaetigungsposten, Siegel
+from .qes import HOECHSTENS, gegenstand, offene_versionen, qes_anfordern, sichtbarer_auftrag
 
-
-def _offene_versionen(
-    request: AuthenticatedHttpRequest, akte: Akte, dokument_ids: list[int] | None = None
-) -> list[DokumentVersion]:
-    """The current version of each visible scanned document of the file with a transfer note and no QES yet."""
-    qs = (
-        DokumentVersion.objects.filter(
-            dokument__akte=akte,
-            dokument__quelle__in=GESCANNT,
-            dokument__in=Dokument.objects.visible_to(request.user),
-        )
-        .annotate(hat_qes=Exists(Siegel.objects.filter(version=OuterRef("pk"), art=Siegel.Art.QES)))
-        .select_related("dokument", "dokument__akte")
-        .order_by("dokument_id", "-nummer")
-        .distinct("dokument_id")
-    )
-    if dokument_ids is not None:
-        qs = qs.filter(dokument_id__in=dokument_ids)
-    return [v for v in qs if v.transfervermerk and not v.hat_qes]
+logger = logging.getLogger("dms.gericht")
 
 
 def _seite(
@@ -62,7 +44,7 @@ def _seite(
             fehler = "Bitte bestätigen Sie, dass Sie die Scans mit den Originalen verglichen haben."
         else:
             try:
-                siegel = qes_bestaetigen(
+                auftrag = qes_anfordern(
                     versionen=auswahl,
                     user=request.user,
                     pin=request.POST.get("pin", "")[:64],
@@ -70,16 +52,17 @@ def _seite(
                     request=request,
                 )
             except SignaturdienstFehler as exc:
+                logger.info("QES abgelehnt (Akte %s): %s", akte.pk, exc)
                 fehler = str(exc)
             else:
-                anzahl = len(siegel)
                 messages.success(
                     request,
-                    "Übereinstimmung qualifiziert bestätigt."
-                    if anzahl == 1
-                    else f"Übereinstimmung von {anzahl} Dokumenten qualifiziert bestätigt.",
+                    "Der Vertrauensdienst hat signiert. Die Signatur wird jetzt eingebettet und geprüft."
+                    if len(auswahl) == 1
+                    else f"Der Vertrauensdienst hat {len(auswahl)} Dokumente signiert. Die Signaturen werden jetzt "
+                    "eingebettet und geprüft.",
                 )
-                return redirect("dokument", pk=dokument.pk) if dokument else redirect("akte", pk=akte.pk)
+                return redirect("qes-auftrag", pk=auftrag.pk)
     ctx: dict[str, Any] = {
         "akte": akte,
         "dokument": dokument,
@@ -97,7 +80,7 @@ def dokument_bestaetigen(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     dokument = get_object_or_404(Dokument.objects.visible_to(request.user).select_related("akte"), pk=pk)
     akte = sichtbare_akte(request, dokument.akte_id, aendern=True, lesen_protokollieren=False)
     protokollieren(aktion=Aktion.LESEN, request=request, objekt=dokument, akte=akte)
-    versionen = _offene_versionen(request, akte, [dokument.pk])
+    versionen = offene_versionen(request.user, akte, [dokument.pk])
     if not versionen:
         messages.info(request, "Dieses Dokument ist kein Scan, der noch qualifiziert zu bestätigen ist.")
         return redirect("dokument", pk=dokument.pk)
@@ -108,7 +91,7 @@ def dokument_bestaetigen(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def akte_bestaetigen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     akte = sichtbare_akte(request, pk, aendern=True)
-    return _seite(request, akte, _offene_versionen(request, akte), None)
+    return _seite(request, akte, offene_versionen(request.user, akte), None)
 
 
 @login_required
@@ -124,3 +107,31 @@ def nachweis(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     antwort = HttpResponse(bytes(siegel.nachweis), content_type="application/pdf")
     antwort["Content-Disposition"] = f'attachment; filename="uebereinstimmungsnachweis-{siegel.pk}.pdf"'
     return antwort
+
+
+def _auftrag_kontext(auftrag: Bestaetigungsauftrag, posten: list[Any]) -> dict[str, Any]:
+    return {
+        "auftrag": auftrag,
+        "akte": auftrag.akte,
+        "posten": posten,
+        "bestaetigt": sum(p.status == Bestaetigungsposten.Status.FERTIG for p in posten),
+        "fehlgeschlagen": sum(p.status == Bestaetigungsposten.Status.FEHLER for p in posten),
+    }
+
+
+@login_required
+@require_GET
+def qes_auftrag(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The progress of a qualified confirmation: per document waiting, confirmed (link to the certificate) or the
+    German reason it failed; the status part is fetched again every 2 s while the job runs."""
+    auftrag, posten = sichtbarer_auftrag(request.user, pk)
+    protokollieren(aktion=Aktion.LESEN, request=request, objekt=auftrag, akte=auftrag.akte)
+    return render(request, "dms/gericht/qes_auftrag.html", _auftrag_kontext(auftrag, posten))
+
+
+@login_required
+@require_GET
+def qes_auftrag_stand(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The job's status part alone (htmx polling; no audit entry per poll, the page's read is audited)."""
+    auftrag, posten = sichtbarer_auftrag(request.user, pk)
+    return render(request, "dms/gericht/teile/qes_auftrag_stand.html", _auftrag_kontext(auftrag, posten))

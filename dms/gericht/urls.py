@@ -10,4 +10,6 @@ urlpatterns = [
     path("dokumente/<int:pk>/uebereinstimmung/", uebereinstimmung.dokument_bestaetigen, name="dokument-qes"),
     path("akten/<int:pk>/uebereinstimmung/", uebereinstimmung.akte_bestaetigen, name="akte-qes"),
     path("siegel/<int:pk>/nachweis/", uebereinstimmung.nachweis, name="siegel-nachweis"),
+    path("uebereinstimmung/auftraege/<int:pk>/", uebereinstimmung.qes_auftrag, name="qes-auftrag"),
+    path("uebereinstimmung/auftraege/<int:pk>/stand/", uebereinstimmung.qes_auftrag_stand, name="qes-auftrag-stand"),
 ]

@@ -8,8 +8,8 @@ When the TSA fails, nothing is lost: the authority's seal is made inside the fil
 calls, and its time-stamp is fetched after the commit by the Celery task `dms.gericht.siegel_zeitstempeln`
 (retries with back-off). A seal still without a time-stamp (`zeitstempel_am` empty) is picked up by the beat job
 `dms.gericht.zeitstempel_nachholen`. Every failure writes a warning line to the log `dms.gericht` and its reason
-into `Siegel.zeitstempel_fehler`. A qualified signature gets its time-stamp while it is made (the user waits
-anyway); if the TSA fails then, it is stored without one and the same retry adds a PDF document time-stamp.
+into `Siegel.zeitstempel_fehler`. A qualified signature gets its time-stamp when the task `dms.gericht.qes_abschliessen`
+embeds it; if the TSA fails then, it is stored without one and the same retry adds a PDF document time-stamp.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 from pyhanko.sign.timestamps import TimeStamper, TimestampRequestError
 
-from dms import hintergrund
 from dms.audit import Aktion, protokollieren
 
 from .asynchron import ausfuehren
@@ -117,12 +116,6 @@ def nachweis_zeitstempeln(pdf: bytes, stempler: TimeStamper) -> tuple[bytes, dat
     except (OSError, urllib.error.URLError, TimestampRequestError, ValueError) as exc:
         raise ZeitstempelFehler(f"Zeitstempeldienst nicht nutzbar: {type(exc).__name__}: {exc}"[:300]) from exc
     return ausgabe.getvalue(), timezone.now()
-
-
-def zeitstempeln_nach_commit(siegel_id: int) -> None:
-    """Queue the time-stamp of a new seal once its transaction has committed (no network call inside it)."""
-    if zeitstempel_konfiguriert():
-        transaction.on_commit(lambda: hintergrund.aufgabe_senden(AUFGABE_ZEITSTEMPELN, args=[siegel_id]))
 
 
 def siegel_zeitstempeln(siegel_id: int) -> bool:

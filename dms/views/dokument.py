@@ -24,6 +24,7 @@ from dms.api.views import PdfNochNichtFertig, datei_antwort, version_waehlen
 from dms.audit import Aktion, protokollieren
 from dms.gericht.blaetter import bereiche
 from dms.gericht.qes import bestaetigbar as qes_offen
+from dms.gericht.qes import laufende_bestaetigung
 from dms.gericht.siegel import siegel_pruefen
 from dms.http import AuthenticatedHttpRequest
 from dms.models import Dokument, DokumentVersion, Siegel
@@ -100,6 +101,7 @@ def dokument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "seitenzahl": seiten,
         "siegel": siegel_pruefen(version) if version is not None and getattr(version, "hat_siegel", False) else [],
         "qes_moeglich": aendern and version is not None and qes_offen(version),
+        "qes_laufend": laufende_bestaetigung(version) if version is not None else None,
         "blattbereich": bereiche(list(version.blattnummern)) if version else "",
         "begriff": begriff,
         "text": hervorheben(dokument.text, begriff),

@@ -12,20 +12,21 @@ import uuid
 import pytest
 from django.core.management import call_command
 
+from dms.gericht.models import Bestaetigungsauftrag
+from dms.gericht.qes import qes_abschliessen
 from dms.models import Behoerde, Dokument, Rolle, Siegel
 from dms.services.dokumente import dokument_anlegen
 from tests import factories as f
 from tests.browser.test_arbeitsplatz import _anmelden, _axe, _tab_bis, browser, server  # noqa: F401 - fixtures
-from tests.dms.gericht.conftest import siegel_pki, zeitstempeldienst  # noqa: F401 - fixtures
+from tests.dms.gericht.conftest import siegel_pki, zeitstempeldienst, zertifizierungsstelle  # noqa: F401 - fixtures
 from tests.dms.gericht.fake_dienste import FakeCscDienst
 from tests.dms.gericht.hilfen import pdf_erzeugen
-from tests.dms.gericht.pki import blatt_erzeugen
 
 pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
-def scan(server, django_db_blocker, settings, tmp_path, siegel_pki, zeitstempeldienst):  # noqa: F811
+def scan(server, django_db_blocker, settings, tmp_path, siegel_pki, zeitstempeldienst, zertifizierungsstelle):  # noqa: F811
     settings.MEDIA_ROOT = tmp_path / "media"
     with django_db_blocker.unblock():
         if not Behoerde.objects.filter(kuerzel="OF").exists():
@@ -46,7 +47,8 @@ def scan(server, django_db_blocker, settings, tmp_path, siegel_pki, zeitstempeld
             transfervermerk={"los": 4, "scandatum": "2026-11-12", "operator": "Scan-Dienstleister, K. Weber"},
             verarbeiten=False,
         )
-        with FakeCscDienst({sb.username: blatt_erzeugen(siegel_pki, "Maria Schmidt (QES)")}, siegel_pki) as dienst:
+        person = zertifizierungsstelle.ausstellen(siegel_pki, "Maria Schmidt (QES)")
+        with FakeCscDienst({sb.username: person}, siegel_pki) as dienst:
             settings.QES_DIENST_URL = dienst.url + "/csc/v2"
             settings.QES_DIENST_BENUTZER = dienst.benutzer
             settings.QES_DIENST_PASSWORT = dienst.passwort
@@ -91,12 +93,20 @@ def test_caseworker_confirms_a_scan_with_her_qualified_signature(
     page.get_by_label("Signatur-PIN").fill(FakeCscDienst.PIN)
     page.get_by_label("Einmalpasswort (TAN)").fill(FakeCscDienst.OTP)
     page.get_by_role("button", name="Qualifiziert signieren").click()
-    page.wait_for_url(f"{server.url}/dokumente/{dok.pk}/")
+    # the trust service has signed; embedding, time-stamp and validation data follow in the background
+    page.wait_for_url(re.compile(r"/uebereinstimmung/auftraege/\d+/$"))
+    assert "Der Vertrauensdienst hat signiert." in page.locator("main").inner_text()
+    assert "Wird abgeschlossen … 0 von 1 Dokument bestätigt." in page.locator("#qes-status").inner_text()
+    _axe(page, "uebereinstimmung-stand")
+    with django_db_blocker.unblock():  # the Celery task's body (no worker runs in the browser suite)
+        qes_abschliessen(auftrag_id=Bestaetigungsauftrag.objects.get(akte=dok.akte).pk)
+    page.locator("#qes-status").filter(has_text="Fertig").wait_for(timeout=15000)  # the polled part updated
+    assert "Fertig: 1 von 1 Dokument qualifiziert bestätigt." in page.locator("#qes-status").inner_text()
+    page.goto(f"{server.url}/dokumente/{dok.pk}/")
     text = page.locator("main").inner_text()
-    assert "Übereinstimmung qualifiziert bestätigt." in text
     assert re.search(
         r"Übereinstimmung bestätigt von Maria Schmidt, am .*qualifizierte elektronische Signatur: "
-        r"Signatur gültig, Zeitstempel vom",
+        r"Signatur gültig, Zeitstempel vom .*Langzeitprüfbar \(LTV\): ja",
         text,
     )
     assert page.get_by_role("link", name="Übereinstimmung qualifiziert bestätigen").count() == 0

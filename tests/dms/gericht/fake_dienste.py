@@ -1,11 +1,13 @@
 """FAKE external systems as real HTTP servers on localhost: a time-stamping authority speaking RFC 3161 (tokens
-signed by pyHanko's DummyTimeStamper with a TSA certificate of the test PKI) and a qualified trust service speaking
-the CSC API v2 (auth/login, credentials/list|info|authorize, signatures/signHash) with a key of the test PKI.
-No real TSA or trust service is reachable from tests."""
+signed by pyHanko's DummyTimeStamper with a TSA certificate of the test PKI), a qualified trust service speaking
+the CSC API v2 (auth/login, credentials/list|info|authorize, signatures/signHash) with a key of the test PKI, and
+the test PKI's certification authorities publishing a CRL (RFC 5280, HTTP GET) and answering OCSP (RFC 6960, HTTP
+POST `application/ocsp-request`). No real TSA, trust service or CA is reachable from tests."""
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
 import secrets
@@ -14,18 +16,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from asn1crypto import tsp
+from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, utils
+from cryptography.x509 import ocsp
 from pyhanko.sign.timestamps import DummyTimeStamper
 
-from .pki import Zertifikat, asn1_schluessel, asn1_zertifikat
+from .pki import Zertifikat, asn1_schluessel, asn1_zertifikat, blatt_erzeugen
 
 
 class _Server:
-    """A threading HTTP server on a free port; `handler` answers POSTs."""
+    """A threading HTTP server on a free port; `antworten` answers POSTs, `abrufen` GETs."""
 
     def antworten(self, pfad: str, kopf: dict[str, str], rumpf: bytes) -> tuple[int, str, bytes]:
         raise NotImplementedError
+
+    def abrufen(self, pfad: str) -> tuple[int, str, bytes]:
+        return 404, "text/plain", b"nicht gefunden"
 
     def __enter__(self):  # type: ignore[no-untyped-def]
         server = self
@@ -34,9 +41,14 @@ class _Server:
             def log_message(self, *args: Any) -> None:
                 pass
 
+            def do_GET(self) -> None:
+                self._senden(*server.abrufen(self.path))
+
             def do_POST(self) -> None:
                 rumpf = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                status, art, antwort = server.antworten(self.path, dict(self.headers), rumpf)
+                self._senden(*server.antworten(self.path, dict(self.headers), rumpf))
+
+            def _senden(self, status: int, art: str, antwort: bytes) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", art)
                 self.send_header("Content-Length", str(len(antwort)))
@@ -83,6 +95,7 @@ class FakeCscDienst(_Server):
         self.personen = personen
         self.ca = ca
         self.falsch_signieren = falsch_signieren
+        self.falsch_fuer: set[int] = set()  # positions of hashes in a signHash call that get a wrong signature
         self.multisign = 50
         self.token = ""
         self.sad: dict[str, tuple[str, list[str]]] = {}
@@ -137,9 +150,9 @@ class FakeCscDienst(_Server):
             if self.sad.pop(anfrage.get("SAD", ""), None) != (anfrage["credentialID"], anfrage["hashes"]):
                 return self._fehler(400, "invalid_request")
             signaturen = []
-            for h in anfrage["hashes"]:
+            for n, h in enumerate(anfrage["hashes"]):
                 digest = base64.b64decode(h)
-                if self.falsch_signieren:
+                if self.falsch_signieren or n in self.falsch_fuer:
                     digest = hashlib.sha256(digest).digest()
                 wert = person.schluessel.sign(digest, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))
                 signaturen.append(base64.b64encode(wert).decode())
@@ -148,3 +161,97 @@ class FakeCscDienst(_Server):
 
     def _json(self, daten: dict[str, Any]) -> tuple[int, str, bytes]:
         return 200, "application/json", json.dumps(daten).encode()
+
+
+class FakeZertifizierungsstelle(_Server):
+    """The test PKI's CAs as their revocation services: `GET /crl/<ca>.crl` is the CA's current CRL (DER),
+    `POST /ocsp/<ca>` answers an OCSP request (signed by the CA itself, nonce echoed). `ausstellen` issues a leaf
+    certificate that names both; `sperren` revokes one (from the given time on). `ausfallen = True`: 503 for all."""
+
+    def __init__(self) -> None:
+        self.cas: dict[str, Zertifikat] = {}
+        self.gesperrt: dict[int, dt.datetime] = {}
+        self.ausgestellt: set[int] = set()
+        self.ausfallen = False
+        self.abrufe: list[str] = []
+        self.siegel: Zertifikat | None = None  # the authority's seal certificate (fixture siegel_pki)
+
+    def ausstellen(self, ca: Zertifikat, cn: str, *, zeitstempel: bool = False, ocsp: bool = True) -> Zertifikat:
+        """A leaf certificate naming this CA's CRL and (unless `ocsp` is False: then only the CRL) its OCSP."""
+        kennung = f"ca{ca.zertifikat.serial_number:x}"[:20]
+        self.cas[kennung] = ca
+        blatt = blatt_erzeugen(
+            ca,
+            cn,
+            zeitstempel=zeitstempel,
+            crl_url=f"{self.url}/crl/{kennung}.crl",
+            ocsp_url=f"{self.url}/ocsp/{kennung}" if ocsp else "",
+        )
+        self.ausgestellt.add(blatt.zertifikat.serial_number)
+        return blatt
+
+    def sperren(self, z: Zertifikat, seit: dt.datetime | None = None) -> None:
+        self.gesperrt[z.zertifikat.serial_number] = seit or dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+
+    def _zeiten(self) -> tuple[dt.datetime, dt.datetime]:
+        jetzt = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        return jetzt - dt.timedelta(minutes=1), jetzt + dt.timedelta(days=1)
+
+    def abrufen(self, pfad: str) -> tuple[int, str, bytes]:
+        self.abrufe.append(pfad)
+        ca = self.cas.get(pfad.removeprefix("/crl/").removesuffix(".crl"))
+        if self.ausfallen or ca is None:
+            return (503 if self.ausfallen else 404), "text/plain", b"keine Sperrliste"
+        seit, bis = self._zeiten()
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(ca.zertifikat.subject)
+            .last_update(seit)
+            .next_update(bis)
+            .add_extension(x509.CRLNumber(len(self.abrufe)), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.schluessel.public_key()), False)
+        )
+        for seriennummer, zeit in self.gesperrt.items():
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder().serial_number(seriennummer).revocation_date(zeit).build()
+            )
+        crl = builder.sign(ca.schluessel, hashes.SHA256())
+        return 200, "application/pkix-crl", crl.public_bytes(serialization.Encoding.DER)
+
+    def antworten(self, pfad: str, kopf: dict[str, str], rumpf: bytes) -> tuple[int, str, bytes]:
+        self.abrufe.append(pfad)
+        ca = self.cas.get(pfad.removeprefix("/ocsp/"))
+        if self.ausfallen or ca is None:
+            return (503 if self.ausfallen else 404), "text/plain", b"kein OCSP-Dienst"
+        if kopf.get("Content-Type") != "application/ocsp-request":
+            return 415, "text/plain", b"falscher Inhaltstyp"
+        anfrage = ocsp.load_der_ocsp_request(rumpf)
+        seit, bis = self._zeiten()
+        seriennummer = anfrage.serial_number
+        gesperrt = self.gesperrt.get(seriennummer)
+        if gesperrt is not None:
+            status = ocsp.OCSPCertStatus.REVOKED
+        elif seriennummer in self.ausgestellt:
+            status = ocsp.OCSPCertStatus.GOOD
+        else:
+            status = ocsp.OCSPCertStatus.UNKNOWN
+        builder = (
+            ocsp.OCSPResponseBuilder()
+            .add_response_by_hash(
+                issuer_name_hash=anfrage.issuer_name_hash,
+                issuer_key_hash=anfrage.issuer_key_hash,
+                serial_number=seriennummer,
+                algorithm=anfrage.hash_algorithm,
+                cert_status=status,
+                this_update=seit,
+                next_update=bis,
+                revocation_time=gesperrt,
+                revocation_reason=None,
+            )
+            .responder_id(ocsp.OCSPResponderEncoding.HASH, ca.zertifikat)
+        )
+        for erweiterung in anfrage.extensions:
+            if isinstance(erweiterung.value, x509.OCSPNonce):
+                builder = builder.add_extension(erweiterung.value, critical=False)
+        antwort = builder.sign(ca.schluessel, hashes.SHA256())
+        return 200, "application/ocsp-response", antwort.public_bytes(serialization.Encoding.DER)

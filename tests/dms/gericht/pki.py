@@ -10,7 +10,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 
 def _name(cn: str) -> x509.Name:
@@ -48,8 +48,11 @@ def ca_erzeugen(cn: str = "Test-CA") -> Zertifikat:
     return Zertifikat(key, cert)
 
 
-def blatt_erzeugen(ca: Zertifikat, cn: str, *, zeitstempel: bool = False) -> Zertifikat:
-    """A leaf certificate; `zeitstempel`: one for a time-stamping authority (critical EKU timeStamping)."""
+def blatt_erzeugen(
+    ca: Zertifikat, cn: str, *, zeitstempel: bool = False, crl_url: str = "", ocsp_url: str = ""
+) -> Zertifikat:
+    """A leaf certificate; `zeitstempel`: one for a time-stamping authority (critical EKU timeStamping);
+    `crl_url`/`ocsp_url`: where its CA publishes its CRL and answers OCSP (CRL distribution point, AIA)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jetzt = dt.datetime.now(dt.UTC)
     builder = (
@@ -66,6 +69,12 @@ def blatt_erzeugen(ca: Zertifikat, cn: str, *, zeitstempel: bool = False) -> Zer
     )
     if zeitstempel:
         builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+    if crl_url:
+        punkt = x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)
+        builder = builder.add_extension(x509.CRLDistributionPoints([punkt]), critical=False)
+    if ocsp_url:
+        zugang = x509.AccessDescription(AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url))
+        builder = builder.add_extension(x509.AuthorityInformationAccess([zugang]), critical=False)
     return Zertifikat(key, builder.sign(ca.schluessel, hashes.SHA256()))
 
 
