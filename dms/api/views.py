@@ -25,7 +25,7 @@ from dms.queries import akten_filtern, eigene_behoerde_id, register_uebersicht
 from . import serializers as s
 
 
-def _version_fehlt() -> Response:
+def version_fehlt() -> Response:
     """A change without the version the client loaded could overwrite someone else's: refused."""
     return Response(
         {"version": ["Bitte senden Sie die geladene Version mit (Schutz vor Überschreiben)."]},
@@ -121,7 +121,7 @@ class AkteViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         if "version" not in data:
-            return _version_fehlt()
+            return version_fehlt()
         version = data.pop("version")
         akte = services.akte_aendern(akte=akte, erwartete_version=version, user=request.user, request=request, **data)
         return Response(s.AkteSerializer(akte, context=self.get_serializer_context()).data)
@@ -171,7 +171,7 @@ class VorgangViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         if "version" not in data:
-            return _version_fehlt()
+            return version_fehlt()
         version = data.pop("version")
         vorgang = services.vorgang_aendern(
             vorgang=vorgang, erwartete_version=version, user=request.user, request=request, **data

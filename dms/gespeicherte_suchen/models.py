@@ -35,6 +35,8 @@ class GespeicherteSuche(models.Model):
     q = models.CharField("Suchbegriff", max_length=500)
     filter = models.JSONField("Filter", default=dict, blank=True)
     angelegt_am = models.DateTimeField("angelegt am", auto_now_add=True)
+    # When she last ran it from her desk: what was filed since then counts as new (the desk's hit counts).
+    zuletzt_ausgefuehrt_am = models.DateTimeField("zuletzt ausgeführt am", null=True, blank=True)
 
     objects = GespeicherteSucheQuerySet.as_manager()
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from dms.audit import Aktion, protokollieren
 from dms.services.fehler import feldfehler
@@ -58,6 +59,14 @@ def suche_speichern(
             details={"gespeicherte_suche": suche.pk, **protokoll_details(q, 0)},
         )
     return suche
+
+
+def suche_ausgefuehrt(*, suche: GespeicherteSuche, user: User) -> None:
+    """She ran her saved search from the desk: what comes after now counts as new. A marker like a read mark (no
+    audit entry of its own: the search page it leads to audits the search)."""
+    if suche.user_id != user.pk:
+        raise PermissionDenied("Das ist nicht Ihre gespeicherte Suche.")
+    GespeicherteSuche.objects.filter(pk=suche.pk).update(zuletzt_ausgefuehrt_am=timezone.now())
 
 
 def suche_loeschen(*, suche: GespeicherteSuche, user: User, request: HttpRequest | None = None) -> None:

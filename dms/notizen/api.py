@@ -2,7 +2,9 @@
 
 GET, POST /api/v1/akten/{id}/notizen/       every note of the file (those on its documents too), newest first
 GET, POST /api/v1/dokumente/{id}/notizen/   the document's notes
-GET, PATCH, DELETE /api/v1/notizen/{id}/    one note; PATCH and DELETE only by its author
+GET, PATCH, DELETE /api/v1/notizen/{id}/    one note; PATCH and DELETE only by its author. PATCH needs the `version`
+                                            it was loaded with (400 without, 409 with the saved note when stale);
+                                            DELETE takes it as `?version=` (optional; stale: 409)
 
 A file or document the caller may not see (another authority, a restricted file she is not named on) is a 404.
 """
@@ -17,10 +19,13 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 
 from dms.access import zugang
-from dms.api.views import DarfAendern
+from dms.api.errors import konflikt_antwort
+from dms.api.views import DarfAendern, version_fehlt
 from dms.audit import Aktion, protokollieren
+from dms.eingaben import id_lesen
 from dms.http import AuthenticatedRequest
 from dms.models import Akte, Dokument
+from dms.services.fehler import Konflikt
 
 from . import services
 from .models import TEXT_LAENGE, Notiz
@@ -34,11 +39,18 @@ class NotizSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notiz
-        fields = ["id", "akte", "dokument", "text", "verfasst_von", "angelegt_am", "geaendert_am", "eigene"]
-        read_only_fields = ["akte", "dokument", "angelegt_am", "geaendert_am"]
+        fields = ["id", "akte", "dokument", "text", "verfasst_von", "angelegt_am", "geaendert_am", "version", "eigene"]
+        read_only_fields = ["akte", "dokument", "angelegt_am", "geaendert_am", "version"]
 
     def get_eigene(self, notiz: Notiz) -> bool:
         return bool(notiz.verfasst_von_id == self.context["request"].user.pk)
+
+
+class NotizAenderungSerializer(serializers.Serializer):
+    """PATCH: the new text and the `version` the client loaded (a concurrent change is a 409, never overwritten)."""
+
+    text = serializers.CharField(max_length=TEXT_LAENGE)
+    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
 
 
 class _NotizenListe(generics.ListCreateAPIView):
@@ -114,13 +126,34 @@ class NotizView(generics.RetrieveUpdateDestroyAPIView):
 
     def partial_update(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
         notiz = self.get_object()
-        eingabe = NotizSerializer(notiz, data=request.data, partial=True, context=self.get_serializer_context())
+        eingabe = NotizAenderungSerializer(data=request.data)
         eingabe.is_valid(raise_exception=True)
-        notiz = services.notiz_aendern(
-            notiz=notiz, user=request.user, text=eingabe.validated_data.get("text", notiz.text), request=request
-        )
+        if "version" not in eingabe.validated_data:
+            return version_fehlt()
+        try:
+            notiz = services.notiz_aendern(
+                notiz=notiz,
+                user=request.user,
+                text=eingabe.validated_data["text"],
+                erwartete_version=eingabe.validated_data["version"],
+                request=request,
+            )
+        except Konflikt as exc:
+            return self._konflikt(exc)
         return Response(NotizSerializer(notiz, context=self.get_serializer_context()).data)
 
     def destroy(self, request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> Response:
-        services.notiz_loeschen(notiz=self.get_object(), user=request.user, request=request)
+        notiz = self.get_object()
+        version = request.query_params.get("version")
+        erwartet = id_lesen(version) if version is not None else None
+        if version is not None and erwartet is None:
+            return Response({"version": ["Bitte geben Sie die Version als Zahl an."]}, status.HTTP_400_BAD_REQUEST)
+        try:
+            services.notiz_loeschen(notiz=notiz, user=request.user, erwartete_version=erwartet, request=request)
+        except Konflikt as exc:
+            return self._konflikt(exc)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _konflikt(self, exc: Konflikt) -> Response:
+        """409 with the saved note (the other tab's or device's text), so the client can show both."""
+        return konflikt_antwort(exc, aktuell=NotizSerializer(exc.aktuell, context=self.get_serializer_context()).data)

@@ -51,6 +51,8 @@ class Notiz(models.Model):
     )
     angelegt_am = models.DateTimeField("angelegt am", auto_now_add=True)
     geaendert_am = models.DateTimeField("zuletzt geändert", null=True, blank=True)
+    # Optimistic locking (dms/services/locking.py): an edit names the version it was made on; a stale one is refused.
+    version = models.PositiveIntegerField("Version", default=1)
 
     objects = NotizQuerySet.as_manager()
 

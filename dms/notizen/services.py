@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from dms.audit import Aktion, protokollieren
 from dms.models import Akte, Dokument
-from dms.services.fehler import feldfehler
+from dms.services.fehler import Konflikt, feldfehler
+from dms.services.locking import update_if_unchanged
 
 from .models import TEXT_LAENGE, Notiz
 
@@ -67,29 +68,46 @@ def notiz_anlegen(
     return notiz
 
 
-def notiz_aendern(*, notiz: Notiz, user: User, text: str, request: HttpRequest | None = None) -> Notiz:
-    """Only the author edits her note (while she may still change the file)."""
+def notiz_aendern(
+    *, notiz: Notiz, user: User, text: str, erwartete_version: int, request: HttpRequest | None = None
+) -> Notiz:
+    """Only the author edits her note (while she may still change the file). Refused with `Konflikt` (carrying
+    the saved note) when it was saved since `erwartete_version` was loaded, e.g. in her other tab."""
     _eigene(notiz, user)
     text = _text_pruefen(text)
     with transaction.atomic():
-        Notiz.objects.filter(pk=notiz.pk).update(text=text, geaendert_am=timezone.now())
-        notiz.refresh_from_db()
+        try:
+            notiz = update_if_unchanged(
+                notiz, erwartete_version=erwartete_version, changes={"text": text, "geaendert_am": timezone.now()}
+            )
+        except Notiz.DoesNotExist:
+            raise feldfehler(
+                "text", "Diese Notiz wurde inzwischen gelöscht; Ihre Änderung wurde nicht gespeichert."
+            ) from None
         protokollieren(
             aktion=Aktion.AENDERN,
             user=user,
             request=request,
             objekt=notiz,
             akte=notiz.akte,
-            details={"notiz": notiz.pk, "dokument": notiz.dokument_id, "zeichen": len(text)},
+            details={"notiz": notiz.pk, "dokument": notiz.dokument_id, "zeichen": len(text), "version": notiz.version},
         )
     return notiz
 
 
-def notiz_loeschen(*, notiz: Notiz, user: User, request: HttpRequest | None = None) -> None:
+def notiz_loeschen(
+    *, notiz: Notiz, user: User, erwartete_version: int | None = None, request: HttpRequest | None = None
+) -> None:
     """Only the author deletes her note. The row goes (a note is a working aid, not a record: no copy of its text
-    is kept anywhere); the audit entry records who deleted which note when."""
+    is kept anywhere); the audit entry records who deleted which note when. With `erwartete_version` (the pages
+    send it) a note changed since it was loaded is not deleted unseen: `Konflikt`."""
     _eigene(notiz, user)
     with transaction.atomic():
+        aktuell = Notiz.objects.select_for_update().filter(pk=notiz.pk).first()
+        if aktuell is None:
+            return  # deleted meanwhile (her other tab): what she wanted
+        if erwartete_version is not None and aktuell.version != erwartete_version:
+            raise Konflikt(aktuell)
         protokollieren(
             aktion=Aktion.LOESCHEN,
             user=user,

@@ -34,8 +34,10 @@ class SeitenSerializer(serializers.Serializer):
     grund = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     # The version number the editor saw; a stale one is a 409.
     version = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
-    # zusammenfuehren: the other document of the same file; teilen: optional title, register, procedure of the new one.
+    # zusammenfuehren: the other document of the same file, and where its pages go: after page `nach_seite` of this
+    # one (0: before the first page; left out: at the end). teilen: optional title, register, procedure of the new one.
     dokument = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    nach_seite = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
     titel = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     register = s.RegisterNummerField(slug_field="nummer", queryset=Register.objects.aktiv(), required=False)
     vorgang = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
@@ -77,7 +79,7 @@ def _ausfuehren(request: AuthenticatedRequest, dokument: Dokument, daten: dict[s
     anderes = Dokument.objects.visible_to(request.user).filter(pk=daten["dokument"], akte_id=dokument.akte_id).first()
     if anderes is None:
         raise serializers.ValidationError({"dokument": ["In dieser Akte gibt es kein solches Dokument."]})
-    return services.dokumente_zusammenfuehren(anderes=anderes, **gemeinsam)
+    return services.dokumente_zusammenfuehren(anderes=anderes, nach_seite=daten.get("nach_seite"), **gemeinsam)
 
 
 class DokumentSeitenView(APIView):

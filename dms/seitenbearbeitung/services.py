@@ -363,11 +363,14 @@ def dokumente_zusammenfuehren(
     anderes: Dokument,
     user: User,
     erwartete_version: int | None = None,
+    nach_seite: int | None = None,
     request: HttpRequest | None = None,
 ) -> Ergebnis:
-    """Append the pages of `anderes` (same file) to `dokument` as a new version; they keep their sheet numbers.
-    `anderes` ends: it is marked as merged into `dokument` (its versions stay stored and readable), leaves the
-    file's lists and the search, and both documents record the merge."""
+    """Put the pages of `anderes` (same file) into `dokument` as a new version: after its page `nach_seite` (0: before
+    the first page; None: at the end). Every page keeps its sheet number, so the new version's sheets are in page
+    order (`blattnummern`, e.g. Bl. 4, 5, 1, 2, 3 for two pages put in front). `anderes` ends: it is marked as merged
+    into `dokument` (its versions stay stored and readable), leaves the file's lists and the search, and both
+    documents record the merge with the place it went."""
     _aenderbar_pruefen(dokument, user)
     if anderes.pk == dokument.pk:
         raise feldfehler("dokument", "Ein Dokument kann nicht mit sich selbst zusammengeführt werden.")
@@ -387,8 +390,16 @@ def dokumente_zusammenfuehren(
             raise feldfehler("dokument", "Das andere Dokument ist bereits in einem Dokument aufgegangen.")
         q = _quelle_laden(dokument, erwartete_version)
         q2 = _quelle_laden(anderes)
-        seiten = [Seite(0, n) for n in range(1, q.version.seiten + 1)]
-        seiten += [Seite(1, n) for n in range(1, q2.version.seiten + 1)]
+        anzahl = q.version.seiten
+        stelle = anzahl if nach_seite is None else nach_seite
+        if not 0 <= stelle <= anzahl:
+            raise feldfehler(
+                "nach_seite",
+                f"Nach Seite {stelle} kann nichts eingefügt werden; das Dokument hat {anzahl} Seite(n) "
+                f"(0 = vor der ersten Seite, {anzahl} = am Ende).",
+            )
+        eigene = [Seite(0, n) for n in range(1, anzahl + 1)]
+        seiten = [*eigene[:stelle], *(Seite(1, n) for n in range(1, q2.version.seiten + 1)), *eigene[stelle:]]
         version = _version_schreiben(
             dokument=dokument,
             quellen=[q, q2],
@@ -410,6 +421,8 @@ def dokumente_zusammenfuehren(
             aufgenommen=anderes.pk,
             titel=anderes.titel,
             blaetter=blaetter,
+            nach_seite=stelle,
+            seiten=f"{stelle + 1}–{stelle + q2.version.seiten}",
         )
         protokollieren(
             aktion=Aktion.AENDERN,
@@ -424,6 +437,7 @@ def dokumente_zusammenfuehren(
                     "titel": dokument.titel,
                     "version": version.nummer,
                     "blaetter": blaetter,
+                    "nach_seite": stelle,
                 }
             },
         )

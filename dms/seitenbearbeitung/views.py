@@ -43,6 +43,8 @@ class SeitenForm(forms.Form):
     seite = forms.IntegerField(min_value=1, max_value=100_000, required=False)
     grund = forms.CharField(max_length=500, required=False)
     dokument = forms.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    # Merge: after which page the other document's pages go (0: before the first; empty: at the end).
+    nach_seite = forms.IntegerField(min_value=0, max_value=100_000, required=False)
 
 
 def _umordnung(seite: int, anzahl: int, nach_vorn: bool) -> list[int]:
@@ -56,6 +58,13 @@ def _umordnung(seite: int, anzahl: int, nach_vorn: bool) -> list[int]:
     folge = list(range(1, anzahl + 1))
     folge[seite - 1], folge[ziel - 1] = folge[ziel - 1], folge[seite - 1]
     return folge
+
+
+def _einfuegestelle(nach_seite: int | None, seiten: int) -> str:
+    """Where merged pages went, in words: 'vor Seite 1', 'nach Seite 3', 'am Ende'."""
+    if nach_seite is None or nach_seite >= seiten:
+        return "am Ende"
+    return "vor Seite 1" if nach_seite == 0 else f"nach Seite {nach_seite}"
 
 
 def _ausfuehren(request: AuthenticatedHttpRequest, dokument: Dokument, daten: dict[str, Any]) -> tuple[Ergebnis, str]:
@@ -74,8 +83,12 @@ def _ausfuehren(request: AuthenticatedHttpRequest, dokument: Dokument, daten: di
         )
         if anderes is None:
             raise ValidationError("Bitte wählen Sie ein Dokument dieser Akte aus.")
-        ergebnis = services.dokumente_zusammenfuehren(anderes=anderes, **gemeinsam)
-        return ergebnis, f"„{anderes.titel}“ wurde angefügt (Version {ergebnis.version.nummer})."
+        nach_seite = daten.get("nach_seite")
+        ergebnis = services.dokumente_zusammenfuehren(anderes=anderes, nach_seite=nach_seite, **gemeinsam)
+        return ergebnis, (
+            f"Die Seiten von „{anderes.titel}“ stehen jetzt {_einfuegestelle(nach_seite, dokument.seiten)} "
+            f"(Version {ergebnis.version.nummer}); alle Seiten behalten ihr Blatt."
+        )
     if seite is None:
         raise ValidationError("Bitte wählen Sie eine Seite.")
     if aktion in ("links", "rechts"):

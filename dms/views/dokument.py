@@ -103,6 +103,10 @@ def dokument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "qes_moeglich": aendern and version is not None and qes_offen(version),
         "qes_laufend": laufende_bestaetigung(version) if version is not None else None,
         "blattbereich": bereiche(list(version.blattnummern)) if version else "",
+        # Sheets out of page order (pages merged in front or in between, pages moved): the order is said, too.
+        "blattfolge": ", ".join(map(str, version.blattnummern))
+        if version and list(version.blattnummern) != sorted(version.blattnummern)
+        else "",
         "begriff": begriff,
         "text": hervorheben(dokument.text, begriff),
         "hat_pdf": bool(version and (version.pdf or version.mime_type == "application/pdf")),

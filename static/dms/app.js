@@ -12,6 +12,15 @@
     ev.detail.headers["X-CSRFToken"] = csrfToken();
   });
 
+  // A stale edit (409, optimistic locking) answers with the part that shows the saved state beside the user's own
+  // input: htmx swaps it like a success instead of dropping it as an error.
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    if (ev.detail.xhr && ev.detail.xhr.status === 409) {
+      ev.detail.shouldSwap = true;
+      ev.detail.isError = false;
+    }
+  });
+
   // After an in-place update announce nothing twice, but keep keyboard focus on something that still exists.
   document.addEventListener("htmx:afterSwap", function (ev) {
     var aktiv = document.activeElement;

@@ -39,7 +39,7 @@ def test_page_editing_journey(browser, server, stapel, django_db_blocker):  # no
     page.goto(f"{server.url}/dokumente/{scan.pk}/")
     page.get_by_text("Seiten bearbeiten (drehen").click()
     editor = page.locator("#seiten-bearbeiten")
-    assert editor.get_by_text("Bl. 3").is_visible()
+    assert editor.get_by_text("Seite 3 · Bl. 3").is_visible()
     _axe(page, "seitenbearbeitung")
 
     # rotate page 2 to the right: a new version, the page image is the new version's
@@ -63,12 +63,16 @@ def test_page_editing_journey(browser, server, stapel, django_db_blocker):  # no
     page.wait_for_load_state()
     expect(page.get_by_text("Die Seiten ab Seite 3 sind jetzt das neue Dokument")).to_be_visible()
 
-    # merge the attachment into the (now two-page) scan
-    page.get_by_label("Dokument dieser Akte hinten anfügen").select_option(value=str(stapel["anlage"].pk))
+    # merge the attachment into the (now two-page) scan, between its two pages
+    page.get_by_label("Dokument dieser Akte einfügen").select_option(value=str(stapel["anlage"].pk))
+    page.get_by_label("Wohin mit seinen Seiten?").select_option(label="Nach Seite 1 (Bl. 1)")
     page.get_by_role("button", name="Mit anderem Dokument zusammenführen").click()
     page.wait_for_load_state()
-    expect(page.get_by_text(f"„Anlage{k}“ wurde angefügt (Version 5).")).to_be_visible()
-    assert page.locator("#blattangabe").inner_text().startswith("Blatt 1–2, 5")
+    gemeldet = f"Die Seiten von „Anlage{k}“ stehen jetzt nach Seite 1 (Version 5); alle Seiten behalten ihr Blatt."
+    expect(page.get_by_text(gemeldet)).to_be_visible()
+    blattangabe = page.locator("#blattangabe").inner_text()
+    assert blattangabe.startswith("Blatt 1–2, 5") and "in Seitenfolge Bl. 1, 5, 2" in blattangabe
+    assert page.locator("#bearbeiten-seite-2").get_by_text("Seite 2 · Bl. 5").is_visible()
     _axe(page, "seitenbearbeitung-nachher")
 
     # the table of contents: the scan with Bl. 1-2 and 5, the split-off part with Bl. 4, the gap Bl. 3

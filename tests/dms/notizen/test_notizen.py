@@ -80,11 +80,11 @@ def test_only_the_author_edits_or_deletes_and_both_are_audited(amt):
     assert notiz.text == "alt"
 
     anna = client_fuer(amt.anna)
-    anna.post(f"/notizen/{notiz.pk}/aendern/", {"text": "neu"}, **HTMX)
+    anna.post(f"/notizen/{notiz.pk}/aendern/", {"text": "neu", "version": 1}, **HTMX)
     notiz.refresh_from_db()
     assert notiz.text == "neu" and notiz.geaendert_am is not None
     assert "geändert" in anna.get(f"/akten/{amt.akte.pk}/notizen/", **HTMX).content.decode()
-    anna.post(f"/notizen/{notiz.pk}/loeschen/", **HTMX)
+    anna.post(f"/notizen/{notiz.pk}/loeschen/", {"version": 2}, **HTMX)
     assert not Notiz.objects.exists()
     aktionen = list(
         Protokolleintrag.objects.filter(objekt_typ="notiz", objekt_id=str(notiz.pk))
@@ -150,8 +150,9 @@ def test_api_lists_and_creates_notes_on_files_and_documents(amt):
 
     notiz_id = r.json()["id"]
     bernd = api_fuer(amt.bernd)
-    assert bernd.patch(f"/api/v1/notizen/{notiz_id}/", {"text": "x"}, format="json").status_code == 403
-    assert api.patch(f"/api/v1/notizen/{notiz_id}/", {"text": "geändert"}, format="json").json()["text"] == "geändert"
+    assert bernd.patch(f"/api/v1/notizen/{notiz_id}/", {"text": "x", "version": 1}, format="json").status_code == 403
+    geaendert = api.patch(f"/api/v1/notizen/{notiz_id}/", {"text": "geändert", "version": 1}, format="json").json()
+    assert geaendert["text"] == "geändert" and geaendert["version"] == 2
     assert api.delete(f"/api/v1/notizen/{notiz_id}/").status_code == 204
 
 

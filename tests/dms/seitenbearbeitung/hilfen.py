@@ -56,6 +56,11 @@ def ablegen(akte: Akte, titel: str, seiten: int, *, user=None, **kw) -> Dokument
     return dokument
 
 
+def seiten_aendern(api, dok, **daten):  # type: ignore[no-untyped-def]
+    """POST /api/v1/dokumente/{id}/seiten/ with `daten` as JSON."""
+    return api.post(f"/api/v1/dokumente/{dok.pk}/seiten/", daten, format="json")
+
+
 def pdfa(inhalt: bytes, titel: str) -> bytes:
     """Marked as the pipeline marks its searchable copies (XMP, a direct /OutputIntents array)."""
     with pikepdf.open(io.BytesIO(inhalt)) as pdf:

@@ -13,17 +13,9 @@ from dms.models import Dokument, Protokolleintrag
 from tests import factories as f
 
 from .hilfen import ablegen, drehungen, lesen, vorschau_groessen
+from .hilfen import seiten_aendern as _seiten
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def akte(sachbearbeitung):
-    return f.AkteFactory(sachbearbeitung=sachbearbeitung)
-
-
-def _seiten(api, dok, **daten):
-    return api.post(f"/api/v1/dokumente/{dok.pk}/seiten/", daten, format="json")
 
 
 def _inhalt(api, akte):

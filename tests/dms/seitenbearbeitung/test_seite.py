@@ -83,7 +83,7 @@ def test_merge_from_the_page_and_the_ended_document_says_where_it_went(client, a
     seite = client.get(f"/dokumente/{a.pk}/").content.decode()
     assert "&lt;b&gt;Anlage&lt;/b&gt;" in seite and "<b>Anlage</b>" not in seite
     antwort = _post(client, a, aktion="zusammenfuehren", dokument=b.pk, version=1)
-    assert "wurde angefügt (Version 2)" in antwort.content.decode()
+    assert "stehen jetzt am Ende (Version 2); alle Seiten behalten ihr Blatt" in antwort.content.decode()
     seite = client.get(f"/dokumente/{b.pk}/").content.decode()
     assert 'id="aufgegangen"' in seite and f'href="/dokumente/{a.pk}/"' in seite
     assert 'id="seiten-bearbeiten"' not in seite

@@ -28,7 +28,9 @@ def test_a_search_is_saved_with_its_filters_and_listed_on_the_owners_desk(amt):
     assert 'hx-get="/suche/gespeichert/"' in desk  # loaded after the page (the desk's query budget)
     teil = anna.get("/suche/gespeichert/", **HTMX).content.decode()
     assert "Fiktionen &lt;i&gt;offen&lt;/i&gt;" in teil and "<i>offen" not in teil
-    assert 'href="/suche/?q=Fiktionsbescheinigung&amp;register=03&amp;von=2026-01-01"' in teil
+    assert f'href="/suche/gespeichert/{suche.pk}/"' in teil
+    r = anna.get(f"/suche/gespeichert/{suche.pk}/")
+    assert r.status_code == 302 and r["Location"] == "/suche/?q=Fiktionsbescheinigung&register=03&von=2026-01-01"
     # The link repeats the search with its filters.
     wieder = anna.get("/suche/", {"q": "Fiktionsbescheinigung", "register": "03", "von": "2026-01-01"})
     assert 'value="01.01.2026"' in wieder.content.decode()  # shown (and saved again) in German order
