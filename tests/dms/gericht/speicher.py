@@ -1,6 +1,7 @@
 """Peak memory of assembling a court PDF (`satz.zusammenstellen`), measured in a fresh process so nothing else of the
 test run counts: `python -m tests.dms.gericht.speicher SEITEN TEIL_SEITEN` prints JSON with the growth of the
-process's peak resident memory (VmHWM, reset after the documents are made) during the build, in KB. No database:
+process's peak resident memory (VmHWM, reset after the documents are made) during the build, in KB, and its
+seconds and CPU seconds. No database:
 the documents are generated PDFs of 10 pages with a text layer, opened from bytes like stored files.
 
 Linux only (/proc/self/status, /proc/self/clear_refs)."""
@@ -11,6 +12,7 @@ import io
 import json
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pikepdf
@@ -60,16 +62,22 @@ def teile(anzahl: int, register: list[str]) -> list[satz.Teil]:
     ]
 
 
-def messen(seiten: int, teil_seiten: int) -> dict[str, int]:
+def messen(seiten: int, teil_seiten: int) -> dict[str, float]:
     satz.TEIL_SEITEN = teil_seiten
     dokumente = teile(seiten // SEITEN_JE_DOKUMENT, ["Register 1", "Register 2", "Register 3"])
     zeilen = [satz.Verzeichniszeile(f"{i}", "01.12.2026", t.titel, t.register, i) for i, t in enumerate(dokumente)]
     auftrag = satz.Satzauftrag("Aktenvorlage", [("Behörde", "Test")], zeilen, dokumente, "Anhang", ["Eintrag"] * 50)
     Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS now
     vorher = _status_kb("VmRSS")
+    start, cpu = time.perf_counter(), time.process_time()
     with tempfile.TemporaryFile() as ziel:
         pdf_seiten = satz.zusammenstellen(auftrag, ziel)
-    return {"pdf_seiten": pdf_seiten, "zuwachs_kb": _status_kb("VmHWM") - vorher}
+    return {
+        "pdf_seiten": pdf_seiten,
+        "zuwachs_kb": _status_kb("VmHWM") - vorher,
+        "s": time.perf_counter() - start,
+        "cpu": time.process_time() - cpu,
+    }
 
 
 if __name__ == "__main__":
