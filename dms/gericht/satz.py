@@ -2,18 +2,20 @@
 contents with links, the documents with their sheet number stamped on every page, bookmarks per register and
 document, an annex; reportlab draws the generated pages with an embedded font (DejaVu).
 
-Memory stays flat in the page count: the documents are stamped and written in parts of about `TEIL_SEITEN` pages to
-temporary files (each document is opened only while its part is written), and the parts are joined at the end.
-pikepdf (qpdf) copies page streams lazily from the part files at save time, so the join holds one small dictionary
-per page, not the pages' bytes, and one stamp font per part instead of one per document.
+Memory stays flat in the page count: the documents are stamped in parts of about `TEIL_SEITEN` pages (each
+document is open only while its part is copied; one stamp font per part, not per document), and every part is
+copied object by object straight into the target file (`strom.py`), which keeps only a few bytes per object and per
+page. Cover, contents (with links to the documents' first pages), annex (drawn in blocks of `ANHANG_BLOCK` pages),
+page tree, bookmarks and the PDF/A catalog follow at the end.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
-import tempfile
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +27,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from dms.pdfsatz import schriften
+from dms.seitenlage import anzeige
+
+from .strom import Seitenkopie, Stromschreiber, pdf_text, verweis
 
 ICC = Path(pikepdf.__file__).parent / "pdfa" / "data" / "sRGB.icc"
 ZEILEN_JE_SEITE = 40
@@ -65,7 +70,7 @@ class Satzauftrag:
     verzeichnis: list[Verzeichniszeile]
     teile: list[Teil]
     anhang_titel: str = ""
-    anhang: list[str] = field(default_factory=list)
+    anhang: Iterable[str] = field(default_factory=list)  # read once, row by row
     stempel: str = "Bl. {nummer}"
 
 
@@ -135,49 +140,48 @@ def _verzeichnis(c: canvas.Canvas, zeilen: list[Verzeichniszeile], startseiten: 
         c.showPage()
 
 
-def _anhang(c: canvas.Canvas, titel: str, zeilen: list[str]) -> None:
+ANHANG_ZEILEN = 63  # rows of 11 pt from 90 pt below the top down to 60 pt above the bottom
+# Annex pages drawn per reportlab canvas: reportlab keeps a canvas's pages until it is saved, so a long change
+# history is drawn and copied in blocks of this many pages (one embedded font subset per block).
+ANHANG_BLOCK = 40
+
+
+def _anhangzeilen(zeilen: Iterable[str]) -> Iterator[str]:
+    leer = True
+    for zeile in zeilen:
+        leer = False
+        yield from _umbrechen(zeile, 110) or [""]
+    if leer:
+        yield "(keine Einträge)"
+
+
+def _anhangbloecke(zeilen: Iterable[str]) -> Iterator[list[list[str]]]:
+    """The annex's rows in pages of `ANHANG_ZEILEN`, the pages in blocks of `ANHANG_BLOCK`."""
+    block: list[list[str]] = []
+    seite: list[str] = []
+    for zeile in _anhangzeilen(zeilen):
+        seite.append(zeile)
+        if len(seite) == ANHANG_ZEILEN:
+            block.append(seite)
+            seite = []
+            if len(block) == ANHANG_BLOCK:
+                yield block
+                block = []
+    if seite:
+        block.append(seite)
+    if block:
+        yield block
+
+
+def _anhang(c: canvas.Canvas, titel: str, seiten: list[list[str]]) -> None:
     normal, fett = schriften()
-    y = 0.0
-    for zeile in [*zeilen] or ["(keine Einträge)"]:
-        for teil in _umbrechen(zeile, 110) or [""]:
-            if y < 60:
-                if y:
-                    c.showPage()
-                c.setFont(fett, 14)
-                c.drawString(50, A4[1] - 60, titel)
-                c.setFont(normal, 8)
-                y = A4[1] - 90
-            c.drawString(50, y, teil)
-            y -= 11
-    c.showPage()
-
-
-def drehung(page: pikepdf.Page) -> int:
-    """The page's /Rotate (inherited from the page tree if the page has none), normalised to 0, 90, 180 or 270."""
-    knoten: pikepdf.Object | None = page.obj
-    while knoten is not None:
-        if "/Rotate" in knoten:
-            return int(knoten.Rotate) % 360 // 90 * 90
-        knoten = knoten.get("/Parent")
-    return 0
-
-
-def anzeige(page: pikepdf.Page) -> tuple[float, float, list[float]]:
-    """Width and height of the page as a viewer shows it (crop box, /Rotate applied), and the matrix from those
-    shown coordinates (points, origin at the shown page's lower left) into the page's own coordinate system."""
-    a, b, c, d = (float(v) for v in page.cropbox)
-    x0, x1 = sorted((a, c))
-    y0, y1 = sorted((b, d))
-    breite, hoehe = x1 - x0, y1 - y0
-    match drehung(page):
-        case 90:  # shown lower left = the page's lower right; shown "up" runs towards the page's left
-            return hoehe, breite, [0, 1, -1, 0, x1, y0]
-        case 180:
-            return breite, hoehe, [-1, 0, 0, -1, x1, y1]
-        case 270:
-            return hoehe, breite, [0, -1, 1, 0, x0, y1]
-        case _:
-            return breite, hoehe, [1, 0, 0, 1, x0, y0]
+    for zeilen in seiten:
+        c.setFont(fett, 14)
+        c.drawString(50, A4[1] - 60, titel)
+        c.setFont(normal, 8)
+        for i, zeile in enumerate(zeilen):
+            c.drawString(50, A4[1] - 90 - i * 11, zeile)
+        c.showPage()
 
 
 def _stempel(c: canvas.Canvas, groessen: Iterator[tuple[float, float, str]]) -> None:
@@ -225,8 +229,17 @@ def _pdfa_kennzeichnen(pdf: pikepdf.Pdf, titel: str) -> None:
     )
 
 
-def _teil_schreiben(teile: list[Teil], stempel: str, ziel: BinaryIO) -> None:
-    """Stamp the documents of one part and write them to `ziel` (sets each document's page count)."""
+def _xmp(titel: str) -> bytes:
+    """The XMP of `_pdfa_kennzeichnen` (pikepdf's serialiser, on a throwaway document)."""
+    with pikepdf.new() as pdf:
+        _pdfa_kennzeichnen(pdf, titel)
+        return bytes(pdf.Root.Metadata.read_bytes())
+
+
+@contextlib.contextmanager
+def _teil(teile: list[Teil], stempel: str) -> Iterator[pikepdf.Pdf]:
+    """The documents of one part, stamped, as one PDF in memory (sets each document's page count); the documents
+    stay open until the part has been copied, their streams are read from them then."""
     with contextlib.ExitStack() as offen:
         ausgabe = offen.enter_context(pikepdf.new())
         groessen: list[tuple[float, float, str]] = []
@@ -242,7 +255,7 @@ def _teil_schreiben(teile: list[Teil], stempel: str, ziel: BinaryIO) -> None:
             ausgabe.pages.extend(pdf.pages)
         stempel_pdf = offen.enter_context(_seiten_pdf(lambda c: _stempel(c, iter(groessen))))
         _stempeln(ausgabe, stempel_pdf, matrizen)
-        ausgabe.save(ziel)
+        yield ausgabe
 
 
 def _in_teile(teile: list[Teil]) -> Iterator[list[Teil]]:
@@ -258,75 +271,140 @@ def _in_teile(teile: list[Teil]) -> Iterator[list[Teil]]:
         yield gruppe
 
 
+def _kopieren(
+    schreiber: Stromschreiber, baum: int, pdf: pikepdf.Pdf, zusatz: Iterable[dict[str, bytes]] = ()
+) -> list[int]:
+    return Seitenkopie(schreiber, baum).seiten(pdf, zusatz)
+
+
 def zusammenstellen(auftrag: Satzauftrag, ziel: BinaryIO, fortschritt: Callable[[int], None] | None = None) -> int:
-    """Write the assembled PDF to `ziel`; returns its page count."""
+    """Write the assembled PDF to `ziel` object by object (`strom.Stromschreiber`); returns its page count.
+
+    The documents go first into the file (part by part), then cover and contents (whose links need the documents'
+    page objects), the annex, and at the end page tree, bookmarks and catalog; the page tree puts them in order.
+    What is kept until the end: per page its object number, per object its offset, per document its first page."""
+    schreiber = Stromschreiber(ziel)
+    baum = schreiber.reservieren()
+    dokumentseiten = array("Q")
+    fertig = 0
+    for gruppe in _in_teile(auftrag.teile):
+        with _teil(gruppe, auftrag.stempel) as teil:
+            dokumentseiten.extend(_kopieren(schreiber, baum, teil))
+        fertig += len(gruppe)
+        if fortschritt:
+            fortschritt(int(90 * fertig / max(1, len(auftrag.teile))))
     vor = 1 + verzeichnisseiten(len(auftrag.verzeichnis))
-    with tempfile.TemporaryDirectory(prefix="satz-") as ordner, contextlib.ExitStack() as offen:
-        startseiten: list[int] = []
-        seite = vor
-        teildateien: list[pikepdf.Pdf] = []
-        fertig = 0
-        for n, gruppe in enumerate(_in_teile(auftrag.teile)):
-            pfad = Path(ordner) / f"teil-{n}.pdf"
-            with pfad.open("wb") as fh:
-                _teil_schreiben(gruppe, auftrag.stempel, fh)
-            for t in gruppe:
-                startseiten.append(seite)
-                seite += t.seiten
-            teildateien.append(offen.enter_context(pikepdf.open(pfad)))
-            fertig += len(gruppe)
-            if fortschritt:
-                fortschritt(int(90 * fertig / max(1, len(auftrag.teile))))
-        ausgabe = offen.enter_context(_seiten_pdf(lambda c: _deckblatt(c, auftrag.titel, auftrag.deckblatt)))
-        verzeichnis = offen.enter_context(_seiten_pdf(lambda c: _verzeichnis(c, auftrag.verzeichnis, startseiten)))
-        ausgabe.pages.extend(verzeichnis.pages)
-        for teil in teildateien:
-            ausgabe.pages.extend(teil.pages)
-        if auftrag.anhang_titel:
-            anhang = offen.enter_context(_seiten_pdf(lambda c: _anhang(c, auftrag.anhang_titel, auftrag.anhang)))
-            ausgabe.pages.extend(anhang.pages)
-        _links_setzen(ausgabe, auftrag.verzeichnis, startseiten)
-        _lesezeichen(ausgabe, auftrag.teile, startseiten, seite)
-        if "/Info" in ausgabe.trailer:
-            del ausgabe.trailer["/Info"]
-        _pdfa_kennzeichnen(ausgabe, auftrag.titel)
-        ausgabe.save(ziel, deterministic_id=True)
-        return len(ausgabe.pages)
+    startseiten: list[int] = []
+    seite = vor
+    for t in auftrag.teile:
+        startseiten.append(seite)
+        seite += t.seiten
+    erste = [dokumentseiten[start - vor] for start in startseiten]
+    with _seiten_pdf(lambda c: _deckblatt(c, auftrag.titel, auftrag.deckblatt)) as deckblatt:
+        vorne = _kopieren(schreiber, baum, deckblatt)
+    with _seiten_pdf(lambda c: _verzeichnis(c, auftrag.verzeichnis, startseiten)) as verzeichnis:
+        vorne += _kopieren(schreiber, baum, verzeichnis, _links(schreiber, auftrag.verzeichnis, erste))
+    hinten = array("Q")
+    if auftrag.anhang_titel:
+        for block in _anhangbloecke(auftrag.anhang):
+            with _seiten_pdf(functools.partial(_anhang, titel=auftrag.anhang_titel, seiten=block)) as anhang:
+                hinten.extend(_kopieren(schreiber, baum, anhang))
+    reihenfolge = [vorne, dokumentseiten, hinten]
+    anzahl = sum(len(r) for r in reihenfolge)
+    kinder = b" ".join(verweis(n) for r in reihenfolge for n in r)
+    schreiber.objekt(baum, b"<</Type/Pages/Count %d/Kids[%s]>>" % (anzahl, kinder))
+    gliederung = _lesezeichen(schreiber, auftrag.teile, erste, vorne, hinten)
+    _katalog(schreiber, baum, gliederung, auftrag.titel)
+    return anzahl
 
 
-def _links_setzen(pdf: pikepdf.Pdf, zeilen: list[Verzeichniszeile], startseiten: list[int]) -> None:
-    for index, z in enumerate(zeilen):
-        if z.teil is None:
-            continue
-        seite = pdf.pages[1 + index // ZEILEN_JE_SEITE]
-        y = _OBEN - (index % ZEILEN_JE_SEITE) * _ZEILENHOEHE
-        link = pdf.make_indirect(
-            pikepdf.Dictionary(
-                Type=pikepdf.Name.Annot,
-                Subtype=pikepdf.Name.Link,
-                Rect=[45, y - 4, 560, y + 11],
-                Border=[0, 0, 0],
-                F=4,
-                Dest=[pdf.pages[startseiten[z.teil]].obj, pikepdf.Name.Fit],
+def _links(schreiber: Stromschreiber, zeilen: list[Verzeichniszeile], erste: list[int]) -> list[dict[str, bytes]]:
+    """The link annotations of the contents pages (written now, by number), as `/Annots` entries per page."""
+    je_seite: list[dict[str, bytes]] = []
+    for seite in range(verzeichnisseiten(len(zeilen))):
+        annots: list[int] = []
+        for i, z in enumerate(zeilen[seite * ZEILEN_JE_SEITE : (seite + 1) * ZEILEN_JE_SEITE]):
+            if z.teil is None:
+                continue
+            y = _OBEN - i * _ZEILENHOEHE
+            nummer = schreiber.reservieren()
+            schreiber.objekt(
+                nummer,
+                b"<</Type/Annot/Subtype/Link/Rect[45 %s 560 %s]/Border[0 0 0]/F 4/Dest[%s/Fit]>>"
+                % (_zahl(y - 4), _zahl(y + 11), verweis(erste[z.teil])),
             )
-        )
-        if "/Annots" not in seite.obj:
-            seite.obj.Annots = pdf.make_indirect(pikepdf.Array())
-        seite.obj.Annots.append(link)
+            annots.append(nummer)
+        je_seite.append({"/Annots": b"[" + b" ".join(verweis(a) for a in annots) + b"]"} if annots else {})
+    return je_seite
 
 
-def _lesezeichen(pdf: pikepdf.Pdf, teile: list[Teil], startseiten: list[int], ende: int) -> None:
-    with pdf.open_outline() as gliederung:
-        gliederung.root.append(pikepdf.OutlineItem("Deckblatt", 0))
-        gliederung.root.append(pikepdf.OutlineItem("Inhaltsverzeichnis", 1))
-        register: dict[str, pikepdf.OutlineItem] = {}
-        for t, start in zip(teile, startseiten, strict=True):
-            if t.register not in register:
-                register[t.register] = pikepdf.OutlineItem(t.register, start)
-                gliederung.root.append(register[t.register])
-            register[t.register].children.append(pikepdf.OutlineItem(f"{t.titel} ({t.datum})", start))
-        if ende < len(pdf.pages):
-            gliederung.root.append(pikepdf.OutlineItem("Anhang", ende))
+def _zahl(wert: float) -> bytes:
+    return f"{wert:.4f}".rstrip("0").rstrip(".").encode()
+
+
+def _lesezeichen(
+    schreiber: Stromschreiber, teile: list[Teil], erste: list[int], vorne: list[int], hinten: array[int]
+) -> int:
+    """Bookmarks: cover, contents, per register its documents (closed), annex; returns the outline root."""
+    wurzel = schreiber.reservieren()
+    oben: list[tuple[bytes, int, list[tuple[bytes, int]]]] = [(pdf_text("Deckblatt"), vorne[0], [])]
+    oben.append((pdf_text("Inhaltsverzeichnis"), vorne[1], []))
+    register: dict[str, list[tuple[bytes, int]]] = {}
+    for t, seite in zip(teile, erste, strict=True):
+        if t.register not in register:
+            register[t.register] = []
+            oben.append((pdf_text(t.register), seite, register[t.register]))
+        register[t.register].append((pdf_text(f"{t.titel} ({t.datum})"), seite))
+    if hinten:
+        oben.append((pdf_text("Anhang"), hinten[0], []))
+    nummern = [schreiber.reservieren() for _ in oben]
+    for i, (titel, seite, kinder) in enumerate(oben):
+        eintraege = _geschwister(nummern, i, wurzel) + b"/Title" + titel + b"/Dest[%s/Fit]" % verweis(seite)
+        if kinder:
+            kindnummern = [schreiber.reservieren() for _ in kinder]
+            eintraege += b"/First %s/Last %s/Count -%d" % (
+                verweis(kindnummern[0]),
+                verweis(kindnummern[-1]),
+                len(kinder),
+            )
+            for k, (kindtitel, kindseite) in enumerate(kinder):
+                schreiber.objekt(
+                    kindnummern[k],
+                    b"<<"
+                    + _geschwister(kindnummern, k, nummern[i])
+                    + b"/Title"
+                    + kindtitel
+                    + b"/Dest[%s/Fit]>>" % verweis(kindseite),
+                )
+        schreiber.objekt(nummern[i], b"<<" + eintraege + b">>")
+    schreiber.objekt(
+        wurzel, b"<</Type/Outlines/First %s/Last %s/Count %d>>" % (verweis(nummern[0]), verweis(nummern[-1]), len(oben))
+    )
+    return wurzel
+
+
+def _geschwister(nummern: list[int], i: int, eltern: int) -> bytes:
+    eintraege = b"/Parent " + verweis(eltern)
+    if i > 0:
+        eintraege += b"/Prev " + verweis(nummern[i - 1])
+    if i + 1 < len(nummern):
+        eintraege += b"/Next " + verweis(nummern[i + 1])
+    return eintraege
+
+
+def _katalog(schreiber: Stromschreiber, baum: int, gliederung: int, titel: str) -> None:
+    """Catalog with PDF/A-2b identification (XMP) and an sRGB output intent; what is NOT checked: docs/gericht.md."""
+    metadaten, profil, katalog = schreiber.reservieren(), schreiber.reservieren(), schreiber.reservieren()
+    xmp = _xmp(titel)
+    schreiber.strom(metadaten, b"/Type/Metadata/Subtype/XML", xmp, komprimieren=False)
+    schreiber.strom(profil, b"/N 3", ICC.read_bytes())
+    schreiber.objekt(
+        katalog,
+        b"<</Type/Catalog/Pages %s/Outlines %s/PageMode/UseOutlines/Metadata %s"
+        b"/OutputIntents[<</Type/OutputIntent/S/GTS_PDFA1/OutputConditionIdentifier(sRGB)/DestOutputProfile %s>>]>>"
+        % (verweis(baum), verweis(gliederung), verweis(metadaten), verweis(profil)),
+    )
+    schreiber.abschliessen(katalog)
 
 
 def datum(wert: date | None) -> str:

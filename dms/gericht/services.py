@@ -151,15 +151,14 @@ def auftrag_ausfuehren(modell: type[A], pk: int, schreiben: Schreiber, dateiname
     return auftrag
 
 
-def _aenderungshistorie(akte: Akte) -> list[str]:
-    zeilen = []
-    for e in Protokolleintrag.objects.filter(akte_id_wert=akte.pk, aktion__in=AENDERUNGEN).order_by("zeitpunkt", "id"):
+def _aenderungshistorie(akte: Akte) -> Iterator[str]:
+    """The annex's rows, read in chunks from the database while the annex is drawn (not all held at once)."""
+    eintraege = Protokolleintrag.objects.filter(akte_id_wert=akte.pk, aktion__in=AENDERUNGEN)
+    eintraege = eintraege.order_by("zeitpunkt", "id")
+    for e in eintraege.iterator(chunk_size=500):
         details = json.dumps(e.details, ensure_ascii=False, sort_keys=True, default=str)[:300]
         zeit = timezone.localtime(e.zeitpunkt).strftime("%d.%m.%Y %H:%M")
-        zeilen.append(
-            f"{zeit}  {e.benutzername or 'System'}  {e.get_aktion_display()}  {e.objekt_typ} {e.objekt_id}  {details}"
-        )
-    return zeilen
+        yield f"{zeit}  {e.benutzername or 'System'}  {e.get_aktion_display()}  {e.objekt_typ} {e.objekt_id}  {details}"
 
 
 def _zeile(e: Eintrag, teil: int | None) -> Verzeichniszeile:

@@ -90,7 +90,9 @@ def pdf_bauen(quellen: list[bytes], seiten: list[Seite]) -> bytes:
 def _vorschau_rendern(pdf: bytes, seite: int) -> bytes:
     from pdf2image import convert_from_bytes
 
-    bild = convert_from_bytes(pdf, first_page=seite, last_page=seite, size=(None, VORSCHAU_HOEHE), grayscale=True)[0]
+    bild = convert_from_bytes(
+        pdf, first_page=seite, last_page=seite, size=(None, VORSCHAU_HOEHE), grayscale=True, use_cropbox=True
+    )[0]
     puffer = io.BytesIO()
     bild.save(puffer, format="PNG")
     return puffer.getvalue()

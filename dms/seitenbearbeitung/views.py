@@ -20,7 +20,7 @@ from dms.http import AuthenticatedHttpRequest
 from dms.models import Dokument
 from dms.services.fehler import Konflikt
 from dms.views.common import darf_aendern, fehler_melden
-from dms.views.dokument import seite_antwort, seitenquelle
+from dms.views.dokument import seite_antwort, seitenbild_pfad, seitenquelle
 
 from . import services
 from .services import MAX_ID, Ergebnis
@@ -151,7 +151,7 @@ def seite_vorschau(request: AuthenticatedHttpRequest, pk: int, seite: int) -> Ht
         return antwort
     quelle = "pdf" if version.pdf else "original"
     return seite_antwort(
-        f"dokumente/{dokument.uuid}/{version.nummer}/seiten/{quelle}-{VORSCHAU_BREITE}-{seite}.png",
+        seitenbild_pfad(f"dokumente/{dokument.uuid}/{version.nummer}", quelle, VORSCHAU_BREITE, seite),
         partial(seitenquelle, version),
         seite,
         VORSCHAU_BREITE,

@@ -142,7 +142,11 @@ def seite_rendern(inhalt: bytes, mime: str, seite: int, breite: int) -> bytes:
         anzahl = int(pdfinfo_from_bytes(inhalt).get("Pages", 0))
         if seite > anzahl:
             raise IndexError(seite)
-        bilder = convert_from_bytes(inhalt, first_page=seite, last_page=seite, size=(breite, None), fmt="png")
+        # The crop box, as every viewer shows the page (poppler's default is the media box): the redaction editor
+        # draws its boxes on these images in the coordinates of the page as shown (dms/seitenlage.py).
+        bilder = convert_from_bytes(
+            inhalt, first_page=seite, last_page=seite, size=(breite, None), fmt="png", use_cropbox=True
+        )
         if not bilder:
             raise IndexError(seite)
         bild = bilder[0]
@@ -158,6 +162,12 @@ def seite_rendern(inhalt: bytes, mime: str, seite: int, breite: int) -> bytes:
     puffer = io.BytesIO()
     bild.save(puffer, format="PNG", optimize=False)
     return puffer.getvalue()
+
+
+def seitenbild_pfad(ordner: str, quelle: str, breite: int, seite: int) -> str:
+    """Where a rendered page image is cached. "-sichtbar": rendered from the crop box (before: the media box, which
+    put the redaction editor's boxes off the page shown for a cropped page); older images are not reused."""
+    return f"{ordner}/seiten/{quelle}-{breite}-{seite}-sichtbar.png"
 
 
 def seite_png(pfad: str, quelle: Callable[[], tuple[bytes, str]], seite: int, breite: int) -> bytes:
@@ -206,7 +216,7 @@ def dokument_seite(request: AuthenticatedHttpRequest, pk: int, seite: int) -> Ht
     if version is None or seite < 1 or seite > MAX_SEITEN_ANZEIGE:
         raise Http404
     quelle = "pdf" if version.pdf else "original"
-    pfad = f"dokumente/{dokument.uuid}/{version.nummer}/seiten/{quelle}-{breite}-{seite}.png"
+    pfad = seitenbild_pfad(f"dokumente/{dokument.uuid}/{version.nummer}", quelle, breite, seite)
     return seite_antwort(
         pfad,
         partial(seitenquelle, version),

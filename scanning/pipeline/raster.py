@@ -1,8 +1,9 @@
 """Rasterising one page at a time: memory stays flat.
 
-PDF pages are rendered with pdf2image (poppler). Fast path for scanner PDFs: when a page is exactly one embedded
-image at 150–600 dpi (what every scanner writes), that image is decoded directly (pikepdf) instead of rendered —
-the same pixels, about ten times faster. TIFF frames and single images are read with Pillow.
+PDF pages are rendered with pdf2image (poppler) as shown: crop box, /Rotate (dms/seitenlage.py). Fast path for
+scanner PDFs: when a page is exactly one embedded image at 150–600 dpi (what every scanner writes) and not cropped,
+that image is decoded directly (pikepdf) instead of rendered — the same pixels, about ten times faster.
+TIFF frames and single images are read with Pillow.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pdf2image import convert_from_path, pdfinfo_from_path
 from PIL import Image
 
 from dms.dateien import PDF
+from dms.seitenlage import sichtbar
 
 
 def seitenzahl(pfad: Path, mime: str) -> int:
@@ -46,6 +48,8 @@ def _eingebettetes_bild(pdf: pikepdf.Pdf, seite: int, ziel_dpi: int) -> Image.Im
         if b"Tj" in roh or b"TJ" in roh or len(roh) > 400:  # text or drawing operators: not a bare scan
             return None
         box = page.mediabox
+        if sichtbar(page) != tuple(float(v) for v in box):  # a cropped scan: what is shown is part of the image
+            return None
         breite_zoll = float(box[2] - box[0]) / 72
         bild = pikepdf.PdfImage(bilder[0])
         if bild.bits_per_component not in (1, 8) or bild.image_mask:
@@ -79,7 +83,13 @@ def seite_rastern(
             if direkt is not None:
                 return direkt
         bilder = convert_from_path(
-            str(pfad), dpi=dpi, first_page=seite, last_page=seite, grayscale=graustufen, thread_count=1
+            str(pfad),
+            dpi=dpi,
+            first_page=seite,
+            last_page=seite,
+            grayscale=graustufen,
+            thread_count=1,
+            use_cropbox=True,
         )
         bild = bilder[0]
         bild.info["dpi"] = (dpi, dpi)

@@ -66,7 +66,9 @@ def _textebene_verwenden(pfad: Path, seiten: int, texte: list[str], ab: Arbeitsb
         ende = min(seiten, start + VORSCHAU_BLOCK - 1)
         fehlend = [s for s in range(start, ende + 1) if not ab.datei(f"vorschau-{s:05d}.png").exists()]
         if fehlend:
-            bilder = convert_from_path(str(pfad), dpi=VORSCHAU_DPI, first_page=start, last_page=ende, grayscale=True)
+            bilder = convert_from_path(
+                str(pfad), dpi=VORSCHAU_DPI, first_page=start, last_page=ende, grayscale=True, use_cropbox=True
+            )
             for s, bild in zip(range(start, ende + 1), bilder, strict=False):
                 ab.schreiben_bytes(f"vorschau-{s:05d}.png", vorschau.vorschaubild(bild))
                 ab.schreiben_json(f"bild-{s:05d}.json", {"bild": bildmerkmale(bild)})

@@ -14,6 +14,8 @@ from pathlib import Path
 import pikepdf
 from PIL import ImageCms
 
+from dms.seitenlage import sichtbar
+
 
 @dataclass(frozen=True)
 class SeitenTeil:
@@ -56,7 +58,8 @@ def zusammenfuehren(original: Path | None, teile: list[SeitenTeil], ziel: Path, 
                         schicht = pikepdf.open(io.BytesIO(teil.pdf))
                         offen.append(schicht)
                         ziel_seite = aus.pages[-1]
-                        ziel_seite.add_overlay(schicht.pages[0], pikepdf.Rectangle(ziel_seite.trimbox))
+                        # over the visible area: the raster the text layer comes from is the crop box
+                        ziel_seite.add_overlay(schicht.pages[0], pikepdf.Rectangle(*sichtbar(ziel_seite)))
                 else:
                     assert teil.pdf is not None
                     seite = pikepdf.open(io.BytesIO(teil.pdf))

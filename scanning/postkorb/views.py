@@ -22,7 +22,7 @@ from dms.http import AuthenticatedHttpRequest
 from dms.models import Akte, Dokument, Dokumentart, Register, Vorgang
 from dms.queries import akte_schnellsuche_q, besetzte_teams, eigene_behoerde_id, kollegen_fuer_post
 from dms.views.common import fehler_melden
-from dms.views.dokument import BREITEN, seite_antwort
+from dms.views.dokument import BREITEN, seite_antwort, seitenbild_pfad
 from dms.views.umlegung import ziel_finden
 
 from .. import services
@@ -190,7 +190,7 @@ def vorschau(request: AuthenticatedHttpRequest, pk: int, seite: int) -> HttpResp
     if seite < 1 or seite > 50:
         raise Http404
     quelle = "pdf" if e.pdf else "original"
-    pfad = f"posteingang/{e.uuid}/seiten/{quelle}-{breite}-{seite}.png"
+    pfad = seitenbild_pfad(f"posteingang/{e.uuid}", quelle, breite, seite)
     return seite_antwort(
         pfad, partial(_inhalt, e), seite, breite, was=f"Posteingang {e.pk}", fehlertext="Keine Vorschau möglich."
     )

@@ -95,16 +95,23 @@ def neue_version(dokument: Dokument, texte: list[str], zuordnung: list[int | Non
     ableiten(version, texte)
 
 
-def gedrehtes_pdf(drehungen: list[int], texte: dict[str, tuple[float, float]] | None = None) -> bytes:
-    """A4 portrait pages (page i carries `/Rotate drehungen[i]`), each with the texts at their user-space
-    positions (14 pt Helvetica)."""
+def gedrehtes_pdf(
+    drehungen: list[int],
+    texte: dict[str, tuple[float, float]] | None = None,
+    *,
+    groessen: dict[str, int] | None = None,
+    seite: tuple[float, float] = A4,
+    cropbox: list[float] | None = None,
+) -> bytes:
+    """Pages of size `seite` (A4 portrait), page i carrying `/Rotate drehungen[i]` (and `cropbox` when given), each
+    with the texts at their user-space positions (Helvetica, 14 pt unless `groessen` names another size)."""
     import pikepdf
 
     puffer = io.BytesIO()
-    c = canvas.Canvas(puffer, pagesize=A4)
+    c = canvas.Canvas(puffer, pagesize=seite)
     for i in range(len(drehungen)):
-        c.setFont("Helvetica", 14)
-        for text, (x, y) in (texte or {f"Seite {i + 1}": (72, 400)}).items():
+        for text, (x, y) in (texte if texte is not None else {f"Seite {i + 1}": (72, 400)}).items():
+            c.setFont("Helvetica", (groessen or {}).get(text, 14))
             c.drawString(x, y, text)
         c.showPage()
     c.save()
@@ -112,6 +119,8 @@ def gedrehtes_pdf(drehungen: list[int], texte: dict[str, tuple[float, float]] | 
     with pikepdf.open(puffer) as pdf:
         for page, drehung in zip(pdf.pages, drehungen, strict=True):
             page.obj.Rotate = drehung
+            if cropbox is not None:
+                page.obj.CropBox = cropbox
         ziel = io.BytesIO()
         pdf.save(ziel)
     return ziel.getvalue()
