@@ -162,6 +162,8 @@ def sichtbare_akten_ids(user: AbstractBaseUser | AnonymousUser | None) -> RawSQL
     subqueries) again in each query, 1.5-3 ms of CPU each, four or five times per page; PostgreSQL gets the same SQL
     either way. The subquery names its own tables, so it stays correct inside any outer query (its `dms_akte` hides
     an outer one). Without file access it is the empty rule as a QuerySet (Django then runs no query at all).
+    Kept like the access facts for the user object's life, one request (an inspection grant counts as valid by the
+    time of the first use in it); `zugang_vergessen` drops it.
     """
     from .models.akte import Akte
 
