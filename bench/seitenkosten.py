@@ -28,8 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-HIER = Path(__file__).resolve().parent
-sys.path.insert(0, str(HIER))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_last import BENCH_DB, CpuMessung, Server, anmelden, bestand, gunicorn_starten, tausend
 from gemeinsam import ROOT, abschnitt_schreiben, last, maschine, umgebung
 
@@ -129,8 +128,8 @@ def _bericht(args: argparse.Namespace, daten: dict[str, Any], laeufe: dict[str, 
         f"Gemessen am {jetzt} mit `{befehl}` auf: {maschine()}. Last laut `uptime` zu Beginn jedes Laufs: "
         f"{'; '.join(lasten)}.",
         "",
-        f"Bestand: {tausend(daten['akten_gesamt'])} Akten, {tausend(daten['dokumente_gesamt'])} Dokumente (Datenbank von "
-        "`bench_last.py`). gunicorn wie `scripts/run.sh` "
+        f"Bestand: {tausend(daten['akten_gesamt'])} Akten, {tausend(daten['dokumente_gesamt'])} Dokumente "
+        "(Datenbank von `bench_last.py`). gunicorn wie `scripts/run.sh` "
         f"({args.worker} Sync-Worker, django-axes an, JSON-Protokoll, Metriken); eine angemeldete Sachbearbeiterin, "
         f"ohne Konkurrenz; je Seite {args.n} Aufrufe (Hochladen und Anmelden je 10), vorher jede Seite 4-mal je "
         "Worker zum Aufwärmen. CPU aus /proc je Prozess (gunicorn-Master und -Worker; PostgreSQL-Backends dieser "
