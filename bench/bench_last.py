@@ -58,7 +58,7 @@ def _zahl(text: str, standard: int) -> int:
     return int(text) if text else standard
 
 
-def _tausend(n: int) -> str:
+def tausend(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
@@ -68,7 +68,7 @@ def _freier_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _bestand(akten: int) -> dict[str, Any]:
+def bestand(akten: int) -> dict[str, Any]:
     """Fill the database once (files, documents, caseworkers); return what the locust users pick from."""
     from django.core.management import call_command
 
@@ -170,7 +170,9 @@ class CpuMessung:
         )
 
 
-def _gunicorn(worker: int) -> Server:
+def gunicorn_starten(worker: int, quelle: Path = ROOT) -> Server:
+    """gunicorn as `scripts/run.sh` starts it, serving the code under `quelle` (another version for a comparison:
+    bench/seitenkosten.py), with this checkout's virtual environment."""
     port = _freier_port()
     env = dict(os.environ)
     env.update(
@@ -190,7 +192,7 @@ def _gunicorn(worker: int) -> Server:
     ]
     protokoll = Path(tempfile.gettempdir()) / "akte-last-gunicorn.log"
     with protokoll.open("ab") as log:
-        prozess = subprocess.Popen(befehl, cwd=ROOT, env=env, stdout=log, stderr=log)
+        prozess = subprocess.Popen(befehl, cwd=quelle, env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -206,20 +208,29 @@ def _gunicorn(worker: int) -> Server:
 # --- CPU per page view -----------------------------------------------------------------------------------------------
 
 
-def _cpu_je_seite(server: Server, daten: dict[str, Any], n: int) -> dict[str, tuple[float, float, float]]:
-    """One logged-in caseworker, no concurrency: per page (CPU ms web, CPU ms database, wall ms median)."""
-    import statistics
-
+def anmelden(server: Server, konto: str, passwort: str) -> tuple[Any, float]:
+    """A new session logged in through the login form; returns it and the milliseconds the POST took."""
     import requests
 
     s = requests.Session()
     formular = s.get(f"{server.url}/anmelden/")
     token = formular.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
-    s.post(
+    start = time.perf_counter()
+    r = s.post(
         f"{server.url}/anmelden/",
-        data={"username": daten["konten"][0], "password": daten["passwort"], "csrfmiddlewaretoken": token},
+        data={"username": konto, "password": passwort, "csrfmiddlewaretoken": token},
         allow_redirects=False,
-    ).raise_for_status()
+    )
+    dauer = (time.perf_counter() - start) * 1000
+    assert r.status_code == 302, r.status_code
+    return s, dauer
+
+
+def _cpu_je_seite(server: Server, daten: dict[str, Any], n: int) -> dict[str, tuple[float, float, float]]:
+    """One logged-in caseworker, no concurrency: per page (CPU ms web, CPU ms database, wall ms median)."""
+    import statistics
+
+    s, _ = anmelden(server, daten["konten"][0], daten["passwort"])
     rnd = random.Random(7)
     urls = {
         "arbeitsplatz": lambda: "/",
@@ -244,17 +255,7 @@ def _cpu_je_seite(server: Server, daten: dict[str, Any], n: int) -> dict[str, tu
     messung = CpuMessung(server)
     zeiten = []
     for i in range(min(n, 10)):
-        t = requests.Session()
-        f = t.get(f"{server.url}/anmelden/")
-        token = f.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
-        start = time.perf_counter()
-        r = t.post(
-            f"{server.url}/anmelden/",
-            data={"username": daten["konten"][i % KONTEN], "password": daten["passwort"], "csrfmiddlewaretoken": token},
-            allow_redirects=False,
-        )
-        zeiten.append((time.perf_counter() - start) * 1000)
-        assert r.status_code == 302, r.status_code
+        zeiten.append(anmelden(server, daten["konten"][i % KONTEN], daten["passwort"])[1])
     web, db = messung.ende()
     ergebnis["anmelden"] = (web * 1000 / min(n, 10), db * 1000 / min(n, 10), statistics.median(zeiten))
     return ergebnis
@@ -372,7 +373,7 @@ def _bericht(args: argparse.Namespace, daten: dict[str, Any], seiten: dict[str, 
         f"Gemessen am {jetzt} mit `.venv/bin/python bench/bench_last.py --akten {args.akten} --dauer {args.dauer} "
         f"--nutzer {args.nutzer} --worker {args.worker}` auf: {maschine()}.",
         "",
-        f"Bestand: {_tausend(daten['akten_gesamt'])} Akten, {_tausend(daten['dokumente_gesamt'])} Dokumente in einer "
+        f"Bestand: {tausend(daten['akten_gesamt'])} Akten, {tausend(daten['dokumente_gesamt'])} Dokumente in einer "
         f"Behörde (`testbestand_erzeugen`, {erzeugt}). gunicorn wie `scripts/run.sh` ({args.worker} Sync-Worker, "
         "django-axes an); locust auf derselben Maschine (seine CPU steht unten). Je simulierter Person: "
         "Anmeldung mit Sitzung, dann Arbeitsplatz 3, Akte 3, Dokument 3, Suche 2, Hochladen 1 (Gewichte), "
@@ -444,10 +445,10 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    daten = _bestand(args.akten)
+    daten = bestand(args.akten)
     datei = Path(tempfile.mkstemp(prefix="akte-last-daten-", suffix=".json")[1])
     datei.write_text(json.dumps(daten))
-    server = _gunicorn(args.worker)
+    server = gunicorn_starten(args.worker)
     try:
         seiten = _cpu_je_seite(server, daten, args.seiten_n)
         for name, (web, db, wand) in seiten.items():

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from .models.organisation import Mitgliedschaft, Vertretung
@@ -85,10 +86,16 @@ def zugang(user: AbstractBaseUser | AnonymousUser | None) -> Zugang:
     return result
 
 
+_CACHES = ("_zugang_cache", "_akte_sichtbar_cache", "_sichtbare_akten_cache")
+"""What is cached on the user object for one request: the access facts and what is built from them."""
+
+
 def zugang_vergessen(user: AbstractBaseUser | AnonymousUser) -> None:
-    """Drop the cached facts after a change of membership or substitution within one request."""
-    if hasattr(user, "_zugang_cache"):
-        del user._zugang_cache
+    """Drop the cached facts (and the rule built from them) after a change of membership or substitution within one
+    request."""
+    for name in _CACHES:
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 PERM_GESPERRT = "view_gesperrte_akte"
@@ -131,12 +138,44 @@ def _eigene_q(z: Zugang) -> Q:
 
 
 def akte_sichtbar_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
-    """Own authority's files (not handed over) plus files with a valid grant; restricted ones only when named."""
+    """Own authority's files (not handed over) plus files with a valid grant; restricted ones only when named.
+
+    Built once per user object (a page asks for it four or five times) and kept with the access facts: Django never
+    changes a Q it filters by (a subquery in it is cloned when a query takes it in)."""
     z = zugang(user)
     if not z.hat_aktenzugang:
         return Q(pk__in=[])
+    cached = getattr(user, "_akte_sichtbar_cache", None)
+    if cached is not None:
+        return cached
     benannt, eingesehen = _sonder_ids(z, mit_einsicht=True)
-    return (_eigene_q(z) | Q(pk__in=eingesehen)) & _sperrvermerk_q(benannt)
+    result = (_eigene_q(z) | Q(pk__in=eingesehen)) & _sperrvermerk_q(benannt)
+    user._akte_sichtbar_cache = result  # type: ignore[union-attr]
+    return result
+
+
+def sichtbare_akten_ids(user: AbstractBaseUser | AnonymousUser | None) -> RawSQL | QuerySet:
+    """The ids of the files the user may see, for `akte_id__in=`: the rule of `akte_sichtbar_q`, compiled to SQL
+    once per user object and reused as the same uncorrelated subquery in every query of the request.
+
+    Filtering by `akte__in=Akte.objects.visible_to(user)` makes Django resolve, relabel and compile the rule (three
+    subqueries) again in each query, 1.5-3 ms of CPU each, four or five times per page; PostgreSQL gets the same SQL
+    either way. The subquery names its own tables, so it stays correct inside any outer query (its `dms_akte` hides
+    an outer one). Without file access it is the empty rule as a QuerySet (Django then runs no query at all).
+    Kept like the access facts for the user object's life, one request (an inspection grant counts as valid by the
+    time of the first use in it); `zugang_vergessen` drops it.
+    """
+    from .models.akte import Akte
+
+    z = zugang(user)
+    if not z.hat_aktenzugang:
+        return Akte.objects.filter(akte_sichtbar_q(user)).values("pk")
+    cached = getattr(user, "_sichtbare_akten_cache", None)
+    if cached is None:
+        sql, params = Akte.objects.filter(akte_sichtbar_q(user)).order_by().values("pk").query.sql_with_params()
+        cached = RawSQL(sql, params)  # noqa: S611 - SQL compiled by the ORM from the rule, values stay parameters
+        user._sichtbare_akten_cache = cached  # type: ignore[union-attr]
+    return cached
 
 
 def eingesehene_akten_ids(user: AbstractBaseUser | AnonymousUser | None) -> QuerySet:

@@ -24,7 +24,7 @@ class AktenabgabeQuerySet(models.QuerySet["Aktenabgabe"]):
         see the file itself, except a pending offer to the user's authority: the receiving side must be able to
         decide on it before the file is theirs.
         """
-        from dms.access import zugang
+        from dms.access import sichtbare_akten_ids, zugang
 
         z = zugang(user)
         if not z.hat_aktenzugang:
@@ -32,7 +32,7 @@ class AktenabgabeQuerySet(models.QuerySet["Aktenabgabe"]):
         return self.filter(
             Q(von_behoerde_id=z.behoerde_id) | Q(an_behoerde_id=z.behoerde_id),
             Q(akte__gesperrt=False)
-            | Q(akte__in=Akte.objects.visible_to(user).values("pk"))
+            | Q(akte_id__in=sichtbare_akten_ids(user))
             | Q(an_behoerde_id=z.behoerde_id, status=Aktenabgabe.Status.ANGEBOTEN),
         )
 

@@ -223,7 +223,9 @@ class AktenzeichenZaehler(models.Model):
 
 class VorgangQuerySet(models.QuerySet["Vorgang"]):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> VorgangQuerySet:
-        return self.filter(akte__in=Akte.objects.visible_to(user))
+        from dms.access import sichtbare_akten_ids
+
+        return self.filter(akte_id__in=sichtbare_akten_ids(user))
 
 
 class Vorgang(models.Model):

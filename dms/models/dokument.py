@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 class DokumentQuerySet(models.QuerySet["Dokument"]):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> DokumentQuerySet:
-        return self.filter(akte__in=Akte.objects.visible_to(user))
+        from dms.access import sichtbare_akten_ids
+
+        return self.filter(akte_id__in=sichtbare_akten_ids(user))
 
     def bestehend(self) -> DokumentQuerySet:
         """Documents still standing in their file (not merged into another one)."""

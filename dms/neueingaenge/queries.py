@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q
 
-from dms.access import zugang
-from dms.models import Akte
+from dms.access import sichtbare_akten_ids, zugang
 
 from .models import Neueingang, NeueingangGelesen
 
@@ -23,7 +22,7 @@ def neueingaenge_fuer(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Neuein
 
     Not what she filed herself; read means read by her, or by the file's caseworker (then it is done for everyone;
     a substitute's read leaves it new for the caseworker when she returns). Restricted and foreign files never
-    appear (the whole filter sits inside `Akte.objects.visible_to`).
+    appear (the whole filter sits inside the files she may see, `sichtbare_akten_ids`).
     """
     z = zugang(user)
     if not z.hat_aktenzugang or z.user_id is None:
@@ -36,7 +35,7 @@ def neueingaenge_fuer(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Neuein
         neueingang=OuterRef("pk"), user_id=OuterRef("akte__sachbearbeitung_id")
     )
     return (
-        Neueingang.objects.filter(zustaendig, akte__in=Akte.objects.visible_to(user))
+        Neueingang.objects.filter(zustaendig, akte_id__in=sichtbare_akten_ids(user))
         .exclude(eingestellt_von_id=z.user_id)
         .exclude(Exists(gelesen_selbst))
         .exclude(Exists(gelesen_zustaendig))

@@ -16,7 +16,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import models
 
-from dms.access import zugang
+from dms.access import sichtbare_akten_ids, zugang
 from dms.models import Akte, Dokument
 
 if TYPE_CHECKING:
@@ -32,11 +32,11 @@ class NotizQuerySet(models.QuerySet["Notiz"]):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> NotizQuerySet:
         """The notes of every file the user may see, but only of her own authority: an inspection grant
         (Akteneinsicht) shows another authority the file, never its internal notes. A restricted file's notes
-        only for those named on it (through `Akte.objects.visible_to`)."""
+        only for those named on it (through `sichtbare_akten_ids`, the rule of `akte_sichtbar_q`)."""
         z = zugang(user)
         if z.behoerde_id is None:
             return self.none()
-        return self.filter(akte__in=Akte.objects.visible_to(user), akte__behoerde_id=z.behoerde_id)
+        return self.filter(akte_id__in=sichtbare_akten_ids(user), akte__behoerde_id=z.behoerde_id)
 
 
 class Notiz(models.Model):

@@ -64,7 +64,9 @@ class Briefvorlage(models.Model):
 
 class AusgangsschreibenQuerySet(models.QuerySet["Ausgangsschreiben"]):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> AusgangsschreibenQuerySet:
-        return self.filter(akte__in=Akte.objects.visible_to(user))
+        from dms.access import sichtbare_akten_ids
+
+        return self.filter(akte_id__in=sichtbare_akten_ids(user))
 
 
 class Ausgangsschreiben(models.Model):

@@ -33,8 +33,7 @@ from dms.neueingaenge.services import neueingang_gelesen
 from dms.seitenbearbeitung.kontext import bearbeitung_kontext
 
 from .common import darf_aendern
-from .dokument_daten import daten_form
-from .umlegung import UmlegenForm
+from .dokument_daten import daten_auswahl
 
 log = logging.getLogger("dms.views.dokument")
 
@@ -113,11 +112,10 @@ def dokument_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "aendern": aendern,
         "automatisch_zugeordnet": aendern
         and Neueingang.objects.filter(dokument=dokument, quelle=Neueingang.Quelle.AUTOMATISCH).exists(),
-        "daten_form": daten_form(dokument) if aendern else None,
-        "umlegen_form": UmlegenForm(initial={"register": dokument.register_id}) if aendern else None,
         "seiten_offen": request.GET.get("seiten") == "1",
         # Earlier versions (page edits, new uploads) stay downloadable; one query only when there are any.
         "versionen": list(dokument.versionen.order_by("nummer")) if version is not None and version.nummer > 1 else [],
+        **(daten_auswahl(dokument) if aendern else {}),
         **(bearbeitung_kontext(dokument, version) if aendern else {}),
     }
     return render(request, "dms/dokument.html", ctx)

@@ -42,19 +42,14 @@ class DokumentDatenForm(forms.Form):
         kern(self)
 
 
-def daten_form(dokument: Dokument) -> DokumentDatenForm:
-    return DokumentDatenForm(
-        akte=dokument.akte,
-        initial={
-            "titel": dokument.titel,
-            "art": dokument.art,
-            "eingangsdatum": dokument.eingangsdatum,
-            "register": dokument.register_id,
-            "vorgang": dokument.vorgang_id,
-            "version": dokument.version,
-        },
-        prefix="daten",
-    )
+def daten_auswahl(dokument: Dokument) -> dict[str, Any]:
+    """The choices of the document-data and the moving form on the document page (written out in the template, the
+    forms here validate the POST): document kinds, active registers (both forms) and the file's procedures."""
+    return {
+        "dokumentarten": list(Dokumentart.objects.values_list("schluessel", "bezeichnung")),
+        "register": list(Register.objects.aktiv().order_by("nummer")),
+        "vorgaenge": list(Vorgang.objects.filter(akte_id=dokument.akte_id).select_related("vorgangsart")),
+    }
 
 
 @login_required

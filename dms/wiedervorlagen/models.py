@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 class WiedervorlageQuerySet(models.QuerySet["Wiedervorlage"]):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> WiedervorlageQuerySet:
-        return self.filter(akte__in=Akte.objects.visible_to(user))
+        from dms.access import sichtbare_akten_ids
+
+        return self.filter(akte_id__in=sichtbare_akten_ids(user))
 
     def offen(self) -> WiedervorlageQuerySet:
         return self.filter(erledigt_am__isnull=True)

@@ -19,7 +19,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from dms.access import Zugang, zugang
+from dms.access import Zugang, sichtbare_akten_ids, zugang
 from dms.models import Akte, Behoerde, Dokument, Mitgliedschaft, Rolle, Team, Vorgang
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class PosteingangQuerySet(models.QuerySet["Posteingang"]):
         # An item filed into a restricted file is hidden unless the user is named on that file. (Items filed into a
         # file handed over later stay in the authority's Posteingangsbuch: the receipt is its own record.)
         eigene = self.filter(behoerde_id=z.behoerde_id).filter(
-            Q(akte__isnull=True) | Q(akte__gesperrt=False) | Q(akte__in=Akte.objects.visible_to(user))
+            Q(akte__isnull=True) | Q(akte__gesperrt=False) | Q(akte_id__in=sichtbare_akten_ids(user))
         )
         if z.rolle != Rolle.SACHBEARBEITUNG:
             return eigene
