@@ -105,8 +105,8 @@ def _block(cursor: Any, von: int, bis: int, je_akte: int, of: int, hp: int, regi
     )
     cursor.execute(
         """
-        INSERT INTO dms_notiz (akte_id, text, verfasst_von_id, angelegt_am)
-        SELECT a.id, c.text, %s, now() - (g %% 1000) * interval '1 hour'
+        INSERT INTO dms_notiz (akte_id, text, verfasst_von_id, angelegt_am, version)
+        SELECT a.id, c.text, %s, now() - (g %% 1000) * interval '1 hour', 1
         FROM generate_series(%s, %s) g
         JOIN dms_akte a ON a.aktenzeichen = 'LAND-' || g
         JOIN bench_chunk c ON c.id = (g::bigint * 7) %% %s
