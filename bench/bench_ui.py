@@ -352,7 +352,7 @@ def _abschnitt(
         "",
         "Die Aktenseite zeigt 50 Dokumente je Seite; Registerzähler und Liste sind feste Abfragen, ihre Zahl wächst "
         "nicht mit den Dokumenten (festgehalten in tests/dms/ui). Für sehr häufige Wörter rangiert die Suche nur die "
-        "ersten 2.000 Kandidaten aus dem GIN-Index (`MAX_KANDIDATEN` in dms/suche.py); `icontains` muss jeden "
+        "ersten 500 Kandidaten aus dem GIN-Index (`MAX_KANDIDATEN` in dms/suche.py); `icontains` muss jeden "
         "Text lesen.",
     ]
     return "\n".join(zeilen)

@@ -56,10 +56,17 @@ def akte_schnellsuche_q(q: str, *, vornamen: bool = False) -> Q:
     norm = name_normalisieren(q)
     if not norm:
         return Q(pk__in=nach_aktenzeichen)
-    personen = Person.objects.filter(Q(familienname__istartswith=q) | Q(namen_normalisiert__contains=[norm]))
+    # The persons likewise, one index per branch (an OR of the two made PostgreSQL read every person: 105 ms at
+    # 100,000 persons for a common name, growing with the authority).
+    personen = (
+        Person.objects.filter(familienname__istartswith=q)
+        .order_by()
+        .values("pk")
+        .union(Person.objects.filter(namen_normalisiert__contains=[norm]).order_by().values("pk"), all=True)
+    )
     if vornamen:  # person_vornamen_trgm; inside the UNION, not ORed across the join (that reads every file)
-        personen = personen | Person.objects.filter(vornamen__icontains=q)
-    nach_name = Akte.objects.filter(person__in=personen.order_by().values("pk")).order_by().values("pk")
+        personen = personen.union(Person.objects.filter(vornamen__icontains=q).order_by().values("pk"), all=True)
+    nach_name = Akte.objects.filter(person__in=personen).order_by().values("pk")
     return Q(pk__in=nach_aktenzeichen.union(nach_name, all=True))
 
 

@@ -19,7 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
 from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import Combinable, RawSQL
+from django.db.models.functions import Left
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -41,9 +44,19 @@ MAX_DOKUMENTE = 50
 MAX_AKTEN = 50
 MAX_NOTIZEN = 50
 MAX_QUELLENTREFFER = 50
-# Ranking reads every matching document's vector; for very common words only this many candidates are ranked
-# (the first ones the GIN index yields, in storage order), which keeps the search fast on millions of documents.
-MAX_KANDIDATEN = 2000
+# Ranking reads every matching document's vector; for words with more matches than this only this many candidates
+# are ranked (the first ones the scan yields, in storage order), which keeps the search fast on millions of
+# documents. The cost is per candidate (its vector read from TOAST, tested and ranked), whatever the word: at
+# 800,000 documents in one authority 2,000 candidates cost 112-487 ms, 1,000 cost 51-140 ms, 500 cost 73 ms for
+# the worst query measured (two words in 12 % of the documents; docs/benchmarks.md, "Suche im Landesmaßstab").
+MAX_KANDIDATEN = 500
+# Name of the candidates' CTE in the ranking query.
+_KANDIDATEN = "suchkandidaten"
+# A document's snippet comes from its first characters when the hit is there, else from at most its first
+# AUSSCHNITT_HOECHSTENS characters: ts_headline parses all it is given (measured 0.33 µs per character: 0.7 ms for
+# a two-page letter, 50 ms for 200,000 characters of a long legacy file), for each of the 50 documents shown.
+AUSSCHNITT_ZEICHEN = 4_000
+AUSSCHNITT_HOECHSTENS = 100_000
 
 
 def suchanfrage(q: str) -> SearchQuery | None:
@@ -200,7 +213,7 @@ def suchquelle_registrieren(quelle: Suchquelle) -> None:
         SUCHQUELLEN.append(quelle)
 
 
-def ausschnitt(feld: str, query: SearchQuery) -> SearchHeadline:
+def ausschnitt(feld: str | Combinable, query: SearchQuery) -> SearchHeadline:
     """The highlighted snippet of a text column, markers for `ausschnitt_html`."""
     return SearchHeadline(
         feld,
@@ -228,7 +241,7 @@ class Suchergebnis:
 def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | None = None) -> Suchergebnis:
     """Files found by their identifiers first, then files with matching documents (best rank first).
 
-    Query count is constant: files by identifier (1), document ids by rank (1), snippets (1), notes (1), their
+    Query count is constant: files by identifier (1), documents by rank with their snippets (1), notes (1), their
     files (1), one per registered source (the in-tray: 1). Notes and other sources join only while no document
     filter is set (the filters narrow documents: register, procedure kind, date of receipt).
     """
@@ -240,25 +253,20 @@ def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | Non
 
     gruppen: dict[int, Aktentreffer] = {}
     if not filter_.aktiv:
-        for akte in sichtbar.filter(_identifikator_q(q)).with_person().order_by("-geaendert_am")[:MAX_AKTEN]:
+        # The ids of the newest MAX_AKTEN matching files she may see first (narrow rows), then those files with their
+        # person: a common name matches thousands of files, and joining every one to its person before the sort
+        # cost more than the look-up itself (2,056 files for "Nowak" at 100,000 files).
+        ids = sichtbar.filter(_identifikator_q(q)).order_by("-geaendert_am").values("pk")[:MAX_AKTEN]
+        for akte in Akte.objects.filter(pk__in=ids).with_person().order_by("-geaendert_am", "-pk"):
             gruppen[akte.pk] = Aktentreffer(akte=akte, grund="Name, Aktenzeichen, AZR-Nummer oder Geburtsdatum")
 
     query = suchanfrage(q)
     treffer: list[dict[str, Any]] = []
     begrenzt = False
     if query is not None:
-        rangliste = list(dokument_rangliste(user, query, filter_)[: MAX_DOKUMENTE + 1])
-        begrenzt = len(rangliste) > MAX_DOKUMENTE
-        rangliste = rangliste[:MAX_DOKUMENTE]
-        if rangliste:
-            reihenfolge = {pk: i for i, pk in enumerate(rangliste)}
-            treffer = [
-                dict(t)
-                for t in Dokument.objects.filter(pk__in=rangliste)
-                .annotate(headline=ausschnitt("text", query))
-                .values("id", "akte_id", "titel", "register__nummer", "eingangsdatum", "headline")
-            ]
-            treffer.sort(key=lambda t: reihenfolge[t["id"]])
+        treffer = dokumenttreffer(user, query, filter_, MAX_DOKUMENTE + 1)
+        begrenzt = len(treffer) > MAX_DOKUMENTE
+        treffer = treffer[:MAX_DOKUMENTE]
     notizen: list[dict[str, Any]] = []
     weitere: list[Quellentreffer] = []
     if query is not None and not filter_.aktiv:
@@ -330,31 +338,96 @@ def _notizen(user: AbstractBaseUser | AnonymousUser, query: SearchQuery) -> list
     ]
 
 
-def dokument_rangliste(
-    user: AbstractBaseUser | AnonymousUser, query: SearchQuery, filter_: Filter
-) -> QuerySet[Dokument, int]:
-    """Ids of the matching documents the user may see, best rank first (slice it): the candidates, then the access
-    filter and the ranking on them only."""
-    return (
-        Dokument.objects.filter(pk__in=_kandidaten(user, query, filter_), akte__in=Akte.objects.visible_to(user))
-        .annotate(rang=SearchRank(F("suchvektor"), query))
-        .order_by("-rang", "-id")
-        .values_list("id", flat=True)
+def dokumenttreffer_sql(
+    user: AbstractBaseUser | AnonymousUser, query: SearchQuery, filter_: Filter, anzahl: int
+) -> tuple[str, list[Any]] | None:
+    """The document hits as one SQL statement (None when the user has no authority): the best `anzahl` documents
+    the user may see with their snippets, best rank first.
+
+    1. `suchkandidaten`: the candidates with their rank (`_kandidaten`), computed in the candidate scan while the
+       row and its vector are at hand (before: a second fetch of every candidate by primary key and a second read
+       of its vector).
+    2. `suchtreffer`: the access rules of every list (`Akte.objects.visible_to`), asked for each candidate's file
+       by primary key (at most 2 x MAX_KANDIDATEN look-ups), not a hash over every file of the authority (that grew
+       with the authority: 56 ms at 40,000 files; a Land authority has a million); then the best `anzahl` by rank.
+    3. Their rows and snippets (`ausschnitt`) in the same statement (before: a query of its own). The snippet is
+       taken from the first AUSSCHNITT_ZEICHEN characters; only when the hit is not in there, from the first
+       AUSSCHNITT_HOECHSTENS (a hit beyond that is found and ranked, its snippet shows the document's beginning).
+    """
+    kandidaten = _kandidaten(user, query, filter_)
+    if kandidaten is None:
+        return None
+    k_sql, k_params = kandidaten.query.sql_with_params()
+    # Per candidate: its file, by primary key, under the access rules. A LATERAL subquery with LIMIT is never
+    # turned into a join, so PostgreSQL cannot choose to hash every file of the authority instead.
+    sichtbar = (
+        Akte.objects.visible_to(user)
+        .filter(pk=RawSQL(f"{_KANDIDATEN}.akte_id", ()))  # noqa: S611 - a constant
+        .order_by()
+        .values("pk")[:1]
     )
+    s_sql, s_params = sichtbar.query.sql_with_params()
+    ausschnitte = Dokument.objects.annotate(
+        kurz=ausschnitt(Left("text", AUSSCHNITT_ZEICHEN), query),
+        voll=ausschnitt(Left("text", AUSSCHNITT_HOECHSTENS), query),
+    )
+    compiler = ausschnitte.query.get_compiler(connection=connection)
+    kurz_sql, kurz_params = compiler.compile(ausschnitte.query.annotations["kurz"])
+    voll_sql, voll_params = compiler.compile(ausschnitte.query.annotations["voll"])
+    sql = f"""
+        WITH {_KANDIDATEN} AS MATERIALIZED ({k_sql}),
+        suchtreffer AS MATERIALIZED (
+            SELECT {_KANDIDATEN}.id, {_KANDIDATEN}.rang FROM {_KANDIDATEN} CROSS JOIN LATERAL ({s_sql}) sichtbar
+            ORDER BY {_KANDIDATEN}.rang DESC, {_KANDIDATEN}.id DESC LIMIT %s
+        )
+        SELECT dms_dokument.id, dms_dokument.akte_id, dms_dokument.titel, dms_register.nummer,
+            dms_dokument.eingangsdatum,
+            CASE WHEN a.lang AND strpos(a.kurz, %s) = 0 THEN {voll_sql} ELSE a.kurz END
+        FROM suchtreffer
+        JOIN dms_dokument ON dms_dokument.id = suchtreffer.id
+        JOIN dms_register ON dms_register.id = dms_dokument.register_id
+        CROSS JOIN LATERAL (
+            SELECT {kurz_sql} AS kurz, octet_length(dms_dokument.text) > {AUSSCHNITT_ZEICHEN:d} AS lang OFFSET 0
+        ) a
+        ORDER BY suchtreffer.rang DESC, suchtreffer.id DESC
+    """  # noqa: S608 - compiled querysets and constants; every value is a parameter
+    return sql, [*k_params, *s_params, anzahl, START, *voll_params, *kurz_params]
 
 
-def _kandidaten(user: AbstractBaseUser | AnonymousUser, query: SearchQuery, filter_: Filter) -> QuerySet[Dokument, Any]:
-    """Ids of at most MAX_KANDIDATEN matching documents of the user's authority, plus as many of the files she has an
-    inspection grant for: the authority and the words come from one GIN index (`dokument_behoerde_suchvektor`), so
-    PostgreSQL never walks a file's documents checking vectors one by one. Only a way to find: the caller keeps
-    the candidates the user may see (`akte__in=visible_to`), so restricted and handed-over files stay out.
+def dokumenttreffer(
+    user: AbstractBaseUser | AnonymousUser, query: SearchQuery, filter_: Filter, anzahl: int
+) -> list[dict[str, Any]]:
+    """The best `anzahl` matching documents the user may see, best rank first, with snippet (`dokumenttreffer_sql`):
+    dicts with id, akte_id, titel, register__nummer, eingangsdatum, headline."""
+    anweisung = dokumenttreffer_sql(user, query, filter_, anzahl)
+    if anweisung is None:
+        return []
+    schluessel = ("id", "akte_id", "titel", "register__nummer", "eingangsdatum", "headline")
+    with connection.cursor() as cursor:
+        cursor.execute(*anweisung)
+        return [dict(zip(schluessel, zeile, strict=True)) for zeile in cursor.fetchall()]
+
+
+def _kandidaten(
+    user: AbstractBaseUser | AnonymousUser, query: SearchQuery, filter_: Filter
+) -> QuerySet[Dokument, Any] | None:
+    """At most MAX_KANDIDATEN matching documents of the user's authority, plus as many of the files she has an
+    inspection grant for, as (id, akte_id, rang): the authority and the words come from one GIN index
+    (`dokument_behoerde_suchvektor`), so PostgreSQL never walks a file's documents checking vectors one by one.
+    Only a way to find: the caller keeps the candidates the user may see (`visible_to` on their files), so
+    restricted and handed-over files stay out.
     """
     behoerde_id = zugang(user).behoerde_id
     if behoerde_id is None:
-        return Dokument.objects.none().values("id")
-    treffer = filter_.anwenden(Dokument.objects.bestehend().filter(suchvektor=query)).order_by()
-    eigene = treffer.filter(behoerde_id=behoerde_id).values("id")[:MAX_KANDIDATEN]
-    eingesehen = treffer.filter(akte_id__in=eingesehene_akten_ids(user)).values("id")[:MAX_KANDIDATEN]
+        return None
+    treffer = (
+        filter_.anwenden(Dokument.objects.bestehend().filter(suchvektor=query))
+        .order_by()
+        .values("id", "akte_id")
+        .annotate(rang=SearchRank(F("suchvektor"), query))
+    )
+    eigene = treffer.filter(behoerde_id=behoerde_id)[:MAX_KANDIDATEN]
+    eingesehen = treffer.filter(akte_id__in=eingesehene_akten_ids(user))[:MAX_KANDIDATEN]
     return eigene.union(eingesehen, all=True)
 
 

@@ -145,3 +145,45 @@ def test_several_words_find_a_file_by_first_and_family_name(sb):
     gefunden = [g.akte.pk for g in suchen(sb, "Eleonore Quenzel").gruppen]
     assert gefunden == [akte.pk]
     assert [g.akte.pk for g in suchen(sb, "leonor quenzel").gruppen] == [akte.pk]  # anywhere in the first names
+
+
+def test_restricted_and_foreign_documents_never_count_towards_the_shown_or_the_limited_hits(sb, monkeypatch):
+    """The access rules run before the best documents are picked: a page of hits is full of documents she may see,
+    and "more hits than shown" is never said because of documents she may not see."""
+    monkeypatch.setattr("dms.suche.MAX_DOKUMENTE", 2)
+    offen = f.AkteFactory()
+    sichtbar = {dokument_mit_text(offen, f"Schlehenhecke Nummer {i}").pk for i in range(2)}
+    gesperrt = f.AkteFactory(gesperrt=True)
+    for i in range(3):
+        dokument_mit_text(gesperrt, f"Schlehenhecke Schlehenhecke Schlehenhecke geheim {i}")  # ranked higher
+    fremd = f.AkteFactory(person=f.PersonFactory(behoerde=f.behoerde("HP")))
+    dokument_mit_text(fremd, "Schlehenhecke Schlehenhecke Schlehenhecke fremd")
+    ergebnis = suchen(sb, "Schlehenhecke")
+    assert {d.id for g in ergebnis.gruppen for d in g.dokumente} == sichtbar
+    assert (ergebnis.dokumente_gesamt, ergebnis.begrenzt) == (2, False)
+    assert "geheim" not in _seite(sb, "Schlehenhecke")
+
+
+def test_best_ranked_documents_come_first_and_the_rest_is_announced(sb, monkeypatch):
+    monkeypatch.setattr("dms.suche.MAX_DOKUMENTE", 2)
+    akte = f.AkteFactory()
+    selten = dokument_mit_text(akte, "Holzapfel einmal und sonst nichts weiter")
+    oft = dokument_mit_text(akte, "Holzapfel Holzapfel Holzapfel Holzapfel")
+    mittel = dokument_mit_text(akte, "Holzapfel Holzapfel und anderes")
+    ergebnis = suchen(sb, "Holzapfel")
+    assert [d.id for d in ergebnis.gruppen[0].dokumente] == [oft.pk, mittel.pk]
+    assert ergebnis.begrenzt and selten.pk not in {d.id for d in ergebnis.gruppen[0].dokumente}
+
+
+def test_snippet_of_a_long_text_shows_the_hit_at_its_start_and_deep_inside(sb):
+    """The snippet is taken from the start of a long text when the hit is there, from the whole text otherwise."""
+    akte = f.AkteFactory()
+    fuell = "Seite mit gewöhnlichem Verwaltungstext ohne Besonderheiten. " * 400  # ~24,000 characters
+    vorn = dokument_mit_text(akte, "Ginsterbusch steht vorn. " + fuell)
+    hinten = dokument_mit_text(akte, fuell + "Erst ganz am Ende: Wacholderzweig.")
+    (gruppe,) = suchen(sb, "Ginsterbusch").gruppen
+    assert [d.id for d in gruppe.dokumente] == [vorn.pk]
+    assert "<mark>Ginsterbusch</mark>" in gruppe.dokumente[0].snippet
+    (gruppe,) = suchen(sb, "Wacholderzweig").gruppen
+    assert [d.id for d in gruppe.dokumente] == [hinten.pk]
+    assert "<mark>Wacholderzweig</mark>" in gruppe.dokumente[0].snippet
