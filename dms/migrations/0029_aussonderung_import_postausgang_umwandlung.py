@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dms', '0025_mitgliedschaft_passwort_wechsel'),
+        ('dms', '0027_notiz_version_suche_ausgefuehrt'),
     ]
 
     operations = [
