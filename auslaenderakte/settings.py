@@ -266,7 +266,12 @@ KLASSIFIKATOR_PFAD = env.str("KLASSIFIKATOR_PFAD", default="")
 
 # LibreOffice headless (DOCX/ODT/RTF -> PDF/A): time and memory limit per conversion.
 SOFFICE_ZEITLIMIT = env.int("SOFFICE_ZEITLIMIT", default=120)
+SOFFICE_BINARY = env.str("SOFFICE_BINARY", default="")  # empty: `soffice` from PATH
 SOFFICE_MAX_SPEICHER = env.int("SOFFICE_MAX_SPEICHER", default=2 * 1024**3)
+# Queue of the letters' PDF/A conversion (task dms.postausgang.umwandeln); a worker must listen on it. A letter still
+# "wird umgewandelt" after POSTAUSGANG_UMWANDLUNG_FRIST seconds is shown as failed (retry on the letter's page).
+POSTAUSGANG_UMWANDLUNG_QUEUE = env.str("POSTAUSGANG_UMWANDLUNG_QUEUE", default="default")
+POSTAUSGANG_UMWANDLUNG_FRIST = env.int("POSTAUSGANG_UMWANDLUNG_FRIST", default=2 * SOFFICE_ZEITLIMIT + 120)
 
 # Hybrid-mail provider (Postausgang, docs/postausgang.md). Empty URL: only local printing.
 HYBRIDPOST_URL = env.str("HYBRIDPOST_URL", default="")

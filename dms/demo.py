@@ -5,12 +5,14 @@ programme round through this registry, after dms has created teams, users, perso
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dms.models import Behoerde
+from dms import services
+from dms.models import Behoerde, Person
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,25 @@ def demo_teil_registrieren(name: str, teil: DemoTeil) -> None:
 
 def demo_teile() -> list[tuple[str, DemoTeil]]:
     return sorted(TEILE.items())
+
+
+def demo_person(
+    behoerde: Behoerde, user: Any, daten: tuple[str, str, str, str, str, str], azr: str, **mehr: Any
+) -> Person:
+    """A demo person from (familienname, vornamen, geburtsdatum ISO, geburtsort, staatsangehörigkeit, geschlecht)."""
+    familienname, vornamen, geburtsdatum, ort, staat, geschlecht = daten
+    return services.person_anlegen(
+        behoerde=behoerde,
+        user=user,
+        familienname=familienname,
+        vornamen=vornamen,
+        geburtsdatum=dt.date.fromisoformat(geburtsdatum),
+        geburtsort=ort,
+        staatsangehoerigkeiten=[staat],
+        geschlecht=geschlecht,
+        azr_nummer=azr,
+        **mehr,
+    )
 
 
 def demo_pdf(titel: str, zeilen: list[str]) -> bytes:

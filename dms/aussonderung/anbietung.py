@@ -1,5 +1,6 @@
-"""The exchange with the state archive: offer (0501), evaluation (0502), hand-over (0503), confirmation (0504), and
-the archive-law deadline (no decision within 6 months counts as release, with a reminder before)."""
+"""The exchange with the state archive: offer (0501) and its receipt (0504), evaluation (0502) and our receipt
+(0505), hand-over (0503), its receipt (0507) and the per-file import result (0506, `uebernahme.py`), and the
+archive-law deadline (no decision within 6 months counts as release, with a reminder before)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,16 @@ from dms.xdomea.paket import PaketFehler
 
 from . import archiv
 from .models import Aktenschluss, Anbietung, Anbietungsposten, Loeschsperre
-from .nachrichten import ANBIETEVERZEICHNIS, anbieteverzeichnis, antwort_lesen, aussonderung_schreiben
+from .nachrichten import (
+    ANBIETEVERZEICHNIS,
+    BEWERTUNG_EMPFANGEN,
+    Archivantwort,
+    anbieteverzeichnis,
+    antwort_lesen,
+    aussonderung_schreiben,
+    bewertung_empfangen,
+)
+from .uebernahme import aussonderung_empfangen, uebernahme_eintragen
 from .zugriff import akten_der_behoerde, behoerde_oder_404, schriftgutverwaltung_pruefen
 
 if TYPE_CHECKING:
@@ -46,7 +56,8 @@ def aktiv_gesperrt(akte_ids: list[int]) -> set[int]:
 
 
 def akten_anbieten(*, akten: list[int], user: User, request: HttpRequest | None = None) -> Anbietung:
-    """Offer due files to the archive as one 0501 batch. Refused whole when one is not due, held or already offered."""
+    """Offer due files to the archive as one 0501 batch. Refused whole when one is not due, held or already offered.
+    A file whose import the archive reported as failed (0506) may be offered again."""
     behoerde_id = schriftgutverwaltung_pruefen(user)
     ids = sorted(set(akten))
     if not ids:
@@ -68,7 +79,7 @@ def akten_anbieten(*, akten: list[int], user: User, request: HttpRequest | None 
                 raise ValidationError({"akten": [f"Die Aufbewahrungsfrist der Akte {akte.aktenzeichen} läuft noch."]})
             if akte.pk in gesperrt:
                 raise ValidationError({"akten": [f"Für die Akte {akte.aktenzeichen} besteht eine Löschsperre."]})
-            if schluss.status != Aktenschluss.Status.LAUFEND:
+            if schluss.status not in (Aktenschluss.Status.LAUFEND, Aktenschluss.Status.FEHLGESCHLAGEN):
                 raise ValidationError(
                     {"akten": [f"Die Akte {akte.aktenzeichen} ist bereits {schluss.get_status_display()}."]}
                 )
@@ -114,13 +125,15 @@ def _anbietung_sperren(prozess_id: str, behoerde_id: int | None) -> Anbietung:
 def antwort_verarbeiten(
     *, inhalt: bytes, user: User | None = None, behoerde_id: int | None = None, request: HttpRequest | None = None
 ) -> Anbietung:
-    """Process the archive's 0502 (evaluation) or 0504 (confirmation). Anything wrong refuses the whole message."""
+    """Process one message of the archive (0502, 0504, 0506, 0507). Anything wrong refuses the whole message."""
     if user is not None:
         behoerde_id = schriftgutverwaltung_pruefen(user)
     try:
         antwort = antwort_lesen(inhalt)
     except PaketFehler as exc:
         raise ValidationError(exc.grund) from exc
+    benutzername = "" if user else "System (Staatsarchiv)"
+    details: dict[str, int] = {}
     with transaction.atomic():
         anbietung = _anbietung_sperren(antwort.prozess_id, behoerde_id)
         if antwort.absender != settings.STAATSARCHIV_KENNUNG:
@@ -131,17 +144,57 @@ def antwort_verarbeiten(
             raise ValidationError("Die Nachricht ist an eine andere Behörde gerichtet; sie wurde nicht verarbeitet.")
         if antwort.art == "0502":
             _bewertung_uebernehmen(anbietung, antwort.bewertungen)
+        elif antwort.art == "0504":
+            _empfang_uebernehmen(anbietung)
+        elif antwort.art == "0507":
+            aussonderung_empfangen(anbietung)
         else:
-            _bestaetigung_uebernehmen(anbietung)
+            details = uebernahme_eintragen(
+                anbietung=anbietung,
+                ergebnisse=antwort.importergebnisse,
+                user=user,
+                request=request,
+                benutzername=benutzername,
+            )
         protokollieren(
             aktion=Aktion.IMPORT,
             user=user,
             request=request,
-            benutzername="" if user else "System (Staatsarchiv)",
+            benutzername=benutzername,
             objekt=anbietung,
-            details={"xdomea": antwort.art, "prozess_id": str(anbietung.prozess_id), "status": anbietung.status},
-        )
+            details={"xdomea": antwort.art, "prozess_id": str(anbietung.prozess_id), "status": anbietung.status,
+                     **details},
+        )  # fmt: skip
+        if antwort.art == "0502":
+            _bewertung_bestaetigen(anbietung, antwort, user=user, request=request, benutzername=benutzername)
     return anbietung
+
+
+def _bewertung_bestaetigen(
+    anbietung: Anbietung, antwort: Archivantwort, *, user: User | None, request: HttpRequest | None, benutzername: str
+) -> None:
+    """0505: the archive's 0502 asks for our receipt. Sent through the adapter; a failed send is logged and audited
+    but does not undo the evaluation (the archive may ask again by sending the 0502 once more)."""
+    if not antwort.empfangsbestaetigung_erbeten or not archiv.ist_konfiguriert():
+        return
+    inhalt = bewertung_empfangen(anbietung.behoerde, str(anbietung.prozess_id))
+    try:
+        archiv.senden(f"{paketname(str(anbietung.prozess_id), BEWERTUNG_EMPFANGEN)}.zip", inhalt)
+    except archiv.ArchivFehler as exc:
+        logger.warning("Aussonderung %s: 0505 nicht gesendet: %s", anbietung.pk, exc.meldung)
+        gesendet = False
+    else:
+        Anbietung.objects.filter(pk=anbietung.pk).update(bewertung_bestaetigt_am=timezone.now())
+        gesendet = True
+    protokollieren(
+        aktion=Aktion.EXPORT,
+        user=user,
+        request=request,
+        benutzername=benutzername,
+        objekt=anbietung,
+        details={"format": f"xdomea 3.0.0 {BEWERTUNG_EMPFANGEN}", "prozess_id": str(anbietung.prozess_id),
+                 "gesendet": gesendet},
+    )  # fmt: skip
 
 
 def _bewertung_uebernehmen(anbietung: Anbietung, bewertungen: dict[str, str]) -> None:
@@ -181,24 +234,11 @@ def _bewertung_uebernehmen(anbietung: Anbietung, bewertungen: dict[str, str]) ->
     anbietung.refresh_from_db()
 
 
-def _bestaetigung_uebernehmen(anbietung: Anbietung) -> None:
-    jetzt = timezone.now()
-    if anbietung.status == Anbietung.Status.ANGEBOTEN:
-        # The archive confirms it received the offer (0504 answers 0501); the decision is still to come.
-        Anbietung.objects.filter(pk=anbietung.pk).update(empfang_bestaetigt_am=jetzt)
-    elif anbietung.status == Anbietung.Status.UEBERGEBEN:
-        uebergeben = anbietung.posten.filter(uebergeben=True)
-        Aktenschluss.objects.filter(akte_id__in=uebergeben.values("akte_id")).update(
-            status=Aktenschluss.Status.FREIGEGEBEN
-        )
-        uebergeben.update(archiviert=True)
-        Anbietung.objects.filter(pk=anbietung.pk).update(status=Anbietung.Status.ABGESCHLOSSEN, abgeschlossen_am=jetzt)
-    else:
-        raise ValidationError(
-            f"Für diese Anbietung ({anbietung.get_status_display()}) wird keine Bestätigung erwartet; "
-            "sie wurde nicht verarbeitet."
-        )
-    anbietung.refresh_from_db()
+def _empfang_uebernehmen(anbietung: Anbietung) -> None:
+    """0504 only says the archive received our offer (0501). It never releases a file: that takes a 0506."""
+    if anbietung.empfang_bestaetigt_am is None:
+        Anbietung.objects.filter(pk=anbietung.pk).update(empfang_bestaetigt_am=timezone.now())
+        anbietung.refresh_from_db()
 
 
 def zu_uebergeben(anbietung: Anbietung) -> list[Akte]:
@@ -217,7 +257,8 @@ def anbietung_fuer(user: User, anbietung_id: int) -> Anbietung:
 
 
 def akten_uebergeben(*, anbietung: Anbietung, user: User, request: HttpRequest | None = None) -> Anbietung:
-    """0503: send the files the archive takes, with their documents; they stay until the archive confirms (0504)."""
+    """0503: send the files the archive takes, with their documents; each stays until the archive confirms taking
+    it over (0506, per file)."""
     anbietung = anbietung_fuer(user, anbietung.pk)
     with transaction.atomic():
         anbietung = Anbietung.objects.select_for_update().select_related("behoerde").get(pk=anbietung.pk)

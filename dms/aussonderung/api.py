@@ -64,13 +64,14 @@ class FaelligSerializer(serializers.ModelSerializer):
     status_anzeige = serializers.CharField(source="get_status_display")
     loeschsperre = serializers.SerializerMethodField()
     loeschsperren = serializers.SerializerMethodField()
+    archiv_meldung = serializers.CharField(read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = Aktenschluss
         fields = [
             "akte", "aktenzeichen", "grund", "grund_anzeige", "ereignis_am", "einreisesperre_bis", "haftung_bis",
-            "faellig_am", "rechtsgrundlage", "regel_version", "status", "status_anzeige", "loeschsperre",
-            "loeschsperren",
+            "faellig_am", "rechtsgrundlage", "regel_version", "status", "status_anzeige", "archiv_meldung",
+            "loeschsperre", "loeschsperren",
         ]  # fmt: skip
 
     def get_loeschsperre(self, obj: Aktenschluss) -> bool:
@@ -196,6 +197,10 @@ class PostenSerializer(serializers.ModelSerializer):
             "entscheidung",
             "uebergeben",
             "archiviert",
+            "uebernahme_fehlgeschlagen",
+            "archiv_meldung",
+            "archivkennung",
+            "uebernahme_gemeldet_am",
             "loeschung_freigegeben",
         ]
 
@@ -208,8 +213,8 @@ class AnbietungSerializer(serializers.ModelSerializer):
         model = Anbietung
         fields = [
             "id", "prozess_id", "status", "status_anzeige", "angeboten_am", "frist_bis", "erinnert_am",
-            "empfang_bestaetigt_am", "bewertet_am", "bewertet_durch_fristablauf", "uebergeben_am", "abgeschlossen_am",
-            "posten",
+            "empfang_bestaetigt_am", "bewertet_am", "bewertet_durch_fristablauf", "bewertung_bestaetigt_am",
+            "uebergeben_am", "aussonderung_empfangen_am", "abgeschlossen_am", "posten",
         ]  # fmt: skip
 
 
@@ -218,12 +223,14 @@ class AnbietenSerializer(serializers.Serializer):
 
 
 class AntwortSerializer(serializers.Serializer):
-    datei = serializers.FileField(help_text="Die Antwort des Staatsarchivs: 0502 oder 0504 (ZIP oder XML).")
+    datei = serializers.FileField(
+        help_text="Die Nachricht des Staatsarchivs: 0502, 0504, 0506 oder 0507 (ZIP oder XML)."
+    )
 
 
 class AnbietungViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Offers to the state archive: POST offers files (0501); `uebergeben` sends the archive's choice (0503);
-    `antwort` imports the archive's 0502 or 0504; `anbieteverzeichnis` downloads the 0501."""
+    `antwort` imports the archive's 0502, 0504, 0506 or 0507; `anbieteverzeichnis` downloads the 0501."""
 
     request: AuthenticatedRequest
     serializer_class = AnbietungSerializer

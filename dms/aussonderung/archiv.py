@@ -4,7 +4,8 @@ Interface (docs/aussonderung.md): `POST {STAATSARCHIV_URL}/nachrichten` with the
 (`Content-Type: application/zip`, header `X-Dateiname`), answered 2xx; `GET {STAATSARCHIV_URL}/antworten` lists the
 archive's pending answers as JSON `[{"id", "dateiname", "inhalt" (base64 zip)}]`; `DELETE …/antworten/{id}` after
 an answer has been processed. Bearer token `STAATSARCHIV_TOKEN`. The tests run it against a fake archive server
-they start themselves (tests/dms/aussonderung/fake_archiv.py) that answers with schema-valid 0502 and 0504.
+they start themselves (tests/dms/aussonderung/fake_archiv.py) that answers with schema-valid
+0502, 0504, 0506 and 0507.
 """
 
 from __future__ import annotations

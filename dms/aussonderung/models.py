@@ -54,6 +54,7 @@ class Aktenschluss(models.Model):
         ARCHIVIEREN = "archivieren", "vom Archiv übernommen (Übergabe steht aus)"
         UEBERGEBEN = "uebergeben", "an das Archiv übergeben"
         FREIGEGEBEN = "freigegeben", "zur Löschung freigegeben"
+        FEHLGESCHLAGEN = "fehlgeschlagen", "Übernahme durch das Archiv fehlgeschlagen"
 
     akte = models.OneToOneField(Akte, on_delete=models.CASCADE, related_name="aktenschluss", verbose_name="Akte")
     behoerde = models.ForeignKey(Behoerde, on_delete=models.PROTECT, related_name="+", verbose_name="Behörde")
@@ -110,12 +111,13 @@ class Loeschsperre(models.Model):
 
 
 class Anbietung(models.Model):
-    """One batch offered to the state archive (xdomea process: 0501 → 0502 → 0503 → 0504)."""
+    """One batch offered to the state archive (xdomea process: 0501 offer, 0504 its receipt, 0502 evaluation, 0505
+    our receipt of it, 0503 hand-over, 0507 its receipt, 0506 the per-file import result)."""
 
     class Status(models.TextChoices):
         ANGEBOTEN = "angeboten", "angeboten (0501)"
         BEWERTET = "bewertet", "bewertet (0502)"
-        UEBERGEBEN = "uebergeben", "übergeben (0503)"
+        UEBERGEBEN = "uebergeben", "übergeben (0503), Übernahme durch das Archiv offen"
         ABGESCHLOSSEN = "abgeschlossen", "abgeschlossen"
 
     prozess_id = models.UUIDField("ProzessID", default=uuid.uuid4, unique=True, editable=False)
@@ -130,7 +132,9 @@ class Anbietung(models.Model):
     empfang_bestaetigt_am = models.DateTimeField("Empfang bestätigt am", null=True, blank=True)
     bewertet_am = models.DateTimeField("bewertet am", null=True, blank=True)
     bewertet_durch_fristablauf = models.BooleanField("Freigabe durch Fristablauf", default=False)
+    bewertung_bestaetigt_am = models.DateTimeField("Empfang der Bewertung bestätigt (0505)", null=True, blank=True)
     uebergeben_am = models.DateTimeField("übergeben am", null=True, blank=True)
+    aussonderung_empfangen_am = models.DateTimeField("Empfang der Aussonderung bestätigt (0507)", null=True, blank=True)
     abgeschlossen_am = models.DateTimeField("abgeschlossen am", null=True, blank=True)
 
     class Meta:
@@ -159,7 +163,11 @@ class Anbietungsposten(models.Model):
         "Entscheidung des Archivs", max_length=15, choices=Entscheidung.choices, default=Entscheidung.OFFEN
     )
     uebergeben = models.BooleanField("übergeben (0503)", default=False)
-    archiviert = models.BooleanField("Übernahme bestätigt (0504)", default=False)
+    archiviert = models.BooleanField("Übernahme bestätigt (0506)", default=False)
+    uebernahme_fehlgeschlagen = models.BooleanField("Übernahme fehlgeschlagen (0506)", default=False)
+    archiv_meldung = models.TextField("Fehlermeldung des Archivs", blank=True, default="")
+    archivkennung = models.CharField("Archivkennung", max_length=200, blank=True, default="")
+    uebernahme_gemeldet_am = models.DateTimeField("Übernahme gemeldet am (0506)", null=True, blank=True)
 
     class Meta:
         verbose_name = "Anbietungsposten"
@@ -172,7 +180,8 @@ class Anbietungsposten(models.Model):
 
     @property
     def loeschung_freigegeben(self) -> bool:
-        """Hessian archive law: released when the archive discards it, or has confirmed taking it over."""
+        """Hessian archive law: released when the archive discards it, or has confirmed taking over this very file
+        (0506 with Erfolgreich=1; a failed import never releases it)."""
         return self.entscheidung == self.Entscheidung.VERNICHTEN or (
             self.entscheidung == self.Entscheidung.ARCHIVIEREN and self.archiviert
         )

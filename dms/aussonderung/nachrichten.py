@@ -1,6 +1,9 @@
-"""xdomea 3.0.0 messages of the Aussonderung: 0501 Anbieteverzeichnis and 0503 Aussonderung are written, 0502
-Bewertungsverzeichnis and 0504 AnbietungEmpfangBestaetigen are read. Every message is validated against the schema
-(dms/xdomea/schema.py); incoming zips go through the same safe unpacking as the hand-over import (dms/xdomea/paket.py).
+"""xdomea 3.0.0 messages of the Aussonderung. Written (by the authority): 0501 Anbieteverzeichnis, 0503 Aussonderung
+and 0505 BewertungEmpfangBestaetigen (our receipt of a 0502 that asks for one). Read (from the archive): 0502
+Bewertungsverzeichnis, 0504 AnbietungEmpfangBestaetigen (receipt of the 0501), 0507 AussonderungEmpfangBestaetigen
+(receipt of the 0503) and 0506 AussonderungImportBestaetigen (per file: taken over or not, with the reason). Every
+message is validated against the schema (dms/xdomea/schema.py); incoming zips go through the same safe unpacking as
+the hand-over import (dms/xdomea/paket.py).
 """
 
 from __future__ import annotations
@@ -27,6 +30,11 @@ ANBIETEVERZEICHNIS = "Aussonderung.Anbieteverzeichnis.0501"
 BEWERTUNGSVERZEICHNIS = "Aussonderung.Bewertungsverzeichnis.0502"
 AUSSONDERUNG = "Aussonderung.Aussonderung.0503"
 EMPFANGSBESTAETIGUNG = "Aussonderung.AnbietungEmpfangBestaetigen.0504"
+BEWERTUNG_EMPFANGEN = "Aussonderung.BewertungEmpfangBestaetigen.0505"
+IMPORTBESTAETIGUNG = "Aussonderung.AussonderungImportBestaetigen.0506"
+AUSSONDERUNG_EMPFANGEN = "Aussonderung.AussonderungEmpfangBestaetigen.0507"
+# What the archive may send us, and so what `antwort_lesen` accepts.
+ARCHIVNACHRICHTEN = (BEWERTUNGSVERZEICHNIS, EMPFANGSBESTAETIGUNG, IMPORTBESTAETIGUNG, AUSSONDERUNG_EMPFANGEN)
 LIST_BEWERTUNGSVORSCHLAG = ("urn:xoev-de:xdomea:codeliste:bewertungsvorschlag", "1.0")
 
 
@@ -91,6 +99,16 @@ def anbieteverzeichnis(behoerde: Behoerde, prozess_id: str, akten: Iterable[Akte
     )
 
 
+def bewertung_empfangen(behoerde: Behoerde, prozess_id: str) -> bytes:
+    """0505: our receipt of the archive's evaluation (sent when its head asks for one), as a zip with one XML."""
+    wurzel = etree.Element(q(BEWERTUNG_EMPFANGEN), nsmap={"xdomea": NS})
+    wurzel.append(_kopf(behoerde, prozess_id, "0505"))
+    validieren_baum(wurzel)
+    return _zip_mit(
+        paketname(prozess_id, BEWERTUNG_EMPFANGEN), etree.tostring(wurzel, xml_declaration=True, encoding="utf-8")
+    )
+
+
 def _zip_mit(name: str, xml: bytes) -> bytes:
     puffer = io.BytesIO()
     with zipfile.ZipFile(puffer, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -128,33 +146,67 @@ def aussonderung_schreiben(behoerde: Behoerde, prozess_id: str, akten: Iterable[
 
 
 @dataclass(frozen=True)
+class Importergebnis:
+    """One file of a 0506: taken over by the archive or not, with the archive's reason and its own id."""
+
+    erfolgreich: bool
+    meldung: str
+    archivkennung: str
+
+
+@dataclass(frozen=True)
 class Archivantwort:
-    art: str  # "0502" or "0504"
+    art: str  # "0502", "0504", "0506" or "0507"
     prozess_id: str
     absender: str  # Behoerdenschluessel of the sender (the archive)
     empfaenger: str  # Behoerdenschluessel of the receiver (our authority's Kürzel)
     bewertungen: dict[str, str]  # file uuid -> A / V (0502 only)
+    importergebnisse: dict[str, Importergebnis]  # file uuid -> result (0506 only)
+    empfangsbestaetigung_erbeten: bool  # the head asks for our receipt (0502: answered with 0505)
 
 
-def antwort_lesen(inhalt: bytes) -> Archivantwort:
-    """Read a 0502 or 0504 zip (or a bare XML message); PaketFehler with a German reason for anything wrong."""
+def _paket_lesen(inhalt: bytes) -> etree._Element:
     if inhalt[:2] == b"PK":
         try:
             with zipfile.ZipFile(io.BytesIO(inhalt)) as zf:
                 namen = zip_pruefen(zf)
-                baum = nachricht_lesen(
-                    zf,
-                    nachricht_finden(namen, (BEWERTUNGSVERZEICHNIS, EMPFANGSBESTAETIGUNG)),
-                    (BEWERTUNGSVERZEICHNIS, EMPFANGSBESTAETIGUNG),
-                )
+                return nachricht_lesen(zf, nachricht_finden(namen, ARCHIVNACHRICHTEN), ARCHIVNACHRICHTEN)
         except zipfile.BadZipFile as exc:
             raise PaketFehler("Die Datei ist kein gültiges ZIP-Paket.") from exc
-    else:
-        puffer = io.BytesIO()
-        with zipfile.ZipFile(puffer, "w") as zf:
-            zf.writestr("nachricht.xml", inhalt)
-        with zipfile.ZipFile(puffer) as zf:
-            baum = nachricht_lesen(zf, zf.getinfo("nachricht.xml"), (BEWERTUNGSVERZEICHNIS, EMPFANGSBESTAETIGUNG))
+    puffer = io.BytesIO()
+    with zipfile.ZipFile(puffer, "w") as zf:
+        zf.writestr("nachricht.xml", inhalt)
+    with zipfile.ZipFile(puffer) as zf:
+        return nachricht_lesen(zf, zf.getinfo("nachricht.xml"), ARCHIVNACHRICHTEN)
+
+
+def _importergebnisse(baum: etree._Element) -> dict[str, Importergebnis]:
+    ergebnisse: dict[str, Importergebnis] = {}
+    for objekt in baum.findall(q("AusgesondertesSGO")):
+        oid = (objekt.findtext(q("IDSGO")) or "").strip().lower()
+        if oid in ergebnisse:
+            raise PaketFehler(
+                f"Das Schriftgutobjekt {oid} ist in der Importbestätigung mehrfach aufgeführt; "
+                "sie wurde nicht verarbeitet."
+            )
+        gruende = [t.strip() for t in (e.text or "" for e in objekt.findall(q("Fehlermeldung"))) if t.strip()]
+        for code in objekt.findall(q("FehlermeldungCode")):
+            wert = " ".join(
+                filter(None, ((code.findtext("code") or "").strip(), (code.findtext("name") or "").strip()))
+            )
+            if wert:
+                gruende.append(f"Code {wert}")
+        ergebnisse[oid] = Importergebnis(
+            erfolgreich=(objekt.findtext(q("Erfolgreich")) or "").strip() in ("1", "true"),
+            meldung="; ".join(gruende)[:2000],
+            archivkennung=(objekt.findtext(q("Archivkennung")) or "").strip()[:200],
+        )
+    return ergebnisse
+
+
+def antwort_lesen(inhalt: bytes) -> Archivantwort:
+    """Read an archive's message (zip or bare XML; 0502, 0504, 0506, 0507); PaketFehler with a German reason."""
+    baum = _paket_lesen(inhalt)
     kopf = baum.find(q("Kopf"))
     assert kopf is not None  # the schema requires it
     bewertungen: dict[str, str] = {}
@@ -165,7 +217,7 @@ def antwort_lesen(inhalt: bytes) -> Archivantwort:
             raise PaketFehler(f"Die Akte {oid} ist im Bewertungsverzeichnis mehrfach bewertet.")
         bewertungen[oid] = code
     return Archivantwort(
-        art="0502" if baum.tag == q(BEWERTUNGSVERZEICHNIS) else "0504",
+        art=etree.QName(baum).localname.rsplit(".", 1)[-1],
         prozess_id=(kopf.findtext(q("ProzessID")) or "").strip().lower(),
         absender=(
             kopf.findtext(f"{q('Absender')}/{q('Behoerdenkennung')}/{q('Behoerdenschluessel')}/code") or ""
@@ -174,4 +226,6 @@ def antwort_lesen(inhalt: bytes) -> Archivantwort:
             kopf.findtext(f"{q('Empfaenger')}/{q('Behoerdenkennung')}/{q('Behoerdenschluessel')}/code") or ""
         ).strip(),
         bewertungen=bewertungen,
+        importergebnisse=_importergebnisse(baum),
+        empfangsbestaetigung_erbeten=(kopf.findtext(q("Empfangsbestaetigung")) or "").strip() in ("1", "true"),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from dms.models import Akte, Behoerde
@@ -30,8 +30,13 @@ def faellige(
     if grund:
         qs = qs.filter(grund=grund)
     aktive = Loeschsperre.objects.filter(aufgehoben_am__isnull=True).select_related("gesetzt_von")
+    # The archive's reason for a failed import (0506), shown to the officer with the file.
+    meldung = Anbietungsposten.objects.filter(akte_id=OuterRef("akte_id"), uebernahme_fehlgeschlagen=True).order_by(
+        "-anbietung__angeboten_am"
+    )
     return (
-        qs.select_related("akte")
+        qs.annotate(archiv_meldung=Subquery(meldung.values("archiv_meldung")[:1]))
+        .select_related("akte")
         .prefetch_related(Prefetch("akte__loeschsperren", queryset=aktive, to_attr="aktive_sperren"))
         .order_by("faellig_am", "id")
     )

@@ -114,7 +114,9 @@ def antwort_einlesen(request: AuthenticatedHttpRequest) -> HttpResponse:
     schriftgutverwaltung_pruefen(request.user)
     datei = request.FILES.get("datei")
     if datei is None or (datei.size or 0) > 64 * 1024 * 1024:
-        messages.error(request, "Bitte wählen Sie die Antwort des Staatsarchivs (0502 oder 0504, höchstens 64 MB).")
+        messages.error(
+            request, "Bitte wählen Sie die Antwort des Staatsarchivs (0502, 0504, 0506 oder 0507, höchstens 64 MB)."
+        )
         return redirect("aussonderung")
     inhalt = datei.read()
     return _ausfuehren(

@@ -21,7 +21,7 @@ from dms.api.views import DarfAendern, datei_antwort
 from dms.eingaben import id_lesen
 from dms.http import AuthenticatedRequest
 
-from . import anbieter, services
+from . import anbieter, services, umwandlung
 from .models import Ausgangsschreiben, Briefvorlage
 
 logger = logging.getLogger("dms.postausgang")
@@ -62,6 +62,8 @@ class AusgangsschreibenSerializer(serializers.ModelSerializer):
             "dokument",
             "versandweg",
             "sendungsnummer",
+            "umwandlung_meldung",
+            "umwandlung_versuche",
             "anbieter_meldung",
             "versandversuche",
             "statusverlauf",
@@ -141,6 +143,13 @@ class AusgangsschreibenViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
     @action(detail=True, methods=["post"])
     def freigeben(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         s = services.schreiben_freigeben(schreiben=self.get_object(), user=request.user, request=request)
+        return Response(AusgangsschreibenSerializer(s).data)
+
+    @extend_schema(request=None, responses={200: AusgangsschreibenSerializer})
+    @action(detail=True, methods=["post"])
+    def umwandeln(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
+        """Retry the PDF/A conversion of a letter whose conversion failed (status `umwandlungsfehler`)."""
+        s = umwandlung.umwandlung_wiederholen(schreiben=self.get_object(), user=request.user, request=request)
         return Response(AusgangsschreibenSerializer(s).data)
 
     @extend_schema(request=VersendenSerializer, responses={200: AusgangsschreibenSerializer})

@@ -1,9 +1,11 @@
 """Outgoing letters (Postausgang): templates per authority and the letters written from them.
 
 Life cycle of a letter (`Ausgangsschreiben.status`):
-    entwurf -> [zur_freigabe ->] freigegeben -> in_versand -> angenommen -> gedruckt -> versendet
+    entwurf -> [zur_freigabe ->] umwandlung -> freigegeben -> in_versand -> angenommen -> gedruckt -> versendet
                                              -> lokal_gedruckt            -> unzustellbar (back to the in-tray)
                                                          in_versand -> abgelehnt (the provider refused it for good)
+    umwandlung -> umwandlungsfehler (LibreOffice failed or timed out) -> umwandlung (retry) | entwurf (edited)
+The DOCX -> PDF/A conversion runs in the Celery task `dms.postausgang.umwandeln`, never in the approval request.
 Writes go through dms.postausgang.services; reads start at `Ausgangsschreiben.objects.visible_to(user)`.
 """
 
@@ -73,6 +75,8 @@ class Ausgangsschreiben(models.Model):
     class Status(models.TextChoices):
         ENTWURF = "entwurf", "Entwurf"
         ZUR_FREIGABE = "zur_freigabe", "zur Freigabe vorgelegt"
+        UMWANDLUNG = "umwandlung", "freigegeben, wird in PDF/A umgewandelt"
+        UMWANDLUNGSFEHLER = "umwandlungsfehler", "Umwandlung in PDF/A fehlgeschlagen"
         FREIGEGEBEN = "freigegeben", "freigegeben"
         IN_VERSAND = "in_versand", "wird an den Versanddienstleister übergeben"
         ANGENOMMEN = "angenommen", "vom Versanddienstleister angenommen"
@@ -93,7 +97,7 @@ class Ausgangsschreiben(models.Model):
     )
     vorlage = models.ForeignKey(Briefvorlage, on_delete=models.PROTECT, related_name="+", verbose_name="Vorlage")
     felder = models.JSONField("Felder", default=dict, blank=True)
-    status = models.CharField("Status", max_length=15, choices=Status.choices, default=Status.ENTWURF)
+    status = models.CharField("Status", max_length=20, choices=Status.choices, default=Status.ENTWURF)
     freigabe_noetig = models.BooleanField("Vier-Augen-Freigabe nötig", default=False)
     verfasst_von = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="verfasst von"
@@ -110,6 +114,8 @@ class Ausgangsschreiben(models.Model):
     dokument = models.ForeignKey(
         Dokument, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="Dokument"
     )
+    umwandlung_meldung = models.TextField("Meldung der Umwandlung", blank=True, default="")
+    umwandlung_versuche = models.PositiveSmallIntegerField("Umwandlungsversuche", default=0)
     versandweg = models.CharField("Versandweg", max_length=12, choices=Versandweg.choices, blank=True, default="")
     # Sent with every delivery attempt: the provider answers a repeated key with the first answer (never posts twice).
     versand_schluessel = models.UUIDField("Idempotenzschlüssel", default=uuid4, unique=True, editable=False)

@@ -1,24 +1,24 @@
-"""Use cases of the Postausgang: templates, letters, four-eyes approval, filing as PDF/A, dispatch and tracking."""
+"""Use cases of the Postausgang: templates, letters, four-eyes approval, dispatch and tracking. The conversion to
+PDF/A and the filing run in the background after the approval (`umwandlung.py`, task `dms.postausgang.umwandeln`)."""
 
 from __future__ import annotations
 
-import io
 import logging
 import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
 from dms import hintergrund
-from dms import services as dms_services
 from dms.audit import Aktion, protokollieren
 from dms.konvertierung import KonvertierungFehler, buero_zu_pdfa
-from dms.models import Akte, Behoerde, Dokument, Register, Vorgang
+from dms.models import Akte, Behoerde, Register, Vorgang
 from dms.permissions_matrix import darf
 from dms.queries import eigene_behoerde_id
 
@@ -36,9 +36,12 @@ SYSTEM = "Postausgang (automatisch)"
 # Statuses the provider may report through its callback, in the order a letter passes them.
 ANBIETER_STATUS = {"angenommen": S.ANGENOMMEN, "gedruckt": S.GEDRUCKT, "versendet": S.VERSENDET}
 BEARBEITBAR = (S.ENTWURF, S.ZUR_FREIGABE)
+# A letter whose conversion failed may be edited too; the edit voids the approval (back to draft).
+AENDERBAR = (*BEARBEITBAR, S.UMWANDLUNGSFEHLER)
 # Name of the scanning task that puts a returned letter into the caseworker's in-tray (dms never imports scanning).
 RUECKLAEUFER_TASK = "scanning.eingang.ruecklaeufer"
 EINLIEFERN_TASK = "dms.postausgang.einliefern"
+UMWANDELN_TASK = "dms.postausgang.umwandeln"
 
 
 def _verlauf(s: Ausgangsschreiben, status: str, meldung: str = "") -> None:
@@ -173,16 +176,18 @@ def schreiben_aendern(
     user: User,
     request: HttpRequest | None = None,
 ) -> Ausgangsschreiben:
-    """The caseworker edits the text or fields; a letter awaiting approval goes back to draft."""
+    """The caseworker edits the text or fields; a letter awaiting approval, or whose conversion failed, goes back to
+    draft (its approval is void)."""
     neu = _felder_bereinigen(felder)
     with transaction.atomic():
         s = Ausgangsschreiben.objects.select_for_update().get(pk=schreiben.pk)
-        if s.status not in BEARBEITBAR:
+        if s.status not in AENDERBAR:
             raise ValidationError("Ein freigegebenes Schreiben kann nicht mehr geändert werden.")
         s.felder = {**s.felder, **neu}
-        if s.status == S.ZUR_FREIGABE:
+        if s.status in (S.ZUR_FREIGABE, S.UMWANDLUNGSFEHLER):
             s.status = S.ENTWURF
-            _verlauf(s, S.ENTWURF, "nach Änderung erneut vorzulegen")
+            s.freigegeben_von, s.freigegeben_am = None, None
+            _verlauf(s, S.ENTWURF, "nach Änderung erneut freizugeben")
         s.version += 1
         s.save()
         protokollieren(
@@ -192,7 +197,8 @@ def schreiben_aendern(
 
 
 def pdf_erzeugen(*, vorlage: Briefvorlage, felder: dict[str, Any]) -> bytes:
-    """DOCX from the template, then PDF/A-2b with LibreOffice. Raises ValidationError with a German sentence."""
+    """DOCX from the template, then PDF/A-2b with LibreOffice (slow: call it from the background task only). Raises
+    ValidationError with a German sentence for the caseworker."""
     try:
         with vorlage.datei.open("rb") as f:
             docx = docx_erzeugen(f, felder)
@@ -205,7 +211,17 @@ def pdf_erzeugen(*, vorlage: Briefvorlage, felder: dict[str, Any]) -> bytes:
         try:
             return buero_zu_pdfa(quelle, Path(d) / "schreiben.pdf", endung="docx").read_bytes()
         except KonvertierungFehler as exc:
-            raise ValidationError(exc.meldung) from exc
+            logger.warning("Schreiben aus Vorlage %s: Umwandlung fehlgeschlagen (%s)", vorlage.pk, exc.code)
+            if exc.code == "umwandlung_zeitlimit":
+                raise ValidationError(
+                    f"Die Umwandlung des Schreibens in PDF/A wurde nach {settings.SOFFICE_ZEITLIMIT} Sekunden "
+                    "abgebrochen (LibreOffice antwortet nicht). Bitte versuchen Sie es erneut; bleibt der Fehler, "
+                    "wenden Sie sich an den IT-Betrieb."
+                ) from exc
+            raise ValidationError(
+                "Das Schreiben konnte nicht in PDF/A umgewandelt werden. Bitte versuchen Sie es erneut; bleibt der "
+                "Fehler, wenden Sie sich an den IT-Betrieb."
+            ) from exc
 
 
 def _darf_freigeben(user: User, s: Ausgangsschreiben) -> bool:
@@ -215,15 +231,21 @@ def _darf_freigeben(user: User, s: Ausgangsschreiben) -> bool:
 def schreiben_freigeben(
     *, schreiben: Ausgangsschreiben, user: User, request: HttpRequest | None = None
 ) -> Ausgangsschreiben:
-    """Final approval: the letter becomes a PDF/A and is filed as `richtung=ausgang`.
+    """Final approval: returns at once with `umwandlung`; the background task makes the PDF/A and files it as
+    `richtung=ausgang` (umwandlung.py).
 
     Where the template requires four eyes, the author's call only submits it (zur_freigabe); a team lead (not the
     author) then approves it."""
     if not Akte.objects.changeable_by(user).filter(pk=schreiben.akte_id).exists():
         raise PermissionDenied("Sie dürfen in dieser Akte nichts ändern.")
     if schreiben.status not in BEARBEITBAR:
-        if schreiben.status == S.FREIGEGEBEN:
-            return schreiben
+        if schreiben.status in (S.FREIGEGEBEN, S.UMWANDLUNG):
+            return schreiben  # a repeated click approves nothing twice
+        if schreiben.status == S.UMWANDLUNGSFEHLER:
+            raise ValidationError(
+                "Das Schreiben ist freigegeben, aber die Umwandlung in PDF/A ist fehlgeschlagen. Bitte wiederholen "
+                "Sie die Umwandlung oder ändern Sie das Schreiben."
+            )
         raise ValidationError("Dieses Schreiben ist bereits freigegeben.")
     if schreiben.freigabe_noetig and not _darf_freigeben(user, schreiben):
         if user.pk != schreiben.verfasst_von_id:
@@ -239,49 +261,34 @@ def schreiben_freigeben(
                     details={"status": S.ZUR_FREIGABE},
                 )  # fmt: skip
         return s
-    pdf = pdf_erzeugen(vorlage=schreiben.vorlage, felder=schreiben.felder)
     with transaction.atomic():
-        s = Ausgangsschreiben.objects.select_for_update().select_related("akte", "vorlage").get(pk=schreiben.pk)
+        s = Ausgangsschreiben.objects.select_for_update().select_related("akte").get(pk=schreiben.pk)
         if s.status not in BEARBEITBAR:
             return s
-        register = Register.objects.aktiv().filter(nummer=s.vorlage.register_nummer).first()
-        register = register or Register.objects.aktiv().get(nummer="12")
-        dokument = dms_services.dokument_anlegen(
-            akte=s.akte,
-            register=register,
-            vorgang=s.vorgang,
-            datei=io.BytesIO(pdf),
-            dateiname="schreiben.pdf",
-            user=user,
-            request=request,
-            titel=s.titel,
-            art=s.vorlage.dokumentart,
-            richtung=Dokument.Richtung.AUSGANG,
-            eingangsdatum=timezone.localdate(),
-            quelle=Dokument.Quelle.POSTAUSGANG,
-            transfervermerk={
-                "ausgangsschreiben": str(s.uuid),
-                "vorlage": s.vorlage.name,
-                "verfasst_von": s.verfasst_von.get_username(),
-                "freigegeben_von": user.get_username(),
-                "vier_augen": s.freigabe_noetig,
-            },
-        )
-        s.status = S.FREIGEGEBEN
-        s.dokument = dokument
+        # The approval returns at once; the PDF/A is made and filed by the background task (umwandlung.py).
+        s.status = S.UMWANDLUNG
         s.freigegeben_von = user
         s.freigegeben_am = timezone.now()
-        _verlauf(s, S.FREIGEGEBEN, f"freigegeben von {_name(user)}")
+        s.umwandlung_meldung = ""
+        _verlauf(s, S.UMWANDLUNG, f"freigegeben von {_name(user)}")
         s.save()
         protokollieren(
-            aktion=Aktion.AENDERN,
-            user=user,
-            request=request,
-            objekt=s,
-            akte=s.akte,
-            details={"status": S.FREIGEGEBEN, "dokument": dokument.pk},
-        )
+            aktion=Aktion.AENDERN, user=user, request=request, objekt=s, akte=s.akte,
+            details={"status": S.UMWANDLUNG, "vier_augen": s.freigabe_noetig},
+        )  # fmt: skip
+        sid = s.pk
+        transaction.on_commit(lambda: umwandlung_einreihen(sid))
     return s
+
+
+def umwandlung_einreihen(schreiben_id: int) -> bool:
+    """Queue the conversion; with the broker down the letter stays `umwandlung` and the sweeper queues it."""
+    try:
+        hintergrund.aufgabe_senden(UMWANDELN_TASK, args=[schreiben_id], queue=settings.POSTAUSGANG_UMWANDLUNG_QUEUE)
+    except Exception as exc:  # kombu/redis raise many types; any of them means "not queued"
+        logger.warning("Schreiben %s: Umwandlung nicht eingereiht (%s); der Sweeper reiht sie ein.", schreiben_id, exc)
+        return False
+    return True
 
 
 def schreiben_versenden(
@@ -307,6 +314,17 @@ def schreiben_versenden(
         s = Ausgangsschreiben.objects.select_for_update().get(pk=schreiben.pk)
         if s.status in BEARBEITBAR:
             raise ValidationError("Das Schreiben muss zuerst freigegeben werden.")
+        if s.status == S.UMWANDLUNG:
+            raise ValidationError(
+                "Das Schreiben wird noch in PDF/A umgewandelt. Versenden können Sie es, sobald das PDF/A vorliegt."
+            )
+        if s.status == S.UMWANDLUNGSFEHLER:
+            raise ValidationError(
+                "Die Umwandlung in PDF/A ist fehlgeschlagen; ohne gültiges PDF/A wird nichts versendet. Bitte "
+                "wiederholen Sie die Umwandlung."
+            )
+        if s.dokument_id is None:
+            raise ValidationError("Zu diesem Schreiben liegt noch kein PDF/A in der Akte vor; es wird nicht versendet.")
         if s.status != S.FREIGEGEBEN:
             if s.versandweg == weg:
                 return s  # sent already: a repeated click never sends twice

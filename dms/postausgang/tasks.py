@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from . import anbieter, services
+from . import anbieter, services, umwandlung
 
 logger = logging.getLogger("dms.postausgang")
 
@@ -28,6 +29,21 @@ def einliefern(self, schreiben_id: int) -> None:
     services.schreiben_einliefern(schreiben_id=schreiben_id)
 
 
+@shared_task(
+    name="dms.postausgang.umwandeln",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    max_retries=5,
+    # LibreOffice has its own limit (SOFFICE_ZEITLIMIT); this one only catches a task stuck elsewhere.
+    time_limit=settings.SOFFICE_ZEITLIMIT + 60,
+)
+def umwandeln(schreiben_id: int) -> None:
+    """DOCX -> PDF/A of an approved letter and its filing, off the request (docs/postausgang.md)."""
+    umwandlung.schreiben_umwandeln(schreiben_id=schreiben_id)
+
+
 @shared_task(name="dms.postausgang.sweeper", acks_late=True, ignore_result=True)
 def sweeper() -> int:
-    return services.haengende_einliefern()
+    return services.haengende_einliefern() + umwandlung.haengende_umwandlungen()

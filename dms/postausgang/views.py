@@ -17,7 +17,7 @@ from dms.models import Vorgang
 from dms.permissions_matrix import darf
 from dms.views.common import fehlertexte, sichtbare_akte
 
-from . import services
+from . import services, umwandlung
 from .felder import FELDER
 from .models import Ausgangsschreiben, Briefvorlage
 
@@ -61,7 +61,7 @@ def schreiben(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         aktion = request.POST.get("aktion", "")
         try:
-            if s.status in services.BEARBEITBAR and aktion in ("speichern", "freigeben"):
+            if s.status in services.AENDERBAR and aktion in ("speichern", "freigeben"):
                 felder = {k: request.POST.get(k, "") for k in BEARBEITBARE_FELDER if k in request.POST}
                 s = services.schreiben_aendern(schreiben=s, felder=felder, user=request.user, request=request)
             if aktion == "speichern":
@@ -72,8 +72,12 @@ def schreiben(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     request,
                     "Das Schreiben ist der Teamleitung zur Freigabe vorgelegt."
                     if s.status == Ausgangsschreiben.Status.ZUR_FREIGABE
-                    else "Das Schreiben ist freigegeben und als PDF/A in der Akte abgelegt.",
+                    else "Das Schreiben ist freigegeben. Es wird jetzt in PDF/A umgewandelt und danach in der Akte "
+                    "abgelegt; Sie können weiterarbeiten.",
                 )
+            elif aktion == "umwandeln":
+                s = umwandlung.umwandlung_wiederholen(schreiben=s, user=request.user, request=request)
+                messages.success(request, "Die Umwandlung in PDF/A wird erneut versucht.")
             elif aktion in ("hybridpost", "lokal"):
                 s = services.schreiben_versenden(schreiben=s, weg=aktion, user=request.user, request=request)
                 messages.success(
@@ -95,7 +99,7 @@ def schreiben(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "postausgang/schreiben.html",
         {
             "s": s,
-            "bearbeitbar": s.status in services.BEARBEITBAR,
+            "bearbeitbar": s.status in services.AENDERBAR,
             "felder_anzeige": felder_anzeige,
             "darf_freigeben": s.freigabe_noetig
             and darf(request.user, "schreiben_freigeben")

@@ -55,6 +55,7 @@ def lage(server, django_db_blocker, settings, tmp_path):  # noqa: F811
 
 def test_brief_aus_vorlage_schreiben_und_versenden(browser, server, lage, settings, django_db_blocker):  # noqa: F811
     from dms.postausgang import services as postausgang
+    from dms.postausgang import umwandlung
     from dms.postausgang.models import Ausgangsschreiben
 
     with FakeAnbieter() as anbieter:
@@ -71,7 +72,13 @@ def test_brief_aus_vorlage_schreiben_und_versenden(browser, server, lage, settin
         page.get_by_label("Text").fill("Bitte legen Sie bis zum 31.03. Ihren Pass vor.")
         _axe(page, "postausgang-schreiben")
         page.get_by_role("button", name="Freigeben und in der Akte ablegen").click()
-        page.get_by_text("ist freigegeben und als PDF/A in der Akte abgelegt").wait_for()
+        page.get_by_text("wird in PDF/A umgewandelt").first.wait_for()
+        assert page.get_by_role("button", name="Per Hybridpost versenden").count() == 0  # nothing sent before PDF/A
+        with django_db_blocker.unblock():
+            s = Ausgangsschreiben.objects.get(akte=lage["akte"])
+            umwandlung.schreiben_umwandeln(schreiben_id=s.pk)  # what the worker's task does
+        # The page updates itself (htmx polling) once the PDF/A is in the file.
+        page.get_by_text("liegt als PDF/A in der Akte").wait_for(timeout=15000)
         page.get_by_role("button", name="Per Hybridpost versenden").click()
         page.get_by_text("wird an den Versanddienstleister übergeben").first.wait_for()
         with django_db_blocker.unblock():

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from dms.access import zugang
 from dms.admin import BEHOERDENADMIN_GRUPPE
 from dms.aktenzeichen import AKTENZEICHEN_RE
+from dms.aussonderung.queries import faellige
 from dms.management.commands.demo_daten import DEMO_PASSWORT
 from dms.management.commands.testbestand_erzeugen import namensvarianten, team_fuer
 from dms.models import (
@@ -131,7 +132,9 @@ def test_demo_daten_is_complete_and_idempotent(django_capture_on_commit_callback
     erste = _zaehlung()
     papier = Akte.objects.filter(medium=Akte.Medium.PAPIER).count()
     assert papier >= 12  # Altakten for the Poststelle's digitisation lot (tests/dms/rollen/test_demo_daten.py)
-    assert erste["person"] >= 42 and erste["akte"] == erste["person"] and erste["vorgang"] == erste["akte"] - papier
+    geschlossen = Akte.objects.filter(aktenschluss__isnull=False).count()  # due for disposal (Aussonderung)
+    assert erste["person"] >= 42 and erste["akte"] == erste["person"]
+    assert erste["vorgang"] == erste["akte"] - papier - geschlossen
     assert erste["dokument"] >= 10
     assert len(_no_broker) == erste["version"]  # every document goes to the OCR pipeline
 
@@ -163,6 +166,11 @@ def test_demo_daten_is_complete_and_idempotent(django_capture_on_commit_callback
     with default_storage.open(version.original.name, "rb") as datei:
         text = PdfReader(datei).pages[0].extract_text()
     assert "Aufenthaltserlaubnis" in text and version.dokument.akte.aktenzeichen in text
+
+    # The records officer finds files due for disposal (three per authority), with the legal basis.
+    for kuerzel in ("of", "hp"):
+        faellig = faellige(User.objects.get(username=f"sgv.{kuerzel}"))
+        assert faellig.count() == 3 and all(s.rechtsgrundlage and s.status == "laufend" for s in faellig)
 
     with django_capture_on_commit_callbacks(execute=True):
         _befehl("demo_daten")

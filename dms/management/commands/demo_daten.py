@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dms import services
-from dms.demo import DemoLauf, demo_pdf, demo_teile
+from dms.demo import DemoLauf, demo_pdf, demo_person, demo_teile
 from dms.models import Akte, Behoerde, Person, Register, Rolle, Team, Vorgangsart
 from dms.services.benutzer import benutzer_anlegen
 from dms.services.organisation import team_einrichten
@@ -190,17 +190,12 @@ class Command(BaseCommand):
         if Person.objects.filter(behoerde=behoerde, azr_nummer=azr).exists():
             return None
         admin = benutzer["admin"]
-        person = services.person_anlegen(
-            behoerde=behoerde,
-            user=admin,
-            familienname=familienname,
-            vornamen=vornamen,
+        person = demo_person(
+            behoerde,
+            admin,
+            (familienname, vornamen, geburtsdatum, ort, nationalitaet, geschlecht),
+            azr,
             geburtsname=geburtsname,
-            geburtsdatum=dt.date.fromisoformat(geburtsdatum),
-            geburtsort=ort,
-            staatsangehoerigkeiten=[nationalitaet],
-            geschlecht=geschlecht,
-            azr_nummer=azr,
             namensvarianten=namensvarianten(familienname),
         )
         team = team_fuer(teams, familienname)

@@ -1,8 +1,10 @@
 """A FAKE state archive (the real one is outside the system): an HTTP server on 127.0.0.1 speaking the transfer
 interface of docs/aussonderung.md, started by the tests. It validates every message it receives against the xdomea
 3.0.0 schema, and answers like an archive: a 0501 offer gets a 0504 receipt and a 0502 evaluation (A or V per file,
-as the test tells it), a 0503 hand-over gets a 0504 confirmation. The answers are built from the official examples
-(beispiele/), with the process id, the parties and the evaluated files replaced."""
+as the test tells it); a 0503 hand-over gets a 0507 receipt and a 0506 import confirmation, per file successful or
+failed with a reason (as the test tells it). The answers are built from the official examples (beispiele/), with the
+process id, the parties and the files replaced; 0506 and 0507 (no official example) from the 0504's head, whose type
+(NkBasisType) they share."""
 
 from __future__ import annotations
 
@@ -27,18 +29,44 @@ def _beispiel(name: str) -> etree._Element:
     return etree.parse(str(BEISPIELE / name), sicherer_parser()).getroot()
 
 
+NUR_KOPF = {"0506": "AussonderungImportBestaetigen", "0507": "AussonderungEmpfangBestaetigen"}
+
+
+def _importergebnisse(baum: etree._Element, ergebnisse: dict[str, str | None]) -> None:
+    """0506: one AusgesondertesSGO per file; None = taken over (with an archive id), a text = failed for that reason."""
+    for uid, fehler in ergebnisse.items():
+        sgo = etree.SubElement(baum, q("AusgesondertesSGO"))
+        etree.SubElement(sgo, q("IDSGO")).text = uid
+        etree.SubElement(sgo, q("Erfolgreich")).text = "0" if fehler else "1"
+        if fehler:
+            etree.SubElement(sgo, q("Fehlermeldung")).text = fehler
+        else:
+            etree.SubElement(sgo, q("Archivkennung")).text = f"HStAD 500 Nr. {uid[:8]}"
+
+
 def archiv_nachricht(
-    art: str, *, prozess_id: str, archiv: str, behoerde: str, bewertungen: dict[str, str] | None = None
+    art: str,
+    *,
+    prozess_id: str,
+    archiv: str,
+    behoerde: str,
+    bewertungen: dict[str, str] | None = None,
+    ergebnisse: dict[str, str | None] | None = None,
 ) -> bytes:
-    """A schema-valid 0502 or 0504 as a zip, from the official example."""
+    """A schema-valid 0502, 0504, 0506 or 0507 as a zip, from the official example."""
     datei = {
         "0502": "xx_Aussonderung.Bewertungsverzeichnis.0502.xml",
         "0504": "xx_Aussonderung.AnbietungEmpfangBestaetigen.0504.xml",
+        "0506": "xx_Aussonderung.AnbietungEmpfangBestaetigen.0504.xml",
+        "0507": "xx_Aussonderung.AnbietungEmpfangBestaetigen.0504.xml",
     }[art]
     baum = _beispiel(datei)
+    if art in NUR_KOPF:
+        baum.tag = q(f"Aussonderung.{NUR_KOPF[art]}.{art}")
     kopf = baum.find(q("Kopf"))
     assert kopf is not None
     kopf.find(q("ProzessID")).text = prozess_id  # type: ignore[union-attr]
+    kopf.find(f"{q('Nachrichtentyp')}/code").text = art  # type: ignore[union-attr]
     pfad = f"{q('Behoerdenkennung')}/{q('Behoerdenschluessel')}/code"
     kopf.find(f"{q('Absender')}/{pfad}").text = archiv  # type: ignore[union-attr]
     kopf.find(f"{q('Empfaenger')}/{pfad}").text = behoerde  # type: ignore[union-attr]
@@ -52,6 +80,8 @@ def archiv_nachricht(
             baum.append(neu)
         if bewertungen:
             baum.remove(muster)
+    if art == "0506":
+        _importergebnisse(baum, ergebnisse or {})
     validieren_baum(baum)
     puffer = io.BytesIO()
     with zipfile.ZipFile(puffer, "w") as zf:
@@ -67,6 +97,7 @@ class FakeArchiv:
         self.kennung = kennung
         self.token = token
         self.entscheidung: dict[str, str] = {}  # Akte uuid -> A/V; default A
+        self.importfehler: dict[str, str] = {}  # Akte uuid -> the archive's reason its import failed; default: taken
         self.empfangen: list[tuple[str, etree._Element, dict[str, bytes]]] = []  # (type, message, primary files)
         self.antworten: dict[str, tuple[str, bytes]] = {}
         self._ids = itertools.count(1)
@@ -148,7 +179,14 @@ class FakeArchiv:
             bewertung = {i: self.entscheidung.get(i, "A") for i in ids if i}
             self._antwort(f"{prozess}_0502.zip", archiv_nachricht("0502", bewertungen=bewertung, **teile))  # type: ignore[arg-type]
         elif art.endswith("0503"):
-            self._antwort(f"{prozess}_0504b.zip", archiv_nachricht("0504", **teile))  # type: ignore[arg-type]
+            if kopf.findtext(q("Empfangsbestaetigung")) in ("1", "true"):  # type: ignore[union-attr]
+                self._antwort(f"{prozess}_0507.zip", archiv_nachricht("0507", **teile))  # type: ignore[arg-type]
+            ids = [
+                e.findtext(f"{q('Identifikation')}/{q('ID')}")
+                for e in baum.iterfind(f"{q('Schriftgutobjekt')}/{q('Akte')}")
+            ]
+            ergebnisse: dict[str, str | None] = {i: self.importfehler.get(i) for i in ids if i}
+            self._antwort(f"{prozess}_0506.zip", archiv_nachricht("0506", ergebnisse=ergebnisse, **teile))  # type: ignore[arg-type]
 
     def _antwort(self, name: str, zip_: bytes) -> None:
         with self._lock:

@@ -1,6 +1,7 @@
 """End to end with the FAKE state archive (tests/dms/aussonderung/fake_archiv.py; the real archive is outside the
-system): a file ends → due → offered (0501) → the archive evaluates (0502) → handed over (0503) → confirmed (0504) →
-deleted with four eyes → nothing of the person left in the database or the storage, and the audit chain verifies."""
+system): a file ends → due → offered (0501, receipt 0504) → the archive evaluates (0502, our receipt 0505) → handed
+over (0503, receipt 0507) → the archive confirms taking over this file (0506) → deleted with four eyes → nothing of
+the person left in the database or the storage, and the audit chain verifies."""
 
 from __future__ import annotations
 
@@ -66,20 +67,25 @@ def test_file_ends_is_offered_archived_and_deleted_leaving_nothing_but_the_recor
     a = api.get(f"/api/v1/aussonderung/anbietungen/{anbietung_id}/").json()
     assert a["status"] == "bewertet" and a["empfang_bestaetigt_am"]
     assert a["posten"][0]["entscheidung"] == "archivieren" and not a["posten"][0]["loeschung_freigegeben"]
+    # The 0502 asked for a receipt: the archive got our schema-valid 0505 (the fake validates what it receives).
+    art, nachricht, _ = archiv.empfangen[-1]
+    assert art == "Aussonderung.BewertungEmpfangBestaetigen.0505" and a["bewertung_bestaetigt_am"]
 
     # Not yet deletable: the archive has not confirmed the take-over.
     frueh = api.post("/api/v1/aussonderung/loeschungen/", {"akte": akte.pk}, format="json")
     assert frueh.status_code == 400 and "noch nicht freigegeben" in str(frueh.json())
 
-    # Hand-over (0503) with the documents' primary files, then the confirmation (0504).
+    # Hand-over (0503) with the documents' primary files, then the receipt (0507) and the import confirmation (0506).
     antwort = api.post(f"/api/v1/aussonderung/anbietungen/{anbietung_id}/uebergeben/")
     assert antwort.status_code == 200, antwort.content
     art, nachricht, dateien = archiv.empfangen[-1]
     assert art == "Aussonderung.Aussonderung.0503"
     assert any(NAME.encode() in inhalt for inhalt in dateien.values()), "the archive got the documents"
-    assert tasks.fristen()["antworten"] == 1
+    assert tasks.fristen()["antworten"] == 2
     a = api.get(f"/api/v1/aussonderung/anbietungen/{anbietung_id}/").json()
-    assert a["status"] == "abgeschlossen" and a["posten"][0]["archiviert"] and a["posten"][0]["loeschung_freigegeben"]
+    assert a["status"] == "abgeschlossen" and a["aussonderung_empfangen_am"]
+    assert a["posten"][0]["archiviert"] and a["posten"][0]["loeschung_freigegeben"]
+    assert a["posten"][0]["archivkennung"].startswith("HStAD")
 
     # Four eyes: the one who asked may not approve.
     verankern()

@@ -1,6 +1,8 @@
 """Postausgang: a letter from a template, four eyes, PDF/A filed as `richtung=ausgang`, dispatch through the FAKE
 hybrid-mail provider (tests/dms/postausgang/fake_anbieter.py, an HTTP server started here; the real provider is
-outside the system), status callbacks, bad input. Real LibreOffice, real PostgreSQL."""
+outside the system), status callbacks, bad input. Real LibreOffice, real PostgreSQL. The PDF/A conversion after the
+approval is a Celery task: here it runs in this process (eager, after the commit); test_umwandlung_e2e.py runs it on
+a real worker."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from rest_framework.test import APIClient
 
 from dms.models import Dokument, Rolle
 from dms.postausgang import services
+from dms.postausgang import tasks as _tasks  # noqa: F401  (registers the tasks, so eager mode runs them here)
 from dms.postausgang.models import Ausgangsschreiben, Briefvorlage
 from tests import factories as f
 from tests.dms.postausgang.fake_anbieter import FakeAnbieter, signiert
@@ -30,6 +33,17 @@ def anbieter(settings):
         settings.HYBRIDPOST_ZEITLIMIT = 1.0
         settings.HYBRIDPOST_RUECKMELDUNG_SCHLUESSEL = SCHLUESSEL
         yield fake
+
+
+@pytest.fixture
+def freigeben(eager, django_capture_on_commit_callbacks):
+    """Approve through the API; the conversion task queued after the commit runs at once in this process."""
+
+    def _freigeben(client: APIClient, sid: int):  # type: ignore[no-untyped-def]
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(f"/api/v1/postausgang/{sid}/freigeben/")
+
+    return _freigeben
 
 
 def _vorlage(vier_augen: bool = False, kuerzel: str = "OF", **kw) -> Briefvorlage:
@@ -65,7 +79,7 @@ def _pdftext(dokument: Dokument) -> str:
     return " ".join(aus.split())
 
 
-def test_brief_schreiben_freigeben_versenden_zustellen(api, sachbearbeitung, anbieter, client):
+def test_brief_schreiben_freigeben_versenden_zustellen(api, sachbearbeitung, anbieter, client, freigeben):
     akte = _akte(sachbearbeitung)
     vorlage = _vorlage()
     r = api.post("/api/v1/postausgang/", {"akte": akte.pk, "vorlage": vorlage.pk}, format="json")
@@ -79,10 +93,11 @@ def test_brief_schreiben_freigeben_versenden_zustellen(api, sachbearbeitung, anb
     text = "Ihr Antrag ist unvollständig.\nBitte reichen Sie <Pass & Foto> bis zum 31.03.2026 ein."
     r = api.patch(f"/api/v1/postausgang/{s['id']}/", {"felder": {"text": text}}, format="json")
     assert r.status_code == 200
-    r = api.post(f"/api/v1/postausgang/{s['id']}/freigeben/")
+    r = freigeben(api, s["id"])
     assert r.status_code == 200, r.content
-    s = r.json()
-    assert s["status"] == "freigegeben"
+    assert r.json()["status"] == "umwandlung"  # the approval returns before LibreOffice runs
+    s = api.get(f"/api/v1/postausgang/{s['id']}/").json()
+    assert s["status"] == "freigegeben" and s["umwandlung_versuche"] == 1
     dokument = Dokument.objects.get(pk=s["dokument"])
     assert dokument.richtung == Dokument.Richtung.AUSGANG
     assert dokument.quelle == Dokument.Quelle.POSTAUSGANG
@@ -113,11 +128,11 @@ def test_brief_schreiben_freigeben_versenden_zustellen(api, sachbearbeitung, anb
     s = api.get(f"/api/v1/postausgang/{s['id']}/").json()
     assert s["status"] == "versendet"
     assert [v["status"] for v in s["statusverlauf"]] == [
-        "entwurf", "freigegeben", "in_versand", "angenommen", "gedruckt", "versendet"
+        "entwurf", "umwandlung", "freigegeben", "in_versand", "angenommen", "gedruckt", "versendet"
     ]  # fmt: skip
 
 
-def test_vier_augen(sachbearbeitung, anbieter):
+def test_vier_augen(sachbearbeitung, anbieter, freigeben):
     akte = _akte(sachbearbeitung)
     vorlage = _vorlage(vier_augen=True, name="Ausweisungsverfügung")
     kollegin = f.benutzer("OF", Rolle.SACHBEARBEITUNG)
@@ -139,9 +154,11 @@ def test_vier_augen(sachbearbeitung, anbieter):
     andere.force_authenticate(fremde_leitung)
     assert andere.post(f"/api/v1/postausgang/{sid}/freigeben/").status_code == 404
     andere.force_authenticate(leitung)
-    r = andere.post(f"/api/v1/postausgang/{sid}/freigeben/")
-    assert r.status_code == 200 and r.json()["status"] == "freigegeben"
-    assert r.json()["freigegeben_von"] == leitung.username
+    r = freigeben(andere, sid)
+    assert r.status_code == 200 and r.json()["status"] == "umwandlung"
+    r = andere.get(f"/api/v1/postausgang/{sid}/")
+    assert r.json()["status"] == "freigegeben" and r.json()["freigegeben_von"] == leitung.username
+    assert Dokument.objects.get(pk=r.json()["dokument"]).akte_id == akte.pk
     # A team lead writing her own four-eyes letter still needs a second person.
     eigene = APIClient()
     eigene.force_authenticate(leitung)
@@ -150,11 +167,11 @@ def test_vier_augen(sachbearbeitung, anbieter):
     assert eigene.post(f"/api/v1/postausgang/{sid2}/freigeben/").json()["status"] == "zur_freigabe"
 
 
-def test_lokal_drucken(api, sachbearbeitung, settings):
+def test_lokal_drucken(api, sachbearbeitung, settings, freigeben):
     settings.HYBRIDPOST_URL = ""
     akte = _akte(sachbearbeitung)
     sid = api.post("/api/v1/postausgang/", {"akte": akte.pk, "vorlage": _vorlage().pk}, format="json").json()["id"]
-    api.post(f"/api/v1/postausgang/{sid}/freigeben/")
+    freigeben(api, sid)
     r = api.post(f"/api/v1/postausgang/{sid}/versenden/", {"weg": "hybridpost"}, format="json")
     assert r.status_code == 400 and "lokal" in str(r.json())
     r = api.post(f"/api/v1/postausgang/{sid}/versenden/", {"weg": "lokal"}, format="json")
@@ -164,10 +181,12 @@ def test_lokal_drucken(api, sachbearbeitung, settings):
 
 
 @pytest.mark.parametrize("modus", ["timeout", "muell", "fehler500"])
-def test_anbieter_stoerung_bleibt_in_warteschlange_und_nichts_doppelt(api, sachbearbeitung, anbieter, modus, caplog):
+def test_anbieter_stoerung_bleibt_in_warteschlange_und_nichts_doppelt(
+    api, sachbearbeitung, anbieter, modus, caplog, freigeben
+):
     akte = _akte(sachbearbeitung)
     sid = api.post("/api/v1/postausgang/", {"akte": akte.pk, "vorlage": _vorlage().pk}, format="json").json()["id"]
-    api.post(f"/api/v1/postausgang/{sid}/freigeben/")
+    freigeben(api, sid)
     api.post(f"/api/v1/postausgang/{sid}/versenden/", {}, format="json")
     anbieter.modus = modus
     with caplog.at_level(logging.WARNING, logger="dms.postausgang"):
@@ -187,11 +206,11 @@ def test_anbieter_stoerung_bleibt_in_warteschlange_und_nichts_doppelt(api, sachb
     assert len({v["sendungsnummer"] for v in anbieter.sendungen.values()}) == 1
 
 
-def test_anbieter_lehnt_ab_und_unzustellbar_zurueck(api, sachbearbeitung, anbieter, client):
+def test_anbieter_lehnt_ab_und_unzustellbar_zurueck(api, sachbearbeitung, anbieter, client, freigeben):
     akte = _akte(sachbearbeitung)
     vorlage = _vorlage()
     sid = api.post("/api/v1/postausgang/", {"akte": akte.pk, "vorlage": vorlage.pk}, format="json").json()["id"]
-    api.post(f"/api/v1/postausgang/{sid}/freigeben/")
+    freigeben(api, sid)
     api.post(f"/api/v1/postausgang/{sid}/versenden/", {}, format="json")
     anbieter.modus = "ablehnen"
     services.schreiben_einliefern(schreiben_id=sid)
@@ -200,7 +219,7 @@ def test_anbieter_lehnt_ab_und_unzustellbar_zurueck(api, sachbearbeitung, anbiet
 
     anbieter.modus = "ok"
     sid = api.post("/api/v1/postausgang/", {"akte": akte.pk, "vorlage": vorlage.pk}, format="json").json()["id"]
-    api.post(f"/api/v1/postausgang/{sid}/freigeben/")
+    freigeben(api, sid)
     api.post(f"/api/v1/postausgang/{sid}/versenden/", {}, format="json")
     services.schreiben_einliefern(schreiben_id=sid)
     nummer = Ausgangsschreiben.objects.get(pk=sid).sendungsnummer
@@ -248,3 +267,64 @@ def test_fremde_akte_und_fremde_vorlage(api, sachbearbeitung):
     r = api.post("/api/v1/postausgang/", {"akte": eigene.pk, "vorlage": _vorlage(name="zwei").pk,
                                           "felder": {"iban": "x"}}, format="json")  # fmt: skip
     assert r.status_code == 400 and "Unbekannte Felder" in str(r.json())
+
+
+@pytest.fixture
+def libreoffice_haengt(settings, tmp_path):
+    """LibreOffice that never answers (a sleeping process in its place), with a 1-second limit."""
+    wrapper = tmp_path / "soffice"
+    wrapper.write_text("#!/bin/sh\nexec sleep 600\n")
+    wrapper.chmod(0o755)
+    settings.SOFFICE_BINARY = str(wrapper)
+    settings.SOFFICE_ZEITLIMIT = 1
+    return settings
+
+
+def test_haengende_umwandlung_wird_gemeldet_nichts_versandt_und_nach_aenderung_neu_freigegeben(
+    api, sachbearbeitung, freigeben, libreoffice_haengt, client
+):
+    akte = _akte(sachbearbeitung)
+    sid = api.post("/api/v1/postausgang/", {"akte": akte.pk, "vorlage": _vorlage().pk}, format="json").json()["id"]
+    assert freigeben(api, sid).json()["status"] == "umwandlung"
+    s = api.get(f"/api/v1/postausgang/{sid}/").json()
+    assert s["status"] == "umwandlungsfehler" and "nach 1 Sekunden abgebrochen" in s["umwandlung_meldung"]
+    assert s["dokument"] is None and not Dokument.objects.filter(akte=akte).exists()
+    r = api.post(f"/api/v1/postausgang/{sid}/versenden/", {"weg": "lokal"}, format="json")
+    assert r.status_code == 400 and "ohne gültiges PDF/A" in str(r.json())
+    client.force_login(sachbearbeitung)
+    assert "Umwandlung in PDF/A fehlgeschlagen" in client.get(f"/postausgang/{sid}/").content.decode()
+
+    # Editing the text voids the approval; approved again with LibreOffice working, the new text is filed.
+    r = api.patch(f"/api/v1/postausgang/{sid}/", {"felder": {"text": "Neuer Text nach Fehler."}}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "entwurf" and r.json()["freigegeben_von"] is None
+    libreoffice_haengt.SOFFICE_BINARY = ""
+    libreoffice_haengt.SOFFICE_ZEITLIMIT = 120
+    freigeben(api, sid)
+    s = api.get(f"/api/v1/postausgang/{sid}/").json()
+    assert s["status"] == "freigegeben" and s["umwandlung_versuche"] == 2
+    assert "Neuer Text nach Fehler." in _pdftext(Dokument.objects.get(pk=s["dokument"]))
+
+
+def test_umwandlung_ohne_ergebnis_wird_nach_frist_gemeldet_und_kann_wiederholt_werden(
+    api, sachbearbeitung, eager, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dms.postausgang import tasks
+
+    akte = _akte(sachbearbeitung)
+    sid = api.post("/api/v1/postausgang/", {"akte": akte.pk, "vorlage": _vorlage().pk}, format="json").json()["id"]
+    api.post(f"/api/v1/postausgang/{sid}/freigeben/")  # queued after a commit that never comes: the task is lost
+    Ausgangsschreiben.objects.filter(pk=sid).update(geaendert_am=timezone.now() - timedelta(hours=1))
+    assert tasks.sweeper() == 1
+    s = api.get(f"/api/v1/postausgang/{sid}/").json()
+    assert s["status"] == "umwandlungsfehler" and "nicht abgeschlossen" in s["umwandlung_meldung"]
+    with django_capture_on_commit_callbacks(execute=True):
+        r = api.post(f"/api/v1/postausgang/{sid}/umwandeln/")
+    assert r.status_code == 200 and r.json()["status"] == "umwandlung"
+    assert api.get(f"/api/v1/postausgang/{sid}/").json()["status"] == "freigegeben"
+    # Nothing left to retry: a clear message, no change.
+    r = api.post(f"/api/v1/postausgang/{sid}/umwandeln/")
+    assert r.status_code == 400 and "keine Umwandlung zu wiederholen" in str(r.json())

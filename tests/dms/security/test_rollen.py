@@ -209,7 +209,7 @@ def _schreiben_freigeben(lage: Lage) -> bool:
     assert s.status == "zur_freigabe"
     r = lage.api.post(f"/api/v1/postausgang/{s.pk}/freigeben/")
     assert r.status_code in (200, 403, 404), r.content
-    return r.status_code == 200 and r.json()["status"] == "freigegeben"
+    return r.status_code == 200 and r.json()["status"] == "umwandlung"  # approved: the PDF/A follows in the background
 
 
 def _aussonderung(lage: Lage) -> bool:
