@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import Combinable, RawSQL
@@ -355,9 +356,8 @@ def dokumenttreffer_sql(
        AUSSCHNITT_HOECHSTENS (a hit beyond that is found and ranked, its snippet shows the document's beginning).
     """
     kandidaten = _kandidaten(user, query, filter_)
-    if kandidaten is None:
+    if kandidaten is None or not zugang(user).hat_aktenzugang:
         return None
-    k_sql, k_params = kandidaten.query.sql_with_params()
     # Per candidate: its file, by primary key, under the access rules. A LATERAL subquery with LIMIT is never
     # turned into a join, so PostgreSQL cannot choose to hash every file of the authority instead.
     sichtbar = (
@@ -366,7 +366,11 @@ def dokumenttreffer_sql(
         .order_by()
         .values("pk")[:1]
     )
-    s_sql, s_params = sichtbar.query.sql_with_params()
+    try:
+        k_sql, k_params = kandidaten.query.sql_with_params()
+        s_sql, s_params = sichtbar.query.sql_with_params()
+    except EmptyResultSet:  # a rule that can match nothing (Django refuses to compile `pk__in=[]`): no hits
+        return None
     ausschnitte = Dokument.objects.annotate(
         kurz=ausschnitt(Left("text", AUSSCHNITT_ZEICHEN), query),
         voll=ausschnitt(Left("text", AUSSCHNITT_HOECHSTENS), query),
