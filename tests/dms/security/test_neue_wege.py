@@ -131,3 +131,39 @@ def test_notes_of_a_restricted_file_are_404_for_the_unnamed_on_every_new_way(amt
     assert api.delete(f"/api/v1/notizen/{notiz.pk}/?version=abc").status_code == 404
     notiz.refresh_from_db()
     assert notiz.text == "Geheime Notiz" and notiz.version == 1
+
+
+def test_a_qes_job_page_shows_titles_names_and_reasons_as_text_and_only_to_who_may_change_it(amt):
+    """The signer's name comes from the trust service's certificate, the reason from the task: untrusted text. A
+    same-authority user without file access (the audit office) gets 404 for the job, like another authority."""
+    from dms.gericht.models import Bestaetigungsauftrag, Bestaetigungsposten
+    from dms.models import Rolle
+    from tests import factories as f
+
+    dok = ablegen(amt.akte, amt.anna, titel="<script>alert('titel')</script>")
+    auftrag = Bestaetigungsauftrag.objects.create(
+        akte=amt.akte, name="<img src=x onerror=alert('name')>", erstellt_von=amt.anna
+    )
+    Bestaetigungsposten.objects.create(
+        auftrag=auftrag,
+        version=dok.versionen.get(),
+        status=Bestaetigungsposten.Status.FEHLER,
+        fehler="<svg onload=alert('grund')>",
+        daten=b"x",
+    )
+    anna = client_fuer(amt.anna)
+    for url in (f"/uebereinstimmung/auftraege/{auftrag.pk}/", f"/uebereinstimmung/auftraege/{auftrag.pk}/stand/"):
+        seite = anna.get(url).content.decode()
+        assert "<script>alert" not in seite and "<img src=x" not in seite and "<svg onload" not in seite
+        assert "&lt;svg onload=alert(&#x27;grund&#x27;)&gt;" in seite
+    revision = client_fuer(f.benutzer("OF", Rolle.REVISION))
+    # the mail room sees files (docs/permissions.md) and so the job, but may not ask for a confirmation
+    poststelle = client_fuer(f.benutzer("OF", Rolle.POSTSTELLE))
+    assert poststelle.get(f"/uebereinstimmung/auftraege/{auftrag.pk}/").status_code == 200
+    assert poststelle.post(f"/akten/{amt.akte.pk}/uebereinstimmung/", {"dokumente": [dok.pk]}).status_code in (403, 404)
+    for c in (revision, client_fuer(amt.fremd)):
+        assert c.get(f"/uebereinstimmung/auftraege/{auftrag.pk}/").status_code == 404
+        assert c.get(f"/api/v1/uebereinstimmungen/{auftrag.pk}/").status_code == 404
+        assert c.post(
+            f"/api/v1/akten/{amt.akte.pk}/uebereinstimmung/", {"dokumente": [dok.pk], "verglichen": True}
+        ).status_code in (403, 404)
