@@ -5,15 +5,24 @@ it (viewer, thumbnails, OCR raster) or lays a text layer over it goes through he
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pikepdf
+
+# A page tree is never that deep; a /Parent chain that loops (a damaged or hostile file) ends here.
+_TIEFE = 64
 
 
 def drehung(page: pikepdf.Page) -> int:
-    """The page's /Rotate (inherited from the page tree if the page has none), normalised to 0, 90, 180 or 270."""
+    """The page's /Rotate (inherited from the page tree if the page has none), normalised to 0, 90, 180 or 270.
+    A /Rotate that is not a number counts as none, as viewers show such a page."""
     knoten: pikepdf.Object | None = page.obj
-    while knoten is not None:
+    for _ in range(_TIEFE):
+        if not isinstance(knoten, pikepdf.Dictionary):
+            return 0
         if "/Rotate" in knoten:
-            return int(knoten.Rotate) % 360 // 90 * 90
+            wert = knoten.Rotate
+            return int(wert) % 360 // 90 * 90 if isinstance(wert, int | Decimal) else 0
         knoten = knoten.get("/Parent")
     return 0
 

@@ -37,6 +37,20 @@ def _geschlossen(beamter, behoerde: str = "OF") -> Akte:  # type: ignore[no-unty
     return akte
 
 
+def nichts_freigegeben(uebergeben, beamter, vorher: int) -> None:  # type: ignore[no-untyped-def]
+    """The refused message changed nothing: no file released, none deletable, no audit entry."""
+    anbietung = uebergeben["anbietung"]
+    assert not Anbietungsposten.objects.filter(anbietung=anbietung, archiviert=True).exists()
+    assert Aktenschluss.objects.get(akte=uebergeben["gut"]).status == Aktenschluss.Status.UEBERGEBEN
+    assert Protokolleintrag.objects.count() == vorher
+    assert (
+        api_fuer(beamter)
+        .post("/api/v1/aussonderung/loeschungen/", {"akte": uebergeben["gut"].pk}, format="json")
+        .status_code
+        == 400
+    )
+
+
 @pytest.fixture
 def uebergeben(akte_faellig, beamter, archiv):  # type: ignore[no-untyped-def]
     """Two files offered, both evaluated A, handed over (0503); the archive will fail to import the second."""
@@ -134,15 +148,7 @@ def test_a_0506_naming_files_not_handed_over_is_refused_whole_and_releases_nothi
     assert antwort.status_code == 400
     meldung = str(antwort.json())
     assert "nicht übergeben wurden" in meldung and str(andere) in meldung and "keine Akte wurde" in meldung
-    assert not Anbietungsposten.objects.filter(anbietung=anbietung, archiviert=True).exists()
-    assert Aktenschluss.objects.get(akte=uebergeben["gut"]).status == Aktenschluss.Status.UEBERGEBEN
-    assert Protokolleintrag.objects.count() == vorher
-    assert (
-        api_fuer(beamter)
-        .post("/api/v1/aussonderung/loeschungen/", {"akte": uebergeben["gut"].pk}, format="json")
-        .status_code
-        == 400
-    )
+    nichts_freigegeben(uebergeben, beamter, vorher)
 
 
 def test_receipts_release_nothing_and_come_in_their_place(akte_faellig, beamter, settings):
