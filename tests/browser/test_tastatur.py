@@ -68,6 +68,10 @@ def test_poststelle_keyboard_only(browser, server, welt, django_db_blocker, tmp_
     brief.write_bytes(pdf_mit_text("Ausländerbehörde", f"Antrag {k}"))
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
     page = _anmelden(context, server, post.username)
+    # A listener from the start switches Playwright's file-chooser interception on before the key is pressed:
+    # `expect_file_chooser` alone switches it on lazily, and on a loaded machine the Space key could reach Chromium
+    # first (the chooser then opens natively, unseen, and the test waited 30 s for nothing).
+    page.on("filechooser", lambda _auswahl: None)
 
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
