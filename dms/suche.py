@@ -27,12 +27,12 @@ from django.db.models.functions import Left
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from dms.access import eingesehene_akten_ids, zugang
+from dms.access import akte_sichtbar_wege, eingesehene_akten_ids, zugang
 from dms.eingaben import datum_lesen
 from dms.models import Akte, Dokument
 from dms.notizen.models import NOTIZ_SUCHVEKTOR, Notiz
 from dms.protokoll.kette import mac, schluessel, schreibschluessel
-from dms.queries import akte_schnellsuche_q
+from dms.queries import akte_schnellsuche_q, akte_schnellsuche_zweige
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -259,7 +259,7 @@ def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | Non
         # The ids of the newest MAX_AKTEN matching files she may see first (narrow rows), then those files with their
         # person: a common name matches thousands of files, and joining every one to its person before the sort
         # cost more than the look-up itself (2,056 files for "Nowak" at 100,000 files).
-        ids = sichtbar.filter(_identifikator_q(q)).order_by("-geaendert_am").values("pk")[:MAX_AKTEN]
+        ids = _akten_nach_identifikator(user, q)
         for akte in Akte.objects.filter(pk__in=ids).with_person().order_by("-geaendert_am", "-pk"):
             gruppen[akte.pk] = Aktentreffer(akte=akte, grund="Name, Aktenzeichen, AZR-Nummer oder Geburtsdatum")
 
@@ -483,6 +483,31 @@ def _kandidaten(
     eigene = treffer.filter(behoerde_id=behoerde_id)[:MAX_KANDIDATEN]
     eingesehen = treffer.filter(akte_id__in=eingesehene_akten_ids(user))[:MAX_KANDIDATEN]
     return eigene.union(eingesehen, all=True)
+
+
+def _akten_nach_identifikator(user: AbstractBaseUser | AnonymousUser, q: str) -> QuerySet[Akte, Any]:
+    """Subquery of the ids of the newest MAX_AKTEN files the user may see found by `_identifikator_q`.
+
+    One word: for each branch of the look-up (Aktenzeichen, family name, normalised names) and each way in of the
+    access rule (own authority, inspection grants; the Sperrvermerk on both) the newest MAX_AKTEN files on their own
+    (`akte_behoerde_geaendert`: PostgreSQL walks the authority's files newest first and checks each one's person
+    until it has enough, or takes the few matching persons from the name index, whichever is cheaper), then the
+    newest MAX_AKTEN of those. Before, every matching file was read and joined to a hash over every file of the
+    authority (61-87 ms for 11,000 matching files at 40,000). Several words: one condition as before.
+    """
+    wege = akte_sichtbar_wege(user)
+    if not wege:
+        return Akte.objects.none().values("pk")
+    woerter = q.split()
+    einzeln = len(woerter) <= 1 or re.match(r"^\d{1,2}\.\d{1,2}\.\d{4}$", q)
+    zweige = akte_schnellsuche_zweige(q) if einzeln else [_identifikator_q(q)]
+    teile = [
+        Akte.objects.filter(weg & zweig).order_by("-geaendert_am", "-pk").values("pk")[:MAX_AKTEN]
+        for weg in wege
+        for zweig in zweige
+    ]
+    kandidaten = teile[0].union(*teile[1:]) if len(teile) > 1 else teile[0]
+    return Akte.objects.filter(pk__in=kandidaten).order_by("-geaendert_am", "-pk").values("pk")[:MAX_AKTEN]
 
 
 def _identifikator_q(q: str) -> Q:
