@@ -364,8 +364,11 @@ def notiztreffer_sql(
         .order_by("-angelegt_am", "-id")
         .values("id", "akte_id", "angelegt_am")
     )
-    t_sql, t_params = treffend.query.sql_with_params()
-    s_sql, s_params = _sichtbar_je_kandidat(user, _NOTIZKANDIDATEN, behoerde_id=z.behoerde_id)
+    try:
+        t_sql, t_params = treffend.query.sql_with_params()
+        s_sql, s_params = _sichtbar_je_kandidat(user, _NOTIZKANDIDATEN, behoerde_id=z.behoerde_id)
+    except EmptyResultSet:  # a rule that can match nothing (as in `dokumenttreffer_sql`): no hits
+        return None
     mit_ausschnitt = Notiz.objects.annotate(headline=ausschnitt("text", query))
     compiler = mit_ausschnitt.query.get_compiler(connection=connection)
     h_sql, h_params = compiler.compile(mit_ausschnitt.query.annotations["headline"])
