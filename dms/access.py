@@ -154,6 +154,17 @@ def akte_sichtbar_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
     return result
 
 
+def akte_sichtbar_wege(user: AbstractBaseUser | AnonymousUser | None) -> list[Q]:
+    """The rule of `akte_sichtbar_q` as its two ways in, each with the Sperrvermerk ANDed on: own authority's files,
+    files with a valid grant. Their OR is exactly `akte_sichtbar_q` ((A | B) & S = (A & S) | (B & S)); apart, each
+    can walk an index in a list's order (the OR cannot). None without file access."""
+    z = zugang(user)
+    if not z.hat_aktenzugang:
+        return []
+    benannt, eingesehen = _sonder_ids(z, mit_einsicht=True)
+    return [_eigene_q(z) & _sperrvermerk_q(benannt), Q(pk__in=eingesehen) & _sperrvermerk_q(benannt)]
+
+
 def sichtbare_akten_ids(user: AbstractBaseUser | AnonymousUser | None) -> RawSQL | QuerySet:
     """The ids of the files the user may see, for `akte_id__in=`: the rule of `akte_sichtbar_q`, compiled to SQL
     once per user object and reused as the same uncorrelated subquery in every query of the request.

@@ -38,6 +38,19 @@ def akten_filtern(qs: QuerySet[Akte], params: Mapping[str, Any]) -> QuerySet[Akt
     return qs
 
 
+def akte_schnellsuche_zweige(q: str) -> list[Q]:
+    """The look-up of one word (`akte_schnellsuche_q` without `vornamen`) as its branches, each a condition on the
+    file (and its person) that one index answers: a caller can take the newest files of each branch on its own and
+    stop (dms/suche.py). Their OR is what `akte_schnellsuche_q` finds."""
+    q = q.strip()
+    if AZR_RE.match(q) or re.match(r"^\d{1,2}\.\d{1,2}\.\d{4}$", q):
+        return [akte_schnellsuche_q(q)]
+    zweige = [Q(aktenzeichen__istartswith=q)]
+    if norm := name_normalisieren(q):
+        zweige += [Q(person__familienname__istartswith=q), Q(person__namen_normalisiert__contains=[norm])]
+    return zweige
+
+
 def akte_schnellsuche_q(q: str, *, vornamen: bool = False) -> Q:
     """Aktenzeichen, AZR-Nummer, date of birth (TT.MM.JJJJ) or a name prefix (tolerant to umlaut spellings);
     with `vornamen` also a first name anywhere in the person's first names (one word of a longer look-up)."""

@@ -27,12 +27,12 @@ from django.db.models.functions import Left
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from dms.access import eingesehene_akten_ids, zugang
+from dms.access import akte_sichtbar_wege, eingesehene_akten_ids, zugang
 from dms.eingaben import datum_lesen
 from dms.models import Akte, Dokument
 from dms.notizen.models import NOTIZ_SUCHVEKTOR, Notiz
 from dms.protokoll.kette import mac, schluessel, schreibschluessel
-from dms.queries import akte_schnellsuche_q
+from dms.queries import akte_schnellsuche_q, akte_schnellsuche_zweige
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -45,6 +45,8 @@ MAX_DOKUMENTE = 50
 MAX_AKTEN = 50
 MAX_NOTIZEN = 50
 MAX_QUELLENTREFFER = 50
+# Name of the notes' candidates (the matching notes, newest first) in the notes' query.
+_NOTIZKANDIDATEN = "notizkandidaten"
 # Ranking reads every matching document's vector; for words with more matches than this only this many candidates
 # are ranked (the first ones the scan yields, in storage order), which keeps the search fast on millions of
 # documents. The cost is per candidate (its vector read from TOAST, tested and ranked), whatever the word: at
@@ -257,7 +259,7 @@ def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | Non
         # The ids of the newest MAX_AKTEN matching files she may see first (narrow rows), then those files with their
         # person: a common name matches thousands of files, and joining every one to its person before the sort
         # cost more than the look-up itself (2,056 files for "Nowak" at 100,000 files).
-        ids = sichtbar.filter(_identifikator_q(q)).order_by("-geaendert_am").values("pk")[:MAX_AKTEN]
+        ids = _akten_nach_identifikator(user, q)
         for akte in Akte.objects.filter(pk__in=ids).with_person().order_by("-geaendert_am", "-pk"):
             gruppen[akte.pk] = Aktentreffer(akte=akte, grund="Name, Aktenzeichen, AZR-Nummer oder Geburtsdatum")
 
@@ -325,18 +327,68 @@ def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | Non
 
 def _notizen(user: AbstractBaseUser | AnonymousUser, query: SearchQuery) -> list[dict[str, Any]]:
     """Notes the user may see (her authority's, in files she may see) matching the query, newest first, with
-    their snippet: one query on the notes' GIN index."""
-    return [
-        dict(n)
-        for n in Notiz.objects.visible_to(user)
-        .annotate(suchvektor=NOTIZ_SUCHVEKTOR)
+    their snippet: one statement (`notiztreffer_sql`)."""
+    spalten = ("id", "akte_id", "dokument_id", "dokument__titel", "verfasst_von__username", "angelegt_am", "headline")
+    return _zeilen(notiztreffer_sql(user, query, MAX_NOTIZEN), spalten)
+
+
+def _zeilen(anweisung: tuple[str, list[Any]] | None, spalten: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The rows of one statement as dicts with the given keys (none without a statement)."""
+    if anweisung is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*anweisung)
+        return [dict(zip(spalten, zeile, strict=True)) for zeile in cursor.fetchall()]
+
+
+def notiztreffer_sql(
+    user: AbstractBaseUser | AnonymousUser, query: SearchQuery, anzahl: int
+) -> tuple[str, list[Any]] | None:
+    """The newest `anzahl` matching notes the user may see, with their snippets, as one SQL statement (None without
+    file access). The pattern of `dokumenttreffer_sql`:
+
+    1. The matching notes from the notes' GIN index (`notiz_text_gin`), newest first (their rows are small: the
+       sort of all matches costs little beside reading them).
+    2. `notiztreffer`: in that order, each note's file asked by primary key (`_sichtbar_je_kandidat`: the access
+       rules of every list, i.e. handed-over files, Sperrvermerk, grants) and for the user's authority (notes never
+       show outside it, not even with an inspection grant: `Notiz.objects.visible_to`), until `anzahl` are found.
+       Before, PostgreSQL joined the matches to a hash over every file of the authority (26-79 ms at 40,000 files).
+    3. Their rows, document title, author and snippet.
+    """
+    z = zugang(user)
+    if not z.hat_aktenzugang:
+        return None
+    treffend = (
+        Notiz.objects.annotate(suchvektor=NOTIZ_SUCHVEKTOR)
         .filter(suchvektor=query)
-        .annotate(headline=ausschnitt("text", query))
         .order_by("-angelegt_am", "-id")
-        .values("id", "akte_id", "dokument_id", "dokument__titel", "verfasst_von__username", "angelegt_am", "headline")[
-            :MAX_NOTIZEN
-        ]
-    ]
+        .values("id", "akte_id", "angelegt_am")
+    )
+    try:
+        t_sql, t_params = treffend.query.sql_with_params()
+        s_sql, s_params = _sichtbar_je_kandidat(user, _NOTIZKANDIDATEN, behoerde_id=z.behoerde_id)
+    except EmptyResultSet:  # a rule that can match nothing (as in `dokumenttreffer_sql`): no hits
+        return None
+    mit_ausschnitt = Notiz.objects.annotate(headline=ausschnitt("text", query))
+    compiler = mit_ausschnitt.query.get_compiler(connection=connection)
+    h_sql, h_params = compiler.compile(mit_ausschnitt.query.annotations["headline"])
+    n, d, u = Notiz._meta.db_table, Dokument._meta.db_table, "auth_user"
+    # OFFSET 0 keeps the sorted matches a subquery of their own: the access check runs on them in order (a nested
+    # loop that stops at `anzahl`) instead of on every match before the sort.
+    sql = f"""
+        WITH notiztreffer AS MATERIALIZED (
+            SELECT {_NOTIZKANDIDATEN}.id, {_NOTIZKANDIDATEN}.angelegt_am
+            FROM ({t_sql} OFFSET 0) {_NOTIZKANDIDATEN} CROSS JOIN LATERAL ({s_sql}) sichtbar
+            ORDER BY {_NOTIZKANDIDATEN}.angelegt_am DESC, {_NOTIZKANDIDATEN}.id DESC LIMIT %s
+        )
+        SELECT {n}.id, {n}.akte_id, {n}.dokument_id, {d}.titel, {u}.username, {n}.angelegt_am, {h_sql}
+        FROM notiztreffer
+        JOIN {n} ON {n}.id = notiztreffer.id
+        JOIN {u} ON {u}.id = {n}.verfasst_von_id
+        LEFT JOIN {d} ON {d}.id = {n}.dokument_id
+        ORDER BY notiztreffer.angelegt_am DESC, notiztreffer.id DESC
+    """  # noqa: S608 - compiled querysets and constants; every value is a parameter
+    return sql, [*t_params, *s_params, anzahl, *h_params]
 
 
 def dokumenttreffer_sql(
@@ -358,17 +410,9 @@ def dokumenttreffer_sql(
     kandidaten = _kandidaten(user, query, filter_)
     if kandidaten is None or not zugang(user).hat_aktenzugang:
         return None
-    # Per candidate: its file, by primary key, under the access rules. A LATERAL subquery with LIMIT is never
-    # turned into a join, so PostgreSQL cannot choose to hash every file of the authority instead.
-    sichtbar = (
-        Akte.objects.visible_to(user)
-        .filter(pk=RawSQL(f"{_KANDIDATEN}.akte_id", ()))  # noqa: S611 - a constant
-        .order_by()
-        .values("pk")[:1]
-    )
     try:
         k_sql, k_params = kandidaten.query.sql_with_params()
-        s_sql, s_params = sichtbar.query.sql_with_params()
+        s_sql, s_params = _sichtbar_je_kandidat(user, _KANDIDATEN)
     except EmptyResultSet:  # a rule that can match nothing (Django refuses to compile `pk__in=[]`): no hits
         return None
     ausschnitte = Dokument.objects.annotate(
@@ -403,13 +447,22 @@ def dokumenttreffer(
 ) -> list[dict[str, Any]]:
     """The best `anzahl` matching documents the user may see, best rank first, with snippet (`dokumenttreffer_sql`):
     dicts with id, akte_id, titel, register__nummer, eingangsdatum, headline."""
-    anweisung = dokumenttreffer_sql(user, query, filter_, anzahl)
-    if anweisung is None:
-        return []
-    schluessel = ("id", "akte_id", "titel", "register__nummer", "eingangsdatum", "headline")
-    with connection.cursor() as cursor:
-        cursor.execute(*anweisung)
-        return [dict(zip(schluessel, zeile, strict=True)) for zeile in cursor.fetchall()]
+    spalten = ("id", "akte_id", "titel", "register__nummer", "eingangsdatum", "headline")
+    return _zeilen(dokumenttreffer_sql(user, query, filter_, anzahl), spalten)
+
+
+def _sichtbar_je_kandidat(
+    user: AbstractBaseUser | AnonymousUser, kandidaten: str, behoerde_id: int | None = None
+) -> tuple[str, list[Any]]:
+    """SQL for a LATERAL subquery: the file of the row of `kandidaten` (its column `akte_id`), by primary key, under
+    the access rules of every list (`Akte.objects.visible_to`), with `behoerde_id` only a file of that authority.
+    A LATERAL subquery with LIMIT is never turned into a join, so PostgreSQL cannot choose to hash every file of the
+    authority instead."""
+    sichtbar = Akte.objects.visible_to(user).filter(pk=RawSQL(f"{kandidaten}.akte_id", ()))  # noqa: S611 - a name
+    if behoerde_id is not None:
+        sichtbar = sichtbar.filter(behoerde_id=behoerde_id)
+    sql, params = sichtbar.order_by().values("pk")[:1].query.sql_with_params()
+    return sql, list(params)
 
 
 def _kandidaten(
@@ -433,6 +486,31 @@ def _kandidaten(
     eigene = treffer.filter(behoerde_id=behoerde_id)[:MAX_KANDIDATEN]
     eingesehen = treffer.filter(akte_id__in=eingesehene_akten_ids(user))[:MAX_KANDIDATEN]
     return eigene.union(eingesehen, all=True)
+
+
+def _akten_nach_identifikator(user: AbstractBaseUser | AnonymousUser, q: str) -> QuerySet[Akte, Any]:
+    """Subquery of the ids of the newest MAX_AKTEN files the user may see found by `_identifikator_q`.
+
+    One word: for each branch of the look-up (Aktenzeichen, family name, normalised names) and each way in of the
+    access rule (own authority, inspection grants; the Sperrvermerk on both) the newest MAX_AKTEN files on their own
+    (`akte_behoerde_geaendert`: PostgreSQL walks the authority's files newest first and checks each one's person
+    until it has enough, or takes the few matching persons from the name index, whichever is cheaper), then the
+    newest MAX_AKTEN of those. Before, every matching file was read and joined to a hash over every file of the
+    authority (61-87 ms for 11,000 matching files at 40,000). Several words: one condition as before.
+    """
+    wege = akte_sichtbar_wege(user)
+    if not wege:
+        return Akte.objects.none().values("pk")
+    woerter = q.split()
+    einzeln = len(woerter) <= 1 or re.match(r"^\d{1,2}\.\d{1,2}\.\d{4}$", q)
+    zweige = akte_schnellsuche_zweige(q) if einzeln else [_identifikator_q(q)]
+    teile = [
+        Akte.objects.filter(weg & zweig).order_by("-geaendert_am", "-pk").values("pk")[:MAX_AKTEN]
+        for weg in wege
+        for zweig in zweige
+    ]
+    kandidaten = teile[0].union(*teile[1:]) if len(teile) > 1 else teile[0]
+    return Akte.objects.filter(pk__in=kandidaten).order_by("-geaendert_am", "-pk").values("pk")[:MAX_AKTEN]
 
 
 def _identifikator_q(q: str) -> Q:

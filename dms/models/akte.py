@@ -193,6 +193,8 @@ class Akte(models.Model):
             # The file list's order across the permission filter's OR (own authority | inspection grants):
             # lets PostgreSQL walk the newest files and stop after one page instead of sorting all visible ones.
             models.Index(fields=["-angelegt_am", "-id"], name="akte_neueste"),
+            # The search box's newest files per branch of a name look-up in the own authority (dms/suche.py).
+            models.Index(fields=["behoerde", "-geaendert_am", "-id"], name="akte_behoerde_geaendert"),
             # The search box's Aktenzeichen prefix (`aktenzeichen__istartswith`).
             models.Index(OpClass(Upper("aktenzeichen"), name="text_pattern_ops"), name="akte_aktenzeichen_upper"),
         ]

@@ -4,7 +4,8 @@ Not a Vermerk: a Vermerk (dms/vermerk.py) is a formal record that becomes a docu
 numbers, exported with the file); a note is a working aid of the authority. It is never exported (xdomea), never
 part of a court submission or an inspection copy, and visible only inside the file's own authority.
 
-Writes go through `dms.notizen.services`; reads start at `Notiz.objects.visible_to(user)`.
+Writes go through `dms.notizen.services`; reads start at `Notiz.objects.visible_to(user)` (the search asks the same
+rule per matching note's file by primary key, `dms.suche.notiztreffer_sql`; change both together).
 """
 
 from __future__ import annotations

@@ -187,3 +187,31 @@ def test_snippet_of_a_long_text_shows_the_hit_at_its_start_and_deep_inside(sb):
     (gruppe,) = suchen(sb, "Wacholderzweig").gruppen
     assert [d.id for d in gruppe.dokumente] == [hinten.pk]
     assert "<mark>Wacholderzweig</mark>" in gruppe.dokumente[0].snippet
+
+
+def test_a_common_name_shows_her_newest_files_never_restricted_or_foreign_ones(sb, leitung, monkeypatch):
+    """The newest files per branch of the name look-up: restricted files and another authority's files, however
+    new, neither appear nor take places; a file of another authority with an inspection grant is found by name."""
+    monkeypatch.setattr("dms.suche.MAX_AKTEN", 2)
+    alt = [f.AkteFactory(person=f.PersonFactory(familienname="Wöhler")) for _ in range(3)]
+    gesperrt = [f.AkteFactory(person=f.PersonFactory(familienname="Wöhler"), gesperrt=True) for _ in range(2)]
+    hp = f.behoerde("HP")
+    fremd = [f.AkteFactory(person=f.PersonFactory(familienname="Wöhler", behoerde=hp)) for _ in range(2)]
+    eingesehen = f.AkteFactory(person=f.PersonFactory(familienname="Woehler", behoerde=hp))
+    jetzt = timezone.now()
+    for i, akte in enumerate([*alt, eingesehen, *gesperrt, *fremd]):  # the later, the newer
+        Akte.objects.filter(pk=akte.pk).update(geaendert_am=jetzt + dt.timedelta(minutes=i))
+    assert [g.akte.pk for g in suchen(sb, "Wöhler").gruppen] == [alt[2].pk, alt[1].pk]
+    b.akteneinsicht_erteilen(
+        akte=eingesehen,
+        user=f.benutzer("HP", Rolle.TEAMLEITUNG),
+        bis=timezone.now() + dt.timedelta(days=3),
+        grund="Amtshilfe",
+        person=sb,
+    )
+    sb_neu = type(sb).objects.get(pk=sb.pk)
+    # "Woehler" finds "Wöhler" too (umlaut spellings); the inspected file is newer than her own ones
+    assert [g.akte.pk for g in suchen(sb_neu, "woehler").gruppen] == [eingesehen.pk, alt[2].pk]
+    monkeypatch.setattr("dms.suche.MAX_AKTEN", 50)
+    gefunden = {g.akte.pk for g in suchen(sb_neu, "Wöhler").gruppen}
+    assert gefunden == {eingesehen.pk, *(a.pk for a in alt)}
