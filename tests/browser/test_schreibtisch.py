@@ -94,8 +94,8 @@ def test_caseworker_day_at_the_desk(browser, server, tag, django_db_blocker):  #
     _axe(page, "schreibtisch")
     # keyboard only: mark the newest (the moved application) read from the desk
     _tab_bis(page, lambda i: i["tag"] == "BUTTON" and i["text"].startswith("Gelesen"))
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form's POST and its redirect (wait_for_load_state alone could return first)
+        page.keyboard.press("Enter")
     assert page.locator("#neueingaenge-anzahl").inner_text() == "1"
     # postpone the resubmission by a week with one click
     page.get_by_role("button", name=re.compile(r"\+1 Woche")).click()

@@ -11,6 +11,7 @@ import pytest
 
 from dms.models import Dokument, Rolle
 from dms.postausgang import services as postausgang
+from dms.postausgang import umwandlung
 from dms.postausgang.models import Ausgangsschreiben
 from scanning.eingang import imap
 from scanning.eingang.models import Postfach
@@ -79,6 +80,10 @@ def test_unzustellbarer_brief_kommt_in_den_postkorb_der_verfasserin(e2e, setting
         settings.HYBRIDPOST_URL, settings.HYBRIDPOST_TOKEN = anbieter.url, anbieter.token
         s = postausgang.schreiben_anlegen(akte=akte, vorlage=vorlage, user=sb)
         s = postausgang.schreiben_freigeben(schreiben=s, user=sb)
+        # The approval returns at once; the PDF/A is made in the background (done here, in this process, so the
+        # test does not depend on which queues the e2e worker listens to). Nothing is sent before it is filed.
+        s = umwandlung.schreiben_umwandeln(schreiben_id=s.pk)
+        assert s is not None and s.status == Ausgangsschreiben.Status.FREIGEGEBEN and s.dokument_id
         Ausgangsschreiben.objects.filter(pk=s.pk).update(status=Ausgangsschreiben.Status.IN_VERSAND,
                                                          versandweg="hybridpost")  # fmt: skip
         s = postausgang.schreiben_einliefern(schreiben_id=s.pk)
