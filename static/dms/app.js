@@ -21,14 +21,23 @@
     }
   });
 
-  // After an in-place update announce nothing twice, but keep keyboard focus on something that still exists.
+  // After an in-place update keep keyboard focus on something that still exists — only when the swap removed the
+  // focused element (a button inside the part). Parts loaded with the page or polled (hx-trigger "load"/"every")
+  // never take the focus: it stays where the user is (first Tab from the top of the page, WCAG 2.4.3).
+  var fokusImZiel = false;
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    var aktiv = document.activeElement;
+    var ziel = ev.detail.target;
+    fokusImZiel = !!(ziel && aktiv && aktiv !== document.body && ziel.contains(aktiv));
+  });
   document.addEventListener("htmx:afterSwap", function (ev) {
     var aktiv = document.activeElement;
-    if (!aktiv || aktiv === document.body) {
+    if (fokusImZiel && (!aktiv || aktiv === document.body)) {
       var ziel = ev.detail.target;
       if (ziel && !ziel.hasAttribute("tabindex")) { ziel.setAttribute("tabindex", "-1"); }
       if (ziel) { ziel.focus({ preventScroll: true }); }
     }
+    fokusImZiel = false;
   });
 
   // Register tree: mark the chosen register after an htmx click.

@@ -94,6 +94,10 @@ def test_note_search_and_saved_search_journey(browser, server, lage, django_db_b
     zahl = page.locator("#gespeicherte-suchen-teil .trefferzahl")
     expect(zahl).to_have_text(re.compile(r"1 Akte gefunden, 2 Notizen, 1 im Postkorb"))
     assert zahl.get_attribute("aria-live") == "polite"
+    # parts loaded after the page never take the focus: the first Tab still starts at the top (skip link)
+    assert page.evaluate("document.activeElement === document.body")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
     _axe(page, "schreibtisch-gespeicherte-suchen")
     gespeichert.click()
     page.wait_for_url(re.compile(r"/suche/\?q=Kennwort"))
