@@ -145,7 +145,7 @@ def _erzeugen(ziel_akten: int, je_akte: int, budget_s: float, verfasser: int) ->
         t = time.monotonic()
         c.execute("SET maintenance_work_mem = '512MB'")
         for name, spalten in SUCHINDIZES:
-            c.execute(f"CREATE INDEX {name} ON dms_dokument USING gin ({spalten})")
+            c.execute(f"CREATE INDEX {name} ON dms_dokument USING gin ({spalten}) WITH (fastupdate = off)")  # dms 0030
         dauer["index_s"] = time.monotonic() - t
         t = time.monotonic()
         c.execute("VACUUM ANALYZE dms_dokument")

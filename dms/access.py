@@ -6,7 +6,7 @@ Every QuerySet's `visible_to(user)` builds on `akte_sichtbar_q`. Everything is d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -154,15 +154,22 @@ def akte_sichtbar_q(user: AbstractBaseUser | AnonymousUser | None) -> Q:
     return result
 
 
-def akte_sichtbar_wege(user: AbstractBaseUser | AnonymousUser | None) -> list[Q]:
+class SichtbarWege(NamedTuple):
+    """The two ways into the files a user may see (`akte_sichtbar_wege`), each with the Sperrvermerk ANDed on."""
+
+    eigene: Q  # the own authority's files, not handed over
+    eingesehen: Q  # files with a valid inspection grant, of any authority
+
+
+def akte_sichtbar_wege(user: AbstractBaseUser | AnonymousUser | None) -> SichtbarWege | None:
     """The rule of `akte_sichtbar_q` as its two ways in, each with the Sperrvermerk ANDed on: own authority's files,
     files with a valid grant. Their OR is exactly `akte_sichtbar_q` ((A | B) & S = (A & S) | (B & S)); apart, each
     can walk an index in a list's order (the OR cannot). None without file access."""
     z = zugang(user)
     if not z.hat_aktenzugang:
-        return []
+        return None
     benannt, eingesehen = _sonder_ids(z, mit_einsicht=True)
-    return [_eigene_q(z) & _sperrvermerk_q(benannt), Q(pk__in=eingesehen) & _sperrvermerk_q(benannt)]
+    return SichtbarWege(_eigene_q(z) & _sperrvermerk_q(benannt), Q(pk__in=eingesehen) & _sperrvermerk_q(benannt))
 
 
 def sichtbare_akten_ids(user: AbstractBaseUser | AnonymousUser | None) -> RawSQL | QuerySet:

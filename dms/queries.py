@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet, Window
+from django.db import connection
+from django.db.models import BooleanField, Count, F, Func, Q, QuerySet, Window
 
 from dms.access import AENDERN_ROLLEN, AKTEN_ROLLEN, zugang
 from dms.eingaben import datum_lesen
@@ -18,6 +20,7 @@ from dms.models import Akte, Dokument, Person, Register, Team
 from dms.namen import name_normalisieren, team_fuer_name
 
 AZR_RE = re.compile(r"^\d{12}$")
+DATUM_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
 def akten_filtern(qs: QuerySet[Akte], params: Mapping[str, Any]) -> QuerySet[Akte]:
@@ -38,17 +41,115 @@ def akten_filtern(qs: QuerySet[Akte], params: Mapping[str, Any]) -> QuerySet[Akt
     return qs
 
 
-def akte_schnellsuche_zweige(q: str) -> list[Q]:
+# How many matching persons a name look-up in one authority takes by their ids (exact, from the name indexes); above
+# it the caller keeps the name condition on the files, where walking the authority's files newest first soon finds
+# enough at that density. Without the ids PostgreSQL guessed the density from the statistics and walked every file
+# of the authority for a word that is nobody's name (190-230 ms at 100,000 files for "Meldebescheinigung").
+PERSONEN_GRENZE = 5000
+
+
+def akte_schnellsuche_zweige(q: str, behoerde_id: int | None = None) -> list[Q]:
     """The look-up of one word (`akte_schnellsuche_q` without `vornamen`) as its branches, each a condition on the
     file (and its person) that one index answers: a caller can take the newest files of each branch on its own and
-    stop (dms/suche.py). Their OR is what `akte_schnellsuche_q` finds."""
+    stop (dms/suche.py). Their OR is what `akte_schnellsuche_q` finds.
+
+    With `behoerde_id` (for that authority's files only) the name branches become one `person_id IN (...)` of the
+    matching persons (`personen_begrenzt`), or none when nobody is called so; above PERSONEN_GRENZE they stay."""
     q = q.strip()
-    if AZR_RE.match(q) or re.match(r"^\d{1,2}\.\d{1,2}\.\d{4}$", q):
+    if _ist_kennung(q):
         return [akte_schnellsuche_q(q)]
     zweige = [Q(aktenzeichen__istartswith=q)]
-    if norm := name_normalisieren(q):
-        zweige += [Q(person__familienname__istartswith=q), Q(person__namen_normalisiert__contains=[norm])]
-    return zweige
+    if behoerde_id is not None:
+        (ids,) = personen_begrenzt([q], behoerde_id, vornamen=False)
+        if ids is not None:
+            return zweige + ([_person_eine_von(ids)] if ids else [])
+    return zweige + [Q(**{f"person__{feld}": wert}) for feld, wert in _namensbedingungen(q, vornamen=False)]
+
+
+def akte_namenssuche_q(q: str, behoerde_id: int | None = None) -> Q:
+    """Several words: each an Aktenzeichen, AZR-Nummer, date of birth or name (first names included), all of them.
+    With `behoerde_id` (for that authority's files only) a word's names are the ids of its matching persons
+    (`personen_begrenzt`, one query for all words) where there are at most PERSONEN_GRENZE."""
+    woerter = q.split()[:4]
+    ids_je_wort = personen_begrenzt(woerter, behoerde_id, vornamen=True) if behoerde_id is not None else []
+    bedingung = Q()
+    for i, wort in enumerate(woerter):
+        ids = ids_je_wort[i] if ids_je_wort else None
+        if ids is None:
+            bedingung &= akte_schnellsuche_q(wort, vornamen=True)
+        else:
+            bedingung &= Q(aktenzeichen__istartswith=wort) | _person_eine_von(ids)
+    return bedingung
+
+
+def personen_begrenzt(woerter: Sequence[str], behoerde_id: int, *, vornamen: bool) -> list[list[int] | None]:
+    """For each word, the ids of the authority's persons its name look-up matches (`_namensbedingungen`); None for
+    a word that is no name (AZR-Nummer, date, no letters: the caller keeps its general condition) or where one
+    branch matches more than PERSONEN_GRENZE. A file's person is of the file's authority (`akte_anlegen`).
+
+    One query: per word and branch a MATERIALIZED CTE (planned for all its rows, so on its index: with the LIMIT
+    inside, PostgreSQL expected the few rows early in a scan of every person and read them all for a word that is
+    nobody's first name) read up to PERSONEN_GRENZE + 1 rows.
+    """
+    namen = {i: _namensbedingungen(w, vornamen=vornamen) for i, w in enumerate(woerter) if not _ist_kennung(w)}
+    ctes: list[str] = []
+    teile: list[str] = []
+    params: list[Any] = []
+    for i, bedingungen in namen.items():
+        for feld, wert in bedingungen:
+            personen = Person.objects.filter(**{feld: wert}, behoerde_id=behoerde_id).order_by().values("pk")
+            sql, p = personen.query.sql_with_params()
+            k = len(teile)
+            ctes.append(f"z{k}(id) AS MATERIALIZED ({sql})")
+            teile.append(f"(SELECT {i:d}, {k:d}, id FROM z{k} LIMIT {PERSONEN_GRENZE + 1:d})")  # noqa: S608 - numbers
+            params += p
+    if not teile:
+        return [None] * len(woerter)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(ctes)} {' UNION ALL '.join(teile)}", params)
+        zeilen = cursor.fetchall()
+    zu_viele = {w for (w, _), n in Counter((w, z) for w, z, _ in zeilen).items() if n > PERSONEN_GRENZE}
+    return [
+        sorted({pk for w, _, pk in zeilen if w == i}) if namen.get(i) and i not in zu_viele else None
+        for i in range(len(woerter))
+    ]
+
+
+class _EinerVon(Func):
+    """`column = ANY(%s)`: a list as one array parameter. `IN (%s, %s, ...)` with thousands of ids cost more CPU in
+    compiling and binding than the query itself (30 ms for 2,000 persons)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, spalte: str, werte: list[int]) -> None:
+        super().__init__(F(spalte))
+        self.werte = werte
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        spalte, params = compiler.compile(self.source_expressions[0])
+        return f"{spalte} = ANY(%s::bigint[])", [*params, self.werte]
+
+
+def _person_eine_von(ids: list[int]) -> Q:
+    return Q(_EinerVon("person_id", ids))
+
+
+def _ist_kennung(wort: str) -> bool:
+    """An AZR-Nummer or a date of birth (TT.MM.JJJJ): looked up as such, never as a name."""
+    return bool(AZR_RE.match(wort) or DATUM_RE.match(wort))
+
+
+def _namensbedingungen(q: str, *, vornamen: bool) -> list[tuple[str, Any]]:
+    """The person fields a name look-up of one word matches, each with its own index: the family name's beginning
+    (person_familienname_upper), the normalised names with known spellings (person_namen_gin), with `vornamen` a
+    first name anywhere (person_vornamen_trgm). None for a word without letters."""
+    norm = name_normalisieren(q)
+    if not norm:
+        return []
+    bedingungen: list[tuple[str, Any]] = [("familienname__istartswith", q), ("namen_normalisiert__contains", [norm])]
+    if vornamen:
+        bedingungen.append(("vornamen__icontains", q))
+    return bedingungen
 
 
 def akte_schnellsuche_q(q: str, *, vornamen: bool = False) -> Q:
@@ -57,7 +158,7 @@ def akte_schnellsuche_q(q: str, *, vornamen: bool = False) -> Q:
     q = q.strip()
     if AZR_RE.match(q):
         return Q(person__azr_nummer=q)
-    m = re.match(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$", q)
+    m = DATUM_RE.match(q)
     if m:
         try:
             return Q(person__geburtsdatum=date(int(m[3]), int(m[2]), int(m[1])))
@@ -66,19 +167,14 @@ def akte_schnellsuche_q(q: str, *, vornamen: bool = False) -> Q:
     # Each branch on its own index (akte_aktenzeichen_upper, person_familienname_upper, person_namen_gin), joined as
     # UNION ALL of ids: an OR across the join of files and persons forces a scan of every file of the authority.
     nach_aktenzeichen = Akte.objects.filter(aktenzeichen__istartswith=q).order_by().values("pk")
-    norm = name_normalisieren(q)
-    if not norm:
+    bedingungen = _namensbedingungen(q, vornamen=vornamen)
+    if not bedingungen:
         return Q(pk__in=nach_aktenzeichen)
-    # The persons likewise, one index per branch (an OR of the two made PostgreSQL read every person: 105 ms at
-    # 100,000 persons for a common name, growing with the authority).
-    personen = (
-        Person.objects.filter(familienname__istartswith=q)
-        .order_by()
-        .values("pk")
-        .union(Person.objects.filter(namen_normalisiert__contains=[norm]).order_by().values("pk"), all=True)
-    )
-    if vornamen:  # person_vornamen_trgm; inside the UNION, not ORed across the join (that reads every file)
-        personen = personen.union(Person.objects.filter(vornamen__icontains=q).order_by().values("pk"), all=True)
+    # The persons likewise, one index per branch (an OR of them made PostgreSQL read every person: 105 ms at
+    # 100,000 persons for a common name, growing with the authority); first names inside the UNION too, not ORed
+    # across the join (that reads every file).
+    teile = [Person.objects.filter(**{feld: wert}).order_by().values("pk") for feld, wert in bedingungen]
+    personen = teile[0].union(*teile[1:], all=True)
     nach_name = Akte.objects.filter(person__in=personen).order_by().values("pk")
     return Q(pk__in=nach_aktenzeichen.union(nach_name, all=True))
 

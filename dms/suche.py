@@ -32,7 +32,7 @@ from dms.eingaben import datum_lesen
 from dms.models import Akte, Dokument
 from dms.notizen.models import NOTIZ_SUCHVEKTOR, Notiz
 from dms.protokoll.kette import mac, schluessel, schreibschluessel
-from dms.queries import akte_schnellsuche_q, akte_schnellsuche_zweige
+from dms.queries import DATUM_RE, akte_namenssuche_q, akte_schnellsuche_zweige
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -489,36 +489,33 @@ def _kandidaten(
 
 
 def _akten_nach_identifikator(user: AbstractBaseUser | AnonymousUser, q: str) -> QuerySet[Akte, Any]:
-    """Subquery of the ids of the newest MAX_AKTEN files the user may see found by `_identifikator_q`.
+    """Subquery of the ids of the newest MAX_AKTEN files the user may see found by their Aktenzeichen, AZR-Nummer,
+    date of birth or names.
 
-    One word: for each branch of the look-up (Aktenzeichen, family name, normalised names) and each way in of the
-    access rule (own authority, inspection grants; the Sperrvermerk on both) the newest MAX_AKTEN files on their own
-    (`akte_behoerde_geaendert`: PostgreSQL walks the authority's files newest first and checks each one's person
-    until it has enough, or takes the few matching persons from the name index, whichever is cheaper), then the
-    newest MAX_AKTEN of those. Before, every matching file was read and joined to a hash over every file of the
-    authority (61-87 ms for 11,000 matching files at 40,000). Several words: one condition as before.
+    For each way in of the access rule (own authority, inspection grants; the Sperrvermerk on both) and each branch
+    of the look-up the newest MAX_AKTEN files on their own (`akte_behoerde_geaendert`), then the newest MAX_AKTEN of
+    those. In the own authority the names are the ids of the matching persons, taken first from the name indexes
+    (`dms.queries.personen_begrenzt`: a word that is nobody's name costs an index probe, not a walk through every
+    file of the authority); only a name on more than PERSONEN_GRENZE persons stays a condition, where the walk
+    newest first soon finds enough. Before, every matching file was read and joined to a hash over every file of
+    the authority (61-87 ms for 11,000 matching files at 40,000).
     """
     wege = akte_sichtbar_wege(user)
-    if not wege:
+    if wege is None:
         return Akte.objects.none().values("pk")
-    woerter = q.split()
-    einzeln = len(woerter) <= 1 or re.match(r"^\d{1,2}\.\d{1,2}\.\d{4}$", q)
-    zweige = akte_schnellsuche_zweige(q) if einzeln else [_identifikator_q(q)]
+    eigene_zweige = _identifikator_zweige(q, zugang(user).behoerde_id)
     teile = [
         Akte.objects.filter(weg & zweig).order_by("-geaendert_am", "-pk").values("pk")[:MAX_AKTEN]
-        for weg in wege
+        for weg, zweige in ((wege.eigene, eigene_zweige), (wege.eingesehen, _identifikator_zweige(q)))
         for zweig in zweige
     ]
     kandidaten = teile[0].union(*teile[1:]) if len(teile) > 1 else teile[0]
     return Akte.objects.filter(pk__in=kandidaten).order_by("-geaendert_am", "-pk").values("pk")[:MAX_AKTEN]
 
 
-def _identifikator_q(q: str) -> Q:
-    """Name (spelling-tolerant), AZR-Nummer, Aktenzeichen or date of birth; several words: every word a name."""
-    woerter = q.split()
-    if len(woerter) <= 1 or re.match(r"^\d{1,2}\.\d{1,2}\.\d{4}$", q):
-        return akte_schnellsuche_q(q)
-    bedingung = Q()
-    for w in woerter[:4]:
-        bedingung &= akte_schnellsuche_q(w, vornamen=True)
-    return bedingung
+def _identifikator_zweige(q: str, behoerde_id: int | None = None) -> list[Q]:
+    """The look-up's branches (one word: Aktenzeichen, names; several words: all of them one condition, every word
+    a name or an identifier), with `behoerde_id` for that authority's files (names as person ids)."""
+    if len(q.split()) <= 1 or DATUM_RE.match(q):
+        return akte_schnellsuche_zweige(q, behoerde_id)
+    return [akte_namenssuche_q(q, behoerde_id)]

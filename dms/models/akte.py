@@ -83,11 +83,11 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["behoerde", "familienname"]),
             models.Index(fields=["geburtsdatum"]),
-            GinIndex(fields=["namen_normalisiert"], name="person_namen_gin"),
+            GinIndex(fields=["namen_normalisiert"], name="person_namen_gin", fastupdate=False),
             # The search box's name prefix (`familienname__istartswith` is UPPER(...) LIKE 'X%').
             models.Index(OpClass(Upper("familienname"), name="text_pattern_ops"), name="person_familienname_upper"),
             # First names anywhere in the field (`vornamen__icontains`, the search box with several words): trigrams.
-            GinIndex(OpClass(Upper("vornamen"), name="gin_trgm_ops"), name="person_vornamen_trgm"),
+            GinIndex(OpClass(Upper("vornamen"), name="gin_trgm_ops"), name="person_vornamen_trgm", fastupdate=False),
         ]
 
     def __str__(self) -> str:

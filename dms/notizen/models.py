@@ -64,7 +64,7 @@ class Notiz(models.Model):
         indexes = [
             models.Index(fields=["akte", "-angelegt_am"], name="notiz_akte_zeit"),
             models.Index(fields=["dokument", "-angelegt_am"], name="notiz_dokument_zeit"),
-            GinIndex(NOTIZ_SUCHVEKTOR, name="notiz_text_gin"),
+            GinIndex(NOTIZ_SUCHVEKTOR, name="notiz_text_gin", fastupdate=False),
         ]
 
     def __str__(self) -> str:

@@ -138,7 +138,14 @@ def test_inspection_grant_from_another_authority_is_searchable_and_ends_with_it(
     assert _treffer(sb_neu, "Mirabellenweg") == set()
 
 
-def test_several_words_find_a_file_by_first_and_family_name(sb):
+# Both ways of the name look-up in the own authority: the matching persons' ids (few persons) and the name condition
+# on the files (more than PERSONEN_GRENZE persons, here: any); the results are the same.
+BEIDE_WEGE = pytest.mark.parametrize("grenze", [5000, 0], ids=["personen", "bedingung"])
+
+
+@BEIDE_WEGE
+def test_several_words_find_a_file_by_first_and_family_name(sb, grenze, monkeypatch):
+    monkeypatch.setattr("dms.queries.PERSONEN_GRENZE", grenze)
     person = f.PersonFactory(familienname="Quenzel", vornamen="Ramona Eleonore")
     akte = f.AkteFactory(person=person)
     f.AkteFactory(person=f.PersonFactory(familienname="Quenzel", vornamen="Peter"))
@@ -189,9 +196,11 @@ def test_snippet_of_a_long_text_shows_the_hit_at_its_start_and_deep_inside(sb):
     assert "<mark>Wacholderzweig</mark>" in gruppe.dokumente[0].snippet
 
 
-def test_a_common_name_shows_her_newest_files_never_restricted_or_foreign_ones(sb, leitung, monkeypatch):
+@BEIDE_WEGE
+def test_a_common_name_shows_her_newest_files_never_restricted_or_foreign_ones(sb, leitung, monkeypatch, grenze):
     """The newest files per branch of the name look-up: restricted files and another authority's files, however
     new, neither appear nor take places; a file of another authority with an inspection grant is found by name."""
+    monkeypatch.setattr("dms.queries.PERSONEN_GRENZE", grenze)
     monkeypatch.setattr("dms.suche.MAX_AKTEN", 2)
     alt = [f.AkteFactory(person=f.PersonFactory(familienname="Wöhler")) for _ in range(3)]
     gesperrt = [f.AkteFactory(person=f.PersonFactory(familienname="Wöhler"), gesperrt=True) for _ in range(2)]
@@ -215,3 +224,50 @@ def test_a_common_name_shows_her_newest_files_never_restricted_or_foreign_ones(s
     monkeypatch.setattr("dms.suche.MAX_AKTEN", 50)
     gefunden = {g.akte.pk for g in suchen(sb_neu, "Wöhler").gruppen}
     assert gefunden == {eingesehen.pk, *(a.pk for a in alt)}
+
+
+@BEIDE_WEGE
+def test_names_dates_and_file_numbers_together_find_only_the_file_matching_all(sb, grenze, monkeypatch):
+    """Several words: a family name with a date of birth, a file number with a name, a family name in umlaut
+    spelling with a first name; a word that is nobody's name finds nothing."""
+    monkeypatch.setattr("dms.queries.PERSONEN_GRENZE", grenze)
+    gesucht = f.AkteFactory(
+        person=f.PersonFactory(familienname="Jürgensmeier", vornamen="Lale Özlem", geburtsdatum=dt.date(1988, 3, 12))
+    )
+    f.AkteFactory(
+        person=f.PersonFactory(familienname="Jürgensmeier", vornamen="Lale", geburtsdatum=dt.date(1990, 1, 1))
+    )
+    f.AkteFactory(
+        person=f.PersonFactory(familienname="Brandhorst", vornamen="Özlem", geburtsdatum=dt.date(1988, 3, 12))
+    )
+
+    def akten(q: str) -> list[int]:
+        return [g.akte.pk for g in suchen(sb, q).gruppen if g.grund]
+
+    assert akten("Jürgensmeier 12.03.1988") == [gesucht.pk]
+    assert akten("juergensmeier Özlem") == [gesucht.pk]
+    assert akten(f"{gesucht.aktenzeichen} Lale") == [gesucht.pk]
+    assert akten("Meldebescheinigung") == []
+    assert akten("Jürgensmeier Meldebescheinigung") == []
+
+
+def test_a_word_that_is_nobodys_name_reads_the_name_indexes_not_the_authoritys_files(sb):
+    """Before, PostgreSQL guessed from the statistics that a word would be some persons' name and walked every file
+    of the authority newest first looking for them (190-230 ms at 100,000 files for "Meldebescheinigung"): now the
+    persons come first from the name indexes, and with none of them the own authority's files are asked by file
+    number only; with some, by those persons' ids."""
+    from dms.access import zugang
+    from dms.queries import akte_schnellsuche_zweige
+
+    personen = [f.PersonFactory(familienname="Quittenbaum") for _ in range(3)]
+    for person in personen:
+        f.AkteFactory(person=person)
+    f.AkteFactory(person=f.PersonFactory(familienname="Quittenbaum", behoerde=f.behoerde("HP")))
+    behoerde_id = zugang(sb).behoerde_id
+    (nur_aktenzeichen,) = akte_schnellsuche_zweige("Meldebescheinigung", behoerde_id)
+    assert "aktenzeichen__istartswith" in str(nur_aktenzeichen)
+    assert [g.akte.pk for g in suchen(sb, "Meldebescheinigung").gruppen if g.grund] == []
+    _, nach_personen = akte_schnellsuche_zweige("Quittenbaum", behoerde_id)
+    (bedingung,) = nach_personen.children
+    assert sorted(bedingung.werte) == sorted(p.pk for p in personen)  # hers only, not the other authority's
+    assert len([g for g in suchen(sb, "Quittenbaum").gruppen if g.grund]) == 3

@@ -283,6 +283,18 @@ def zufallstext(rnd: random.Random, kopf: str, laenge: int = 2000) -> str:
     return "\n".join(teile)
 
 
+def _gin_indizes(cursor: Any) -> list[str]:
+    """The GIN indexes of the tables written here (the search's: names, first names, words)."""
+    cursor.execute(
+        """
+        SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+        WHERE a.amname = 'gin' AND i.indrelid = ANY(ARRAY['dms_person'::regclass, 'dms_dokument'::regclass])
+        ORDER BY 1
+        """
+    )
+    return [name for (name,) in cursor.fetchall()]
+
+
 ANALYSE = {
     "dms_person": "id, behoerde_id, familienname, geburtsdatum, namen_normalisiert",
     "dms_akte": "id, behoerde_id, person_id, status, team_id, aktenzeichen",
@@ -399,7 +411,17 @@ class Command(BaseCommand):
             stapel.append(Stapel(n, erste + beginn, azr + beginn * AZR_SCHRITT, rnd.getrandbits(63)))
         # Inside a surrounding transaction (tests) other connections would not see its rows: work serially there.
         parallel = 1 if connection.in_atomic_block else min(o["parallel"], len(stapel) or 1)
-        self._ausfuehren(v, stapel, parallel, o["verbosity"])
+        with connection.cursor() as cursor:
+            gin = _gin_indizes(cursor)
+            for name in gin:  # collect the batches' entries in a pending list, merged in bulk below
+                cursor.execute(f"ALTER INDEX {connection.ops.quote_name(name)} SET (fastupdate = on)")
+        try:
+            self._ausfuehren(v, stapel, parallel, o["verbosity"])
+        finally:
+            with connection.cursor() as cursor:
+                for name in gin:  # merged now, and without a pending list again as the models have it (dms 0030)
+                    cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
+                    cursor.execute(f"ALTER INDEX {connection.ops.quote_name(name)} SET (fastupdate = off)")
         with connection.cursor() as cursor:
             # Fresh row estimates for the admin's paginator and the planner; not the 2 KB texts themselves.
             for tabelle, spalten in ANALYSE.items():
@@ -451,8 +473,8 @@ class Command(BaseCommand):
         rnd = random.Random(s.seed)  # noqa: S311 - test data, not security
         jetzt = timezone.now()
         with connection.cursor() as cursor:
-            # Collect new search-index entries in a larger pending list and merge them in bulk (GIN fastupdate);
-            # autovacuum folds the list into the index afterwards.
+            # Collect new search-index entries in a larger pending list (GIN fastupdate, switched on for the run by
+            # `handle`) and merge them in bulk; `handle` merges the rest at the end.
             cursor.execute("SET LOCAL gin_pending_list_limit = '32MB'")
         personen = [zufallsperson(rnd) for _ in range(s.anzahl)]
         azr = s.azr_basis
