@@ -1,7 +1,9 @@
 """Redaction (Schwärzung) that leaves nothing under the box: a page with a redaction is rendered to pixels
 (pdfium, once per page at `AUFLOESUNG_DPI`), the boxes are filled black in the pixels, and the page is replaced by
 that image alone. No text, no vector content, no annotation and no image data of the original page survives on a
-redacted page; pages without a redaction are copied unchanged (minus annotations and page metadata).
+redacted page. A page without a redaction that holds anything not shown (content outside its visible area, layers;
+`zuschnitt.py`) is reduced to the image of its visible area with a text layer of what is inside it; every other page
+is copied unchanged (minus annotations and page metadata).
 
 Coordinates (`Bereich.rechteck`): PDF points on the page AS SHOWN (crop box, /Rotate applied, as the viewer's page
 images and pdfminer's text positions show it), origin at its lower left. pdfium renders the page as shown, so a box
@@ -17,12 +19,15 @@ from __future__ import annotations
 import io
 import zlib
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pikepdf
 import pypdfium2 as pdfium
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from dms.pdfsatz import SCHRIFT
+
+from . import zuschnitt
 
 AUFLOESUNG_DPI = 150
 SCHWARZ = 0
@@ -67,10 +72,10 @@ def _pixelbox(rechteck: Rechteck, hoehe: float, faktor: float) -> tuple[int, int
     )
 
 
-def _bild(seite: pdfium.PdfPage, bereiche: list[Bereich]) -> Image.Image:
+def _bild(seite: pdfium.PdfPage, bereiche: list[Bereich], dpi: int = AUFLOESUNG_DPI) -> Image.Image:
     """The page as shown, rendered once, the boxes black in the pixels; grey ("L") when the page has no colour."""
     breite, hoehe = seite.get_size()
-    faktor = AUFLOESUNG_DPI / 72
+    faktor = dpi / 72
     if any(_ganz(b.rechteck, breite, hoehe) for b in bereiche):
         bild = Image.new("L", (round(breite * faktor), round(hoehe * faktor)), SCHWARZ)
         kaesten = [(0, 0, bild.width, bild.height)]
@@ -92,8 +97,11 @@ def _bild(seite: pdfium.PdfPage, bereiche: list[Bereich]) -> Image.Image:
     return bild
 
 
-def _bildseite(pdf: pikepdf.Pdf, bild: Image.Image, breite: float, hoehe: float) -> pikepdf.Page:
-    """A new upright page of `pdf` showing only `bild` over its full size."""
+def _bildseite(
+    pdf: pikepdf.Pdf, bild: Image.Image, breite: float, hoehe: float, einheit: object = None
+) -> pikepdf.Page:
+    """A new upright page of `pdf` showing only `bild` over its full size (in the original's /UserUnit, so it keeps
+    its physical size)."""
     bildobjekt = pikepdf.Stream(pdf, zlib.compress(bild.tobytes(), 3))
     bildobjekt.Type = pikepdf.Name.XObject
     bildobjekt.Subtype = pikepdf.Name.Image
@@ -108,27 +116,49 @@ def _bildseite(pdf: pikepdf.Pdf, bild: Image.Image, breite: float, hoehe: float)
         Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Geschwaerzt=bildobjekt)),
         Contents=inhalt,
     )
+    if isinstance(einheit, int | Decimal) and einheit > 0:
+        seite.UserUnit = einheit
     return pikepdf.Page(pdf.make_indirect(seite))
 
 
 def schwaerzen(inhalt: bytes, bereiche: list[Bereich]) -> pikepdf.Pdf:
-    """The document `inhalt` with every page named in `bereiche` replaced by its redacted image."""
+    """The document `inhalt` as it may leave the authority: every page named in `bereiche` replaced by its redacted
+    image, every other page that holds anything not shown (`zuschnitt.verdeckt`: content outside its visible area,
+    layers) replaced by the image of its visible area with a text layer of the characters inside it."""
     pdf = pikepdf.open(io.BytesIO(inhalt))
     je_seite: dict[int, list[Bereich]] = {}
     for b in bereiche:
         je_seite.setdefault(b.seite, []).append(b)
-    if je_seite:
-        quelle = pdfium.PdfDocument(inhalt)
-        try:
-            for nummer, liste in sorted(je_seite.items()):
-                seite = quelle[nummer - 1]
+    reduziert: list[tuple[int, float, float, list[zuschnitt.Wort]]] = []
+    quelle = pdfium.PdfDocument(inhalt)
+    try:
+        for index in range(len(pdf.pages)):
+            seite = quelle[index]
+            try:
+                page = pdf.pages[index]
+                liste = je_seite.get(index + 1)
+                if not liste and not zuschnitt.verdeckt(page, seite):
+                    continue
                 breite, hoehe = seite.get_size()
-                ersatz = _bildseite(pdf, _bild(seite, liste), breite, hoehe)
+                if liste:
+                    bild = _bild(seite, liste)
+                else:
+                    bild = _bild(seite, [], dpi=zuschnitt.ZUSCHNITT_DPI)
+                    reduziert.append((index, breite, hoehe, zuschnitt.textebene(page, seite)))
+                ersatz = _bildseite(pdf, bild, breite, hoehe, page.obj.get("/UserUnit"))
+            finally:
                 seite.close()
-                pdf.pages.insert(nummer - 1, ersatz)
-                del pdf.pages[nummer]
-        finally:
-            quelle.close()
+            pdf.pages.insert(index, ersatz)
+            del pdf.pages[index + 1]
+    finally:
+        quelle.close()
+    if reduziert:
+        with zuschnitt.textebenen_pdf([(b, h, w) for _i, b, h, w in reduziert]) as texte:
+            for (index, _b, _h, _w), textseite in zip(reduziert, texte.pages, strict=True):
+                page = pdf.pages[index]
+                form = pdf.copy_foreign(textseite.as_form_xobject())
+                name = page.add_resource(form, pikepdf.Name.XObject, prefix="Text")
+                page.contents_add(pdf.make_stream(f"q {name} Do Q".encode()))
     for page in pdf.pages:
         for schluessel in ("/Annots", "/Metadata", "/PieceInfo"):
             if schluessel in page.obj:

@@ -343,11 +343,21 @@ def einsichtskopie_erstellen(*, kopie_id: int) -> Einsichtskopie:
 
 
 def _geschwaerzt(datei: FieldFile, liste: list[Bereich]) -> Callable[[], AbstractContextManager[pikepdf.Pdf]]:
-    """Opens the document with its redactions burned in, when its part is written."""
+    """Opens the document as it may leave the authority (redactions burned in, pages reduced to what is shown),
+    when its part is written. It is written to a temporary file and read from there, so the page images of the
+    part's documents are not all held in memory until the part is copied."""
 
-    def oeffnen() -> pikepdf.Pdf:
+    @contextlib.contextmanager
+    def oeffnen() -> Iterator[pikepdf.Pdf]:
         with datei.storage.open(str(datei.name), "rb") as fh:
-            return schwaerzen(fh.read(), liste)
+            inhalt = fh.read()
+        with tempfile.TemporaryFile() as zwischen:
+            with schwaerzen(inhalt, liste) as fassung:
+                del inhalt
+                fassung.save(zwischen)
+            zwischen.seek(0)
+            with pikepdf.open(zwischen) as pdf:
+                yield pdf
 
     return oeffnen
 

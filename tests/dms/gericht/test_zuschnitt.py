@@ -11,7 +11,7 @@ import subprocess
 import pypdfium2 as pdfium
 import pytest
 from django.test import Client
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageStat
 
 from dms.gericht.schwaerzung import PUNKTE_JE_MM
 from dms.gericht.services import aktenvorlage_anfordern, aktenvorlage_erstellen, einsichtskopie_erstellen
@@ -127,3 +127,174 @@ def test_box_drawn_on_the_viewer_image_of_a_cropped_page_covers_what_it_was_draw
         # the open text elsewhere on the page: still shown (dark glyphs on white)
         daneben = bild.crop(tuple(round(v * pt_je_px * skala) for v in offen))
         assert daneben.getextrema()[0] < 128 and daneben.getextrema()[1] == 255, drehung
+
+
+# --- What leaves the authority: nothing outside the visible area (dms/gericht/zuschnitt.py) ---------------------
+
+VERSTECKT = "Verborgene Anschrift"  # text outside the crop box (in the media box)
+JENSEITS = "Jenseits der Seite"  # text outside the media box (crop box = media box)
+NOTIZ = "Vermerk ausserhalb"  # an annotation's text outside the crop box
+FELDWERT = "Feldwert ausserhalb"  # a form field's value, its widget outside the crop box
+ROT = (220, 20, 20)
+
+
+def _verdeckte_seiten() -> bytes:
+    """Page 1–4: MediaBox 1000 × 1200, CropBox `CROP`, /Rotate 0/90/180/270, visible text inside and a hidden
+    text, a red image, an annotation and a form field outside the crop box. Page 5: no crop box, a text drawn
+    outside the media box, /UserUnit 2. Page 6: an ordinary page (nothing hidden)."""
+    import pikepdf
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    puffer = io.BytesIO()
+    c = canvas.Canvas(puffer, pagesize=MEDIA)
+    rot = ImageReader(Image.new("RGB", (20, 20), ROT))
+    for _ in DREHUNGEN:
+        c.setFont("Helvetica", 14)
+        c.drawString(260, 500, "Offener Text")
+        c.drawString(40, 100, VERSTECKT)
+        c.drawImage(rot, 850, 1150, 40, 40)
+        c.showPage()
+    c.setFont("Helvetica", 14)
+    c.drawString(100, 600, "Offen auf Seite fuenf")
+    c.drawString(-300, 600, JENSEITS)
+    c.showPage()
+    c.setFont("Helvetica", 14)
+    c.drawString(100, 600, "Gewoehnliche Seite")
+    c.showPage()
+    c.save()
+    puffer.seek(0)
+    with pikepdf.open(puffer) as pdf:
+        felder = []
+        for page, drehung in zip(pdf.pages, DREHUNGEN, strict=False):
+            page.obj.Rotate = drehung
+            page.obj.CropBox = CROP
+            notiz = pdf.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Text, Rect=[20, 20, 60, 60], Contents=NOTIZ
+                )
+            )
+            feld = pdf.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.Annot,
+                    Subtype=pikepdf.Name.Widget,
+                    FT=pikepdf.Name.Tx,
+                    T=f"feld{drehung}",
+                    V=FELDWERT,
+                    Rect=[20, 150, 180, 180],
+                    P=page.obj,
+                )
+            )
+            felder.append(feld)
+            page.obj.Annots = pikepdf.Array([notiz, feld])
+        pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array(felder))
+        pdf.pages[4].obj.MediaBox = [0, 0, 595, 842]
+        pdf.pages[4].obj.UserUnit = 2
+        pdf.pages[5].obj.MediaBox = [0, 0, 595, 842]
+        ziel = io.BytesIO()
+        pdf.save(ziel)
+    return ziel.getvalue()
+
+
+def _alle_bytes(pdf_bytes: bytes) -> bytes:
+    """Every object of the PDF as pikepdf reads it: streams decoded, dictionaries, arrays and strings serialised."""
+    import pikepdf
+
+    teile = []
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Stream):
+                try:
+                    teile.append(obj.read_bytes())
+                except pikepdf.PdfError:
+                    teile.append(obj.read_raw_bytes())
+                teile.append(bytes(obj.stream_dict.unparse(resolved=True)))
+            elif isinstance(obj, pikepdf.Object):
+                teile.append(bytes(obj.unparse(resolved=True)))
+    return b"\n".join(teile)
+
+
+def _bilder(pdf_bytes: bytes) -> list[Image.Image]:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        return [
+            pikepdf.PdfImage(obj).as_pil_image().convert("RGB")
+            for obj in pdf.objects
+            if isinstance(obj, pikepdf.Stream) and obj.stream_dict.get("/Subtype") == "/Image"
+        ]
+
+
+def _gezeigt(pdf: bytes, seite: int, skala: float = 1) -> Image.Image:
+    dokument = pdfium.PdfDocument(pdf)
+    try:
+        return dokument[seite].render(scale=skala, draw_annots=False).to_pil().convert("L")
+    finally:
+        dokument.close()
+
+
+def _kopie(sachbearbeitung, inhalt: bytes) -> tuple[bytes, bytes]:  # type: ignore[no-untyped-def]
+    """(inspection copy, court submission) of a file holding one document `inhalt`."""
+    from dms.gericht.services import einsichtskopie_anfordern
+
+    akte = f.AkteFactory(sachbearbeitung=sachbearbeitung)
+    dok = dokument_mit_pdf(akte, "Zugeschnitten", inhalt, user=sachbearbeitung)
+    kopie = einsichtskopie_anfordern(akte=akte, user=sachbearbeitung, dokumente=[dok.pk], empfaenger="RA Weber")
+    kopie = einsichtskopie_erstellen(kopie_id=kopie.pk)
+    vorlage = aktenvorlage_anfordern(akte=akte, user=sachbearbeitung, anlass="Klage", empfaenger="VG Gießen")
+    vorlage = aktenvorlage_erstellen(vorlage_id=vorlage.pk)
+    with kopie.datei.open("rb") as a, vorlage.datei.open("rb") as b:
+        return a.read(), b.read()
+
+
+def test_inspection_copy_holds_nothing_outside_the_visible_area(sachbearbeitung):
+    original = _verdeckte_seiten()
+    einsicht, gericht = _kopie(sachbearbeitung, original)
+    geheim = (VERSTECKT, JENSEITS, NOTIZ, FELDWERT)
+    for optionen in ([], ["-cropbox"], ["-raw"]):
+        text = subprocess.run(
+            ["pdftotext", *optionen, "-", "-"], input=einsicht, capture_output=True, check=True
+        ).stdout.decode()
+        assert not [g for g in geheim if g in text], optionen
+    roh = _alle_bytes(einsicht)
+    assert not [g for g in geheim if g.encode() in roh]
+    dokument = pdfium.PdfDocument(einsicht)
+    pdfium_text = " ".join(dokument[i].get_textpage().get_text_range() for i in range(len(dokument)))
+    assert not [g for g in geheim if g in pdfium_text]
+    # the red image outside the crop box is in no image of the copy (pikepdf decodes every image XObject)
+    for bild in _bilder(einsicht):
+        r, g, _b = bild.split()
+        rot = ImageChops.multiply(
+            r.point(lambda v: 255 if v > 180 else 0), ImageChops.invert(g.point(lambda v: 255 if v > 80 else 0))
+        )
+        assert rot.getbbox() is None
+    # before: all of it went out with the copy; the original holds it (the test's premise)
+    vorher = subprocess.run(["pdftotext", "-", "-"], input=original, capture_output=True, check=True).stdout.decode()
+    assert VERSTECKT in vorher and b"/Contents (" + NOTIZ.encode() in _alle_bytes(original)
+    # the court submission is the file as it is (docs/gericht.md): the hidden text goes to the court
+    assert VERSTECKT in subprocess.run(["pdftotext", "-", "-"], input=gericht, capture_output=True).stdout.decode()
+
+
+def test_inspection_copy_keeps_what_is_shown_searchable_and_looking_the_same(sachbearbeitung):
+    import pikepdf
+
+    original = _verdeckte_seiten()
+    einsicht, _gericht = _kopie(sachbearbeitung, original)
+    for i, drehung in enumerate([*DREHUNGEN, "jenseits"]):
+        seite = 2 + i
+        text = _pdftotext(einsicht, seite)
+        assert ("Offener Text" if i < 4 else "Offen auf Seite fuenf") in text, drehung
+        vorher, nachher = _gezeigt(original, i), _gezeigt(einsicht, seite)
+        assert nachher.size == pytest.approx(vorher.size, abs=1), drehung
+        nachher = nachher.resize(vorher.size)
+        # the sheet number stamped at the top right is the copy's only addition
+        oben = 40
+        unterschied = ImageChops.difference(vorher.crop((0, oben, *vorher.size)), nachher.crop((0, oben, *vorher.size)))
+        assert ImageStat.Stat(unterschied).mean[0] < 2.0, drehung  # rendered at 200 dpi, shown at 72: antialiasing
+        haeufigkeit = unterschied.histogram()
+        assert sum(haeufigkeit[100:]) < 0.001 * sum(haeufigkeit), drehung  # no pixel far off but a glyph's edge
+    with pikepdf.open(io.BytesIO(einsicht)) as pdf:
+        assert pdf.pages[2 + 4].obj.UserUnit == 2  # the same physical size
+        gewoehnlich = pdf.pages[2 + 5]
+        assert "/Font" in gewoehnlich.obj.Resources  # a page with nothing hidden stays as it was (vector text)
+        assert "Gewoehnliche Seite" in _pdftotext(einsicht, 2 + 5)
