@@ -169,3 +169,17 @@ def dokument_zusammenfuehren(self: Task, version_id: int, bloecke: int) -> None:
     except Exception:
         logger.exception("Dokumentversion %s: Zusammenfuehren fehlgeschlagen", version_id)
         _dokument_fehler(version_id)
+
+
+@shared_task(name="scanning.tasks.vorschauen_erneuern", **SCHRITT)
+def vorschauen_erneuern(nach: int, anzahl: int, lauf: str, queue: str = "", user_id: int | None = None) -> None:
+    """One batch of the thumbnail renewal (scanning/vorschauen.py), then the next batch on the same queue until every
+    version is checked. Idempotent: a batch delivered twice finds its thumbnails right and writes nothing."""
+    from django.contrib.auth import get_user_model
+
+    from . import vorschauen
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    ergebnis = vorschauen.stapel(nach=nach, anzahl=anzahl, user=user, lauf=lauf)
+    if ergebnis.geprueft == anzahl:
+        vorschauen.einreihen(nach=ergebnis.bis_id, anzahl=anzahl, lauf_id=lauf, queue=queue or None, user_id=user_id)
