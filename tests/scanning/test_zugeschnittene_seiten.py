@@ -156,7 +156,7 @@ def test_stale_thumbnails_of_cropped_pages_are_renewed_once_and_others_are_left_
     vorher = {p: _bild(p).tobytes() for v in (zugeschnitten, unberuehrt) for p in v.vorschaubilder}
 
     ausgabe = io.StringIO()
-    call_command("vorschauen_erneuern", "--stapel", "1", stdout=ausgabe)
+    call_command("vorschauen_erneuern", "--stapel", "1", "--ab-id", str(zugeschnitten.pk - 1), stdout=ausgabe)
     assert "1 mit 1 neuen Vorschaubildern" in ausgabe.getvalue()
 
     zugeschnitten = DokumentVersion.objects.get(pk=zugeschnitten.pk)
