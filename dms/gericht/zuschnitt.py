@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -34,6 +35,8 @@ ZUSCHNITT_DPI = 200
 # exact to fractions of a point; a page is not rasterised for rounding).
 TOLERANZ = 1.0
 Rechteck = tuple[float, float, float, float]
+# Marked content bound to a layer: "/OC /name BDC" or "/OC <<…>> BDC" (not a name like /OCR1).
+_MARKIERT = re.compile(rb"/OC\s*(/|<<)")
 
 
 @dataclass(frozen=True)
@@ -63,20 +66,44 @@ def _innen(box: Rechteck, rahmen: Rechteck, toleranz: float = TOLERANZ) -> bool:
     )
 
 
-def _ebenen(page: pikepdf.Page) -> bool:
-    """Content in optional content groups (layers): hidden ones would show in the copy, whose catalog carries no
-    layer configuration."""
-    ressourcen = page.obj.get("/Resources")
-    if not isinstance(ressourcen, pikepdf.Dictionary):
+def _ressourcen_mit_ebenen(ressourcen: object, gesehen: set[tuple[int, int]], tiefe: int = 0) -> bool:
+    if not isinstance(ressourcen, pikepdf.Dictionary) or tiefe > 8:
         return False
-    if isinstance(ressourcen.get("/Properties"), pikepdf.Dictionary) and len(ressourcen.Properties.keys()):
+    eigenschaften = ressourcen.get("/Properties")
+    if isinstance(eigenschaften, pikepdf.Dictionary) and any(
+        isinstance(e, pikepdf.Dictionary) and e.get("/Type") in (pikepdf.Name.OCG, pikepdf.Name.OCMD)
+        for _name, e in eigenschaften.items()
+    ):
         return True
     xobjekte = ressourcen.get("/XObject")
-    if isinstance(xobjekte, pikepdf.Dictionary):
-        for _name, x in xobjekte.items():
-            if isinstance(x, pikepdf.Stream) and "/OC" in x.stream_dict:
-                return True
+    if not isinstance(xobjekte, pikepdf.Dictionary):
+        return False
+    for _name, x in xobjekte.items():
+        if not isinstance(x, pikepdf.Stream) or x.objgen in gesehen:
+            continue
+        if x.objgen != (0, 0):
+            gesehen.add(x.objgen)
+        if "/OC" in x.stream_dict:
+            return True
+        if _ressourcen_mit_ebenen(x.stream_dict.get("/Resources"), gesehen, tiefe + 1):
+            return True
     return False
+
+
+def ebenen(page: pikepdf.Page) -> bool:
+    """Whether the page uses optional content (layers): marked content in its content stream, layer properties in
+    its resources, an XObject (also inside forms) bound to a layer. A hidden layer would show in the copy, whose
+    catalog carries no layer configuration; and pdfium's text extraction reads hidden layers' text too."""
+    inhalt = page.obj.get("/Contents")
+    teile = (
+        [inhalt] if isinstance(inhalt, pikepdf.Stream) else list(inhalt) if isinstance(inhalt, pikepdf.Array) else []
+    )
+    try:
+        if any(isinstance(t, pikepdf.Stream) and _MARKIERT.search(t.read_bytes()) for t in teile):
+            return True
+    except pikepdf.PdfError:
+        return True  # a content stream that cannot be read: treat it as hiding something
+    return _ressourcen_mit_ebenen(page.obj.get("/Resources"), set())
 
 
 def verdeckt(page: pikepdf.Page, seite: pdfium.PdfPage) -> bool:
@@ -85,7 +112,7 @@ def verdeckt(page: pikepdf.Page, seite: pdfium.PdfPage) -> bool:
     rahmen = sichtbar(page)
     if not _innen(_kasten(page.mediabox), rahmen, 0.01):
         return True
-    if _ebenen(page):
+    if ebenen(page):
         return True
     return any(not _innen(objekt.get_bounds(), rahmen) for objekt in seite.get_objects())
 
@@ -128,7 +155,10 @@ def _drehen(winkel: int, x: float, y: float) -> tuple[float, float]:
 def textebene(page: pikepdf.Page, seite: pdfium.PdfPage) -> list[Wort]:
     """The page's text as words on the page as shown: only characters whose glyph box lies completely inside the
     visible area; a character outside ends the word and is dropped. A word keeps the direction its characters run
-    in as shown (text turned with the page's /Rotate, or set upright on a turned page), in steps of 90 degrees."""
+    in as shown (text turned with the page's /Rotate, or set upright on a turned page), in steps of 90 degrees.
+    A page with layers gets no text layer (`ebenen`: pdfium's text extraction reads hidden layers too)."""
+    if ebenen(page):
+        return []
     rahmen = sichtbar(page)
     _breite, _hoehe, matrix = anzeige(page)
     zurueck = _umkehrung(matrix)

@@ -298,3 +298,41 @@ def test_inspection_copy_keeps_what_is_shown_searchable_and_looking_the_same(sac
         gewoehnlich = pdf.pages[2 + 5]
         assert "/Font" in gewoehnlich.obj.Resources  # a page with nothing hidden stays as it was (vector text)
         assert "Gewoehnliche Seite" in _pdftotext(einsicht, 2 + 5)
+
+
+def _ebenen_pdf() -> bytes:
+    """One A4 page: "Offen" drawn normally, "Geheimebene" in a layer the document hides (optional content OFF)."""
+    import pikepdf
+
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(595, 842))
+        ebene = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.OCG, Name="Intern"))
+        pdf.Root.OCProperties = pikepdf.Dictionary(OCGs=[ebene], D=pikepdf.Dictionary(OFF=[ebene], Order=[ebene]))
+        schrift = pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
+        page = pdf.pages[0]
+        page.obj.Resources = pikepdf.Dictionary(
+            Font=pikepdf.Dictionary(F1=pdf.make_indirect(schrift)), Properties=pikepdf.Dictionary(oc1=ebene)
+        )
+        page.obj.Contents = pdf.make_stream(
+            b"BT /F1 24 Tf 72 700 Td (Offen) Tj ET /OC /oc1 BDC BT /F1 24 Tf 72 600 Td (Geheimebene) Tj ET EMC"
+        )
+        ziel = io.BytesIO()
+        pdf.save(ziel)
+        return ziel.getvalue()
+
+
+def test_a_hidden_layer_does_not_leave_the_authority(sachbearbeitung):
+    original = _ebenen_pdf()
+    # pdftotext respects the layer configuration, the content stream and pdfium's text do not
+    assert "Geheimebene" in pdfium.PdfDocument(original)[0].get_textpage().get_text_range()
+    einsicht, _gericht = _kopie(sachbearbeitung, original)
+    text = subprocess.run(["pdftotext", "-", "-"], input=einsicht, capture_output=True, check=True).stdout.decode()
+    assert "Geheimebene" not in text and b"Geheimebene" not in _alle_bytes(einsicht)
+    assert "Geheimebene" not in pdfium.PdfDocument(einsicht)[2].get_textpage().get_text_range()
+    # what the layer configuration showed is what the copy shows (the hidden layer is not drawn)
+    vorher, nachher = _gezeigt(original, 0), _gezeigt(einsicht, 2).resize(_gezeigt(original, 0).size)
+    unterschied = ImageChops.difference(vorher.crop((0, 40, *vorher.size)), nachher.crop((0, 40, *vorher.size)))
+    assert ImageStat.Stat(unterschied).mean[0] < 2.0
+    assert nachher.crop((60, 842 - 730, 200, 842 - 690)).getextrema()[0] < 100  # "Offen" is there
