@@ -2,7 +2,8 @@
 
 Thumbnails made before the fix were rendered from the media box: for a page whose crop box is smaller they show
 the hidden margins (and the wrong proportions). Cached viewer images of that time carry the old name
-(`…/seiten/<quelle>-<breite>-<seite>.png`) and are no longer read; they still hold the hidden area.
+(`…/seiten/<quelle>-<breite>-<seite>.png`) and are no longer read; they still hold the hidden area: they are
+replaced by images of the page as shown under the current name (`…-sichtbar.png`).
 
 `lauf` goes through the stored document versions in id order, in batches: a version counts when its PDF (the
 searchable copy, else a PDF original) has a page with a crop box other than its media box or a /Rotate and it has
@@ -10,18 +11,20 @@ stored thumbnails. For each such page the thumbnail is rendered again as shown (
 and /Rotate, `vorschau.vorschaubild`) and compared with the stored one: only when it differs (other size, or pixels
 off by more than `ABWEICHUNG` on average) is it written, and the version's list of thumbnails is stored through
 `ableitungen_speichern` (the one service for derived artefacts) with an audit entry on the document. Old viewer
-images of such a version are deleted. Running it again changes nothing (idempotent); a run can be resumed after
-the last batch it finished (its audit entries say where).
+images of such a version are rendered again as shown and the old ones deleted. Running it again changes nothing
+(idempotent); a run can be resumed after the last batch it finished (its audit entries say where).
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import re
 import tempfile
 import uuid
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +32,7 @@ import pikepdf
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from PIL import Image, ImageChops, ImageStat
 
 from dms import hintergrund
@@ -37,6 +41,7 @@ from dms.audit import Aktion, protokollieren
 from dms.dateien import PDF
 from dms.models import DokumentVersion, Protokolleintrag
 from dms.seitenlage import drehung, sichtbar
+from dms.views.dokument import BREITEN, MAX_SEITEN_ANZEIGE, seite_png, seitenbild_pfad, seitenquelle
 
 from .pipeline import raster, vorschau
 from .pipeline.dokument import vorschau_speichern
@@ -54,7 +59,7 @@ DPI = 60
 # resolution); a thumbnail of the whole media box differs in size or by far more.
 ABWEICHUNG = 6.0
 # Cached viewer images from before the fix: "<quelle>-<breite>-<seite>.png" (now "…-sichtbar.png").
-_ALTES_SEITENBILD = re.compile(r"^(pdf|original)-\d+-\d+\.png$")
+_ALTES_SEITENBILD = re.compile(r"^(pdf|original)-(\d+)-(\d+)\.png$")
 
 
 @dataclass
@@ -100,15 +105,21 @@ def _lesen(pfad: str) -> bytes:
 
 
 def _alte_seitenbilder(version: DokumentVersion) -> int:
-    """Delete the version's cached viewer images from before the fix (media box); returns how many."""
-    ordner = f"dokumente/{version.dokument.uuid}/{version.nummer}/seiten"
+    """Replace the version's cached viewer images from before the fix (media box): each is deleted and, unless the
+    viewer has cached that page and width since, rendered again as shown under the current name; returns how many."""
+    ordner = f"dokumente/{version.dokument.uuid}/{version.nummer}"
     try:
-        _ordner, dateien = default_storage.listdir(ordner)
+        _ordner, dateien = default_storage.listdir(f"{ordner}/seiten")
     except (FileNotFoundError, NotADirectoryError):
         return 0
-    alte = [d for d in dateien if _ALTES_SEITENBILD.match(d)]
-    for name in alte:
-        default_storage.delete(f"{ordner}/{name}")
+    alte = [(d, treffer) for d in dateien if (treffer := _ALTES_SEITENBILD.match(d))]
+    quelle = "pdf" if version.pdf else "original"
+    for name, treffer in alte:
+        breite, seite = int(treffer.group(2)), int(treffer.group(3))
+        if breite in BREITEN.values() and 1 <= seite <= MAX_SEITEN_ANZEIGE:
+            with contextlib.suppress(Http404):
+                seite_png(seitenbild_pfad(ordner, quelle, breite, seite), partial(seitenquelle, version), seite, breite)
+        default_storage.delete(f"{ordner}/seiten/{name}")
     return len(alte)
 
 

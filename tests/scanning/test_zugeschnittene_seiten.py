@@ -121,8 +121,7 @@ def _ablegen(titel: str, inhalt: bytes):  # type: ignore[no-untyped-def]
         version=version, text=titel, seiten=2, blatt=2, vorschaubilder=pfade, ocr_status=dokument.ocr_status
     )
     ordner = f"dokumente/{dokument.uuid}/{version.nummer}/seiten"
-    default_storage.save(f"{ordner}/pdf-800-1.png", ContentFile(_alte_vorschau(inhalt, 1)))
-    default_storage.save(f"{ordner}/pdf-800-1-sichtbar.png", ContentFile(b"neu"))
+    default_storage.save(f"{ordner}/pdf-1100-1.png", ContentFile(_alte_vorschau(inhalt, 1)))
     return version
 
 
@@ -172,10 +171,12 @@ def test_stale_thumbnails_of_cropped_pages_are_renewed_once_and_others_are_left_
     for pfad in unberuehrt.vorschaubilder:
         assert _bild(pfad).tobytes() == vorher[pfad]
     assert _eintraege(zugeschnitten) == 1 and _eintraege(unberuehrt) == 0
-    # the cached viewer image of before the fix is gone, the current one stays
+    # the cached viewer image of before the fix is replaced by one of the page as shown, which the viewer serves
     ordner = f"dokumente/{zugeschnitten.dokument.uuid}/1/seiten"
-    assert not default_storage.exists(f"{ordner}/pdf-800-1.png")
-    assert default_storage.exists(f"{ordner}/pdf-800-1-sichtbar.png")
+    assert not default_storage.exists(f"{ordner}/pdf-1100-1.png")
+    betrachter = _bild(f"{ordner}/pdf-1100-1-sichtbar.png")
+    assert betrachter.width == 1100 and betrachter.height == pytest.approx(1100 * 842 / 595, abs=2)
+    assert betrachter.crop((0, 0, 40, betrachter.height)).getextrema()[0] > 200  # no black margin
     # the run is audited batch by batch, as the system's operation
     stapel = Protokolleintrag.objects.filter(objekt_typ="", details__betrieb="vorschauen_erneuern")
     assert stapel.count() >= 2 and stapel.order_by("-id").first().details["fertig"] is True
