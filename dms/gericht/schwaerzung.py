@@ -3,7 +3,7 @@
 that image alone. No text, no vector content, no annotation and no image data of the original page survives on a
 redacted page. A page without a redaction that holds anything not shown (content outside its visible area, layers;
 `zuschnitt.py`) is reduced to the image of its visible area with a text layer of what is inside it; every other page
-is copied unchanged (minus annotations and page metadata).
+is copied unchanged, minus annotations, metadata, thumbnail, actions and unused resources (`_SEITE_BEHALTEN`).
 
 Coordinates (`Bereich.rechteck`): PDF points on the page AS SHOWN (crop box, /Rotate applied, as the viewer's page
 images and pdfminer's text positions show it), origin at its lower left. pdfium renders the page as shown, so a box
@@ -30,6 +30,11 @@ from dms.pdfsatz import SCHRIFT
 from . import zuschnitt
 
 AUFLOESUNG_DPI = 150
+# The entries of a page dictionary that go out with an inspection copy (ISO 32000-1, table 30): what draws it.
+_SEITE_BEHALTEN = frozenset(
+    {"/Type", "/Parent", "/Resources", "/Contents", "/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"}
+    | {"/Rotate", "/Group", "/UserUnit"}
+)
 SCHWARZ = 0
 WEISS = 255
 Rechteck = tuple[float, float, float, float]
@@ -160,9 +165,11 @@ def schwaerzen(inhalt: bytes, bereiche: list[Bereich]) -> pikepdf.Pdf:
                 name = page.add_resource(form, pikepdf.Name.XObject, prefix="Text")
                 page.contents_add(pdf.make_stream(f"q {name} Do Q".encode()))
     for page in pdf.pages:
-        for schluessel in ("/Annots", "/Metadata", "/PieceInfo"):
-            if schluessel in page.obj:
-                del page.obj[schluessel]
+        # Only what draws the page: no annotations, metadata, page thumbnail (/Thumb: an image of the page as it
+        # once was), actions, article beads, private data; and no resources its content does not use.
+        for schluessel in [str(k) for k in page.obj if k not in _SEITE_BEHALTEN]:
+            del page.obj[schluessel]
+        page.remove_unreferenced_resources()
     return pdf
 
 

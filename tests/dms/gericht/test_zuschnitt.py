@@ -141,7 +141,8 @@ ROT = (220, 20, 20)
 def _verdeckte_seiten() -> bytes:
     """Page 1–4: MediaBox 1000 × 1200, CropBox `CROP`, /Rotate 0/90/180/270, visible text inside and a hidden
     text, a red image, an annotation and a form field outside the crop box. Page 5: no crop box, a text drawn
-    outside the media box, /UserUnit 2. Page 6: an ordinary page (nothing hidden)."""
+    outside the media box, /UserUnit 2. Page 6: an ordinary page (nothing hidden). Page 7: an unused red image in its
+    resources and a red page thumbnail (/Thumb)."""
     import pikepdf
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
@@ -161,6 +162,9 @@ def _verdeckte_seiten() -> bytes:
     c.showPage()
     c.setFont("Helvetica", 14)
     c.drawString(100, 600, "Gewoehnliche Seite")
+    c.showPage()
+    c.setFont("Helvetica", 14)
+    c.drawString(100, 600, "Seite mit Altlasten")
     c.showPage()
     c.save()
     puffer.seek(0)
@@ -191,6 +195,16 @@ def _verdeckte_seiten() -> bytes:
         pdf.pages[4].obj.MediaBox = [0, 0, 595, 842]
         pdf.pages[4].obj.UserUnit = 2
         pdf.pages[5].obj.MediaBox = [0, 0, 595, 842]
+        # page 7: an image in its resources that its content never draws, and a page thumbnail of another content
+        pdf.pages[6].obj.MediaBox = [0, 0, 595, 842]
+        rot_bild = pikepdf.Stream(pdf, bytes(ROT) * 400, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image)
+        rot_bild.Width, rot_bild.Height, rot_bild.BitsPerComponent = 20, 20, 8
+        rot_bild.ColorSpace = pikepdf.Name.DeviceRGB
+        pdf.pages[6].add_resource(rot_bild, pikepdf.Name.XObject, prefix="Alt")
+        daumen = pikepdf.Stream(pdf, bytes(ROT) * 400, Subtype=pikepdf.Name.Image, Width=20, Height=20)
+        daumen.BitsPerComponent = 8
+        daumen.ColorSpace = pikepdf.Name.DeviceRGB
+        pdf.pages[6].obj.Thumb = daumen
         ziel = io.BytesIO()
         pdf.save(ziel)
     return ziel.getvalue()
@@ -221,7 +235,8 @@ def _bilder(pdf_bytes: bytes) -> list[Image.Image]:
         return [
             pikepdf.PdfImage(obj).as_pil_image().convert("RGB")
             for obj in pdf.objects
-            if isinstance(obj, pikepdf.Stream) and obj.stream_dict.get("/Subtype") == "/Image"
+            if isinstance(obj, pikepdf.Stream)
+            and ("/Width" in obj.stream_dict or obj.stream_dict.get("/Subtype") == "/Image")
         ]
 
 
