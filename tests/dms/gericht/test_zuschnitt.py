@@ -351,3 +351,16 @@ def test_a_hidden_layer_does_not_leave_the_authority(sachbearbeitung):
     unterschied = ImageChops.difference(vorher.crop((0, 40, *vorher.size)), nachher.crop((0, 40, *vorher.size)))
     assert ImageStat.Stat(unterschied).mean[0] < 2.0
     assert nachher.crop((60, 842 - 730, 200, 842 - 690)).getextrema()[0] < 100  # "Offen" is there
+
+
+@pytest.mark.django_db(databases=[])
+def test_text_layer_words_are_escaped_and_found_where_they_were():
+    """Recognised text is data: brackets, backslashes and non-Latin letters end up as text, never as PDF syntax."""
+    from dms.gericht.zuschnitt import Wort, textebenen_pdf
+
+    woerter = [Wort("Akte(1)\\2", 72, 700, 120, 14), Wort("Müller-Łukasz", 72, 600, 150, 14, 90)]
+    with textebenen_pdf([(595, 842, woerter)]) as pdf:
+        puffer = io.BytesIO()
+        pdf.save(puffer)
+    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=puffer.getvalue(), capture_output=True, check=True)
+    assert "Akte(1)\\2" in text.stdout.decode() and "Müller-Łukasz" in text.stdout.decode()
