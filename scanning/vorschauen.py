@@ -26,7 +26,7 @@ import uuid
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 import pikepdf
 from django.core.files.storage import default_storage
@@ -129,15 +129,16 @@ def version_erneuern(version: DokumentVersion, *, user: User | None = None, lauf
     name = _quelle(version)
     if name is None or not version.vorschaubilder:
         return 0, 0
+    # pikepdf reads only the cross-reference table and the page tree: most versions are not read further
+    with default_storage.open(name, "rb") as fh, pikepdf.open(cast("BinaryIO", fh)) as pdf:
+        seiten = [i for i, page in enumerate(pdf.pages, 1) if _gezeigt_anders(page)]
+    if not seiten:
+        return 0, 0
     with tempfile.TemporaryDirectory(prefix="vorschau-") as ordner:
         pfad = Path(ordner) / "quelle.pdf"
         with default_storage.open(name, "rb") as fh, pfad.open("wb") as ziel:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 ziel.write(block)
-        with pikepdf.open(pfad) as pdf:
-            seiten = [i for i, page in enumerate(pdf.pages, 1) if _gezeigt_anders(page)]
-        if not seiten:
-            return 0, 0
         pfade = list(version.vorschaubilder)
         neu: dict[int, bytes] = {}
         for s in seiten:
