@@ -13,6 +13,7 @@ lock:
 
 migrate: setup
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py aussonderung_freigaben_pruefen
 	$(PY) manage.py collectstatic --noinput -v 0
 
 demo: migrate

@@ -231,6 +231,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     # Archive deadlines (reminder, release after 6 months), archive answers, expired Datei-B entries.
     "aussonderung": {"task": "dms.aussonderung.fristen", "schedule": env.int("AUSSONDERUNG_INTERVALL", 3600)},
+    # Messages to the state archive that did not arrive (0505, 0503): each is re-sent when its pause has passed.
+    "aussonderung-ausgang": {
+        "task": "dms.aussonderung.ausgang_senden",
+        "schedule": env.int("AUSSONDERUNG_AUSGANG_INTERVALL", 60),
+    },
     # Structure proposals for legacy files whose OCR has finished (docs/klassifikation.md), queue altakten.
     "altakten-gliedern": {"task": "scanning.altakten.gliederungen_sweeper", "schedule": 600},
 }

@@ -21,8 +21,8 @@ from dms.models import Akte
 from dms.xdomea.export import paketname
 from dms.xdomea.paket import PaketFehler
 
-from . import archiv
-from .models import Aktenschluss, Anbietung, Anbietungsposten, Loeschsperre
+from . import archiv, ausgang
+from .models import Aktenschluss, Anbietung, Anbietungsposten, Archivausgang, Loeschsperre
 from .nachrichten import (
     ANBIETEVERZEICHNIS,
     BEWERTUNG_EMPFANGEN,
@@ -33,7 +33,7 @@ from .nachrichten import (
     bewertung_empfangen,
 )
 from .uebernahme import aussonderung_empfangen, uebernahme_eintragen
-from .zugriff import akten_der_behoerde, behoerde_oder_404, schriftgutverwaltung_pruefen
+from .zugriff import akten_der_behoerde, eigenes_objekt, schriftgutverwaltung_pruefen
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -173,28 +173,19 @@ def antwort_verarbeiten(
 def _bewertung_bestaetigen(
     anbietung: Anbietung, antwort: Archivantwort, *, user: User | None, request: HttpRequest | None, benutzername: str
 ) -> None:
-    """0505: the archive's 0502 asks for our receipt. Sent through the adapter; a failed send is logged and audited
-    but does not undo the evaluation (the archive may ask again by sending the 0502 once more)."""
+    """0505: the archive's 0502 asks for our receipt. Kept in the outbox (`ausgang.py`) until the archive takes it: a
+    failed send does not undo the evaluation and is tried again."""
     if not antwort.empfangsbestaetigung_erbeten or not archiv.ist_konfiguriert():
         return
-    inhalt = bewertung_empfangen(anbietung.behoerde, str(anbietung.prozess_id))
-    try:
-        archiv.senden(f"{paketname(str(anbietung.prozess_id), BEWERTUNG_EMPFANGEN)}.zip", inhalt)
-    except archiv.ArchivFehler as exc:
-        logger.warning("Aussonderung %s: 0505 nicht gesendet: %s", anbietung.pk, exc.meldung)
-        gesendet = False
-    else:
-        Anbietung.objects.filter(pk=anbietung.pk).update(bewertung_bestaetigt_am=timezone.now())
-        gesendet = True
-    protokollieren(
-        aktion=Aktion.EXPORT,
+    ausgang.senden(
+        anbietung=anbietung,
+        art=Archivausgang.Art.BEWERTUNG_EMPFANGEN,
+        dateiname=f"{paketname(str(anbietung.prozess_id), BEWERTUNG_EMPFANGEN)}.zip",
+        inhalt=bewertung_empfangen(anbietung.behoerde, str(anbietung.prozess_id)),
         user=user,
         request=request,
         benutzername=benutzername,
-        objekt=anbietung,
-        details={"format": f"xdomea 3.0.0 {BEWERTUNG_EMPFANGEN}", "prozess_id": str(anbietung.prozess_id),
-                 "gesendet": gesendet},
-    )  # fmt: skip
+    )
 
 
 def _bewertung_uebernehmen(anbietung: Anbietung, bewertungen: dict[str, str]) -> None:
@@ -247,13 +238,7 @@ def zu_uebergeben(anbietung: Anbietung) -> list[Akte]:
 
 
 def anbietung_fuer(user: User, anbietung_id: int) -> Anbietung:
-    from django.http import Http404
-
-    behoerde_id = behoerde_oder_404(user)
-    try:
-        return Anbietung.objects.select_related("behoerde").get(pk=anbietung_id, behoerde_id=behoerde_id)
-    except Anbietung.DoesNotExist as exc:
-        raise Http404 from exc
+    return eigenes_objekt(Anbietung.objects.select_related("behoerde"), user, anbietung_id)
 
 
 def akten_uebergeben(*, anbietung: Anbietung, user: User, request: HttpRequest | None = None) -> Anbietung:
@@ -269,11 +254,7 @@ def akten_uebergeben(*, anbietung: Anbietung, user: User, request: HttpRequest |
         akten = zu_uebergeben(anbietung)
         with tempfile.TemporaryDirectory(prefix="aussonderung-") as tmp:
             pfad, anzahl = aussonderung_schreiben(anbietung.behoerde, str(anbietung.prozess_id), akten, Path(tmp))
-            if archiv.ist_konfiguriert():
-                try:
-                    archiv.senden(pfad.name, pfad.read_bytes())
-                except archiv.ArchivFehler as exc:
-                    raise ValidationError(exc.meldung) from exc
+            dateiname, inhalt = pfad.name, pfad.read_bytes() if archiv.ist_konfiguriert() else b""
         anbietung.posten.filter(entscheidung=Entscheidung.ARCHIVIEREN).update(uebergeben=True)
         Aktenschluss.objects.filter(akte__in=akten).update(status=Aktenschluss.Status.UEBERGEBEN)
         Anbietung.objects.filter(pk=anbietung.pk).update(
@@ -289,6 +270,16 @@ def akten_uebergeben(*, anbietung: Anbietung, user: User, request: HttpRequest |
                     "format": "xdomea 3.0.0 Aussonderung.Aussonderung.0503",
                     "prozess_id": str(anbietung.prozess_id),
                 },
+            )
+        if archiv.ist_konfiguriert():
+            # Kept in the outbox until the archive takes it; an unreachable archive no longer refuses the hand-over.
+            ausgang.senden(
+                anbietung=anbietung,
+                art=Archivausgang.Art.AUSSONDERUNG,
+                dateiname=dateiname,
+                inhalt=inhalt,
+                user=user,
+                request=request,
             )
         logger.info("Aussonderung %s: %s Akten mit %s Dokumenten übergeben", anbietung.pk, len(akten), anzahl)
         anbietung.refresh_from_db()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
@@ -24,9 +25,18 @@ from dms.permissions_matrix import darf
 from dms.xdomea.export import paketname
 
 from . import anbietung as anbietung_services
+from . import ausgang as ausgang_services
 from . import loeschung as loeschung_services
 from . import services
-from .models import Abschlussgrund, Aktenschluss, Anbietung, Anbietungsposten, Loeschsperre, Loeschung
+from .models import (
+    Abschlussgrund,
+    Aktenschluss,
+    Anbietung,
+    Anbietungsposten,
+    Archivausgang,
+    Loeschsperre,
+    Loeschung,
+)
 from .nachrichten import ANBIETEVERZEICHNIS, anbieteverzeichnis
 from .queries import faellige, land_zahlen
 from .zugriff import akten_der_behoerde, schriftgutverwaltung_pruefen
@@ -205,16 +215,28 @@ class PostenSerializer(serializers.ModelSerializer):
         ]
 
 
+class AusgangSerializer(serializers.ModelSerializer):
+    art_anzeige = serializers.CharField(source="get_art_display", read_only=True)
+
+    class Meta:
+        model = Archivausgang
+        fields = [
+            "id", "anbietung", "art", "art_anzeige", "status", "versuche", "letzter_fehler", "letzter_versuch_am",
+            "naechster_versuch_am", "angelegt_am", "gesendet_am",
+        ]  # fmt: skip
+
+
 class AnbietungSerializer(serializers.ModelSerializer):
     status_anzeige = serializers.CharField(source="get_status_display", read_only=True)
     posten = PostenSerializer(many=True, read_only=True)
+    ausgang = AusgangSerializer(many=True, read_only=True)
 
     class Meta:
         model = Anbietung
         fields = [
             "id", "prozess_id", "status", "status_anzeige", "angeboten_am", "frist_bis", "erinnert_am",
             "empfang_bestaetigt_am", "bewertet_am", "bewertet_durch_fristablauf", "bewertung_bestaetigt_am",
-            "uebergeben_am", "aussonderung_empfangen_am", "abgeschlossen_am", "posten",
+            "uebergeben_am", "aussonderung_empfangen_am", "abgeschlossen_am", "posten", "ausgang",
         ]  # fmt: skip
 
 
@@ -240,7 +262,9 @@ class AnbietungViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         if getattr(self, "swagger_fake_view", False):
             return Anbietung.objects.none()
         behoerde_id = schriftgutverwaltung_pruefen(self.request.user)
-        return Anbietung.objects.filter(behoerde_id=behoerde_id).prefetch_related("posten")
+        return Anbietung.objects.filter(behoerde_id=behoerde_id).prefetch_related(
+            "posten", Prefetch("ausgang", queryset=Archivausgang.objects.defer("inhalt"))
+        )
 
     @extend_schema(request=AnbietenSerializer, responses={201: AnbietungSerializer})
     def create(self, request: AuthenticatedRequest) -> Response:
@@ -287,6 +311,30 @@ class AnbietungViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             f'attachment; filename="{paketname(str(a.prozess_id), ANBIETEVERZEICHNIS)}.zip"'
         )
         return antwort
+
+
+class AusgangViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Messages to the state archive (0505, 0503) of the own authority, `?status=wartet` for those not yet taken;
+    `senden` makes an attempt now (the records officer's "Jetzt erneut senden")."""
+
+    request: AuthenticatedRequest
+    serializer_class = AusgangSerializer
+    permission_classes = [permissions.IsAuthenticated, IstSchriftgutverwaltung]
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return Archivausgang.objects.none()
+        qs = Archivausgang.objects.filter(behoerde_id=schriftgutverwaltung_pruefen(self.request.user)).defer("inhalt")
+        status_filter = self.request.query_params.get("status")
+        if status_filter in Archivausgang.Status.values:
+            qs = qs.filter(status=status_filter)
+        return qs.order_by("-angelegt_am", "-id")
+
+    @extend_schema(request=None, responses=AusgangSerializer)
+    @action(detail=True, methods=["post"])
+    def senden(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
+        eintrag = ausgang_services.erneut_senden(pk=self.get_object().pk, user=request.user, request=request)
+        return Response(AusgangSerializer(self.get_queryset().get(pk=eintrag.pk)).data)
 
 
 class LoeschungSerializer(serializers.ModelSerializer):

@@ -25,7 +25,7 @@ from dms.protokoll.pseudonymisierung import protokoll_pseudonymisieren
 
 from .loeschen import Loeschumfang, groesse_ermitteln, umfang_loeschen, umfang_sammeln
 from .models import Aktenschluss, Anbietungsposten, Loeschsperre, Loeschung
-from .zugriff import akten_der_behoerde, behoerde_oder_404, schriftgutverwaltung_pruefen
+from .zugriff import akten_der_behoerde, eigenes_objekt, schriftgutverwaltung_pruefen
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -119,11 +119,7 @@ def loeschung_beantragen(*, akte: Akte, user: User, request: HttpRequest | None 
 
 
 def loeschung_fuer(user: User, loeschung_id: int) -> Loeschung:
-    behoerde_id = behoerde_oder_404(user)
-    try:
-        return Loeschung.objects.get(pk=loeschung_id, behoerde_id=behoerde_id)
-    except Loeschung.DoesNotExist as exc:
-        raise Http404 from exc
+    return eigenes_objekt(Loeschung.objects.all(), user, loeschung_id)
 
 
 def suchbegriffe(akte: Akte) -> list[str]:

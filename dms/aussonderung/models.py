@@ -52,7 +52,7 @@ class Aktenschluss(models.Model):
         LAUFEND = "laufend", "Aufbewahrung läuft"
         ANGEBOTEN = "angeboten", "dem Archiv angeboten"
         ARCHIVIEREN = "archivieren", "vom Archiv übernommen (Übergabe steht aus)"
-        UEBERGEBEN = "uebergeben", "an das Archiv übergeben"
+        UEBERGEBEN = "uebergeben", "an das Archiv übergeben, Importbestätigung (0506) steht aus"
         FREIGEGEBEN = "freigegeben", "zur Löschung freigegeben"
         FEHLGESCHLAGEN = "fehlgeschlagen", "Übernahme durch das Archiv fehlgeschlagen"
 
@@ -181,9 +181,12 @@ class Anbietungsposten(models.Model):
     @property
     def loeschung_freigegeben(self) -> bool:
         """Hessian archive law: released when the archive discards it, or has confirmed taking over this very file
-        (0506 with Erfolgreich=1; a failed import never releases it)."""
+        (0506 with Erfolgreich=1; a failed import never releases it). `archiviert` without a recorded 0506 is a
+        release under the old rule (a 0504 after the 0503) and releases nothing (`freigaben.py`)."""
         return self.entscheidung == self.Entscheidung.VERNICHTEN or (
-            self.entscheidung == self.Entscheidung.ARCHIVIEREN and self.archiviert
+            self.entscheidung == self.Entscheidung.ARCHIVIEREN
+            and self.archiviert
+            and self.uebernahme_gemeldet_am is not None
         )
 
 
@@ -237,3 +240,45 @@ class Loeschung(models.Model):
 
     def __str__(self) -> str:
         return f"Löschung {self.aktenzeichen} ({self.get_status_display()})"
+
+
+class Archivausgang(models.Model):
+    """One message to the state archive that has to arrive (outbox): our receipt of the evaluation (0505) and the
+    hand-over (0503). Kept until the archive has accepted it; a failed send is tried again with growing pauses
+    (`ausgang.wartezeit`) by the beat task `dms.aussonderung.ausgang_senden` or at once by the records officer.
+
+    The 0505 is stored as sent; the 0503 (the files with all their documents, possibly gigabytes) is written afresh
+    from the files for each attempt, so no second copy of the documents lies in the database or the storage."""
+
+    class Art(models.TextChoices):
+        BEWERTUNG_EMPFANGEN = "0505", "Empfangsbestätigung der Bewertung (0505)"
+        AUSSONDERUNG = "0503", "Aussonderung (0503)"
+
+    class Status(models.TextChoices):
+        WARTET = "wartet", "wartet auf Zustellung"
+        GESENDET = "gesendet", "zugestellt"
+
+    anbietung = models.ForeignKey(Anbietung, on_delete=models.CASCADE, related_name="ausgang")
+    behoerde = models.ForeignKey(Behoerde, on_delete=models.PROTECT, related_name="+", verbose_name="Behörde")
+    art = models.CharField("Nachricht", max_length=4, choices=Art.choices)
+    dateiname = models.CharField("Dateiname", max_length=200)
+    inhalt = models.BinaryField("Inhalt (ZIP)", blank=True, default=b"")
+    status = models.CharField("Status", max_length=10, choices=Status.choices, default=Status.WARTET)
+    versuche = models.PositiveIntegerField("Zustellversuche", default=0)
+    letzter_fehler = models.CharField("letzter Fehler", max_length=500, blank=True, default="")
+    letzter_versuch_am = models.DateTimeField("letzter Versuch am", null=True, blank=True)
+    naechster_versuch_am = models.DateTimeField("nächster Versuch am", null=True, blank=True)
+    angelegt_am = models.DateTimeField("angelegt am", auto_now_add=True)
+    gesendet_am = models.DateTimeField("zugestellt am", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Nachricht an das Staatsarchiv"
+        verbose_name_plural = "Nachrichten an das Staatsarchiv"
+        ordering = ["angelegt_am", "id"]
+        constraints = [models.UniqueConstraint(fields=["anbietung", "art"], name="ausgang_je_anbietung_und_art")]
+        indexes = [
+            models.Index(fields=["naechster_versuch_am"], condition=Q(status="wartet"), name="archivausgang_wartend")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.art} {self.anbietung_id} ({self.get_status_display()})"

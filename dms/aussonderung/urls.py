@@ -13,6 +13,7 @@ urlpatterns = [
     path("aussonderung/sperren/<int:pk>/aufheben/", views.sperre_aufheben, name="aussonderung-sperre-aufheben"),
     path("aussonderung/antwort/", views.antwort_einlesen, name="aussonderung-antwort"),
     path("aussonderung/anbietungen/<int:pk>/uebergeben/", views.uebergeben, name="aussonderung-uebergeben"),
+    path("aussonderung/ausgang/<int:pk>/senden/", views.ausgang_senden, name="aussonderung-ausgang-senden"),
     path("aussonderung/loeschen/", views.loeschung_beantragen, name="aussonderung-loeschen"),
     path("aussonderung/loeschungen/<int:pk>/", views.loeschnachweis, name="aussonderung-loeschnachweis"),
     path("aussonderung/loeschungen/<int:pk>/genehmigen/", views.loeschung_genehmigen, name="aussonderung-genehmigen"),

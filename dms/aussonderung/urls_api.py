@@ -6,6 +6,7 @@ from . import api
 router = SimpleRouter()
 router.register("aussonderung/loeschsperren", api.SperreViewSet, basename="aussonderung-loeschsperre")
 router.register("aussonderung/anbietungen", api.AnbietungViewSet, basename="aussonderung-anbietung")
+router.register("aussonderung/ausgang", api.AusgangViewSet, basename="aussonderung-ausgang")
 router.register("aussonderung/loeschungen", api.LoeschungViewSet, basename="aussonderung-loeschung")
 
 urlpatterns = [

@@ -8,8 +8,10 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dms.audit import Aktion, protokollieren
@@ -20,11 +22,15 @@ from dms.permissions_matrix import darf
 from dms.views.common import fehler_melden, sichtbare_akte
 
 from . import anbietung as anbietung_services
+from . import ausgang as ausgang_services
 from . import loeschung as loeschung_services
 from . import services
-from .models import Anbietung, Loeschsperre, Loeschung
+from .freigaben import geloescht_ohne_bestaetigung
+from .models import Anbietung, Archivausgang, Loeschsperre, Loeschung
 from .queries import faellige, land_zahlen
 from .zugriff import akten_der_behoerde, behoerde_oder_404, schriftgutverwaltung_pruefen
+
+WARTEND = Archivausgang.objects.filter(status=Archivausgang.Status.WARTET)
 
 
 def _akte(request: AuthenticatedHttpRequest, feld: str = "akte") -> Akte:
@@ -43,7 +49,10 @@ def uebersicht(request: AuthenticatedHttpRequest) -> HttpResponse:
     grund = request.GET.get("grund") or None
     kontext = {
         "faellige": faellige(request.user, grund=grund)[:500],
-        "anbietungen": Anbietung.objects.filter(behoerde_id=behoerde_id).prefetch_related("posten")[:50],
+        "anbietungen": Anbietung.objects.filter(behoerde_id=behoerde_id).prefetch_related(
+            "posten", Prefetch("ausgang", queryset=WARTEND.defer("inhalt"), to_attr="wartend")
+        )[:50],
+        "ohne_bestaetigung": geloescht_ohne_bestaetigung(behoerde_id),
         "loeschungen": Loeschung.objects.filter(behoerde_id=behoerde_id).select_related(
             "beantragt_von", "genehmigt_von"
         )[:100],
@@ -130,11 +139,43 @@ def antwort_einlesen(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def uebergeben(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     anbietung = anbietung_services.anbietung_fuer(request.user, pk)
-    return _ausfuehren(
-        request,
-        lambda: anbietung_services.akten_uebergeben(anbietung=anbietung, user=request.user, request=request),
-        "Die archivwürdigen Akten wurden an das Staatsarchiv übergeben (xdomea 0503).",
+    try:
+        anbietung = anbietung_services.akten_uebergeben(anbietung=anbietung, user=request.user, request=request)
+    except ValidationError as exc:
+        fehler_melden(request, exc)
+        return redirect("aussonderung")
+    wartend = anbietung.ausgang.filter(art=Archivausgang.Art.AUSSONDERUNG, status=Archivausgang.Status.WARTET).first()
+    if wartend is None:
+        messages.success(request, "Die archivwürdigen Akten wurden an das Staatsarchiv übergeben (xdomea 0503).")
+    else:
+        messages.error(request, f"{_nicht_zugestellt(wartend)} Die Übergabe wird bis dahin automatisch wiederholt.")
+    return redirect("aussonderung")
+
+
+def _nicht_zugestellt(eintrag: Archivausgang) -> str:
+    naechster = eintrag.naechster_versuch_am
+    wann = f" Nächster Versuch am {timezone.localtime(naechster):%d.%m.%Y %H:%M}." if naechster else ""
+    return (
+        f"Das Staatsarchiv hat die Nachricht ({eintrag.get_art_display()}) nicht angenommen: "
+        f"{eintrag.letzter_fehler}{wann}"
     )
+
+
+@login_required
+@require_POST
+def ausgang_senden(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """ "Jetzt erneut senden": a message to the archive that did not arrive, sent now (audited under the officer)."""
+    ausgang_services.eintrag_fuer(request.user, pk)
+    try:
+        eintrag = ausgang_services.erneut_senden(pk=pk, user=request.user, request=request)
+    except ValidationError as exc:
+        fehler_melden(request, exc)
+    else:
+        if eintrag.status == Archivausgang.Status.GESENDET:
+            messages.success(request, f"Das Staatsarchiv hat die Nachricht ({eintrag.get_art_display()}) angenommen.")
+        else:
+            messages.error(request, _nicht_zugestellt(eintrag))
+    return redirect("aussonderung")
 
 
 @login_required

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from dms.models import Akte
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
     from dms.models.akte import AkteQuerySet
+
+M = TypeVar("M", bound=Model)
 
 
 def schriftgutverwaltung_pruefen(user: AbstractBaseUser | AnonymousUser | None) -> int:
@@ -36,3 +39,12 @@ def behoerde_oder_404(user: AbstractBaseUser | AnonymousUser | None) -> int:
 def akten_der_behoerde(user: AbstractBaseUser | AnonymousUser) -> AkteQuerySet:
     """The officer's own authority's files she may see (Sperrvermerk: only where she is named); 404 beyond that."""
     return Akte.objects.visible_to(user).filter(behoerde_id=schriftgutverwaltung_pruefen(user))
+
+
+def eigenes_objekt(qs: QuerySet[M], user: AbstractBaseUser | AnonymousUser | None, pk: int) -> M:
+    """One object (with a `behoerde`) of the officer's own authority; 404 for any other and for every other role."""
+    behoerde_id = behoerde_oder_404(user)
+    try:
+        return qs.get(pk=pk, behoerde_id=behoerde_id)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc

@@ -13,6 +13,7 @@ import io
 import itertools
 import json
 import threading
+import time
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -100,6 +101,11 @@ class FakeArchiv:
         self.importfehler: dict[str, str] = {}  # Akte uuid -> the archive's reason its import failed; default: taken
         self.empfangen: list[tuple[str, etree._Element, dict[str, bytes]]] = []  # (type, message, primary files)
         self.antworten: dict[str, tuple[str, bytes]] = {}
+        # Failure on demand: the next `ausfall` messages are answered 503 (maintenance) and not taken; `verzoegerung`
+        # seconds pass before a message is answered (a slow archive).
+        self.ausfall = 0
+        self.verzoegerung = 0.0
+        self.abgewiesen = 0
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         archiv = self
@@ -128,6 +134,14 @@ class FakeArchiv:
                     return
                 if self.path != "/nachrichten":
                     return self._json(404, {})
+                time.sleep(archiv.verzoegerung)
+                with archiv._lock:
+                    ausfall = archiv.ausfall > 0
+                    if ausfall:
+                        archiv.ausfall -= 1
+                        archiv.abgewiesen += 1
+                if ausfall:
+                    return self._json(503, {"fehler": "Wartung"})
                 try:
                     archiv.empfangen_verarbeiten(inhalt)
                 except Exception as exc:
