@@ -165,7 +165,6 @@ def _nicht_zugestellt(eintrag: Archivausgang) -> str:
 @require_POST
 def ausgang_senden(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """ "Jetzt erneut senden": a message to the archive that did not arrive, sent now (audited under the officer)."""
-    ausgang_services.eintrag_fuer(request.user, pk)
     try:
         eintrag = ausgang_services.erneut_senden(pk=pk, user=request.user, request=request)
     except ValidationError as exc:

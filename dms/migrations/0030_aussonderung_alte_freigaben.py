@@ -2,9 +2,9 @@
 the archive takes them.
 
 Releases for deletion granted under the old rule (a 0504 after the 0503 released a whole batch, before migration
-0028) are revoked NOT here but by `manage.py aussonderung_freigaben_pruefen`, which `make migrate` and the container's
-`migrate` service run after `migrate` (docs/operations.md): each revoked file needs an audit entry, and the audit
-chain is sealed with keys from the settings through the live model (`dms.audit.protokollieren`), which a migration's
+0028) are revoked NOT here but by `manage.py aussonderung_freigaben_pruefen`, which `make migrate` and the compose
+service `aussonderung-pruefen` run after `migrate` (docs/operations.md): each revoked file needs an audit entry, and
+the audit chain is sealed with keys from the settings through the live model (`dms.audit.protokollieren`), which a migration's
 historical models cannot do (migrations here write no audit entries, see 0021). Until the command has run, such a
 file cannot be deleted anyway: `Anbietungsposten.loeschung_freigegeben` asks for the archive's 0506.
 """

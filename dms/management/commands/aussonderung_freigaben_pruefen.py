@@ -1,6 +1,7 @@
 """`manage.py aussonderung_freigaben_pruefen`: revoke releases for deletion granted under the old rule (a 0504 after
 the 0503, before migration 0028) and report files already deleted that way (dms/aussonderung/freigaben.py).
-Idempotent; run after every `migrate` (`make migrate`, the container's `migrate` service, docs/operations.md)."""
+Idempotent; run after every `migrate` (`make migrate`, the compose service `aussonderung-pruefen`,
+docs/operations.md)."""
 
 from __future__ import annotations
 
