@@ -56,7 +56,8 @@ def _pruefen(anbietung: Anbietung, ergebnisse: dict[str, Importergebnis]) -> dic
         )
     for uid, ergebnis in ergebnisse.items():
         p = posten[uid]
-        if p.archiviert and not ergebnis.erfolgreich:
+        # Only a take-over the archive itself confirmed (0506) is final; a release of the old rule is not.
+        if p.archiviert and p.uebernahme_gemeldet_am is not None and not ergebnis.erfolgreich:
             raise ValidationError(
                 f"Die Importbestätigung (0506) meldet für die Akte {p.aktenzeichen} einen Fehler, obwohl das "
                 "Staatsarchiv die Übernahme bereits bestätigt hat; sie wurde nicht verarbeitet. Bitte klären Sie das "
