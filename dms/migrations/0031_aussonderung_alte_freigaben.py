@@ -16,7 +16,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        # After main's 0030 (search indexes): the number was assigned twice; the name is the assigned one.
         ('dms', '0030_suchindizes_ohne_warteliste'),
     ]
 
