@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dms', '0029_akte_behoerde_geaendert'),
+        ('dms', '0030_suchindizes_ohne_warteliste'),
     ]
 
     operations = [
