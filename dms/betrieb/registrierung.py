@@ -60,7 +60,7 @@ def _protokoll_sammeln() -> Iterator[Metric]:
 def _archiv_sammeln() -> Iterator[Metric]:
     from dms.gericht.archiv import faellig_zaehlen
 
-    faellig, abgelaufen = faellig_zaehlen()
+    faellig, abgelaufen = faellig_zaehlen(zwischenspeicher=True)
     yield GaugeMetricFamily(
         "akte_archivzeitstempel_faellig",
         "Siegel, deren Archivzeitstempel anzulegen oder zu erneuern ist (TSA-Zertifikat läuft ab, Hashverfahren "

@@ -34,6 +34,7 @@ from typing import Any
 
 from asn1crypto import algos, cms, core, tsp, x509
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -552,8 +553,17 @@ def archivzeitstempel_erneuern() -> int:
     return erledigt
 
 
-def faellig_zaehlen(jetzt: datetime | None = None) -> tuple[int, int]:
-    """For the metric: chains due for renewal now, and chains whose last TSA certificate has already expired."""
+ZAEHLEN_CACHE_SEKUNDEN = 300
+
+
+def faellig_zaehlen(jetzt: datetime | None = None, *, zwischenspeicher: bool = False) -> tuple[int, int]:
+    """For the metric: chains due for renewal now, and chains whose last TSA certificate has already expired
+    (`zwischenspeicher`: the scrape reads a count at most 5 minutes old; the renewal runs every few hours)."""
+    gespeichert = cache.get("betrieb:archivzeitstempel") if zwischenspeicher else None
+    if gespeichert is not None:
+        return int(gespeichert[0]), int(gespeichert[1])
     jetzt = jetzt or timezone.now()
     abgelaufen = Siegel.objects.filter(archiv_anzahl__gt=0, archiv_gueltig_bis__lte=jetzt).count()
-    return faellige(jetzt).count(), abgelaufen
+    zahlen = (faellige(jetzt).count(), abgelaufen)
+    cache.set("betrieb:archivzeitstempel", zahlen, ZAEHLEN_CACHE_SEKUNDEN)
+    return zahlen

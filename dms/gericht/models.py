@@ -163,6 +163,12 @@ class Siegel(models.Model):
                 fields=["version"], condition=models.Q(art="qes"), name="siegel_eine_qes_je_version"
             )
         ]
+        indexes = [
+            # the renewal job and the metric: chains by the end of their last TSA certificate; seals still without
+            # a chain (few: partial index)
+            models.Index(fields=["archiv_gueltig_bis"], name="siegel_archiv_gueltig_bis"),
+            models.Index(fields=["id"], condition=models.Q(archiv_anzahl=0), name="siegel_ohne_archivzeitstempel"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_art_display()} v{self.version_id}"

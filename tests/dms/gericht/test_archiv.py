@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from asn1crypto import cms
+from django.test import Client
 from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -141,7 +142,10 @@ def test_a_tsa_that_is_down_leaves_the_chain_and_reaches_operators(ablegen, sett
     assert bytes(siegel.archiv_evidenz) == vorher and siegel.archiv_anzahl == 1
     assert siegel.archiv_fehler.startswith("Zeitstempeldienst nicht nutzbar")
     assert f"Archivzeitstempel für Siegel {siegel.pk} nicht angelegt/erneuert" in caplog.text
-    assert faellig_zaehlen() == (1, 0)  # the metric shows it is still due
+    assert faellig_zaehlen() == (1, 0)  # still due
+    settings.METRICS_TOKEN = "metriken-token"
+    metriken = Client().get("/metrics", HTTP_AUTHORIZATION="Bearer metriken-token").content.decode()
+    assert "akte_archivzeitstempel_faellig 1.0" in metriken  # what operators' alert reads
     assert evidenz_pruefen(vorher, datenobjekte(siegel)).gueltig  # the old proof is intact
 
     zeitstempeldienst.ausfallen = False
