@@ -313,6 +313,15 @@ QES_ZEITLIMIT = env.float("QES_ZEITLIMIT", default=30.0)
 ZEITSTEMPEL_URL = env.str("ZEITSTEMPEL_URL", default="")
 ZEITSTEMPEL_ZEITLIMIT = env.float("ZEITSTEMPEL_ZEITLIMIT", default=15.0)
 ZEITSTEMPEL_VERTRAUENSANKER = env.list("ZEITSTEMPEL_VERTRAUENSANKER", default=[])
+# Preservation of evidence (dms/gericht/archiv.py, docs/gericht.md "Archivzeitstempel"): renew a chain of archive
+# time-stamps this many days before its last TSA certificate expires (not more often than every
+# LANGZEIT_MINDESTABSTAND_TAGE while the TSA keeps that certificate), at once when its hash algorithm is listed as no
+# longer suitable (BSI TR-02102-1 / SOG-IS); new links use LANGZEIT_HASHVERFAHREN; at most LANGZEIT_STAPEL per run.
+LANGZEIT_ERNEUERN_VOR_TAGEN = env.int("LANGZEIT_ERNEUERN_VOR_TAGEN", default=180)
+LANGZEIT_MINDESTABSTAND_TAGE = env.int("LANGZEIT_MINDESTABSTAND_TAGE", default=30)
+LANGZEIT_HASHVERFAHREN = env.str("LANGZEIT_HASHVERFAHREN", default="sha256")
+LANGZEIT_SCHWACHE_ALGORITHMEN = env.list("LANGZEIT_SCHWACHE_ALGORITHMEN", default=["md5", "sha1", "sha224"])
+LANGZEIT_STAPEL = env.int("LANGZEIT_STAPEL", default=200)
 
 # E-mail intake (scanning/eingang, docs/eingang.md): mails larger than this are not fetched (they stay in the
 # mailbox, moved to the folder IMAP_ORDNER_ZU_GROSS, and a notice lands in the in-tray).
@@ -477,6 +486,11 @@ CELERY_BEAT_SCHEDULE["protokoll-pruefen-neue"] = {
 CELERY_BEAT_SCHEDULE["siegel-zeitstempel-nachholen"] = {
     "task": "dms.gericht.zeitstempel_nachholen",
     "schedule": env.int("ZEITSTEMPEL_NACHHOLEN_INTERVALL", default=900),
+}
+# Archive time-stamps: first one for new seals, renewal before TSA certificates expire (dms/gericht/archiv.py).
+CELERY_BEAT_SCHEDULE["archivzeitstempel-erneuern"] = {
+    "task": "dms.gericht.archivzeitstempel_erneuern",
+    "schedule": env.int("LANGZEIT_ERNEUERN_INTERVALL", default=6 * 3600),
 }
 
 # Second factor (TOTP, django-otp): optional per user, mandatory for authorities with Behoerde.totp_pflicht.

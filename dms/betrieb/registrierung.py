@@ -57,6 +57,23 @@ def _protokoll_sammeln() -> Iterator[Metric]:
     )
 
 
+def _archiv_sammeln() -> Iterator[Metric]:
+    from dms.gericht.archiv import faellig_zaehlen
+
+    faellig, abgelaufen = faellig_zaehlen(zwischenspeicher=True)
+    yield GaugeMetricFamily(
+        "akte_archivzeitstempel_faellig",
+        "Siegel, deren Archivzeitstempel anzulegen oder zu erneuern ist (TSA-Zertifikat läuft ab, Hashverfahren "
+        "ungeeignet).",
+        value=faellig,
+    )
+    yield GaugeMetricFamily(
+        "akte_archivzeitstempel_abgelaufen",
+        "Siegel, deren letzter Archivzeitstempel abgelaufen ist (nicht rechtzeitig erneuert: Beweiswert gefährdet).",
+        value=abgelaufen,
+    )
+
+
 def registrieren() -> None:
     from dms.models import DokumentVersion
 
@@ -67,4 +84,5 @@ def registrieren() -> None:
     )
     metriken.sammler_registrieren("integritaet", _integritaet_sammeln)
     metriken.sammler_registrieren("protokollkette", _protokoll_sammeln)
+    metriken.sammler_registrieren("archivzeitstempel", _archiv_sammeln)
     protokollierung.celery_verbinden()

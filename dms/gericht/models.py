@@ -142,6 +142,16 @@ class Siegel(models.Model):
     ltv_am = models.DateTimeField("Validierungsdaten eingebettet am", null=True, blank=True)
     ltv_fehler = models.CharField("letzter Fehler beim Einbetten der Validierungsdaten", max_length=300, blank=True)
     ltv_versuche = models.PositiveSmallIntegerField("Versuche, Validierungsdaten einzubetten", default=0)
+    # Preservation of evidence (Beweiswerterhaltung, `archiv.py`): the authority's seal gets an evidence record
+    # (RFC 4998, DER) over original, sealed data and seal; the QES certificate carries its chain of PDF document
+    # time-stamps itself. How many archive time-stamps the chain has, when the last was added, until when its TSA
+    # certificate is valid, its hash algorithm, and the last failure (for operators and the renewal job).
+    archiv_evidenz = models.BinaryField("Evidence Record (RFC 4998, DER)", default=b"", blank=True)
+    archiv_anzahl = models.PositiveSmallIntegerField("Archivzeitstempel", default=0)
+    archiv_erneuert_am = models.DateTimeField("Archivzeitstempel zuletzt erneuert am", null=True, blank=True)
+    archiv_gueltig_bis = models.DateTimeField("letzter Archivzeitstempel gültig bis", null=True, blank=True)
+    archiv_algorithmus = models.CharField("Hashverfahren des letzten Archivzeitstempels", max_length=20, blank=True)
+    archiv_fehler = models.CharField("letzter Fehler beim Archivzeitstempel", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "Siegel"
@@ -152,6 +162,12 @@ class Siegel(models.Model):
             models.UniqueConstraint(
                 fields=["version"], condition=models.Q(art="qes"), name="siegel_eine_qes_je_version"
             )
+        ]
+        indexes = [
+            # the renewal job and the metric: chains by the end of their last TSA certificate; seals still without
+            # a chain (few: partial index)
+            models.Index(fields=["archiv_gueltig_bis"], name="siegel_archiv_gueltig_bis"),
+            models.Index(fields=["id"], condition=models.Q(archiv_anzahl=0), name="siegel_ohne_archivzeitstempel"),
         ]
 
     def __str__(self) -> str:

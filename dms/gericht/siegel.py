@@ -40,7 +40,7 @@ from pyhanko_certvalidator import ValidationContext
 from dms.audit import Aktion, protokollieren
 from dms.models import Dokument, DokumentVersion
 
-from . import langzeit
+from . import archiv, langzeit
 from .asynchron import ausfuehren
 from .models import Siegel
 
@@ -255,6 +255,7 @@ class Siegelpruefung:
     zeitstempel: datetime | None
     hat_nachweis: bool
     langzeit: bool  # "Langzeitprüfbar (LTV): ja"
+    archiv: archiv.Archivpruefung | None = None  # the archive time-stamps (None: none yet)
 
 
 def siegel_pruefen(version: DokumentVersion) -> list[Siegelpruefung]:
@@ -262,9 +263,12 @@ def siegel_pruefen(version: DokumentVersion) -> list[Siegelpruefung]:
     siegel = list(version.siegel.all())
     if not siegel:
         return []
-    daten = signierte_daten(version, _original_sha256(version))
+    sha256 = _original_sha256(version)
+    daten = signierte_daten(version, sha256)
     pruefungen = []
     for s in siegel:
+        objekte = archiv.datenobjekte(s)
+        objekte[0].bekannt("sha256", bytes.fromhex(sha256))  # the original is read once more only for another hash
         if s.nachweis:
             ergebnis = nachweis_pruefen(bytes(s.nachweis), daten)
         elif bytes(s.signiert_daten) == daten:
@@ -282,6 +286,7 @@ def siegel_pruefen(version: DokumentVersion) -> list[Siegelpruefung]:
                 zeitstempel=ergebnis.zeitstempel,
                 hat_nachweis=bool(s.nachweis),
                 langzeit=ergebnis.langzeit,
+                archiv=archiv.pruefen(s, objekte),
             )
         )
     return pruefungen

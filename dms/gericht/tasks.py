@@ -1,12 +1,12 @@
 """Celery tasks of the court capability (queue `default`): build a court submission or an inspection copy (each
-takes an id and is idempotent, `services.auftrag_ausfuehren`); time-stamp a seal and embed its validation data, and
-catch up what was missed; finish a qualified confirmation of scans."""
+takes an id and is idempotent, `services.auftrag_ausfuehren`); time-stamp a seal, embed its validation data and its
+first archive time-stamp, catch up what was missed, renew archive time-stamps; finish a qualified confirmation."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from . import langzeit, qes, services, zeitstempel
+from . import archiv, langzeit, qes, services, zeitstempel
 
 
 @shared_task(name=services.AUFGABE_AKTENVORLAGE, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -26,7 +26,8 @@ def siegel_zeitstempeln(siegel_id: int) -> None:
     """The RFC 3161 time-stamp of one seal, after its commit, then its validation data (LTV); a TSA failure
     retries (then the beat job)."""
     zeitstempel.siegel_zeitstempeln(siegel_id)
-    langzeit.siegel_langzeitdaten(siegel_id)
+    if langzeit.siegel_langzeitdaten(siegel_id):
+        archiv.archiv_sichern(siegel_id)
 
 
 @shared_task(name=zeitstempel.AUFGABE_NACHHOLEN, ignore_result=True)
@@ -34,6 +35,13 @@ def zeitstempel_nachholen() -> None:
     """Beat: time-stamps still missing, then validation data still missing."""
     zeitstempel.zeitstempel_nachholen()
     langzeit.langzeitdaten_nachholen()
+
+
+@shared_task(name=archiv.AUFGABE_ERNEUERN, ignore_result=True)
+def archivzeitstempel_erneuern() -> None:
+    """Beat: the first archive time-stamp of seals that have none, renewal of chains that are due (TSA certificate
+    expiring, hash algorithm no longer suitable); batched, audited, failures logged and counted."""
+    archiv.archivzeitstempel_erneuern()
 
 
 @shared_task(name=qes.AUFGABE_QES, acks_late=True, reject_on_worker_lost=True, ignore_result=True)

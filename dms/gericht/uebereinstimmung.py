@@ -9,12 +9,15 @@ with the paper original). A scan already confirmed with a QES is not offered aga
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dms.audit import Aktion, protokollieren
@@ -109,6 +112,28 @@ def nachweis(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return antwort
 
 
+# A read of a job's status: the page's read is one audit entry; the status part polled from it every 2 s adds none
+# while the session has read this job within STAND_FENSTER (so a long job watched for an hour gives a few entries,
+# not 1,800). A status part fetched without the page (another session, a script) is a read of its own.
+STAND_FENSTER = timedelta(minutes=30)
+_SITZUNGSSCHLUESSEL = "qes_auftraege_gelesen"
+
+
+def _kuerzlich_gelesen(request: AuthenticatedHttpRequest, auftrag: Bestaetigungsauftrag) -> bool:
+    gelesen = request.session.get(_SITZUNGSSCHLUESSEL, {})
+    zeit = parse_datetime(str(gelesen.get(str(auftrag.pk), "")))
+    return zeit is not None and timezone.now() - zeit < STAND_FENSTER
+
+
+def _lesen_protokollieren(request: AuthenticatedHttpRequest, auftrag: Bestaetigungsauftrag, *, teil: str) -> None:
+    protokollieren(aktion=Aktion.LESEN, request=request, objekt=auftrag, akte=auftrag.akte, details={"teil": teil})
+    gelesen = {k: v for k, v in request.session.get(_SITZUNGSSCHLUESSEL, {}).items() if k != str(auftrag.pk)}
+    # the newest 20 jobs are enough: a person watches one or two at a time
+    gelesen = dict(list(gelesen.items())[-19:])
+    gelesen[str(auftrag.pk)] = timezone.now().isoformat()
+    request.session[_SITZUNGSSCHLUESSEL] = gelesen
+
+
 def _auftrag_kontext(auftrag: Bestaetigungsauftrag, posten: list[Any]) -> dict[str, Any]:
     return {
         "auftrag": auftrag,
@@ -125,13 +150,15 @@ def qes_auftrag(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The progress of a qualified confirmation: per document waiting, confirmed (link to the certificate) or the
     German reason it failed; the status part is fetched again every 2 s while the job runs."""
     auftrag, posten = sichtbarer_auftrag(request.user, pk)
-    protokollieren(aktion=Aktion.LESEN, request=request, objekt=auftrag, akte=auftrag.akte)
+    _lesen_protokollieren(request, auftrag, teil="seite")
     return render(request, "dms/gericht/qes_auftrag.html", _auftrag_kontext(auftrag, posten))
 
 
 @login_required
 @require_GET
 def qes_auftrag_stand(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The job's status part alone (htmx polling; no audit entry per poll, the page's read is audited)."""
+    """The job's status part alone (htmx polling every 2 s): audited once per viewing, not per poll (below)."""
     auftrag, posten = sichtbarer_auftrag(request.user, pk)
+    if not _kuerzlich_gelesen(request, auftrag):
+        _lesen_protokollieren(request, auftrag, teil="stand")
     return render(request, "dms/gericht/teile/qes_auftrag_stand.html", _auftrag_kontext(auftrag, posten))

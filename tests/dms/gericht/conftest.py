@@ -1,11 +1,15 @@
 """A test PKI for seals, qualified signatures and time-stamps whose CAs publish CRLs and answer OCSP (a fake
-CA server), and the fake TSA (real HTTP servers)."""
+CA server), the fake TSA (real HTTP servers), and filing a sealed scan with its seal task run (`ablegen`)."""
 
 from __future__ import annotations
 
 import pytest
 
+from dms.models import Dokument
+from tests import factories as f
+
 from .fake_dienste import FakeZeitstempeldienst, FakeZertifizierungsstelle
+from .hilfen import scan_ablegen
 from .pki import ca_erzeugen, pem_schreiben, pkcs12_schreiben
 
 
@@ -40,3 +44,18 @@ def zeitstempeldienst(settings, tmp_path, zertifizierungsstelle):
         settings.ZEITSTEMPEL_URL = dienst.url
         settings.ZEITSTEMPEL_VERTRAUENSANKER = [str(tmp_path / "tsa-ca.pem")]
         yield dienst
+
+
+POSTVERMERK = {"posteingang": 9, "eingeliefert_von": "Poststelle Offenbach, M. Schmidt", "eingegangen_am": "2026-11-30"}
+
+
+@pytest.fixture
+def ablegen(siegel_pki, zeitstempeldienst, sachbearbeitung, eager, django_capture_on_commit_callbacks):
+    """File a scan as the Poststelle does; the seal's task (time-stamp, then validation data) runs after the
+    commit as a worker would run it."""
+
+    def ablegen() -> Dokument:
+        with django_capture_on_commit_callbacks(execute=True):
+            return scan_ablegen(f.AkteFactory(sachbearbeitung=sachbearbeitung), vermerk=POSTVERMERK)
+
+    return ablegen

@@ -18,26 +18,10 @@ import dms.gericht.tasks  # noqa: F401 - registers the Celery tasks in this proc
 from dms.gericht.langzeit import GESPERRT, LTV_HOECHSTENS, cms_validierungsdaten, langzeitdaten_nachholen
 from dms.gericht.siegel import siegel_pruefen
 from dms.models import Dokument, Siegel
-from tests import factories as f
 
-from .hilfen import scan_ablegen
 from .pki import asn1_zertifikat
 
 pytestmark = pytest.mark.django_db
-
-VERMERK = {"posteingang": 9, "eingeliefert_von": "Poststelle Offenbach, M. Schmidt", "eingegangen_am": "2026-11-30"}
-
-
-@pytest.fixture
-def ablegen(siegel_pki, zeitstempeldienst, sachbearbeitung, eager, django_capture_on_commit_callbacks):
-    """File a scan as the Poststelle does; the seal's task (time-stamp, then validation data) runs after the
-    commit as a worker would run it."""
-
-    def ablegen() -> Dokument:
-        with django_capture_on_commit_callbacks(execute=True):
-            return scan_ablegen(f.AkteFactory(sachbearbeitung=sachbearbeitung), vermerk=VERMERK)
-
-    return ablegen
 
 
 def _seite(user, dok: Dokument) -> str:  # type: ignore[no-untyped-def]

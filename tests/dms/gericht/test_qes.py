@@ -351,3 +351,50 @@ def test_a_revoked_signing_certificate_confirms_nothing(csc, zeitstempeldienst, 
         posten.status == "fehler"
         and "Signaturzertifikat (oder das des Zeitstempeldienstes) ist gesperrt" in posten.fehler
     )
+
+
+def test_reading_a_jobs_status_is_audited_once_per_viewing_not_per_poll_and_others_get_404(
+    csc, sachbearbeitung, fremde_sachbearbeitung
+):
+    akte = f.AkteFactory(sachbearbeitung=sachbearbeitung)
+    version = _scan(akte).versionen.get()
+    auftrag = qes_anfordern(versionen=[version], user=sachbearbeitung, pin="1234", otp="654321")
+    seite, stand = f"/uebereinstimmung/auftraege/{auftrag.pk}/", f"/uebereinstimmung/auftraege/{auftrag.pk}/stand/"
+
+    def lesungen() -> list[str]:
+        eintraege = Protokolleintrag.objects.filter(
+            aktion="lesen", objekt_typ="bestaetigungsauftrag", objekt_id=str(auftrag.pk)
+        )
+        return sorted(e.details.get("teil", "") for e in eintraege)
+
+    client = Client()
+    client.force_login(sachbearbeitung)
+    assert client.get(seite).status_code == 200
+    for _ in range(5):  # the page polls every 2 s
+        assert client.get(stand).status_code == 200
+    assert lesungen() == ["seite"]
+
+    # the status part read without the page (another session, a script): a read of its own, once
+    andere = Client()
+    andere.force_login(sachbearbeitung)
+    for _ in range(3):
+        assert andere.get(stand).status_code == 200
+    assert lesungen() == ["seite", "stand"]
+
+    # a job watched for more than 30 minutes: its next poll is a new read
+    sitzung = client.session
+    sitzung["qes_auftraege_gelesen"] = {str(auftrag.pk): "2026-01-01T00:00:00+00:00"}
+    sitzung.save()
+    assert client.get(stand).status_code == 200
+    assert lesungen() == ["seite", "stand", "stand"]
+
+    # another authority, and a colleague not named on a Sperrvermerk: 404 for page and status part, no entry
+    fremd = Client()
+    fremd.force_login(fremde_sachbearbeitung)
+    kollegin = Client()
+    kollegin.force_login(f.benutzer("OF", "sachbearbeitung"))
+    assert kollegin.get(stand).status_code == 200
+    sperrvermerk_setzen(akte=akte, user=f.benutzer("OF", "teamleitung"))
+    for c in (fremd, kollegin):
+        assert c.get(seite).status_code == 404 and c.get(stand).status_code == 404
+    assert lesungen() == ["seite", "stand", "stand", "stand"]  # only the colleague's read before the Sperrvermerk
