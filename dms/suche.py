@@ -30,7 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from dms.access import akte_sichtbar_wege, eingesehene_akten_ids, zugang
 from dms.eingaben import datum_lesen
 from dms.models import Akte, Dokument
-from dms.notizen.models import NOTIZ_SUCHVEKTOR, Notiz
+from dms.notizen.models import Notiz
 from dms.protokoll.kette import mac, schluessel, schreibschluessel
 from dms.queries import DATUM_RE, akte_namenssuche_q, akte_schnellsuche_zweige
 
@@ -363,8 +363,8 @@ def notiztreffer_sql(
     """The newest `anzahl` matching notes the user may see, with their snippets, as one SQL statement (None without
     file access). The pattern of `dokumenttreffer_sql`:
 
-    1. The matching notes from the notes' GIN index (`notiz_text_gin`), newest first; with `ab_id` only those after
-       it (a window of the newest notes, `_notizen`: the sort costs about 1 ms per 1,000 matches).
+    1. The matching notes from their stored vector's GIN index (`notiz_suchvektor_gin`), newest first; with `ab_id`
+       only those after it (a window of the newest notes, `_notizen`: the sort costs about 1 ms per 1,000 matches).
     2. `notiztreffer`: in that order, each note's file asked by primary key (`_sichtbar_je_kandidat`: the access
        rules of every list, i.e. handed-over files, Sperrvermerk, grants) and for the user's authority (notes never
        show outside it, not even with an inspection grant: `Notiz.objects.visible_to`), until `anzahl` are found.
@@ -374,7 +374,7 @@ def notiztreffer_sql(
     z = zugang(user)
     if not z.hat_aktenzugang:
         return None
-    passend = Notiz.objects.annotate(suchvektor=NOTIZ_SUCHVEKTOR).filter(suchvektor=query)
+    passend = Notiz.objects.filter(suchvektor=query)
     if ab_id is not None:  # only the notes after it (`_notizen`'s window)
         passend = passend.filter(pk__gt=ab_id)
     treffend = passend.order_by("-angelegt_am", "-id").values("id", "akte_id", "angelegt_am")

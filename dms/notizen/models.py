@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from dms.access import sichtbare_akten_ids, zugang
@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 
 TEXT_LAENGE = 5000
 
-# The expression the full-text index is built on; the search filters on exactly this expression (dms/suche.py).
-NOTIZ_SUCHVEKTOR = SearchVector("text", config="german")
 
 
 class NotizQuerySet(models.QuerySet["Notiz"]):
@@ -54,6 +52,10 @@ class Notiz(models.Model):
     geaendert_am = models.DateTimeField("zuletzt geändert", null=True, blank=True)
     # Optimistic locking (dms/services/locking.py): an edit names the version it was made on; a stale one is refused.
     version = models.PositiveIntegerField("Version", default=1)
+    # The text's search vector (German), kept by PostgreSQL itself (trigger, migration dms 0033), never written by
+    # code: the search filters on the stored vector, never on to_tsvector(text) computed per row (58 µs per note:
+    # 1.2 s for a window of 20,000 notes, 21 s for a common word among a million).
+    suchvektor = SearchVectorField(null=True, editable=False)
 
     objects = NotizQuerySet.as_manager()
 
@@ -64,7 +66,7 @@ class Notiz(models.Model):
         indexes = [
             models.Index(fields=["akte", "-angelegt_am"], name="notiz_akte_zeit"),
             models.Index(fields=["dokument", "-angelegt_am"], name="notiz_dokument_zeit"),
-            GinIndex(NOTIZ_SUCHVEKTOR, name="notiz_text_gin", fastupdate=False),
+            GinIndex(fields=["suchvektor"], name="notiz_suchvektor_gin", fastupdate=False),
         ]
 
     def __str__(self) -> str:

@@ -97,3 +97,16 @@ def test_the_newest_notes_are_looked_at_first_and_older_ones_when_those_are_not_
     assert _notizen(amt.bernd, "Hagebutte") == [neu[1].pk, neu[0].pk]  # the first window suffices
     ergebnis = suchen(amt.bernd, "Hagebutte")
     assert ergebnis.notizen_gesamt == 2 and "fremd" not in str([n.snippet for g in ergebnis.gruppen for n in g.notizen])
+
+
+def test_an_edited_note_is_found_by_its_new_words_and_no_longer_by_the_old_ones(amt):
+    """The notes' search vector is stored and kept by PostgreSQL (dms 0033) on every way a note's text is written."""
+    from dms.notizen.services import notiz_aendern
+
+    notiz = notiz_anlegen(user=amt.anna, akte=amt.akte2, text="Termin Sanddorn vereinbart")
+    assert _notizen(amt.bernd, "Sanddorn") == [notiz.pk]
+    notiz_aendern(notiz=notiz, user=amt.anna, text="Termin Holunderblüte verschoben", erwartete_version=notiz.version)
+    assert _notizen(amt.bernd, "Sanddorn") == []
+    assert _notizen(amt.bernd, "Holunderblüte") == [notiz.pk]
+    Notiz.objects.filter(pk=notiz.pk).update(text="Rückruf Felsenbirne")  # any UPDATE of the text, not only services
+    assert _notizen(amt.bernd, "Felsenbirne") == [notiz.pk] and _notizen(amt.bernd, "Holunderblüte") == []
