@@ -249,8 +249,9 @@ class Suchergebnis:
 def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | None = None) -> Suchergebnis:
     """Files found by their identifiers first, then files with matching documents (best rank first).
 
-    Query count is constant: files by identifier (1), documents by rank with their snippets (1), notes (1), their
-    files (1), one per registered source (the in-tray: 1). Notes and other sources join only while no document
+    Query count does not grow with the data: the persons of the name look-up (1, when a word may be a name), files
+    by identifier (1), documents by rank with their snippets (1), notes (the id range 1, then 1 per window tried,
+    at most 4, usually 1), their files (1), one per registered source (the in-tray: 1). Notes and other sources join only while no document
     filter is set (the filters narrow documents: register, procedure kind, date of receipt).
     """
     filter_ = filter_ or Filter()
@@ -363,24 +364,25 @@ def notiztreffer_sql(
     """The newest `anzahl` matching notes the user may see, with their snippets, as one SQL statement (None without
     file access). The pattern of `dokumenttreffer_sql`:
 
-    1. The matching notes from their stored vector's GIN index (`notiz_suchvektor_gin`), newest first; with `ab_id`
-       only those after it (a window of the newest notes, `_notizen`: the sort costs about 1 ms per 1,000 matches).
+    1. The matching notes her authority wrote, from the GIN index over (authority, stored vector)
+       (`notiz_behoerde_suchvektor`; notes never show outside it, not even with an inspection grant, nor to the
+       authority a file was handed over to: `Notiz.objects.visible_to`), newest first; with `ab_id` only those
+       after it (a window of the newest notes, `_notizen`: the sort costs about 1 ms per 1,000 matches).
     2. `notiztreffer`: in that order, each note's file asked by primary key (`_sichtbar_je_kandidat`: the access
-       rules of every list, i.e. handed-over files, Sperrvermerk, grants) and for the user's authority (notes never
-       show outside it, not even with an inspection grant: `Notiz.objects.visible_to`), until `anzahl` are found.
+       rules of every list, i.e. handed-over files, Sperrvermerk, grants), until `anzahl` are found.
        Before, PostgreSQL joined the matches to a hash over every file of the authority (26-79 ms at 40,000 files).
     3. Their rows, document title, author and snippet.
     """
     z = zugang(user)
-    if not z.hat_aktenzugang:
+    if not z.hat_aktenzugang or z.behoerde_id is None:
         return None
-    passend = Notiz.objects.filter(suchvektor=query)
+    passend = Notiz.objects.filter(behoerde_id=z.behoerde_id, suchvektor=query)
     if ab_id is not None:  # only the notes after it (`_notizen`'s window)
         passend = passend.filter(pk__gt=ab_id)
     treffend = passend.order_by("-angelegt_am", "-id").values("id", "akte_id", "angelegt_am")
     try:
         t_sql, t_params = treffend.query.sql_with_params()
-        s_sql, s_params = _sichtbar_je_kandidat(user, _NOTIZKANDIDATEN, behoerde_id=z.behoerde_id)
+        s_sql, s_params = _sichtbar_je_kandidat(user, _NOTIZKANDIDATEN)
     except EmptyResultSet:  # a rule that can match nothing (as in `dokumenttreffer_sql`): no hits
         return None
     mit_ausschnitt = Notiz.objects.annotate(headline=ausschnitt("text", query))
@@ -465,16 +467,11 @@ def dokumenttreffer(
     return _zeilen(dokumenttreffer_sql(user, query, filter_, anzahl), spalten)
 
 
-def _sichtbar_je_kandidat(
-    user: AbstractBaseUser | AnonymousUser, kandidaten: str, behoerde_id: int | None = None
-) -> tuple[str, list[Any]]:
+def _sichtbar_je_kandidat(user: AbstractBaseUser | AnonymousUser, kandidaten: str) -> tuple[str, list[Any]]:
     """SQL for a LATERAL subquery: the file of the row of `kandidaten` (its column `akte_id`), by primary key, under
-    the access rules of every list (`Akte.objects.visible_to`), with `behoerde_id` only a file of that authority.
-    A LATERAL subquery with LIMIT is never turned into a join, so PostgreSQL cannot choose to hash every file of the
-    authority instead."""
+    the access rules of every list (`Akte.objects.visible_to`). A LATERAL subquery with LIMIT is never turned into
+    a join, so PostgreSQL cannot choose to hash every file of the authority instead."""
     sichtbar = Akte.objects.visible_to(user).filter(pk=RawSQL(f"{kandidaten}.akte_id", ()))  # noqa: S611 - a name
-    if behoerde_id is not None:
-        sichtbar = sichtbar.filter(behoerde_id=behoerde_id)
     sql, params = sichtbar.order_by().values("pk")[:1].query.sql_with_params()
     return sql, list(params)
 

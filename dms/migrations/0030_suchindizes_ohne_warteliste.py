@@ -5,18 +5,52 @@ insert that fills it merges them: every search scans that whole list, and the pl
 falls back to reading every row (a first-name look-up read all 100,000 persons while the list held them). Here the
 reads are many and the writes few (a document, a person, a note at a time): inserts merge at once instead.
 
-Only the setting changes (ALTER INDEX, a moment's lock; no rebuild), and the entries already waiting are merged now;
-the model state records the same indexes with fastupdate=False.
+Only the setting changes (ALTER INDEX, no rebuild), and the entries already waiting are merged now (before the
+ALTER, with a row lock only, and after); each ALTER takes an exclusive lock on its index for a moment, in its own
+transaction with a 3 s lock timeout and retries, so it never queues users behind a long query. The model state
+records the same indexes with fastupdate=False.
 """
+
+import time
 
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 import django.db.models.functions.text
 from django.conf import settings
-from django.db import migrations
+from django.db import OperationalError, migrations, transaction
+
+INDIZES = ["dokument_behoerde_suchvektor", "notiz_text_gin", "person_namen_gin", "person_vornamen_trgm"]
+
+
+def ohne_warteliste(apps, schema_editor):  # type: ignore[no-untyped-def]
+    """Per index: merge what waits (a row lock only), then switch the list off. ALTER INDEX … SET (fastupdate) takes
+    an exclusive lock on the index, which every query planned on its table waits for: each ALTER in its own short
+    transaction that gives up after 3 s (and is tried again, five times) instead of queueing every user behind a
+    long-running query; merged once more after, for entries that came in between."""
+    with schema_editor.connection.cursor() as cursor:
+        for name in INDIZES:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
+            for versuch in range(5):
+                try:
+                    with transaction.atomic(using=schema_editor.connection.alias):
+                        cursor.execute("SET LOCAL lock_timeout = '3s'")
+                        cursor.execute(f"ALTER INDEX {name} SET (fastupdate = off)")
+                    break
+                except OperationalError:
+                    if versuch == 4:
+                        raise
+                    time.sleep(2)
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
+
+
+def zurueck(apps, schema_editor):  # type: ignore[no-untyped-def]
+    with schema_editor.connection.cursor() as cursor:
+        for name in INDIZES:
+            cursor.execute(f"ALTER INDEX {name} RESET (fastupdate)")
 
 
 class Migration(migrations.Migration):
+    atomic = False
     dependencies = [
         ("dms", "0029_akte_behoerde_geaendert"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -25,24 +59,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             database_operations=[
-                migrations.RunSQL(
-                    """
-                    ALTER INDEX dokument_behoerde_suchvektor SET (fastupdate = off);
-                    SELECT gin_clean_pending_list('dokument_behoerde_suchvektor'::regclass);
-                    ALTER INDEX notiz_text_gin SET (fastupdate = off);
-                    SELECT gin_clean_pending_list('notiz_text_gin'::regclass);
-                    ALTER INDEX person_namen_gin SET (fastupdate = off);
-                    SELECT gin_clean_pending_list('person_namen_gin'::regclass);
-                    ALTER INDEX person_vornamen_trgm SET (fastupdate = off);
-                    SELECT gin_clean_pending_list('person_vornamen_trgm'::regclass);
-                    """,
-                    reverse_sql="""
-                    ALTER INDEX dokument_behoerde_suchvektor RESET (fastupdate);
-                    ALTER INDEX notiz_text_gin RESET (fastupdate);
-                    ALTER INDEX person_namen_gin RESET (fastupdate);
-                    ALTER INDEX person_vornamen_trgm RESET (fastupdate);
-                    """,
-                ),
+                migrations.RunPython(ohne_warteliste, zurueck),
             ],
             state_operations=[
                 migrations.RemoveIndex(

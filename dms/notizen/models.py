@@ -26,20 +26,25 @@ if TYPE_CHECKING:
 TEXT_LAENGE = 5000
 
 
-
 class NotizQuerySet(models.QuerySet["Notiz"]):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> NotizQuerySet:
-        """The notes of every file the user may see, but only of her own authority: an inspection grant
-        (Akteneinsicht) shows another authority the file, never its internal notes. A restricted file's notes
-        only for those named on it (through `sichtbare_akten_ids`, the rule of `akte_sichtbar_q`)."""
+        """The notes her authority wrote, in every file the user may see: an inspection grant (Akteneinsicht) shows
+        another authority the file, never its internal notes, and a file handed over to another authority goes
+        without them (`behoerde` is the writing authority, dms 0034). A restricted file's notes only for those
+        named on it (through `sichtbare_akten_ids`, the rule of `akte_sichtbar_q`)."""
         z = zugang(user)
         if z.behoerde_id is None:
             return self.none()
-        return self.filter(akte_id__in=sichtbare_akten_ids(user), akte__behoerde_id=z.behoerde_id)
+        return self.filter(akte_id__in=sichtbare_akten_ids(user), behoerde_id=z.behoerde_id)
 
 
 class Notiz(models.Model):
     akte = models.ForeignKey(Akte, on_delete=models.CASCADE, related_name="notizen", verbose_name="Akte")
+    # The authority that wrote the note (its file's when written), set by PostgreSQL (trigger, migration dms 0034),
+    # never by code; it stays when the file goes to another authority: the note is that authority's working aid.
+    behoerde = models.ForeignKey(
+        "dms.Behoerde", on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     # Set for a note on a document; the note then follows the document when it is moved (dms/services/umlegung.py).
     dokument = models.ForeignKey(
         Dokument, on_delete=models.CASCADE, null=True, blank=True, related_name="notizen", verbose_name="Dokument"
@@ -66,7 +71,7 @@ class Notiz(models.Model):
         indexes = [
             models.Index(fields=["akte", "-angelegt_am"], name="notiz_akte_zeit"),
             models.Index(fields=["dokument", "-angelegt_am"], name="notiz_dokument_zeit"),
-            GinIndex(fields=["suchvektor"], name="notiz_suchvektor_gin", fastupdate=False),
+            GinIndex(fields=["behoerde", "suchvektor"], name="notiz_behoerde_suchvektor", fastupdate=False),
         ]
 
     def __str__(self) -> str:

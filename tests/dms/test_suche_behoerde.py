@@ -271,3 +271,52 @@ def test_a_word_that_is_nobodys_name_reads_the_name_indexes_not_the_authoritys_f
     (bedingung,) = nach_personen.children
     assert sorted(bedingung.werte) == sorted(p.pk for p in personen)  # hers only, not the other authority's
     assert len([g for g in suchen(sb, "Quittenbaum").gruppen if g.grund]) == 3
+
+
+def test_a_handed_over_file_goes_to_the_new_authority_without_the_old_authoritys_notes(sb):
+    """Notes are the writing authority's internal working aid, never part of the file (dms 0034): after an accepted
+    hand-over the receiving authority sees the file and its documents, but neither in the file nor in the search
+    the sender's notes; its own new notes it does see."""
+    from dms.notizen.models import Notiz
+    from dms.notizen.services import notiz_anlegen
+
+    akte = f.AkteFactory(sachbearbeitung=sb)
+    notiz_anlegen(user=sb, akte=akte, text="Interne Einschätzung Schlehdorn: Vorsicht")
+    hp_team = f.TeamFactory(behoerde=f.behoerde("HP"))
+    hp = f.benutzer("HP", Rolle.SACHBEARBEITUNG, team=hp_team)
+    abgabe = services.abgabe_anbieten(akte=akte, ziel_behoerde=f.behoerde("HP"), user=sb, neue_anschrift="Ring 1")
+    services.abgabe_annehmen(abgabe=abgabe, user=hp, team=hp_team)
+
+    assert not Notiz.objects.visible_to(hp).filter(akte=akte).exists()
+    ergebnis = suchen(hp, "Schlehdorn")
+    assert (ergebnis.notizen_gesamt, ergebnis.gruppen) == (0, [])
+    client = Client()
+    client.force_login(hp)
+    seite = client.get(f"/akten/{akte.pk}/")
+    assert seite.status_code == 200 and "Schlehdorn" not in seite.content.decode()
+    eigene = notiz_anlegen(user=hp, akte=akte, text="Neue Notiz Schlehdorn Rückruf")
+    assert [n.id for g in suchen(hp, "Schlehdorn").gruppen for n in g.notizen] == [eigene.pk]
+
+
+def test_several_words_one_on_few_persons_one_on_many_find_the_same_files(sb, monkeypatch):
+    """The limit is per word: a word on more persons than PERSONEN_GRENZE keeps its name condition, the other word
+    is asked by its persons' ids; together they find exactly the files matching both."""
+    monkeypatch.setattr("dms.queries.PERSONEN_GRENZE", 1)
+    gesucht = f.AkteFactory(person=f.PersonFactory(familienname="Eibenhof", vornamen="Mirella"))
+    f.AkteFactory(person=f.PersonFactory(familienname="Eibenhof", vornamen="Konstantin"))  # two persons "Eibenhof"
+    f.AkteFactory(person=f.PersonFactory(familienname="Brandt", vornamen="Mirella"))
+    from dms.access import zugang
+    from dms.queries import personen_begrenzt
+
+    eibenhof, mirella = personen_begrenzt(["Eibenhof", "Mirella"], zugang(sb).behoerde_id, vornamen=True)
+    assert eibenhof is None and mirella is None  # both over the limit of 1 here
+    monkeypatch.setattr("dms.queries.PERSONEN_GRENZE", 2)
+    eibenhof, mirella = personen_begrenzt(["Eibenhof", "Mirella"], zugang(sb).behoerde_id, vornamen=True)
+    assert eibenhof is not None and len(eibenhof) == 2 and mirella is not None and len(mirella) == 2
+    monkeypatch.setattr("dms.queries.PERSONEN_GRENZE", 1)
+    f.AkteFactory(person=f.PersonFactory(familienname="Ulmenried", vornamen="Mirella"))
+    gefunden = [g.akte.pk for g in suchen(sb, "Eibenhof Mirella").gruppen if g.grund]
+    assert gefunden == [gesucht.pk]
+    einzeln = f.AkteFactory(person=f.PersonFactory(familienname="Zirbelkamp", vornamen="Mirella Sophie"))
+    assert personen_begrenzt(["Zirbelkamp"], zugang(sb).behoerde_id, vornamen=True) == [[einzeln.person_id]]
+    assert [g.akte.pk for g in suchen(sb, "Zirbelkamp Mirella").gruppen if g.grund] == [einzeln.pk]
