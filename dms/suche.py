@@ -251,8 +251,8 @@ def suchen(user: AbstractBaseUser | AnonymousUser, q: str, filter_: Filter | Non
 
     Query count does not grow with the data: the persons of the name look-up (1, when a word may be a name), files
     by identifier (1), documents by rank with their snippets (1), notes (the id range 1, then 1 per window tried,
-    at most 4, usually 1), their files (1), one per registered source (the in-tray: 1). Notes and other sources join only while no document
-    filter is set (the filters narrow documents: register, procedure kind, date of receipt).
+    at most 4, usually 1), their files (1), one per registered source (the in-tray: 1). Notes and other sources join
+    only while no document filter is set (the filters narrow documents: register, procedure kind, date of receipt).
     """
     filter_ = filter_ or Filter()
     q = q.strip()[:500]
