@@ -53,7 +53,7 @@ def akte_schnellsuche_zweige(q: str, behoerde_id: int | None = None) -> list[Q]:
     file (and its person) that one index answers: a caller can take the newest files of each branch on its own and
     stop (dms/suche.py). Their OR is what `akte_schnellsuche_q` finds.
 
-    With `behoerde_id` (for that authority's files only) the name branches become one `person_id IN (...)` of the
+    With `behoerde_id` (for that authority's files only) the name branches become one `person_id = ANY(...)` of the
     matching persons (`personen_begrenzt`), or none when nobody is called so; above PERSONEN_GRENZE they stay."""
     q = q.strip()
     if _ist_kennung(q):
